@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const optionalString = z
+  .string()
+  .optional()
+  .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/**
+ * Every setting of the runtime, read from environment variables once at boot. Each variable
+ * is documented in `.env.example`. Unset backends fall back to their embedded defaults.
+ */
+const configSchema = z.object({
+  /** Directory for embedded state: PGlite files and the Temporal dev server's database. @default .agent-runtime */
+  AR_DATA_DIR: z.string().default('.agent-runtime'),
+  /** PostgreSQL connection string; unset selects PGlite in `AR_DATA_DIR/pglite`. */
+  DATABASE_URL: optionalString,
+  /** Maximum PostgreSQL connections per process. @default 10 */
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /** Temporal frontend `host:port`; unset makes the embedded runtime start its own dev server. */
+  TEMPORAL_ADDRESS: optionalString,
+  /** @default default */
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /** Task queue the workers poll and runs are started on. @default agent-runs */
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('agent-runs'),
+  /** Path of the `temporal` CLI for the embedded dev server; else looked up in .tools and PATH. */
+  TEMPORAL_CLI_PATH: optionalString,
+  /** Port of the embedded Temporal dev server. @default 7233 */
+  TEMPORAL_DEV_PORT: z.coerce.number().int().min(1).max(65535).default(7233),
+  /** Interface the API listens on. @default 127.0.0.1 */
+  HOST: z.string().default('127.0.0.1'),
+  /** Port the API listens on. @default 8080 */
+  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /** Largest accepted request body in bytes. @default 1048576 */
+  AR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  /** API key of the seeded admin on first start; generated and printed once when unset. */
+  AR_BOOTSTRAP_API_KEY: optionalString.pipe(
+    z.string().regex(/^ar_[A-Za-z0-9]{8}_[A-Za-z0-9]{32,}$/, 'must look like ar_<8 chars>_<32+ chars>').optional(),
+  ),
+  /** Concurrent activity executions per worker. @default 100 */
+  WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  /** pino level. @default info */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+/** The parsed configuration; pass it down from each process's composition root. */
+export type Config = z.output<typeof configSchema> & {
+  /** `AR_DATA_DIR` made absolute. */
+  readonly dataDir: string;
+};
+
+/** Raised at boot when the environment does not describe a valid configuration. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+/** Parses the environment once; throws a {@link ConfigError} listing every bad variable. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const parsed = configSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
+  }
+  return { ...parsed.data, dataDir: path.resolve(parsed.data.AR_DATA_DIR) };
+}

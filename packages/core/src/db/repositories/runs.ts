@@ -1,0 +1,221 @@
+import type { Kysely } from 'kysely';
+import type { Run, RunError, RunUsage } from '../../domain/resources.ts';
+import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
+import { AppError, InvalidStateTransitionError, NotFoundError } from '../../errors.ts';
+import { newId } from '../../ids.ts';
+import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
+import type { Database, RunRow } from '../schema.ts';
+import { getAgent } from './agents.ts';
+import { getAgentVersion } from './agent-versions.ts';
+import { appendRunEvents, type NewRunEvent } from './run-events.ts';
+
+/** Usage of a run that has not done anything yet. */
+export const emptyUsage: RunUsage = {
+  steps: 0,
+  modelCalls: 0,
+  toolCalls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  costUsd: 0,
+};
+
+export function toRun(row: RunRow): Run {
+  return {
+    id: row.id,
+    tenantId: row.tenant_id,
+    agentId: row.agent_id,
+    agentVersion: row.agent_version,
+    status: row.status,
+    input: row.input as Run['input'],
+    output: (row.output ?? null) as Run['output'],
+    error: (row.error ?? null) as RunError | null,
+    usage: row.usage as RunUsage,
+    metadata: row.metadata,
+    createdAt: row.created_at.toISOString(),
+    startedAt: row.started_at?.toISOString() ?? null,
+    endedAt: row.ended_at?.toISOString() ?? null,
+  };
+}
+
+/** What a client asks for when it creates a run. */
+export interface CreateRunRequest {
+  readonly tenantId: string;
+  readonly agentId: string;
+  /** Version number; the agent's latest when omitted. */
+  readonly version?: number | undefined;
+  readonly input: unknown;
+  readonly metadata?: Record<string, string> | undefined;
+  /** With a key, repeating the same request returns the same run instead of a new one. */
+  readonly idempotencyKey?: string | undefined;
+  /** Hash of the request body, compared when an idempotency key is reused. */
+  readonly requestHash?: string | undefined;
+}
+
+/** The run, and whether this call created it (false: an idempotent repeat). */
+export interface CreateRunResult {
+  readonly run: Run;
+  readonly created: boolean;
+}
+
+async function findByIdempotencyKey(
+  db: Kysely<Database>,
+  request: CreateRunRequest & { idempotencyKey: string },
+): Promise<CreateRunResult | undefined> {
+  const row = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('tenant_id', '=', request.tenantId)
+    .where('idempotency_key', '=', request.idempotencyKey)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  if (row.request_hash !== (request.requestHash ?? null)) {
+    throw new AppError(
+      'idempotency_key_conflict',
+      'this Idempotency-Key was already used with a different request body',
+      { idempotencyKey: request.idempotencyKey, runId: row.id },
+    );
+  }
+  return { run: toRun(row), created: false };
+}
+
+/** Writes a `queued` run of an agent version (idempotent under `idempotencyKey`). */
+export async function createRun(db: Kysely<Database>, request: CreateRunRequest): Promise<CreateRunResult> {
+  const { idempotencyKey } = request;
+  if (idempotencyKey !== undefined) {
+    const repeated = await findByIdempotencyKey(db, { ...request, idempotencyKey });
+    if (repeated) return repeated;
+  }
+  const agent = await getAgent(db, request.tenantId, request.agentId);
+  if (agent.archivedAt) {
+    throw new AppError('agent_archived', `agent ${agent.id} is archived and takes no new runs`, { agentId: agent.id });
+  }
+  const version = request.version ?? agent.latestVersion;
+  if (version === null) {
+    throw new AppError('validation_failed', `agent ${agent.id} has no versions yet`, { agentId: agent.id });
+  }
+  await getAgentVersion(db, request.tenantId, agent.id, version);
+  const row = await db
+    .insertInto('runs')
+    .values({
+      id: newId(),
+      tenant_id: request.tenantId,
+      agent_id: agent.id,
+      agent_version: version,
+      status: 'queued',
+      input: JSON.stringify(request.input),
+      usage: JSON.stringify(emptyUsage),
+      metadata: JSON.stringify(request.metadata ?? {}),
+      idempotency_key: idempotencyKey ?? null,
+      request_hash: request.requestHash ?? null,
+    })
+    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+    .returningAll()
+    .executeTakeFirst();
+  if (row) return { run: toRun(row), created: true };
+  // Lost a race with a concurrent request carrying the same key: answer as its repeat.
+  const raced = idempotencyKey === undefined ? undefined : await findByIdempotencyKey(db, { ...request, idempotencyKey });
+  if (!raced) throw new Error('run insert conflicted without an idempotency key');
+  return raced;
+}
+
+/** The tenant's run with this id, or a not-found error. */
+export async function getRun(db: Kysely<Database>, tenantId: string, runId: string): Promise<Run> {
+  const row = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('run', runId);
+  return toRun(row);
+}
+
+/** A run by id alone: for the execution plane, which acts on behalf of the run's tenant. */
+export async function getRunById(db: Kysely<Database>, runId: string): Promise<Run> {
+  const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+  if (!row) throw new NotFoundError('run', runId);
+  return toRun(row);
+}
+
+/** The tenant's runs, newest first, optionally of one agent and/or in one state. */
+export async function listRuns(
+  db: Kysely<Database>,
+  tenantId: string,
+  filter: PageRequest & { agentId?: string | undefined; status?: RunStatus | undefined },
+): Promise<Page<Run>> {
+  let query = db
+    .selectFrom('runs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .orderBy('id', 'desc')
+    .limit(filter.limit + 1);
+  if (filter.agentId) query = query.where('agent_id', '=', filter.agentId);
+  if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.cursor) query = query.where('id', '<', decodeCursor(filter.cursor));
+  return toPage(await query.execute(), filter.limit, toRun);
+}
+
+/** Ids of runs still `queued`, oldest first: candidates for (re)starting their workflow. */
+export async function listQueuedRunIds(db: Kysely<Database>, limit: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('runs')
+    .select('id')
+    .where('status', '=', 'queued')
+    .orderBy('id', 'asc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => row.id);
+}
+
+/** A state change of a run and what comes with it. */
+export interface RunTransition {
+  readonly runId: string;
+  readonly to: RunStatus;
+  readonly output?: unknown;
+  readonly error?: RunError;
+  readonly usage?: RunUsage;
+  /** Events recorded in the same transaction as the state change. */
+  readonly events?: readonly NewRunEvent[];
+}
+
+/**
+ * Moves a run to a new state, forwards only, and records its events atomically. Repeating
+ * a transition that already happened (an activity retry) changes nothing and succeeds.
+ */
+export async function transitionRun(db: Kysely<Database>, transition: RunTransition): Promise<Run> {
+  return db.transaction().execute(async (trx) => {
+    const current = await trx
+      .selectFrom('runs')
+      .select('status')
+      .where('id', '=', transition.runId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!current) throw new NotFoundError('run', transition.runId);
+    if (current.status !== transition.to) {
+      if (!predecessorsOf(transition.to).includes(current.status)) {
+        throw new InvalidStateTransitionError(transition.runId, current.status, transition.to);
+      }
+      const now = new Date();
+      await trx
+        .updateTable('runs')
+        .set({
+          status: transition.to,
+          ...(current.status === 'queued' ? { started_at: now } : {}),
+          ...(isTerminal(transition.to) ? { ended_at: now } : {}),
+          ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
+          ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
+          ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
+        })
+        .where('id', '=', transition.runId)
+        .execute();
+      await appendRunEvents(trx, transition.events ?? []);
+    }
+    const row = await trx.selectFrom('runs').selectAll().where('id', '=', transition.runId).executeTakeFirstOrThrow();
+    return toRun(row);
+  });
+}
+
+/** Records usage so far on a running run. */
+export async function updateRunUsage(db: Kysely<Database>, runId: string, usage: RunUsage): Promise<void> {
+  await db.updateTable('runs').set({ usage: JSON.stringify(usage) }).where('id', '=', runId).execute();
+}

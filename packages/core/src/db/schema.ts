@@ -1,0 +1,110 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { RunStatus } from '../domain/run-status.ts';
+
+/** A `jsonb` column: read as a parsed value, written as a JSON string. */
+type Jsonb<T> = ColumnType<T, string, string>;
+type CreatedAt = ColumnType<Date, Date | undefined, never>;
+type Timestamp = ColumnType<Date, Date | string, Date | string>;
+
+export interface TenantsTable {
+  id: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  /** Public lookup part of the key (`ar_<prefix>_…`); the rest is only stored hashed. */
+  prefix: string;
+  /** sha256 (hex) of the whole key. */
+  key_hash: string;
+  roles: string[];
+  created_at: CreatedAt;
+  last_used_at: Timestamp | null;
+  revoked_at: Timestamp | null;
+}
+
+export interface AgentsTable {
+  id: string;
+  tenant_id: string;
+  name: string;
+  description: string | null;
+  latest_version: number | null;
+  archived_at: Timestamp | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AgentVersionsTable {
+  agent_id: string;
+  tenant_id: string;
+  version: number;
+  spec: Jsonb<unknown>;
+  spec_hash: string;
+  created_at: CreatedAt;
+}
+
+export interface RunsTable {
+  id: string;
+  tenant_id: string;
+  agent_id: string;
+  agent_version: number;
+  status: RunStatus;
+  input: Jsonb<unknown>;
+  output: Jsonb<unknown> | null;
+  error: Jsonb<unknown> | null;
+  usage: Jsonb<unknown>;
+  metadata: Jsonb<Record<string, string>>;
+  idempotency_key: string | null;
+  request_hash: string | null;
+  last_event_seq: Generated<number>;
+  created_at: CreatedAt;
+  started_at: Timestamp | null;
+  ended_at: Timestamp | null;
+}
+
+export interface RunEventsTable {
+  run_id: string;
+  seq: number;
+  tenant_id: string;
+  type: string;
+  step: number | null;
+  data: Jsonb<unknown>;
+  /** Makes a retried write of the same event a no-op. */
+  dedupe_key: string;
+  created_at: CreatedAt;
+}
+
+export interface ToolCallsTable {
+  /** `runId:step:callId`: one row per tool call, whatever the retries. */
+  idempotency_key: string;
+  run_id: string;
+  step: number;
+  call_id: string;
+  tool: string;
+  status: 'started' | 'completed';
+  attempts: number;
+  result: Jsonb<unknown> | null;
+  started_at: CreatedAt;
+  completed_at: Timestamp | null;
+}
+
+/** The database as Kysely sees it. */
+export interface Database {
+  tenants: TenantsTable;
+  api_keys: ApiKeysTable;
+  agents: AgentsTable;
+  agent_versions: AgentVersionsTable;
+  runs: RunsTable;
+  run_events: RunEventsTable;
+  tool_calls: ToolCallsTable;
+}
+
+export type TenantRow = Selectable<TenantsTable>;
+export type AgentRow = Selectable<AgentsTable>;
+export type AgentVersionRow = Selectable<AgentVersionsTable>;
+export type RunRow = Selectable<RunsTable>;
+export type RunEventRow = Selectable<RunEventsTable>;
+export type NewRun = Insertable<RunsTable>;

