@@ -39,6 +39,8 @@ const configSchema = z.object({
   ),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  /** Searched for the `temporal` CLI when `TEMPORAL_CLI_PATH` is unset. */
+  PATH: z.string().default(''),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });

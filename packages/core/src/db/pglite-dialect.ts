@@ -1,4 +1,4 @@
-import type { PGlite } from '@electric-sql/pglite';
+import type { PGlite, Results } from '@electric-sql/pglite';
 import {
   CompiledQuery,
   PostgresAdapter,
@@ -91,9 +91,9 @@ class PGliteConnection implements DatabaseConnection {
   async executeQuery<R>(compiledQuery: CompiledQuery): Promise<QueryResult<R>> {
     // Without parameters the simple protocol runs the text as is, several statements
     // included (migrations); the result of the last statement is the query's.
-    const result =
+    const result: Results<R> =
       compiledQuery.parameters.length === 0
-        ? ((await this.#pglite.exec(compiledQuery.sql)).at(-1) ?? { rows: [] as R[], affectedRows: 0 })
+        ? (((await this.#pglite.exec(compiledQuery.sql)).at(-1) as Results<R> | undefined) ?? { rows: [], fields: [] })
         : await this.#pglite.query<R>(compiledQuery.sql, [...compiledQuery.parameters]);
     return result.affectedRows === undefined
       ? { rows: result.rows }

@@ -87,3 +87,5 @@ export const agentSpecSchema = z
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** A tool call as the model emits it and the runtime executes it. */
 export type ScriptedReply = z.output<typeof scriptedReplySchema>;
+/** Bounds on one run, defaults applied. */
+export type RunLimits = z.output<typeof runLimitsSchema>;

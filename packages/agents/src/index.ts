@@ -1,0 +1,5 @@
+export * from './messages.ts';
+export * from './models/scripted-model.ts';
+export * from './tools/tool.ts';
+export * from './tools/arithmetic.ts';
+export * from './tools/builtin-tools.ts';

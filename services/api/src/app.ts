@@ -1,0 +1,70 @@
+import fastifySwagger from '@fastify/swagger';
+import { AppError } from '@agent-runtime/core';
+import Fastify from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ApiDependencies, ApiInstance } from './app-types.ts';
+import { createAuthHook } from './http/auth.ts';
+import { problemOf, sendProblem } from './http/problem.ts';
+import { registerAgentRoutes } from './routes/agents.ts';
+import { registerHealthRoutes } from './routes/health.ts';
+import { registerRunRoutes } from './routes/runs.ts';
+import { registerTenantRoutes } from './routes/tenants.ts';
+
+/** Builds the control-plane HTTP API; the caller listens and closes. */
+export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstance> {
+  const app = Fastify({
+    loggerInstance: dependencies.logger,
+    bodyLimit: dependencies.config.AR_BODY_LIMIT_BYTES,
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Agent Runtime API',
+        version: '1.0.0',
+        description: 'Control plane of Agent Runtime: tenants, agents, immutable agent versions and runs.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  app.addHook('onRequest', createAuthHook(dependencies.db));
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  app.setErrorHandler((error, request, reply) => {
+    const problem = problemOf(error, request);
+    if (problem.status >= 500 && !(error instanceof AppError)) {
+      request.log.error({ err: error }, 'request failed');
+    }
+    return sendProblem(reply, problem);
+  });
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(reply, problemOf(new AppError('route_not_found', `no endpoint ${request.method} ${request.url}`), request)),
+  );
+
+  registerHealthRoutes(app, dependencies);
+  registerTenantRoutes(app, dependencies);
+  registerAgentRoutes(app, dependencies);
+  registerRunRoutes(app, dependencies);
+
+  app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+
+  return app;
+}

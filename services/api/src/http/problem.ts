@@ -1,0 +1,99 @@
+import { AppError, httpStatusOf, type ErrorCode } from '@agent-runtime/core';
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+
+/** An RFC 9457 problem document with our stable `code`. */
+export interface Problem {
+  readonly type: string;
+  readonly title: string;
+  readonly status: number;
+  readonly code: ErrorCode;
+  readonly detail: string;
+  readonly instance: string;
+  readonly requestId: string;
+  readonly errors?: readonly { readonly path: string; readonly message: string }[];
+  readonly [extra: string]: unknown;
+}
+
+const titles: Record<ErrorCode, string> = {
+  validation_failed: 'The request is not valid',
+  malformed_request: 'The request could not be read',
+  payload_too_large: 'The request body is too large',
+  unsupported_media_type: 'The request body must be application/json',
+  unauthenticated: 'Authentication required',
+  forbidden: 'Not allowed',
+  not_found: 'Not found',
+  route_not_found: 'No such endpoint',
+  method_not_allowed: 'Method not allowed',
+  conflict: 'Conflict',
+  idempotency_key_conflict: 'Idempotency-Key reused with a different request',
+  invalid_state_transition: 'The run cannot change state that way',
+  agent_archived: 'The agent is archived',
+  version_immutable: 'Agent versions are immutable',
+  dependency_unavailable: 'A dependency is unavailable',
+  internal: 'Internal error',
+};
+
+/** Fastify's own error codes, for requests that fail before a handler runs. */
+const fastifyCodes: Readonly<Record<string, ErrorCode>> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed_request',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed_request',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'malformed_request',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+};
+
+/** The problem an error becomes: the one place where errors meet HTTP. */
+export function problemOf(error: unknown, request: FastifyRequest): Problem {
+  const base = { instance: request.url, requestId: request.id };
+  if (error instanceof AppError) {
+    return {
+      type: `urn:agent-runtime:problem:${error.code}`,
+      title: titles[error.code],
+      status: httpStatusOf(error.code),
+      code: error.code,
+      detail: error.message,
+      ...base,
+      ...error.details,
+    };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const part = error.validationContext ?? 'body';
+    return problem('validation_failed', `the request ${part} is not valid`, base, {
+      errors: error.validation.map((issue) => ({
+        path: [part, ...issue.instancePath.split('/').filter(Boolean)].join('.'),
+        message: issue.message,
+      })),
+    });
+  }
+  const fastifyError = error as Partial<FastifyError>;
+  const mapped = fastifyError.code ? fastifyCodes[fastifyError.code] : undefined;
+  if (mapped) return problem(mapped, fastifyError.message ?? titles[mapped], base);
+  if (error instanceof SyntaxError || (fastifyError.statusCode === 400 && fastifyError.code)) {
+    return problem('malformed_request', fastifyError.message ?? 'malformed request', base);
+  }
+  return problem('internal', 'an unexpected error occurred; it has been logged', base);
+}
+
+function problem(
+  code: ErrorCode,
+  detail: string,
+  base: { instance: string; requestId: string },
+  extra: Record<string, unknown> = {},
+): Problem {
+  return {
+    type: `urn:agent-runtime:problem:${code}`,
+    title: titles[code],
+    status: httpStatusOf(code),
+    code,
+    detail,
+    ...base,
+    ...extra,
+  };
+}
+
+/** Sends a problem as `application/problem+json`. */
+export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  return reply.status(body.status).type('application/problem+json').send(body);
+}

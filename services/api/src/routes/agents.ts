@@ -1,0 +1,151 @@
+import {
+  agentSchema,
+  agentSpecSchema,
+  agentVersionSchema,
+  archiveAgent,
+  createAgent,
+  createAgentVersion,
+  getAgent,
+  getAgentVersion,
+  listAgents,
+  listAgentVersions,
+  pageSchema,
+  updateAgent,
+} from '@agent-runtime/core';
+import { z } from 'zod';
+import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+
+const agentName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-"; at most 63 characters');
+const description = z.string().max(2000);
+const agentParams = z.strictObject({ agentId: pathId });
+
+/** Agents and their immutable versions, scoped to the caller's tenant. */
+export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): void {
+  const read = { access: 'read' as const };
+  const write = { access: 'write' as const };
+  const tags = ['agents'];
+
+  app.post(
+    '/v1/agents',
+    {
+      config: write,
+      schema: {
+        tags,
+        body: z.strictObject({ name: agentName, description: description.optional() }),
+        response: { 201: agentSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await createAgent(db, request.principal.tenantId, request.body)),
+  );
+
+  app.get(
+    '/v1/agents',
+    {
+      config: read,
+      schema: {
+        tags,
+        querystring: z.strictObject({
+          ...pageQuery,
+          includeArchived: z.stringbool().default(false),
+        }),
+        response: { 200: pageSchema(agentSchema), ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => listAgents(db, request.principal.tenantId, request.query),
+  );
+
+  app.get(
+    '/v1/agents/:agentId',
+    { config: read, schema: { tags, params: agentParams, response: { 200: agentSchema, ...problemResponses(401, 403, 404) } } },
+    async (request) => getAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId)),
+  );
+
+  app.patch(
+    '/v1/agents/:agentId',
+    {
+      config: write,
+      schema: {
+        tags,
+        params: agentParams,
+        body: z
+          .strictObject({ name: agentName.optional(), description: description.nullable().optional() })
+          .refine((body) => Object.keys(body).length > 0, 'give at least one of name, description'),
+        response: { 200: agentSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request) =>
+      updateAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId), request.body),
+  );
+
+  app.delete(
+    '/v1/agents/:agentId',
+    {
+      config: write,
+      schema: {
+        tags,
+        description: 'Archives the agent: its versions and runs stay; it takes no new runs or versions.',
+        params: agentParams,
+        response: { 200: agentSchema, ...problemResponses(401, 403, 404) },
+      },
+    },
+    async (request) => archiveAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId)),
+  );
+
+  app.post(
+    '/v1/agents/:agentId/versions',
+    {
+      config: write,
+      schema: {
+        tags,
+        description: 'Appends an immutable version (numbered latest + 1).',
+        params: agentParams,
+        body: z.strictObject({ spec: agentSpecSchema }),
+        response: { 201: agentVersionSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const agentId = existingId('agent', request.params.agentId);
+      const version = await createAgentVersion(db, request.principal.tenantId, agentId, request.body.spec);
+      return reply.status(201).send(version);
+    },
+  );
+
+  app.get(
+    '/v1/agents/:agentId/versions',
+    {
+      config: read,
+      schema: {
+        tags,
+        params: agentParams,
+        querystring: z.strictObject(pageQuery),
+        response: { 200: pageSchema(agentVersionSchema), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const agent = await getAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId));
+      return listAgentVersions(db, request.principal.tenantId, agent.id, request.query);
+    },
+  );
+
+  app.get(
+    '/v1/agents/:agentId/versions/:version',
+    {
+      config: read,
+      schema: {
+        tags,
+        params: z.strictObject({ agentId: pathId, version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+        response: { 200: agentVersionSchema, ...problemResponses(401, 403, 404, 422) },
+      },
+    },
+    async (request) =>
+      getAgentVersion(
+        db,
+        request.principal.tenantId,
+        existingId('agent', request.params.agentId),
+        request.params.version,
+      ),
+  );
+}

@@ -1,0 +1,81 @@
+import path from 'node:path';
+import { buildApp, startRunReconciler } from '@agent-runtime/api';
+import {
+  migrateToLatest,
+  openDatabase,
+  seedDefaults,
+  type Config,
+  type Logger,
+  type SeedResult,
+} from '@agent-runtime/core';
+import { createWorker } from '@agent-runtime/worker';
+import { connectTemporalClient } from './connect-temporal.ts';
+import { findTemporalCli } from './find-temporal-cli.ts';
+import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
+
+/** A running embedded runtime. */
+export interface EmbeddedRuntime {
+  /** Base URL of the API. */
+  readonly url: string;
+  /** What this start seeded (the admin key appears only on the first start). */
+  readonly seed: SeedResult;
+  /** Graceful shutdown: stop taking requests, let in-flight steps finish, stop Temporal. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the whole runtime in this process: the database (PGlite in the data directory
+ * unless `DATABASE_URL`), a supervised Temporal dev server (unless `TEMPORAL_ADDRESS`),
+ * the worker and the API. Runs left unfinished by an earlier start resume on their own:
+ * Temporal keeps their workflows, and the reconciler starts any still queued.
+ */
+export async function startEmbeddedRuntime(config: Config, logger: Logger): Promise<EmbeddedRuntime> {
+  const database = await openDatabase(
+    config.DATABASE_URL
+      ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
+  );
+  await migrateToLatest(database.db);
+  const seed = await seedDefaults(database.db, { bootstrapApiKey: config.AR_BOOTSTRAP_API_KEY });
+
+  let devServer: TemporalDevServer | undefined;
+  if (!config.TEMPORAL_ADDRESS) {
+    devServer = await startTemporalDevServer({
+      cliPath: findTemporalCli(config.TEMPORAL_CLI_PATH, config.PATH),
+      port: config.TEMPORAL_DEV_PORT,
+      dbFile: path.join(config.dataDir, 'temporal.sqlite'),
+      stateDir: config.dataDir,
+      logger: logger.child({ component: 'temporal-dev-server' }),
+    });
+  }
+  const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer?.address ?? '';
+  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+
+  const { worker, connection } = await createWorker({ config, db: database.db, logger, temporalAddress });
+  const workerDone = worker.run();
+  workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
+
+  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  const stopReconciler = startRunReconciler({
+    db: database.db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+  });
+
+  return {
+    url,
+    seed,
+    async stop() {
+      await app.close();
+      await stopReconciler();
+      worker.shutdown();
+      await workerDone.catch(() => undefined);
+      await connection.close();
+      await temporal.connection.close();
+      await devServer?.stop();
+      await database.close();
+    },
+  };
+}

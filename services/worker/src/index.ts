@@ -1,0 +1,3 @@
+export { createWorker, type CreatedWorker, type WorkerDependencies } from './create-worker.ts';
+export { createActivities, type ActivityDependencies, type AgentRunActivities } from './activities/create-activities.ts';
+export type * from './activities/activity-types.ts';
