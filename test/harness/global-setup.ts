@@ -1,0 +1,19 @@
+import type { TestProject } from 'vitest/node';
+import { startTestServices } from './services.ts';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    /** The test PostgreSQL server's admin connection string. */
+    postgresUrl: string;
+    /** `host:port` of the test Temporal dev server. */
+    temporalAddress: string;
+  }
+}
+
+/** Starts the real services once for the whole test run; tests read them with `inject`. */
+export default async function setup(project: TestProject) {
+  const services = await startTestServices();
+  project.provide('postgresUrl', services.postgres.url);
+  project.provide('temporalAddress', services.temporal.address);
+  return () => services.stop();
+}

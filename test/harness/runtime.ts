@@ -1,0 +1,90 @@
+import { randomBytes } from 'node:crypto';
+import { buildApp, type ApiInstance } from '@agent-runtime/api';
+import { createLogger, loadConfig, seedDefaults, type Config, type DatabaseHandle } from '@agent-runtime/core';
+import { connectTemporalClient } from '@agent-runtime/embedded';
+import { createWorker } from '@agent-runtime/worker';
+import type { Client } from '@temporalio/client';
+import { inject } from 'vitest';
+import { openTestDatabase, type DatabaseKind } from './databases.ts';
+
+/** API + worker in this process, on a database of their own and the shared Temporal server. */
+export interface TestRuntime {
+  readonly app: ApiInstance;
+  /** Base URL of the listening API. */
+  readonly url: string;
+  readonly database: DatabaseHandle;
+  readonly temporal: Client;
+  readonly config: Config;
+  /** Admin API key of the seeded default tenant. */
+  readonly apiKey: string;
+  readonly tenantId: string;
+  /** The seeded example agent. */
+  readonly exampleAgentId: string;
+  /** fetch against the API with the admin key and JSON bodies. */
+  request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  stop(): Promise<void>;
+}
+
+/** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
+export async function startTestRuntime(options: { database?: DatabaseKind; worker?: boolean } = {}): Promise<TestRuntime> {
+  const config = loadConfig({
+    TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: 'warn',
+    PORT: '0',
+  });
+  const logger = createLogger('warn', 'test');
+  const database = await openTestDatabase(options.database ?? 'postgres');
+  const seed = await seedDefaults(database.db, {});
+  const temporalAddress = inject('temporalAddress');
+  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const created = options.worker === false ? undefined : await createWorker({ config, db: database.db, logger, temporalAddress });
+  const workerDone = created?.worker.run();
+  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const url = await app.listen({ host: '127.0.0.1', port: 0 });
+  const apiKey = seed.createdApiKey ?? '';
+  return {
+    app,
+    url,
+    database,
+    temporal,
+    config,
+    apiKey,
+    tenantId: seed.tenant.id,
+    exampleAgentId: seed.exampleAgent?.id ?? '',
+    request(method, path, body, headers = {}) {
+      return fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${apiKey}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...headers,
+        },
+        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
+      });
+    },
+    async stop() {
+      await app.close();
+      created?.worker.shutdown();
+      await workerDone;
+      await created?.connection.close();
+      await temporal.connection.close();
+      await database.close();
+    },
+  };
+}
+
+/** Polls a run until it reaches a terminal state (or the timeout passes). */
+export async function waitForRun(
+  runtime: TestRuntime,
+  runId: string,
+  timeoutMs = 30_000,
+): Promise<{ status: string; output: unknown; error: unknown; usage: Record<string, number> }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const response = await runtime.request('GET', `/v1/runs/${runId}`);
+    const run = (await response.json()) as { status: string; output: unknown; error: unknown; usage: Record<string, number> };
+    if (['succeeded', 'failed', 'cancelled', 'timed_out'].includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

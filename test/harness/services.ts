@@ -1,0 +1,37 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createLogger } from '@agent-runtime/core';
+import { findTemporalCli, startTemporalDevServer, type TemporalDevServer } from '@agent-runtime/embedded';
+import { freePort } from './free-port.ts';
+import { startPostgres, type PostgresServer } from './postgres-server.ts';
+
+/** The real services a test run talks to. */
+export interface TestServices {
+  readonly postgres: PostgresServer;
+  readonly temporal: TemporalDevServer;
+  stop(): Promise<void>;
+}
+
+/** Starts PostgreSQL and an in-memory Temporal dev server on loopback, in parallel. */
+export async function startTestServices(): Promise<TestServices> {
+  const stateDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-temporal-'));
+  const [postgres, temporal] = await Promise.all([
+    startPostgres(),
+    freePort().then((port) =>
+      startTemporalDevServer({
+        cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH'], process.env['PATH'] ?? ''),
+        port,
+        stateDir,
+        logger: createLogger('warn', 'temporal-dev-server'),
+      }),
+    ),
+  ]);
+  return {
+    postgres,
+    temporal,
+    async stop() {
+      await Promise.allSettled([postgres.stop(), temporal.stop()]);
+    },
+  };
+}
