@@ -32,10 +32,17 @@ const configSchema = z.object({
   /** Port the API listens on. @default 8080 */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   /** Largest accepted request body in bytes. @default 1048576 */
-  AR_BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).default(1024 * 1024),
+  AR_BODY_LIMIT_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(1024 * 1024),
   /** API key of the seeded admin on first start; generated and printed once when unset. */
   AR_BOOTSTRAP_API_KEY: optionalString.pipe(
-    z.string().regex(/^ar_[A-Za-z0-9]{8}_[A-Za-z0-9]{32,}$/, 'must look like ar_<8 chars>_<32+ chars>').optional(),
+    z
+      .string()
+      .regex(/^ar_[A-Za-z0-9]{8}_[A-Za-z0-9]{32,}$/, 'must look like ar_<8 chars>_<32+ chars>')
+      .optional(),
   ),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
@@ -64,4 +71,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
   return { ...parsed.data, dataDir: path.resolve(parsed.data.AR_DATA_DIR) };
+}
+
+/**
+ * The API and worker run as separate processes only against shared backends: PGlite and
+ * the embedded Temporal server live inside one process. Throws a {@link ConfigError} otherwise.
+ */
+export function requireSharedBackends(config: Config): Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string } {
+  const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => config[name] === undefined);
+  if (missing.length > 0) {
+    throw new ConfigError(
+      `${missing.join(' and ')} must be set to run the API and the worker as separate processes ` +
+        '(for everything in one process on embedded defaults, run services/embedded)',
+    );
+  }
+  return config as Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };
 }

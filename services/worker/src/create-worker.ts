@@ -13,6 +13,11 @@ export interface WorkerDependencies {
   readonly logger: Logger;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
+  /**
+   * Let the SDK shut the worker down on SIGINT/SIGTERM. Off where the composition root
+   * orchestrates shutdown itself (the embedded runtime, tests). @default false
+   */
+  readonly shutdownOnSignals?: boolean;
   /** Overrides for tests and benchmarks. */
   readonly workerOptions?: Partial<WorkerOptions>;
 }
@@ -25,18 +30,26 @@ export interface CreatedWorker {
 
 let runtimeInstalled = false;
 
-/** Routes the Temporal SDK's own logs into our logger, once per process. */
-function installRuntime(logger: Logger): void {
+const sdkLevels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' } as const;
+
+/**
+ * Routes the Temporal SDK's own logs into our logger, once per process. Its chatty INFO
+ * lines (bundle statistics, state changes) are logged at debug.
+ */
+function installRuntime(logger: Logger, shutdownOnSignals: boolean): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
+  const log = (level: keyof typeof sdkLevels, message: string, meta?: Record<string, unknown>) =>
+    logger[level === 'INFO' ? 'debug' : sdkLevels[level]]({ ...meta }, message);
   Runtime.install({
+    shutdownSignals: shutdownOnSignals ? ['SIGINT', 'SIGTERM'] : [],
     logger: {
-      log: (level, message, meta) => logger[level === 'TRACE' ? 'trace' : level === 'DEBUG' ? 'debug' : level === 'INFO' ? 'info' : level === 'WARN' ? 'warn' : 'error']({ ...meta }, message),
-      trace: (message, meta) => logger.trace({ ...meta }, message),
-      debug: (message, meta) => logger.debug({ ...meta }, message),
-      info: (message, meta) => logger.info({ ...meta }, message),
-      warn: (message, meta) => logger.warn({ ...meta }, message),
-      error: (message, meta) => logger.error({ ...meta }, message),
+      log,
+      trace: (message, meta) => log('TRACE', message, meta),
+      debug: (message, meta) => log('DEBUG', message, meta),
+      info: (message, meta) => log('INFO', message, meta),
+      warn: (message, meta) => log('WARN', message, meta),
+      error: (message, meta) => log('ERROR', message, meta),
     },
   });
 }
@@ -44,7 +57,7 @@ function installRuntime(logger: Logger): void {
 /** Connects to Temporal and builds the worker hosting `agentRun` and its activities. */
 export async function createWorker(dependencies: WorkerDependencies): Promise<CreatedWorker> {
   const { config, db, logger } = dependencies;
-  installRuntime(logger.child({ component: 'temporal-sdk' }));
+  installRuntime(logger.child({ component: 'temporal-sdk' }), dependencies.shutdownOnSignals ?? false);
   const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
   const worker = await Worker.create({
     connection,

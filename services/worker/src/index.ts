@@ -1,3 +1,7 @@
 export { createWorker, type CreatedWorker, type WorkerDependencies } from './create-worker.ts';
-export { createActivities, type ActivityDependencies, type AgentRunActivities } from './activities/create-activities.ts';
+export {
+  createActivities,
+  type ActivityDependencies,
+  type AgentRunActivities,
+} from './activities/create-activities.ts';
 export type * from './activities/activity-types.ts';

@@ -26,7 +26,8 @@ class SqlFileMigrationProvider implements MigrationProvider {
 }
 
 /** Brings the schema to the latest version; returns the names of the migrations it applied. */
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> { // eslint-disable-line @typescript-eslint/no-explicit-any -- any schema migrates
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
   const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
   const { error, results = [] } = await migrator.migrateToLatest();
   if (error) {

@@ -1,24 +1,11 @@
 /** Every state a run can be in. */
-export const runStatuses = [
-  'queued',
-  'running',
-  'waiting',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed_out',
-] as const;
+export const runStatuses = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'timed_out'] as const;
 
 /** The state of a run. */
 export type RunStatus = (typeof runStatuses)[number];
 
 /** States a run never leaves. */
-export const terminalRunStatuses: ReadonlySet<RunStatus> = new Set([
-  'succeeded',
-  'failed',
-  'cancelled',
-  'timed_out',
-]);
+export const terminalRunStatuses: ReadonlySet<RunStatus> = new Set(['succeeded', 'failed', 'cancelled', 'timed_out']);
 
 const allowedTransitions: Readonly<Record<RunStatus, readonly RunStatus[]>> = {
   queued: ['running', 'failed', 'cancelled', 'timed_out'],

@@ -92,7 +92,13 @@ export function createActivities(dependencies: ActivityDependencies) {
       const run = await loadRun(ref.runId);
       const spec = await specOf(ref, run.tenantId);
       await appendRunEventsNow(db, [
-        { runId: ref.runId, type: 'model.started', step, data: { provider: spec.model.provider }, dedupeKey: `model.started:${step}` },
+        {
+          runId: ref.runId,
+          type: 'model.started',
+          step,
+          data: { provider: spec.model.provider },
+          dedupeKey: `model.started:${step}`,
+        },
       ]);
       const reply = scriptedModelReply(spec.model, step);
       await appendRunEventsNow(db, [
@@ -144,9 +150,13 @@ export function createActivities(dependencies: ActivityDependencies) {
               signal: context.cancellationSignal,
               heartbeat: () => context.heartbeat(),
             })
-          : { ok: false, error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` } };
+          : {
+              ok: false,
+              error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
+            };
         outcome = (await completeToolCall(db, idempotencyKey, result)) as ToolOutcome;
-        if (claim.attempt > 1) logger.info({ runId: ref.runId, idempotencyKey, attempt: claim.attempt }, 'tool call retried');
+        if (claim.attempt > 1)
+          logger.info({ runId: ref.runId, idempotencyKey, attempt: claim.attempt }, 'tool call retried');
       }
       await appendRunEventsNow(db, [
         {

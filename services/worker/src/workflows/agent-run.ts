@@ -1,12 +1,6 @@
 import type { ConversationMessage, ModelReply } from '@agent-runtime/agents';
 import type { AgentRunWorkflowInput, RunError, RunUsage } from '@agent-runtime/core';
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  CancellationScope,
-  proxyActivities,
-  sleep,
-} from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep } from '@temporalio/workflow';
 import type { AgentRunActivities } from '../activities/create-activities.ts';
 import type { RunOutcome } from '../activities/activity-types.ts';
 
@@ -32,7 +26,10 @@ class StepLimitReached extends Error {}
 export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOutcome> {
   const started = await startRun(runId);
   if (started.state === 'finished') {
-    return { status: 'failed', error: { code: 'already_finished', message: `run ended ${started.status}`, step: null } };
+    return {
+      status: 'failed',
+      error: { code: 'already_finished', message: `run ended ${started.status}`, step: null },
+    };
   }
   const { ref, limits } = started;
   const messages: ConversationMessage[] = [...started.messages];
@@ -67,10 +64,7 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
 }
 
 /** Runs `body`, cancelling it when the deadline passes first: the run then ends `timed_out`. */
-async function withDeadline(
-  timeoutSeconds: number | undefined,
-  body: () => Promise<RunOutcome>,
-): Promise<RunOutcome> {
+async function withDeadline(timeoutSeconds: number | undefined, body: () => Promise<RunOutcome>): Promise<RunOutcome> {
   if (timeoutSeconds === undefined) return body();
   const scope = new CancellationScope();
   const work = scope.run(body);

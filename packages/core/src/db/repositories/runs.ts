@@ -113,7 +113,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
     .executeTakeFirst();
   if (row) return { run: toRun(row), created: true };
   // Lost a race with a concurrent request carrying the same key: answer as its repeat.
-  const raced = idempotencyKey === undefined ? undefined : await findByIdempotencyKey(db, { ...request, idempotencyKey });
+  const raced =
+    idempotencyKey === undefined ? undefined : await findByIdempotencyKey(db, { ...request, idempotencyKey });
   if (!raced) throw new Error('run insert conflicted without an idempotency key');
   return raced;
 }
@@ -217,5 +218,9 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
 
 /** Records usage so far on a running run. */
 export async function updateRunUsage(db: Kysely<Database>, runId: string, usage: RunUsage): Promise<void> {
-  await db.updateTable('runs').set({ usage: JSON.stringify(usage) }).where('id', '=', runId).execute();
+  await db
+    .updateTable('runs')
+    .set({ usage: JSON.stringify(usage) })
+    .where('id', '=', runId)
+    .execute();
 }

@@ -38,7 +38,11 @@ export async function findTenantByName(db: Kysely<Database>, name: string): Prom
 
 /** Tenants, newest first. */
 export async function listTenants(db: Kysely<Database>, page: PageRequest): Promise<Page<Tenant>> {
-  let query = db.selectFrom('tenants').selectAll().orderBy('id', 'desc').limit(page.limit + 1);
+  let query = db
+    .selectFrom('tenants')
+    .selectAll()
+    .orderBy('id', 'desc')
+    .limit(page.limit + 1);
   if (page.cursor) query = query.where('id', '<', decodeCursor(page.cursor));
   return toPage(await query.execute(), page.limit, toTenant);
 }

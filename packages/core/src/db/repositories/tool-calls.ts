@@ -3,8 +3,7 @@ import type { Database } from '../schema.ts';
 
 /** Where a tool call stands when an attempt to execute it begins. */
 export type ToolCallClaim =
-  | { readonly state: 'new'; readonly attempt: number }
-  | { readonly state: 'completed'; readonly result: unknown };
+  { readonly state: 'new'; readonly attempt: number } | { readonly state: 'completed'; readonly result: unknown };
 
 /**
  * Registers an attempt at a tool call under its idempotency key (`runId:step:callId`).
@@ -27,9 +26,7 @@ export async function claimToolCall(
       status: 'started',
       attempts: 1,
     })
-    .onConflict((oc) =>
-      oc.column('idempotency_key').doUpdateSet({ attempts: sql<number>`tool_calls.attempts + 1` }),
-    )
+    .onConflict((oc) => oc.column('idempotency_key').doUpdateSet({ attempts: sql<number>`tool_calls.attempts + 1` }))
     .returning(['status', 'attempts', 'result'])
     .executeTakeFirstOrThrow();
   return row.status === 'completed'

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
+import { agentSpecSchema } from '../domain/agent-spec.ts';
+import { AppError } from '../errors.ts';
+import type { DatabaseHandle } from './connect.ts';
+import { migrateToLatest } from './migrate.ts';
+import { sqlStateOf, sqlStates } from './pg-errors.ts';
+import { createAgent } from './repositories/agents.ts';
+import { createAgentVersion, listAgentVersions } from './repositories/agent-versions.ts';
+import { appendRunEventsNow, listRunEvents } from './repositories/run-events.ts';
+import { createRun, getRun, listRuns, transitionRun } from './repositories/runs.ts';
+import { claimToolCall, completeToolCall } from './repositories/tool-calls.ts';
+import { createTenant } from './repositories/tenants.ts';
+import { seedDefaults } from './seed.ts';
+
+const spec = agentSpecSchema.parse({ model: { provider: 'scripted', replies: [{ text: 'hi' }] } });
+
+describe.each(databaseKinds)('repositories on %s', (kind) => {
+  let database: DatabaseHandle;
+  let tenantId: string;
+  let agentId: string;
+
+  beforeAll(async () => {
+    database = await openTestDatabase(kind, { migrate: false });
+    expect(await migrateToLatest(database.db)).toEqual(['0001-initial-schema']);
+    tenantId = (await seedDefaults(database.db, {})).tenant.id;
+    agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
+    await createAgentVersion(database.db, tenantId, agentId, spec);
+  });
+  afterAll(() => database.close());
+
+  it('migrates once: a second migration run applies nothing', async () => {
+    expect(await migrateToLatest(database.db)).toEqual([]);
+  });
+
+  it('numbers versions 1, 2, 3… even when created concurrently', async () => {
+    const agent = await createAgent(database.db, tenantId, { name: 'numbered' });
+    const created = await Promise.all(
+      Array.from({ length: 5 }, () => createAgentVersion(database.db, tenantId, agent.id, spec)),
+    );
+    expect(created.map((version) => version.version).sort()).toEqual([1, 2, 3, 4, 5]);
+    const page = await listAgentVersions(database.db, tenantId, agent.id, { limit: 2 });
+    expect(page.items.map((version) => version.version)).toEqual([5, 4]);
+    const next = await listAgentVersions(database.db, tenantId, agent.id, { limit: 2, cursor: page.nextCursor ?? '' });
+    expect(next.items.map((version) => version.version)).toEqual([3, 2]);
+  });
+
+  it('keeps agent versions immutable in the database itself', async () => {
+    const update = database.db
+      .updateTable('agent_versions')
+      .set({ spec_hash: 'tampered' })
+      .where('agent_id', '=', agentId)
+      .execute();
+    await expect(update).rejects.toSatisfy((error) => sqlStateOf(error) === sqlStates.versionImmutable);
+    const remove = database.db.deleteFrom('agent_versions').where('agent_id', '=', agentId).execute();
+    await expect(remove).rejects.toSatisfy((error) => sqlStateOf(error) === sqlStates.versionImmutable);
+  });
+
+  it('moves runs forward only, in the repository and in the database', async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'x' });
+    await transitionRun(database.db, { runId: run.id, to: 'running' });
+    await transitionRun(database.db, { runId: run.id, to: 'waiting' });
+    await transitionRun(database.db, { runId: run.id, to: 'running' });
+    // Repeating a transition that already happened is a no-op (activity retries).
+    await transitionRun(database.db, { runId: run.id, to: 'running' });
+    await expect(transitionRun(database.db, { runId: run.id, to: 'queued' })).rejects.toMatchObject({
+      code: 'invalid_state_transition',
+    });
+    const finished = await transitionRun(database.db, { runId: run.id, to: 'succeeded', output: { text: 'ok' } });
+    expect(finished).toMatchObject({ status: 'succeeded', output: { text: 'ok' } });
+    expect(finished.endedAt).not.toBeNull();
+    await expect(transitionRun(database.db, { runId: run.id, to: 'failed' })).rejects.toBeInstanceOf(AppError);
+    const direct = database.db.updateTable('runs').set({ status: 'running' }).where('id', '=', run.id).execute();
+    await expect(direct).rejects.toSatisfy((error) => sqlStateOf(error) === sqlStates.invalidRunTransition);
+    expect((await getRun(database.db, tenantId, run.id)).status).toBe('succeeded');
+  });
+
+  it('returns the same run for the same idempotency key and body, and refuses a different body', async () => {
+    const request = { tenantId, agentId, input: { message: 'once' }, idempotencyKey: 'key-1', requestHash: 'h1' };
+    const first = await createRun(database.db, request);
+    const again = await createRun(database.db, request);
+    expect(first.created).toBe(true);
+    expect(again).toEqual({ run: first.run, created: false });
+    await expect(createRun(database.db, { ...request, requestHash: 'h2' })).rejects.toMatchObject({
+      code: 'idempotency_key_conflict',
+    });
+    const concurrent = await Promise.all(
+      Array.from({ length: 5 }, () => createRun(database.db, { ...request, idempotencyKey: 'key-2' })),
+    );
+    expect(new Set(concurrent.map((result) => result.run.id)).size).toBe(1);
+    expect(concurrent.filter((result) => result.created)).toHaveLength(1);
+  });
+
+  it('appends events gap-free under concurrency and ignores a repeated dedupe key', async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'events' });
+    await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        appendRunEventsNow(database.db, [{ runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` }]),
+      ),
+    );
+    const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 100 });
+    expect(events.map((event) => event.seq)).toEqual(Array.from({ length: 10 }, (_, index) => index + 1));
+    const appendOnly = database.db.deleteFrom('run_events').where('run_id', '=', run.id).execute();
+    await expect(appendOnly).rejects.toSatisfy((error) => sqlStateOf(error) === sqlStates.eventsAppendOnly);
+  });
+
+  it('records a tool call result once and hands it to every later attempt', async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'tools' });
+    const call = { idempotencyKey: `${run.id}:1:a`, runId: run.id, step: 1, callId: 'a', tool: 'echo' };
+    expect(await claimToolCall(database.db, call)).toEqual({ state: 'new', attempt: 1 });
+    expect(await claimToolCall(database.db, call)).toEqual({ state: 'new', attempt: 2 });
+    expect(await completeToolCall(database.db, call.idempotencyKey, { value: 1 })).toEqual({ value: 1 });
+    expect(await completeToolCall(database.db, call.idempotencyKey, { value: 2 })).toEqual({ value: 1 });
+    expect(await claimToolCall(database.db, call)).toEqual({ state: 'completed', result: { value: 1 } });
+  });
+
+  it('pages runs newest first and scopes them to the tenant', async () => {
+    const page = await listRuns(database.db, tenantId, { limit: 2 });
+    expect(page.items).toHaveLength(2);
+    expect(page.items[0]!.id > page.items[1]!.id).toBe(true);
+    const next = await listRuns(database.db, tenantId, { limit: 2, cursor: page.nextCursor ?? '' });
+    expect(next.items[0]!.id < page.items[1]!.id).toBe(true);
+    const otherTenant = await createTenant(database.db, `other-${kind}`);
+    expect((await listRuns(database.db, otherTenant.id, { limit: 10 })).items).toEqual([]);
+    await expect(getRun(database.db, otherTenant.id, page.items[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+});

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs what is missing (Node 24, npm packages, the Temporal CLI, PostgreSQL) and runs
+# the whole test suite: lint, typecheck, formatting, then vitest against real services
+# that the tests start on loopback themselves.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+ensure_node
+ensure_npm_packages
+ensure_temporal_cli
+ensure_postgres
+cd "$repo_root"
+exec npm test

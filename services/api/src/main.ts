@@ -1,0 +1,55 @@
+import {
+  ConfigError,
+  createLogger,
+  loadConfig,
+  migrateToLatest,
+  openDatabase,
+  requireSharedBackends,
+  seedDefaults,
+} from '@agent-runtime/core';
+import { Client, Connection } from '@temporalio/client';
+import { buildApp } from './app.ts';
+import { startRunReconciler } from './run-reconciler.ts';
+
+// Composition root of the API process (production mode: PostgreSQL and a Temporal cluster).
+try {
+  const config = requireSharedBackends(loadConfig(process.env));
+  const logger = createLogger(config.LOG_LEVEL, 'agent-runtime-api');
+  const database = await openDatabase({
+    kind: 'postgres',
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  await migrateToLatest(database.db);
+  const seed = await seedDefaults(database.db, { bootstrapApiKey: config.AR_BOOTSTRAP_API_KEY });
+  if (seed.createdApiKey && !config.AR_BOOTSTRAP_API_KEY) {
+    process.stdout.write(`Admin API key of tenant "${seed.tenant.name}" (shown only now): ${seed.createdApiKey}\n`);
+  }
+  // Connection.lazy: the API starts and serves reads while Temporal is still coming up.
+  const temporal = new Client({
+    connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+    namespace: config.TEMPORAL_NAMESPACE,
+  });
+  const app = await buildApp({ config, db: database.db, temporal, logger });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const stopReconciler = startRunReconciler({
+    db: database.db,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    logger,
+  });
+
+  const shutdown = async () => {
+    await app.close();
+    await stopReconciler();
+    await temporal.connection.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}

@@ -1,0 +1,36 @@
+import {
+  ConfigError,
+  createLogger,
+  loadConfig,
+  migrateToLatest,
+  openDatabase,
+  requireSharedBackends,
+} from '@agent-runtime/core';
+import { createWorker } from './create-worker.ts';
+
+// Composition root of a worker process (production mode). Run as many as you like.
+try {
+  const config = requireSharedBackends(loadConfig(process.env));
+  const logger = createLogger(config.LOG_LEVEL, 'agent-runtime-worker');
+  const database = await openDatabase({
+    kind: 'postgres',
+    url: config.DATABASE_URL,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  await migrateToLatest(database.db);
+  const { worker, connection } = await createWorker({
+    config,
+    db: database.db,
+    logger,
+    temporalAddress: config.TEMPORAL_ADDRESS,
+    shutdownOnSignals: true,
+  });
+  // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
+  await worker.run();
+  await connection.close();
+  await database.close();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
