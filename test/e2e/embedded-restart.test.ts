@@ -1,0 +1,126 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { generateApiKey } from '@agent-runtime/core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../harness/free-port.ts';
+
+const mainPath = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
+
+interface RunEvent {
+  seq: number;
+  type: string;
+  step: number | null;
+  data: { callId?: string };
+}
+
+/**
+ * The one-command runtime, killed with kill -9 (its own process and the Temporal dev server
+ * it started) while ten runs sleep inside a tool, then started again on the same data.
+ */
+describe('the embedded runtime after kill -9 of every process', () => {
+  let dataDir: string;
+  let runtime: ChildProcess | undefined;
+  let url: string;
+  const apiKey = generateApiKey();
+  let env: NodeJS.ProcessEnv;
+
+  async function start(): Promise<void> {
+    const child = spawn(process.execPath, [mainPath], { env, stdio: ['ignore', 'ignore', 'inherit'] });
+    runtime = child;
+    for (let waited = 0; ; waited += 200) {
+      if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
+      const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+      if (ready) return;
+      if (waited > 90_000) throw new Error('runtime did not become ready');
+      await delay(200);
+    }
+  }
+
+  async function api(method: string, route: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(`${url}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
+    return response.json();
+  }
+
+  const events = async (runId: string) =>
+    ((await api('GET', `/v1/runs/${runId}/events?limit=1000`)) as { items: RunEvent[] }).items;
+
+  beforeAll(async () => {
+    dataDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-embedded-'));
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    env = {
+      ...process.env,
+      AR_DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      AR_BOOTSTRAP_API_KEY: apiKey,
+      LOG_LEVEL: 'warn',
+    };
+    await start();
+  });
+
+  afterAll(async () => {
+    if (runtime && runtime.exitCode === null) {
+      const exited = new Promise((resolve) => runtime?.once('exit', resolve));
+      runtime.kill('SIGTERM');
+      await exited;
+    }
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('finishes all ten in-flight runs, each tool call completed once, events gap-free', async () => {
+    const agent = (await api('POST', '/v1/agents', { name: 'napper' })) as { id: string };
+    await api('POST', `/v1/agents/${agent.id}/versions`, {
+      spec: {
+        model: {
+          provider: 'scripted',
+          replies: [{ text: 'napping', toolCalls: [{ id: 'nap', name: 'sleep', arguments: { seconds: 4 } }] }, { text: 'rested' }],
+        },
+        tools: [{ name: 'sleep' }],
+      },
+    });
+    const runIds: string[] = [];
+    for (let index = 0; index < 10; index += 1) {
+      runIds.push(((await api('POST', '/v1/runs', { agentId: agent.id, input: `run ${index}` })) as { id: string }).id);
+    }
+    // Wait until every run is inside its sleep tool.
+    for (let waited = 0; ; waited += 100) {
+      const started = await Promise.all(runIds.map(async (runId) => (await events(runId)).some((event) => event.type === 'tool.started')));
+      if (started.every(Boolean)) break;
+      if (waited > 30_000) throw new Error('runs did not reach their tool call');
+      await delay(100);
+    }
+
+    const temporalPid = Number(await readFile(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    const exited = new Promise((resolve) => runtime?.once('exit', resolve));
+    runtime?.kill('SIGKILL');
+    process.kill(temporalPid, 'SIGKILL');
+    await exited;
+
+    await start();
+    for (let waited = 0; ; waited += 250) {
+      const runs = await Promise.all(runIds.map((runId) => api('GET', `/v1/runs/${runId}`) as Promise<{ status: string }>));
+      if (runs.every((run) => run.status === 'succeeded')) break;
+      if (waited > 120_000) throw new Error(`runs not finished: ${runs.map((run) => run.status).join(',')}`);
+      await delay(250);
+    }
+
+    for (const runId of runIds) {
+      const log = await events(runId);
+      expect(log.map((event) => event.seq)).toEqual(log.map((_, index) => index + 1));
+      expect(log.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
+      expect(log.filter((event) => event.type === 'tool.started')).toHaveLength(1);
+      expect(log.filter((event) => event.type === 'model.completed')).toHaveLength(2);
+      expect(log.at(-1)?.type).toBe('run.succeeded');
+    }
+  }, 240_000);
+});
