@@ -2,7 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Config, Database, Logger } from '@agent-runtime/core';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
-import { createActivities } from './activities/create-activities.ts';
+import { createActivities, type ActivityDependencies } from './activities/create-activities.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -11,6 +11,8 @@ export interface WorkerDependencies {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly logger: Logger;
+  /** Tools by name; the builtin tools when omitted. */
+  readonly tools?: ActivityDependencies['tools'];
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
   /**
@@ -64,7 +66,11 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath,
-    activities: createActivities({ db, logger: logger.child({ component: 'activities' }) }),
+    activities: createActivities({
+      db,
+      logger: logger.child({ component: 'activities' }),
+      ...(dependencies.tools ? { tools: dependencies.tools } : {}),
+    }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     // A restarted process is a new worker: its predecessor's sticky queue is dead, so
     // workflow tasks fall back to the shared queue quickly instead of after 10 s.
