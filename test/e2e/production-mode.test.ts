@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { generateApiKey } from '@agent-runtime/core';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { freePort } from '../harness/free-port.ts';
+
+const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
+const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+
+/** The API and a worker as separate processes, pointed by env variables at PostgreSQL and Temporal. */
+describe('production mode', () => {
+  const apiKey = generateApiKey();
+  const processes: ChildProcess[] = [];
+  let url: string;
+
+  beforeAll(async () => {
+    const adminUrl = inject('postgresUrl');
+    const name = `prod_${randomBytes(4).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: adminUrl });
+    await admin.connect();
+    await admin.query(`create database ${name}`);
+    await admin.end();
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    const env = {
+      ...process.env,
+      DATABASE_URL: adminUrl.replace(/\/postgres$/, `/${name}`),
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: `prod-${name}`,
+      AR_BOOTSTRAP_API_KEY: apiKey,
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+    };
+    processes.push(spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+    for (let waited = 0; !(await fetch(`${url}/readyz`).then((response) => response.ok, () => false)); waited += 200) {
+      if (waited > 60_000) throw new Error('API did not become ready');
+      await delay(200);
+    }
+    processes.push(spawn(process.execPath, [workerMain], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+  });
+
+  afterAll(async () => {
+    await Promise.all(
+      processes.map(async (child) => {
+        if (child.exitCode !== null) return;
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        child.kill('SIGTERM');
+        await exited;
+      }),
+    );
+  });
+
+  it('refuses to start the API without shared backends, with a clear message', async () => {
+    const child = spawn(process.execPath, [apiMain], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/DATABASE_URL and TEMPORAL_ADDRESS must be set/);
+  });
+
+  it('runs the seeded example agent to success across the two processes', async () => {
+    const headers = { authorization: `Bearer ${apiKey}`, 'content-type': 'application/json' };
+    const agents = (await (await fetch(`${url}/v1/agents`, { headers })).json()) as { items: { id: string }[] };
+    const agentId = agents.items[0]?.id;
+    const created = (await (
+      await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ agentId, input: 'What is 6 * 7?' }) })
+    ).json()) as { id: string };
+    for (let waited = 0; ; waited += 200) {
+      const run = (await (await fetch(`${url}/v1/runs/${created.id}`, { headers })).json()) as { status: string; output: unknown };
+      if (run.status === 'succeeded') {
+        expect(run.output).toEqual({ text: 'The answer is 42.' });
+        break;
+      }
+      if (waited > 60_000) throw new Error(`run still ${run.status}`);
+      await delay(200);
+    }
+  });
+});
