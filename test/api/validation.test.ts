@@ -42,7 +42,9 @@ describe('API input handling', () => {
     runtime = await startTestRuntime({ worker: false });
     agentId = runtime.exampleAgentId;
     const other = await createTenant(runtime.database.db, 'other-tenant');
-    otherTenantKey = (await createApiKey(runtime.database.db, { tenantId: other.id, name: 'other', roles: ['developer'] })).key;
+    otherTenantKey = (
+      await createApiKey(runtime.database.db, { tenantId: other.id, name: 'other', roles: ['developer'] })
+    ).key;
   });
   afterAll(() => runtime.stop());
 
@@ -73,11 +75,17 @@ describe('API input handling', () => {
   it('rejects missing and invalid credentials with 401, and a role it lacks with 403', async () => {
     await expectProblem(await fetch(`${runtime.url}/v1/agents`), 401, 'unauthenticated');
     await expectProblem(
-      await fetch(`${runtime.url}/v1/agents`, { headers: { authorization: 'Bearer ar_AAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' } }),
+      await fetch(`${runtime.url}/v1/agents`, {
+        headers: { authorization: 'Bearer ar_AAAAAAAA_BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB' },
+      }),
       401,
       'unauthenticated',
     );
-    await expectProblem(await fetch(`${runtime.url}/v1/agents`, { headers: { authorization: 'Basic x' } }), 401, 'unauthenticated');
+    await expectProblem(
+      await fetch(`${runtime.url}/v1/agents`, { headers: { authorization: 'Basic x' } }),
+      401,
+      'unauthenticated',
+    );
     await expectProblem(
       await fetch(`${runtime.url}/v1/tenants`, { headers: { authorization: `Bearer ${otherTenantKey}` } }),
       403,
@@ -100,7 +108,13 @@ describe('API input handling', () => {
       ['POST', '/v1/runs', { agentId, input: 'x', priority: 1 }, 422, 'validation_failed'],
       ['PATCH', `/v1/agents/${agentId}`, { owner: 'me' }, 422, 'validation_failed'],
       ['POST', '/v1/tenants', { name: 't', plan: 'gold' }, 422, 'validation_failed'],
-      ['POST', `/v1/agents/${agentId}/versions`, { spec: { model: { provider: 'scripted', replies: [{}] }, extra: 1 } }, 422, 'validation_failed'],
+      [
+        'POST',
+        `/v1/agents/${agentId}/versions`,
+        { spec: { model: { provider: 'scripted', replies: [{}] }, extra: 1 } },
+        422,
+        'validation_failed',
+      ],
       // wrong types and bad values
       ['POST', '/v1/agents', { name: 42 }, 422, 'validation_failed'],
       ['POST', '/v1/agents', { name: 'Has Spaces' }, 422, 'validation_failed'],
@@ -112,11 +126,24 @@ describe('API input handling', () => {
       ['POST', '/v1/runs', [1, 2], 422, 'validation_failed'],
       ['PATCH', `/v1/agents/${agentId}`, {}, 422, 'validation_failed'],
       ['POST', `/v1/agents/${agentId}/versions`, { spec: { model: { provider: 'gpt' } } }, 422, 'validation_failed'],
-      ['POST', `/v1/agents/${agentId}/versions`, { spec: { model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'rm' }] }] } } }, 422, 'validation_failed'],
+      [
+        'POST',
+        `/v1/agents/${agentId}/versions`,
+        { spec: { model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'rm' }] }] } } },
+        422,
+        'validation_failed',
+      ],
       ['POST', '/v1/runs', { agentId, input: 'x' }, 422, 'validation_failed', { 'idempotency-key': '' }],
       // oversize and non-JSON bodies
       ['POST', '/v1/runs', oversize, 413, 'payload_too_large'],
-      ['POST', '/v1/agents', 'name=a', 415, 'unsupported_media_type', { 'content-type': 'application/x-www-form-urlencoded' }],
+      [
+        'POST',
+        '/v1/agents',
+        'name=a',
+        415,
+        'unsupported_media_type',
+        { 'content-type': 'application/x-www-form-urlencoded' },
+      ],
       // unknown ids (well-formed or not) and versions
       ['POST', '/v1/runs', { agentId: missingId, input: 'x' }, 404, 'not_found'],
       ['POST', '/v1/runs', { agentId, version: 99, input: 'x' }, 404, 'not_found'],
@@ -127,7 +154,13 @@ describe('API input handling', () => {
       ['GET', '/v1/agents/%27%3B--', undefined, 404, 'not_found'],
       ['PATCH', `/v1/agents/${missingId}`, { name: 'x' }, 404, 'not_found'],
       ['DELETE', `/v1/agents/${missingId}`, undefined, 404, 'not_found'],
-      ['POST', `/v1/agents/${missingId}/versions`, { spec: { model: { provider: 'scripted', replies: [{}] } } }, 404, 'not_found'],
+      [
+        'POST',
+        `/v1/agents/${missingId}/versions`,
+        { spec: { model: { provider: 'scripted', replies: [{}] } } },
+        404,
+        'not_found',
+      ],
       ['GET', `/v1/agents/${missingId}/versions`, undefined, 404, 'not_found'],
       ['GET', `/v1/agents/${agentId}/versions/77`, undefined, 404, 'not_found'],
       ['GET', `/v1/tenants/${missingId}`, undefined, 404, 'not_found'],
@@ -165,7 +198,9 @@ describe('API input handling', () => {
         headers: { authorization: `Bearer ${otherTenantKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
         ...(body ? { body: JSON.stringify(body) } : {}),
       });
-    const run = (await (await runtime.request('POST', '/v1/runs', { agentId, input: 'mine' })).json()) as { id: string };
+    const run = (await (await runtime.request('POST', '/v1/runs', { agentId, input: 'mine' })).json()) as {
+      id: string;
+    };
     const before = await rowCounts();
     await expectProblem(await asOther('GET', `/v1/agents/${agentId}`), 404, 'not_found');
     await expectProblem(await asOther('PATCH', `/v1/agents/${agentId}`, { name: 'stolen' }), 404, 'not_found');
@@ -173,7 +208,9 @@ describe('API input handling', () => {
     await expectProblem(await asOther('GET', `/v1/agents/${agentId}/versions`), 404, 'not_found');
     await expectProblem(await asOther('GET', `/v1/agents/${agentId}/versions/1`), 404, 'not_found');
     await expectProblem(
-      await asOther('POST', `/v1/agents/${agentId}/versions`, { spec: { model: { provider: 'scripted', replies: [{}] } } }),
+      await asOther('POST', `/v1/agents/${agentId}/versions`, {
+        spec: { model: { provider: 'scripted', replies: [{}] } },
+      }),
       404,
       'not_found',
     );
@@ -220,14 +257,22 @@ describe('API input handling', () => {
     expect(second.items[0]?.id).toBe(created[0]);
     const renamed = await runtime.request('PATCH', `/v1/agents/${created[0]}`, { name: 'page-z', description: null });
     expect(await renamed.json()).toMatchObject({ name: 'page-z', description: null });
-    const archived = (await (await runtime.request('DELETE', `/v1/agents/${created[0]}`)).json()) as { archivedAt: string };
+    const archived = (await (await runtime.request('DELETE', `/v1/agents/${created[0]}`)).json()) as {
+      archivedAt: string;
+    };
     expect(archived.archivedAt).not.toBeNull();
     await expectProblem(
-      await runtime.request('POST', `/v1/agents/${created[0]}/versions`, { spec: { model: { provider: 'scripted', replies: [{}] } } }),
+      await runtime.request('POST', `/v1/agents/${created[0]}/versions`, {
+        spec: { model: { provider: 'scripted', replies: [{}] } },
+      }),
       409,
       'agent_archived',
     );
-    await expectProblem(await runtime.request('POST', '/v1/runs', { agentId: created[1], input: 'x' }), 422, 'validation_failed');
+    await expectProblem(
+      await runtime.request('POST', '/v1/runs', { agentId: created[1], input: 'x' }),
+      422,
+      'validation_failed',
+    );
     const listed = (await (await runtime.request('GET', '/v1/agents?limit=100')).json()) as { items: { id: string }[] };
     expect(listed.items.map((agent) => agent.id)).not.toContain(created[0]);
   });

@@ -33,7 +33,10 @@ describe('the embedded runtime after kill -9 of every process', () => {
     runtime = child;
     for (let waited = 0; ; waited += 200) {
       if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
-      const ready = await fetch(`${url}/readyz`).then((response) => response.ok, () => false);
+      const ready = await fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (ready) return;
       if (waited > 90_000) throw new Error('runtime did not become ready');
       await delay(200);
@@ -83,7 +86,10 @@ describe('the embedded runtime after kill -9 of every process', () => {
       spec: {
         model: {
           provider: 'scripted',
-          replies: [{ text: 'napping', toolCalls: [{ id: 'nap', name: 'sleep', arguments: { seconds: 4 } }] }, { text: 'rested' }],
+          replies: [
+            { text: 'napping', toolCalls: [{ id: 'nap', name: 'sleep', arguments: { seconds: 4 } }] },
+            { text: 'rested' },
+          ],
         },
         tools: [{ name: 'sleep' }],
       },
@@ -94,7 +100,9 @@ describe('the embedded runtime after kill -9 of every process', () => {
     }
     // Wait until every run is inside its sleep tool.
     for (let waited = 0; ; waited += 100) {
-      const started = await Promise.all(runIds.map(async (runId) => (await events(runId)).some((event) => event.type === 'tool.started')));
+      const started = await Promise.all(
+        runIds.map(async (runId) => (await events(runId)).some((event) => event.type === 'tool.started')),
+      );
       if (started.every(Boolean)) break;
       if (waited > 30_000) throw new Error('runs did not reach their tool call');
       await delay(100);
@@ -108,7 +116,9 @@ describe('the embedded runtime after kill -9 of every process', () => {
 
     await start();
     for (let waited = 0; ; waited += 250) {
-      const runs = await Promise.all(runIds.map((runId) => api('GET', `/v1/runs/${runId}`) as Promise<{ status: string }>));
+      const runs = await Promise.all(
+        runIds.map((runId) => api('GET', `/v1/runs/${runId}`) as Promise<{ status: string }>),
+      );
       if (runs.every((run) => run.status === 'succeeded')) break;
       if (waited > 120_000) throw new Error(`runs not finished: ${runs.map((run) => run.status).join(',')}`);
       await delay(250);

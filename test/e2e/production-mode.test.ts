@@ -35,7 +35,14 @@ describe('production mode', () => {
       LOG_LEVEL: 'warn',
     };
     processes.push(spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
-    for (let waited = 0; !(await fetch(`${url}/readyz`).then((response) => response.ok, () => false)); waited += 200) {
+    for (
+      let waited = 0;
+      !(await fetch(`${url}/readyz`).then(
+        (response) => response.ok,
+        () => false,
+      ));
+      waited += 200
+    ) {
       if (waited > 60_000) throw new Error('API did not become ready');
       await delay(200);
     }
@@ -54,7 +61,10 @@ describe('production mode', () => {
   });
 
   it('refuses to start the API without shared backends, with a clear message', async () => {
-    const child = spawn(process.execPath, [apiMain], { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [apiMain], {
+      env: { PATH: process.env['PATH'] ?? '' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));
@@ -67,10 +77,17 @@ describe('production mode', () => {
     const agents = (await (await fetch(`${url}/v1/agents`, { headers })).json()) as { items: { id: string }[] };
     const agentId = agents.items[0]?.id;
     const created = (await (
-      await fetch(`${url}/v1/runs`, { method: 'POST', headers, body: JSON.stringify({ agentId, input: 'What is 6 * 7?' }) })
+      await fetch(`${url}/v1/runs`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ agentId, input: 'What is 6 * 7?' }),
+      })
     ).json()) as { id: string };
     for (let waited = 0; ; waited += 200) {
-      const run = (await (await fetch(`${url}/v1/runs/${created.id}`, { headers })).json()) as { status: string; output: unknown };
+      const run = (await (await fetch(`${url}/v1/runs/${created.id}`, { headers })).json()) as {
+        status: string;
+        output: unknown;
+      };
       if (run.status === 'succeeded') {
         expect(run.output).toEqual({ text: 'The answer is 42.' });
         break;

@@ -10,7 +10,10 @@ export type DatabaseKind = 'postgres' | 'pglite';
 export const databaseKinds: DatabaseKind[] = ['postgres', 'pglite'];
 
 /** A database of its own for one test file, migrated to the latest schema. */
-export async function openTestDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<DatabaseHandle> {
+export async function openTestDatabase(
+  kind: DatabaseKind,
+  options: { migrate?: boolean } = {},
+): Promise<DatabaseHandle> {
   let handle: DatabaseHandle;
   if (kind === 'postgres') {
     const adminUrl = inject('postgresUrl');

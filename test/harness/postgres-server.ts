@@ -19,7 +19,10 @@ export interface PostgresServer {
 async function postgresBinDir(): Promise<string> {
   const root = '/usr/lib/postgresql';
   const versions = (await readdir(root).catch(() => [])).sort((a, b) => Number(b) - Number(a));
-  if (!versions[0]) throw new Error('PostgreSQL server binaries not found under /usr/lib/postgresql; run scripts/test.sh, which installs them');
+  if (!versions[0])
+    throw new Error(
+      'PostgreSQL server binaries not found under /usr/lib/postgresql; run scripts/test.sh, which installs them',
+    );
   return path.join(root, versions[0], 'bin');
 }
 
@@ -41,7 +44,11 @@ export async function startPostgres(): Promise<PostgresServer> {
     await chown(dir, ids.uid, ids.gid);
   }
   const spawnOptions = ids ? { uid: ids.uid, gid: ids.gid } : {};
-  await run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'], spawnOptions);
+  await run(
+    path.join(bin, 'initdb'),
+    ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-sync'],
+    spawnOptions,
+  );
   const port = await freePort();
   const server = spawn(
     path.join(bin, 'postgres'),

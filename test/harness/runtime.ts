@@ -26,7 +26,9 @@ export interface TestRuntime {
 }
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
-export async function startTestRuntime(options: { database?: DatabaseKind; worker?: boolean } = {}): Promise<TestRuntime> {
+export async function startTestRuntime(
+  options: { database?: DatabaseKind; worker?: boolean } = {},
+): Promise<TestRuntime> {
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: 'warn',
@@ -37,7 +39,8 @@ export async function startTestRuntime(options: { database?: DatabaseKind; worke
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
-  const created = options.worker === false ? undefined : await createWorker({ config, db: database.db, logger, temporalAddress });
+  const created =
+    options.worker === false ? undefined : await createWorker({ config, db: database.db, logger, temporalAddress });
   const workerDone = created?.worker.run();
   const app = await buildApp({ config, db: database.db, temporal, logger });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -82,7 +85,12 @@ export async function waitForRun(
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const response = await runtime.request('GET', `/v1/runs/${runId}`);
-    const run = (await response.json()) as { status: string; output: unknown; error: unknown; usage: Record<string, number> };
+    const run = (await response.json()) as {
+      status: string;
+      output: unknown;
+      error: unknown;
+      usage: Record<string, number>;
+    };
     if (['succeeded', 'failed', 'cancelled', 'timed_out'].includes(run.status)) return run;
     if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 100));

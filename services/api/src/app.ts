@@ -56,7 +56,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     return sendProblem(reply, problem);
   });
   app.setNotFoundHandler((request, reply) =>
-    sendProblem(reply, problemOf(new AppError('route_not_found', `no endpoint ${request.method} ${request.url}`), request)),
+    sendProblem(
+      reply,
+      problemOf(new AppError('route_not_found', `no endpoint ${request.method} ${request.url}`), request),
+    ),
   );
 
   registerHealthRoutes(app, dependencies);

@@ -7,10 +7,7 @@ export function readyBanner(runtime: EmbeddedRuntime): string {
   const agentLine = seed.exampleAgent
     ? `"agentId":"${seed.exampleAgent.id}"`
     : '"agentId":"<an agent id from GET /v1/agents>"';
-  const lines = [
-    '',
-    `Agent Runtime is ready at ${url}  (OpenAPI: ${url}/openapi.json)`,
-  ];
+  const lines = ['', `Agent Runtime is ready at ${url}  (OpenAPI: ${url}/openapi.json)`];
   if (seed.createdApiKey) {
     lines.push(
       '',
@@ -18,7 +15,11 @@ export function readyBanner(runtime: EmbeddedRuntime): string {
       `  ${seed.createdApiKey}`,
     );
   } else {
-    lines.push('', 'Use the admin API key printed at the first start (or AR_BOOTSTRAP_API_KEY):', '  export AGENT_RUNTIME_API_KEY=ar_…');
+    lines.push(
+      '',
+      'Use the admin API key printed at the first start (or AR_BOOTSTRAP_API_KEY):',
+      '  export AGENT_RUNTIME_API_KEY=ar_…',
+    );
   }
   lines.push(
     '',

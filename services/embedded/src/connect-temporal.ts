@@ -5,11 +5,7 @@ import { Client, Connection } from '@temporalio/client';
  * Connects a Temporal client, waiting until the frontend answers (a server that was just
  * started, or restarted, takes a moment).
  */
-export async function connectTemporalClient(
-  address: string,
-  namespace: string,
-  timeoutMs = 60_000,
-): Promise<Client> {
+export async function connectTemporalClient(address: string, namespace: string, timeoutMs = 60_000): Promise<Client> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     try {

@@ -30,7 +30,13 @@ export function findTemporalCli(configuredPath: string | undefined, searchPath: 
     if (isExecutable(configuredPath)) return configuredPath;
     throw new TemporalCliNotFoundError(`TEMPORAL_CLI_PATH=${configuredPath} is not an executable file`);
   }
-  const candidates = [projectTemporalCliPath, ...searchPath.split(path.delimiter).filter(Boolean).map((dir) => path.join(dir, 'temporal'))];
+  const candidates = [
+    projectTemporalCliPath,
+    ...searchPath
+      .split(path.delimiter)
+      .filter(Boolean)
+      .map((dir) => path.join(dir, 'temporal')),
+  ];
   const found = candidates.find(isExecutable);
   if (found) return found;
   throw new TemporalCliNotFoundError(

@@ -1,4 +1,8 @@
 export { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.ts';
-export { startTemporalDevServer, type TemporalDevServer, type TemporalDevServerOptions } from './temporal-dev-server.ts';
+export {
+  startTemporalDevServer,
+  type TemporalDevServer,
+  type TemporalDevServerOptions,
+} from './temporal-dev-server.ts';
 export { findTemporalCli, projectTemporalCliPath, TemporalCliNotFoundError } from './find-temporal-cli.ts';
 export { connectTemporalClient } from './connect-temporal.ts';

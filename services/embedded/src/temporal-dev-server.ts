@@ -74,9 +74,21 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
   const pidFile = path.join(options.stateDir, 'temporal.pid');
   await endOrphan(pidFile, logger);
   if (await portAccepts(port)) {
-    throw new Error(`port ${port} is already in use; set TEMPORAL_DEV_PORT to a free port or TEMPORAL_ADDRESS to use that server`);
+    throw new Error(
+      `port ${port} is already in use; set TEMPORAL_DEV_PORT to a free port or TEMPORAL_ADDRESS to use that server`,
+    );
   }
-  const args = ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--log-level', 'warn'];
+  const args = [
+    'server',
+    'start-dev',
+    '--headless',
+    '--ip',
+    '127.0.0.1',
+    '--port',
+    String(port),
+    '--log-level',
+    'warn',
+  ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
   const log = createWriteStream(path.join(options.stateDir, 'temporal.log'), { flags: 'a' });
 
@@ -107,7 +119,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     if (Date.now() > deadline) {
       stopping = true;
       child?.kill('SIGKILL');
-      throw new Error(`Temporal dev server did not start within the timeout; see ${path.join(options.stateDir, 'temporal.log')}`);
+      throw new Error(
+        `Temporal dev server did not start within the timeout; see ${path.join(options.stateDir, 'temporal.log')}`,
+      );
     }
     await delay(100);
   }

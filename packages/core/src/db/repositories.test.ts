@@ -95,7 +95,9 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'events' });
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        appendRunEventsNow(database.db, [{ runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` }]),
+        appendRunEventsNow(database.db, [
+          { runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` },
+        ]),
       ),
     );
     const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 100 });

@@ -59,7 +59,10 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
 
   app.get(
     '/v1/agents/:agentId',
-    { config: read, schema: { tags, params: agentParams, response: { 200: agentSchema, ...problemResponses(401, 403, 404) } } },
+    {
+      config: read,
+      schema: { tags, params: agentParams, response: { 200: agentSchema, ...problemResponses(401, 403, 404) } },
+    },
     async (request) => getAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId)),
   );
 

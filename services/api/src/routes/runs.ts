@@ -44,7 +44,8 @@ export function registerRunRoutes(app: ApiInstance, { db, temporal, config, logg
       config: { access: 'write' },
       schema: {
         tags,
-        description: 'Queues a run and starts its workflow. Answers 202 with the run; repeats under the same Idempotency-Key answer the same run.',
+        description:
+          'Queues a run and starts its workflow. Answers 202 with the run; repeats under the same Idempotency-Key answer the same run.',
         headers: idempotencyHeaders,
         body: createRunBody,
         response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
@@ -91,7 +92,10 @@ export function registerRunRoutes(app: ApiInstance, { db, temporal, config, logg
 
   app.get(
     '/v1/runs/:runId',
-    { config: read, schema: { tags, params: runParams, response: { 200: runSchema, ...problemResponses(401, 403, 404) } } },
+    {
+      config: read,
+      schema: { tags, params: runParams, response: { 200: runSchema, ...problemResponses(401, 403, 404) } },
+    },
     async (request) => getRun(db, request.principal.tenantId, existingId('run', request.params.runId)),
   );
 

@@ -18,7 +18,11 @@ export function registerTenantRoutes(app: ApiInstance, { db }: ApiDependencies):
     '/v1/tenants',
     {
       config,
-      schema: { tags, body: createTenantBody, response: { 201: tenantSchema, ...problemResponses(401, 403, 409, 422) } },
+      schema: {
+        tags,
+        body: createTenantBody,
+        response: { 201: tenantSchema, ...problemResponses(401, 403, 409, 422) },
+      },
     },
     async (request, reply) => reply.status(201).send(await createTenant(db, request.body.name)),
   );

@@ -1,0 +1,84 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import { importX } from 'eslint-plugin-import-x';
+import tseslint from 'typescript-eslint';
+
+// Workflow code is replayed deterministically inside Temporal's sandbox: anything that does I/O,
+// reads clocks or randomness outside the SDK, or drags Node built-ins into the bundle breaks replay
+// or the bundle itself. Workflows reach the outside world only through activities.
+// Only bare names are listed; every `node:` specifier is caught by a pattern below.
+const bareNodeBuiltins = builtinModules.filter((name) => !name.startsWith('node:'));
+const ioModules = [
+  'pg',
+  'kysely',
+  '@electric-sql/pglite',
+  'pino',
+  'fastify',
+  '@temporalio/client',
+  '@temporalio/worker',
+  '@temporalio/activity',
+];
+const workflowFenceMessage = 'Workflow code must stay deterministic and bundle-safe: do I/O in an activity instead.';
+
+export default defineConfig(
+  globalIgnores(['**/node_modules/', '.tools/', '.agent-runtime/', '.data/', 'coverage/']),
+  js.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    extends: [tseslint.configs.recommended],
+    languageOptions: {
+      // One root tsconfig covers every workspace, so the project service finds types for all of them.
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { 'import-x': importX },
+    settings: {
+      // Without these, import-x treats `.ts` files as unparseable and no-cycle silently sees no edges.
+      'import-x/extensions': ['.ts'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      // The TypeScript resolver understands `.ts` specifiers and follows workspace packages through
+      // their `exports`, so cycles are detected across package boundaries too.
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      // A dropped promise is an unhandled rejection or a race; await it or mark it with `void`.
+      '@typescript-eslint/no-floating-promises': 'error',
+      // Async callbacks where void callbacks are expected (event handlers, forEach) lose their errors.
+      '@typescript-eslint/no-misused-promises': 'error',
+      // With verbatimModuleSyntax, a type imported as a value is a runtime import: keep them explicit.
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { prefer: 'type-imports', fixStyle: 'inline-type-imports' },
+      ],
+      // `import { type A }` still loads the module at runtime; `import type { A }` does not.
+      '@typescript-eslint/no-import-type-side-effects': 'error',
+      // The package graph is the architecture (core ← agents ← worker, core ← api): no cycles.
+      'import-x/no-cycle': 'error',
+    },
+  },
+  {
+    files: ['services/*/src/workflows/**'],
+    // Tests kept next to workflows run in Node and drive them from outside the sandbox.
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [...bareNodeBuiltins, ...ioModules].map((name) => ({ name, message: workflowFenceMessage })),
+          patterns: [
+            { group: ['node:*'], message: workflowFenceMessage },
+            { group: ioModules.map((name) => `${name}/*`), message: workflowFenceMessage },
+            {
+              // Types describe activities and inputs; values would pull database and logger code in.
+              group: ['@agent-runtime/*'],
+              allowTypeImports: true,
+              message: 'Workflows may import only types from @agent-runtime packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+);
