@@ -50,19 +50,28 @@ export function createActivities(dependencies: ActivityDependencies) {
   // Versions never change, so their specs can be cached for the life of the process.
   const specs = new Map<string, Promise<AgentSpec>>();
 
-  function specOf(ref: RunRef, tenantId: string): Promise<AgentSpec> {
+  async function loadRun(runId: string) {
+    return getRunById(db, runId).catch(nonRetryable);
+  }
+
+  /**
+   * The spec a run executes. Steps pass no tenant: the run row is read (for its tenant) only
+   * on a cache miss, so a step's only database work is what it records. Runs are never
+   * deleted and `ref` comes from `startRun`, which read the row, so nothing is left unchecked.
+   */
+  function specOf(ref: RunRef, tenantId?: string): Promise<AgentSpec> {
     const key = `${ref.agentId}/${ref.agentVersion}`;
     let spec = specs.get(key);
     if (!spec) {
-      spec = getAgentVersion(db, tenantId, ref.agentId, ref.agentVersion).then((version) => version.spec);
+      const tenant =
+        tenantId === undefined ? loadRun(ref.runId).then((run) => run.tenantId) : Promise.resolve(tenantId);
+      spec = tenant
+        .then((id) => getAgentVersion(db, id, ref.agentId, ref.agentVersion))
+        .then((version) => version.spec);
       spec.catch(() => specs.delete(key));
       specs.set(key, spec);
     }
     return spec;
-  }
-
-  async function loadRun(runId: string) {
-    return getRunById(db, runId).catch(nonRetryable);
   }
 
   return {
@@ -89,8 +98,7 @@ export function createActivities(dependencies: ActivityDependencies) {
 
     /** One model call: the assistant's reply and the tool calls it asks for. */
     async modelStep({ ref, step }: ModelStepInput): Promise<ModelReply> {
-      const run = await loadRun(ref.runId);
-      const spec = await specOf(ref, run.tenantId);
+      const spec = await specOf(ref);
       await appendRunEventsNow(db, [
         {
           runId: ref.runId,
@@ -120,8 +128,7 @@ export function createActivities(dependencies: ActivityDependencies) {
      */
     async toolStep({ ref, step, call }: ToolStepInput): Promise<ToolOutcome> {
       const idempotencyKey = `${ref.runId}:${step}:${call.id}`;
-      const run = await loadRun(ref.runId);
-      const spec = await specOf(ref, run.tenantId);
+      const spec = await specOf(ref);
       const claim = await claimToolCall(db, {
         idempotencyKey,
         runId: ref.runId,
