@@ -1,4 +1,4 @@
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createLogger } from '@agent-runtime/core';
@@ -13,8 +13,14 @@ export interface TestServices {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startTestServices}. */
+export interface TestServicesOptions {
+  /** Dynamic-config overrides for the Temporal dev server. @default {} */
+  readonly temporalDynamicConfig?: Readonly<Record<string, string | number | boolean>>;
+}
+
 /** Starts PostgreSQL and an in-memory Temporal dev server on loopback, in parallel. */
-export async function startTestServices(): Promise<TestServices> {
+export async function startTestServices(options: TestServicesOptions = {}): Promise<TestServices> {
   const stateDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-temporal-'));
   const [postgres, temporal] = await Promise.all([
     startPostgres(),
@@ -24,6 +30,7 @@ export async function startTestServices(): Promise<TestServices> {
         port,
         stateDir,
         logger: createLogger('warn', 'temporal-dev-server'),
+        ...(options.temporalDynamicConfig ? { dynamicConfig: options.temporalDynamicConfig } : {}),
       }),
     ),
   ]);
@@ -32,6 +39,7 @@ export async function startTestServices(): Promise<TestServices> {
     temporal,
     async stop() {
       await Promise.allSettled([postgres.stop(), temporal.stop()]);
+      await rm(stateDir, { recursive: true, force: true });
     },
   };
 }

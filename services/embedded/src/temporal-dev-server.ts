@@ -19,6 +19,12 @@ export interface TemporalDevServerOptions {
   readonly logger: Logger;
   /** How long to wait for the frontend to accept connections. @default 60000 */
   readonly startTimeoutMs?: number;
+  /**
+   * Server dynamic-config overrides, passed as `--dynamic-config-value key=value` (values
+   * are JSON). For benchmarks that must not be capped by the dev server's rate limits.
+   * @default {}
+   */
+  readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A running dev server, restarted if it dies, until `stop()`. */
@@ -90,6 +96,9 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions):
     'warn',
   ];
   if (options.dbFile) args.push('--db-filename', options.dbFile);
+  for (const [key, value] of Object.entries(options.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
   const log = createWriteStream(path.join(options.stateDir, 'temporal.log'), { flags: 'a' });
 
   let child: ChildProcess | undefined;

@@ -1,0 +1,106 @@
+// `npm run bench`: starts PostgreSQL and a Temporal dev server, runs the API and the agent
+// worker in this process beside a plain Temporal baseline worker, measures run-start latency
+// and per-step overhead, prints the tables, and stops everything it started.
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { startTestServices, type TestServices } from '../../test/harness/services.ts';
+import { createActivityClock } from './activity-clock.ts';
+import { parseBenchOptions, uncappedTemporalConfig } from './bench-options.ts';
+import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
+import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
+import { formatRunStartLatency, formatStepOverhead } from './report.ts';
+import { measureRunStartLatency } from './run-start-latency.ts';
+import { measureStepOverhead } from './step-overhead.ts';
+
+const options = parseBenchOptions(process.argv.slice(2));
+const budget = AbortSignal.timeout(options.budgetSeconds * 1000);
+const runTimeoutMs = 60_000;
+
+let services: TestServices | undefined;
+let runtime: BenchRuntime | undefined;
+let baseline: BaselineWorker | undefined;
+let cleaning: Promise<void> | undefined;
+
+/** Stops what was started, newest first, once, whatever state the run is in. */
+function cleanUp(): Promise<void> {
+  cleaning ??= (async () => {
+    await baseline?.stop().catch((error: unknown) => console.error('stopping the baseline worker failed', error));
+    await runtime?.stop().catch((error: unknown) => console.error('stopping the runtime failed', error));
+    await services?.stop();
+  })();
+  return cleaning;
+}
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    console.error(`\n${signal}: stopping the services`);
+    void cleanUp().finally(() => process.exit(130));
+  });
+}
+// A phase checks the budget between runs; this catches anything that hangs in between.
+const watchdog = setTimeout(
+  () => {
+    console.error(`bench still running ${options.budgetSeconds + 60} s after start: stopping`);
+    void cleanUp().finally(() => process.exit(2));
+  },
+  (options.budgetSeconds + 60) * 1000,
+);
+watchdog.unref();
+
+const cpu = cpus();
+console.log(
+  `Machine: ${cpu.length} cores (${cpu[0]?.model.trim() ?? 'unknown CPU'}), ${(totalmem() / 2 ** 30).toFixed(1)} GiB, Node ${process.version}`,
+);
+console.log(
+  options.stockTemporal
+    ? 'Temporal dev server: stock settings (history transfer queue polled ≤ 20×/s: steps cost ≥ ~50 ms once busy)'
+    : `Temporal dev server: ${Object.entries(uncappedTemporalConfig)
+        .map(([key, value]) => `${key}=${value}`)
+        .join(', ')} (stock: 20; see docs/benchmarks.md)`,
+);
+try {
+  const startedAt = performance.now();
+  console.error('Starting PostgreSQL and the Temporal dev server…');
+  services = await startTestServices(options.stockTemporal ? {} : { temporalDynamicConfig: uncappedTemporalConfig });
+  const clock = createActivityClock();
+  console.error('Starting the API and the agent worker in this process…');
+  runtime = await startBenchRuntime({
+    databaseUrl: services.postgres.url,
+    temporalAddress: services.temporal.address,
+    clock,
+  });
+  const baselineTaskQueue = `bench-baseline-${randomBytes(4).toString('hex')}`;
+  console.error('Bundling and starting the baseline worker…');
+  baseline = await startBaselineWorker({
+    temporalAddress: services.temporal.address,
+    namespace: runtime.config.TEMPORAL_NAMESPACE,
+    taskQueue: baselineTaskQueue,
+    clock,
+    maxConcurrentActivityTaskExecutions: runtime.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+  });
+  console.error(`Services up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
+
+  const latency = await measureRunStartLatency(runtime, clock, {
+    runs: options.runs,
+    warmupRuns: options.warmupRuns,
+    concurrency: options.concurrency,
+    runTimeoutMs,
+    signal: budget,
+  });
+  const overhead = await measureStepOverhead(runtime, clock, {
+    toolSteps: options.toolSteps,
+    repeats: options.repeats,
+    warmupRepeats: options.warmupRepeats,
+    baselineTaskQueue,
+    runTimeoutMs,
+    signal: budget,
+  });
+  console.log(`\n${formatRunStartLatency(latency)}\n\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
+  console.error(`Done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; stopping the services.`);
+} catch (error) {
+  console.error('bench failed:', error);
+  process.exitCode = 1;
+} finally {
+  await cleanUp();
+  clearTimeout(watchdog);
+}

@@ -1,0 +1,73 @@
+import type { Summary } from './percentiles.ts';
+import type { RunStartLatency } from './run-start-latency.ts';
+import type { StepOverhead } from './step-overhead.ts';
+import { formatTable, ms } from './table.ts';
+
+/** The target of the issue: the runtime's per-step cost within 1.3× of plain Temporal's. */
+export const targetRatio = 1.3;
+
+function summaryRow(label: string, summary: Summary): string[] {
+  return [label, ms(summary.p50), ms(summary.p90), ms(summary.p99), ms(summary.mean), ms(summary.max)];
+}
+
+/** The run-start latency table and what its rows mean. */
+export function formatRunStartLatency(result: RunStartLatency): string {
+  const { count } = result.modelStepBegan;
+  return [
+    `Run-start latency, ms from just before POST /v1/runs (${count} runs of a one-step scripted agent,`,
+    `${result.concurrency} in flight; each lane waits for its run to end before posting the next)`,
+    '',
+    formatTable(
+      ['until', 'p50', 'p90', 'p99', 'mean', 'max'],
+      [
+        summaryRow('202 Accepted (row written, workflow started)', result.accepted),
+        summaryRow('modelStep activity of step 1 began (worker)', result.modelStepBegan),
+        summaryRow('model.started event of step 1 (DB now())', result.modelStartedEvent),
+      ],
+    ),
+    '',
+    `  ${result.wallSeconds.toFixed(1)} s for the phase, warm-up included.`,
+  ].join('\n');
+}
+
+/**
+ * The per-step overhead table, the ratio to the baseline and the verdict against the target.
+ * `stockTemporal`: the dev server ran with its stock rate limits, which cap both sides alike.
+ */
+export function formatStepOverhead(result: StepOverhead, stockTemporal: boolean): string {
+  const { agent, baseline, toolSteps } = result;
+  // A ratio to a baseline of almost nothing says nothing: the difference says more there.
+  const row = (label: string, ours: Summary, theirs: Summary) => [
+    label,
+    ms(ours.p50),
+    ms(ours.mean),
+    ms(theirs.p50),
+    ms(theirs.mean),
+    ms(ours.p50 - theirs.p50),
+    theirs.p50 >= 1 ? `${(ours.p50 / theirs.p50).toFixed(2)}×` : '–',
+  ];
+  const ratio = agent.endToEnd.p50 / baseline.endToEnd.p50;
+  const verdict = stockTemporal
+    ? "not comparable with the target: the stock dev server's ~50 ms per workflow task dominates both sides"
+    : ratio <= targetRatio
+      ? `within the ${targetRatio}× target`
+      : `misses the ${targetRatio}× target: the runtime's own work (database writes per event) is the difference`;
+  return [
+    `Per-step overhead, ms per step (${agent.endToEnd.count} runs each of ${toolSteps} steps of model call + echo`,
+    'tool call, then a final model call; one run at a time, agent and baseline alternating)',
+    '',
+    formatTable(
+      ['ms/step', 'agent p50', 'agent mean', 'baseline p50', 'baseline mean', 'diff p50', 'ratio p50'],
+      [
+        row('end to end (start → result) / steps', agent.endToEnd, baseline.endToEnd),
+        row('steady state (model@1 → model@last)', agent.steadyState, baseline.steadyState),
+        row('  of which inside the model activity', agent.insideModel, baseline.insideModel),
+        row('  of which inside the tool activity', agent.insideTool, baseline.insideTool),
+      ],
+    ),
+    '',
+    `  End-to-end ratio ${ratio.toFixed(2)}×: ${verdict}.`,
+    `  Start → model activity of step 1 began, one run at a time: agent p50 ${ms(agent.startToFirstModel.p50)} ms`,
+    `  (POST, run row, startRun activity), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
+  ].join('\n');
+}
