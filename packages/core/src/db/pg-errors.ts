@@ -16,4 +16,6 @@ export const sqlStates = {
   invalidRunTransition: 'AR002',
   /** Raised by the `run_events_append_only` trigger. */
   eventsAppendOnly: 'AR003',
+  /** Raised by `append_run_event` for a run that does not exist. */
+  runNotFound: 'AR004',
 } as const;

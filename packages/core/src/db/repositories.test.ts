@@ -7,7 +7,7 @@ import { migrateToLatest } from './migrate.ts';
 import { sqlStateOf, sqlStates } from './pg-errors.ts';
 import { createAgent } from './repositories/agents.ts';
 import { createAgentVersion, listAgentVersions } from './repositories/agent-versions.ts';
-import { appendRunEventsNow, listRunEvents } from './repositories/run-events.ts';
+import { appendRunEvents, listRunEvents } from './repositories/run-events.ts';
 import { createRun, getRun, listRuns, transitionRun } from './repositories/runs.ts';
 import { claimToolCall, completeToolCall } from './repositories/tool-calls.ts';
 import { createTenant } from './repositories/tenants.ts';
@@ -22,7 +22,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(kind, { migrate: false });
-    expect(await migrateToLatest(database.db)).toEqual(['0001-initial-schema']);
+    expect(await migrateToLatest(database.db)).toEqual(['0001-initial-schema', '0002-append-run-event-function']);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
     await createAgentVersion(database.db, tenantId, agentId, spec);
@@ -95,9 +95,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'events' });
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        appendRunEventsNow(database.db, [
-          { runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` },
-        ]),
+        appendRunEvents(database.db, [{ runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` }]),
       ),
     );
     const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 100 });

@@ -1,6 +1,7 @@
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { RunEvent } from '../../domain/resources.ts';
 import { NotFoundError } from '../../errors.ts';
+import { sqlStateOf, sqlStates } from '../pg-errors.ts';
 import type { Database, RunEventRow } from '../schema.ts';
 
 /** An event to append to a run's log. */
@@ -28,62 +29,24 @@ export function toRunEvent(row: RunEventRow): RunEvent {
 }
 
 /**
- * Appends events inside the caller's transaction. The run row is locked while the next
- * `seq` is taken, so concurrent writers produce 1, 2, 3, … with no gaps and no duplicates.
- * Returns the events that were new.
+ * Appends events, each in one round trip (`append_run_event`, migration 0002): the run row
+ * is locked while the next `seq` is taken, so concurrent writers produce 1, 2, 3, … with no
+ * gaps, and an event whose dedupe key the run already has is skipped. Pass a transaction to
+ * make the events atomic with other writes. Returns the events that were new.
  */
-export async function appendRunEvents(trx: Transaction<Database>, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
-  const first = events[0];
-  if (!first) return [];
-  const run = await trx
-    .selectFrom('runs')
-    .select(['tenant_id', 'last_event_seq'])
-    .where('id', '=', first.runId)
-    .forUpdate()
-    .executeTakeFirst();
-  if (!run) throw new NotFoundError('run', first.runId);
-  const existing = new Set(
-    (
-      await trx
-        .selectFrom('run_events')
-        .select('dedupe_key')
-        .where('run_id', '=', first.runId)
-        .where(
-          'dedupe_key',
-          'in',
-          events.map((event) => event.dedupeKey),
-        )
-        .execute()
-    ).map((row) => row.dedupe_key),
-  );
-  const fresh = events.filter((event) => !existing.has(event.dedupeKey));
-  if (fresh.length === 0) return [];
-  const rows = await trx
-    .insertInto('run_events')
-    .values(
-      fresh.map((event, index) => ({
-        run_id: event.runId,
-        seq: run.last_event_seq + index + 1,
-        tenant_id: run.tenant_id,
-        type: event.type,
-        step: event.step ?? null,
-        data: JSON.stringify(event.data ?? {}),
-        dedupe_key: event.dedupeKey,
-      })),
-    )
-    .returningAll()
-    .execute();
-  await trx
-    .updateTable('runs')
-    .set({ last_event_seq: run.last_event_seq + fresh.length })
-    .where('id', '=', first.runId)
-    .execute();
-  return rows.map(toRunEvent);
-}
-
-/** Appends events in a transaction of their own. */
-export async function appendRunEventsNow(db: Kysely<Database>, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
-  return db.transaction().execute((trx) => appendRunEvents(trx, events));
+export async function appendRunEvents(db: Kysely<Database>, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
+  const appended: RunEvent[] = [];
+  for (const event of events) {
+    const { rows } = await sql<RunEventRow>`select * from append_run_event(${event.runId}, ${event.type}, ${
+      event.step ?? null
+    }, ${JSON.stringify(event.data ?? {})}::jsonb, ${event.dedupeKey})`
+      .execute(db)
+      .catch((error: unknown) => {
+        throw sqlStateOf(error) === sqlStates.runNotFound ? new NotFoundError('run', event.runId) : error;
+      });
+    appended.push(...rows.map(toRunEvent));
+  }
+  return appended;
 }
 
 /** A run's events with `seq` greater than `after`, in order. */

@@ -184,35 +184,33 @@ export interface RunTransition {
  * a transition that already happened (an activity retry) changes nothing and succeeds.
  */
 export async function transitionRun(db: Kysely<Database>, transition: RunTransition): Promise<Run> {
+  const { runId, to } = transition;
   return db.transaction().execute(async (trx) => {
-    const current = await trx
-      .selectFrom('runs')
-      .select('status')
-      .where('id', '=', transition.runId)
-      .forUpdate()
+    const now = new Date();
+    // The status guard makes the update itself the state-machine check: zero rows means the
+    // run is missing, already there, or somewhere it cannot move on from.
+    const moved = await trx
+      .updateTable('runs')
+      .set((eb) => ({
+        status: to,
+        ...(to === 'running' ? { started_at: eb.fn.coalesce('started_at', eb.val(now)) } : {}),
+        ...(isTerminal(to) ? { ended_at: now } : {}),
+        ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
+        ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
+        ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
+      }))
+      .where('id', '=', runId)
+      .where('status', 'in', predecessorsOf(to))
+      .returningAll()
       .executeTakeFirst();
-    if (!current) throw new NotFoundError('run', transition.runId);
-    if (current.status !== transition.to) {
-      if (!predecessorsOf(transition.to).includes(current.status)) {
-        throw new InvalidStateTransitionError(transition.runId, current.status, transition.to);
-      }
-      const now = new Date();
-      await trx
-        .updateTable('runs')
-        .set({
-          status: transition.to,
-          ...(current.status === 'queued' ? { started_at: now } : {}),
-          ...(isTerminal(transition.to) ? { ended_at: now } : {}),
-          ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
-          ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
-          ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
-        })
-        .where('id', '=', transition.runId)
-        .execute();
+    if (moved) {
       await appendRunEvents(trx, transition.events ?? []);
+      return toRun(moved);
     }
-    const row = await trx.selectFrom('runs').selectAll().where('id', '=', transition.runId).executeTakeFirstOrThrow();
-    return toRun(row);
+    const current = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+    if (!current) throw new NotFoundError('run', runId);
+    if (current.status !== to) throw new InvalidStateTransitionError(runId, current.status, to);
+    return toRun(current);
   });
 }
 
