@@ -18,20 +18,10 @@ export interface BenchOptions {
   readonly budgetSeconds: number;
   /**
    * Run the Temporal dev server with its stock rate limits, which cap a busy dev server at
-   * about 20 workflow tasks a second (see {@link uncappedTemporalConfig}). @default false
+   * about 20 workflow tasks a second (see `uncappedDevServerConfig` in @agent-runtime/embedded). @default false
    */
   readonly stockTemporal: boolean;
 }
-
-/**
- * The dev server has one history shard, and its transfer queue (which hands each new
- * workflow task to matching) is polled at most `history.transferProcessorMaxPollRPS` = 20
- * times a second per shard. Once the limiter's burst is spent (about a second of steady
- * work), every workflow task waits for the next poll, about 50 ms, and that wait, not the
- * work of either worker, becomes the cost of a step. A production cluster spreads workflows
- * over hundreds of shards; lifting the limit on the one-shard dev server is the closer model.
- */
-export const uncappedTemporalConfig = { 'history.transferProcessorMaxPollRPS': 10_000 } as const;
 
 const defaults: BenchOptions = {
   runs: 200,

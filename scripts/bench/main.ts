@@ -3,9 +3,10 @@
 // and per-step overhead, prints the tables, and stops everything it started.
 import { randomBytes } from 'node:crypto';
 import { cpus, totalmem } from 'node:os';
+import { uncappedDevServerConfig } from '@agent-runtime/embedded';
 import { startTestServices, type TestServices } from '../../test/harness/services.ts';
 import { createActivityClock } from './activity-clock.ts';
-import { parseBenchOptions, uncappedTemporalConfig } from './bench-options.ts';
+import { parseBenchOptions } from './bench-options.ts';
 import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
 import { formatRunStartLatency, formatStepOverhead } from './report.ts';
@@ -54,14 +55,14 @@ console.log(
 console.log(
   options.stockTemporal
     ? 'Temporal dev server: stock settings (history transfer queue polled ≤ 20×/s: steps cost ≥ ~50 ms once busy)'
-    : `Temporal dev server: ${Object.entries(uncappedTemporalConfig)
+    : `Temporal dev server: ${Object.entries(uncappedDevServerConfig)
         .map(([key, value]) => `${key}=${value}`)
         .join(', ')} (stock: 20; see docs/benchmarks.md)`,
 );
 try {
   const startedAt = performance.now();
   console.error('Starting PostgreSQL and the Temporal dev server…');
-  services = await startTestServices(options.stockTemporal ? {} : { temporalDynamicConfig: uncappedTemporalConfig });
+  services = await startTestServices(options.stockTemporal ? {} : { temporalDynamicConfig: uncappedDevServerConfig });
   const clock = createActivityClock();
   console.error('Starting the API and the agent worker in this process…');
   runtime = await startBenchRuntime({

@@ -11,7 +11,7 @@ import {
 import { createWorker } from '@agent-runtime/worker';
 import { connectTemporalClient } from './connect-temporal.ts';
 import { findTemporalCli } from './find-temporal-cli.ts';
-import { startTemporalDevServer, type TemporalDevServer } from './temporal-dev-server.ts';
+import { startTemporalDevServer, uncappedDevServerConfig, type TemporalDevServer } from './temporal-dev-server.ts';
 
 /** A running embedded runtime. */
 export interface EmbeddedRuntime {
@@ -45,6 +45,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
       port: config.TEMPORAL_DEV_PORT,
       dbFile: path.join(config.dataDir, 'temporal.sqlite'),
       stateDir: config.dataDir,
+      dynamicConfig: uncappedDevServerConfig,
       logger: logger.child({ component: 'temporal-dev-server' }),
     });
   }

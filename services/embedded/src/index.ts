@@ -1,6 +1,7 @@
 export { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.ts';
 export {
   startTemporalDevServer,
+  uncappedDevServerConfig,
   type TemporalDevServer,
   type TemporalDevServerOptions,
 } from './temporal-dev-server.ts';

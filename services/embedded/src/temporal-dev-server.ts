@@ -27,6 +27,16 @@ export interface TemporalDevServerOptions {
   readonly dynamicConfig?: Readonly<Record<string, string | number | boolean>>;
 }
 
+/**
+ * The dev server has one history shard, and its transfer queue (which hands each new
+ * workflow task to matching) is polled at most `history.transferProcessorMaxPollRPS` = 20
+ * times a second per shard. Once the limiter's burst is spent (about a second of steady
+ * work), every workflow task waits for the next poll, about 50 ms, and that wait becomes the
+ * cost of every step. A production cluster spreads workflows over many shards; lifting the
+ * limit on the one-shard dev server is the closer model (docs/benchmarks.md).
+ */
+export const uncappedDevServerConfig = { 'history.transferProcessorMaxPollRPS': 10_000 } as const;
+
 /** A running dev server, restarted if it dies, until `stop()`. */
 export interface TemporalDevServer {
   /** `127.0.0.1:<port>`, for clients and workers. */

@@ -7,7 +7,7 @@ import {
   type ToolOutcome,
 } from '@agent-runtime/agents';
 import {
-  appendRunEventsNow,
+  appendRunEvents,
   claimToolCall,
   completeToolCall,
   getAgentVersion,
@@ -99,7 +99,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     /** One model call: the assistant's reply and the tool calls it asks for. */
     async modelStep({ ref, step }: ModelStepInput): Promise<ModelReply> {
       const spec = await specOf(ref);
-      await appendRunEventsNow(db, [
+      await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'model.started',
@@ -109,7 +109,7 @@ export function createActivities(dependencies: ActivityDependencies) {
         },
       ]);
       const reply = scriptedModelReply(spec.model, step);
-      await appendRunEventsNow(db, [
+      await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'model.completed',
@@ -140,7 +140,7 @@ export function createActivities(dependencies: ActivityDependencies) {
       if (claim.state === 'completed') {
         outcome = claim.result as ToolOutcome;
       } else {
-        await appendRunEventsNow(db, [
+        await appendRunEvents(db, [
           {
             runId: ref.runId,
             type: 'tool.started',
@@ -165,7 +165,7 @@ export function createActivities(dependencies: ActivityDependencies) {
         if (claim.attempt > 1)
           logger.info({ runId: ref.runId, idempotencyKey, attempt: claim.attempt }, 'tool call retried');
       }
-      await appendRunEventsNow(db, [
+      await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'tool.completed',
