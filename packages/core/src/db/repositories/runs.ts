@@ -189,20 +189,24 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
     const now = new Date();
     // The status guard makes the update itself the state-machine check: zero rows means the
     // run is missing, already there, or somewhere it cannot move on from.
-    const moved = await trx
-      .updateTable('runs')
-      .set((eb) => ({
-        status: to,
-        ...(to === 'running' ? { started_at: eb.fn.coalesce('started_at', eb.val(now)) } : {}),
-        ...(isTerminal(to) ? { ended_at: now } : {}),
-        ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
-        ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
-        ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
-      }))
-      .where('id', '=', runId)
-      .where('status', 'in', predecessorsOf(to))
-      .returningAll()
-      .executeTakeFirst();
+    const predecessors = predecessorsOf(to);
+    const moved =
+      predecessors.length === 0
+        ? undefined
+        : await trx
+            .updateTable('runs')
+            .set((eb) => ({
+              status: to,
+              ...(to === 'running' ? { started_at: eb.fn.coalesce('started_at', eb.val(now)) } : {}),
+              ...(isTerminal(to) ? { ended_at: now } : {}),
+              ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
+              ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
+              ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
+            }))
+            .where('id', '=', runId)
+            .where('status', 'in', predecessors)
+            .returningAll()
+            .executeTakeFirst();
     if (moved) {
       await appendRunEvents(trx, transition.events ?? []);
       return toRun(moved);
