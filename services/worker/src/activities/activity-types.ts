@@ -1,9 +1,10 @@
 import type { ConversationMessage, ModelReply, ToolCall, ToolOutcome } from '@agent-runtime/agents';
 import type { RunError, RunLimits, RunStatus, RunUsage } from '@agent-runtime/core';
 
-/** Identifies the immutable version whose spec a step runs under. */
+/** Identifies a run and the immutable version whose spec its steps run under. */
 export interface RunRef {
   readonly runId: string;
+  readonly tenantId: string;
   readonly agentId: string;
   readonly agentVersion: number;
 }

@@ -54,20 +54,11 @@ export function createActivities(dependencies: ActivityDependencies) {
     return getRunById(db, runId).catch(nonRetryable);
   }
 
-  /**
-   * The spec a run executes. Steps pass no tenant: the run row is read (for its tenant) only
-   * on a cache miss, so a step's only database work is what it records. Runs are never
-   * deleted and `ref` comes from `startRun`, which read the row, so nothing is left unchecked.
-   */
-  function specOf(ref: RunRef, tenantId?: string): Promise<AgentSpec> {
+  function specOf(ref: RunRef): Promise<AgentSpec> {
     const key = `${ref.agentId}/${ref.agentVersion}`;
     let spec = specs.get(key);
     if (!spec) {
-      const tenant =
-        tenantId === undefined ? loadRun(ref.runId).then((run) => run.tenantId) : Promise.resolve(tenantId);
-      spec = tenant
-        .then((id) => getAgentVersion(db, id, ref.agentId, ref.agentVersion))
-        .then((version) => version.spec);
+      spec = getAgentVersion(db, ref.tenantId, ref.agentId, ref.agentVersion).then((version) => version.spec);
       spec.catch(() => specs.delete(key));
       specs.set(key, spec);
     }
@@ -79,8 +70,8 @@ export function createActivities(dependencies: ActivityDependencies) {
     async startRun(runId: string): Promise<StartedRun> {
       const run = await loadRun(runId);
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
-      const ref: RunRef = { runId, agentId: run.agentId, agentVersion: run.agentVersion };
-      const spec = await specOf(ref, run.tenantId);
+      const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
+      const spec = await specOf(ref);
       await transitionRun(db, {
         runId,
         to: 'running',

@@ -217,12 +217,3 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
     return toRun(current);
   });
 }
-
-/** Records usage so far on a running run. */
-export async function updateRunUsage(db: Kysely<Database>, runId: string, usage: RunUsage): Promise<void> {
-  await db
-    .updateTable('runs')
-    .set({ usage: JSON.stringify(usage) })
-    .where('id', '=', runId)
-    .execute();
-}
