@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '@agent-runtime/core';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { createPostgresDatabase } from '../harness/databases.ts';
 import { freePort } from '../harness/free-port.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
@@ -17,19 +17,14 @@ describe('production mode', () => {
   let url: string;
 
   beforeAll(async () => {
-    const adminUrl = inject('postgresUrl');
-    const name = `prod_${randomBytes(4).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
+    const databaseUrl = await createPostgresDatabase();
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
     const env = {
       ...process.env,
-      DATABASE_URL: adminUrl.replace(/\/postgres$/, `/${name}`),
+      DATABASE_URL: databaseUrl,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: `prod-${name}`,
+      TEMPORAL_TASK_QUEUE: `prod-${randomBytes(4).toString('hex')}`,
       AR_BOOTSTRAP_API_KEY: apiKey,
       PORT: String(port),
       LOG_LEVEL: 'warn',

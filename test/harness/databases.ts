@@ -9,23 +9,26 @@ export type DatabaseKind = 'postgres' | 'pglite';
 /** Every kind, for `describe.each`. */
 export const databaseKinds: DatabaseKind[] = ['postgres', 'pglite'];
 
+/** Creates an empty PostgreSQL database on the test server; returns its connection string. */
+export async function createPostgresDatabase(): Promise<string> {
+  const adminUrl = inject('postgresUrl');
+  const name = `test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return adminUrl.replace(/\/postgres$/, `/${name}`);
+}
+
 /** A database of its own for one test file, migrated to the latest schema. */
 export async function openTestDatabase(
   kind: DatabaseKind,
   options: { migrate?: boolean } = {},
 ): Promise<DatabaseHandle> {
-  let handle: DatabaseHandle;
-  if (kind === 'postgres') {
-    const adminUrl = inject('postgresUrl');
-    const name = `test_${randomBytes(6).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: adminUrl });
-    await admin.connect();
-    await admin.query(`create database ${name}`);
-    await admin.end();
-    handle = await openDatabase({ kind: 'postgres', url: adminUrl.replace(/\/postgres$/, `/${name}`), poolSize: 20 });
-  } else {
-    handle = await openDatabase({ kind: 'pglite' });
-  }
+  const handle =
+    kind === 'postgres'
+      ? await openDatabase({ kind: 'postgres', url: await createPostgresDatabase(), poolSize: 20 })
+      : await openDatabase({ kind: 'pglite' });
   if (options.migrate !== false) await migrateToLatest(handle.db);
   return handle;
 }
