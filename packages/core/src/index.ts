@@ -20,5 +20,7 @@ export * from './db/repositories/agent-versions.ts';
 export * from './db/repositories/runs.ts';
 export * from './db/repositories/run-events.ts';
 export * from './db/repositories/tool-calls.ts';
+export * from './db/repositories/approvals.ts';
 export * from './execution/agent-run-contract.ts';
 export * from './execution/start-run-workflow.ts';
+export * from './domain/json-schema.ts';

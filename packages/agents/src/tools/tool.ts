@@ -23,11 +23,10 @@ export interface ToolDefinition<Input> {
   execute(input: Input, context: ToolContext): Promise<unknown>;
 }
 
-/** A tool as the runtime calls it, whatever its input type. */
+/** A tool as the runtime calls it, whatever its kind and input type. */
 export interface Tool {
   readonly name: string;
   readonly description: string;
-  readonly input: z.ZodType;
   /**
    * Validates the raw input, then executes. Invalid input and {@link ToolError}s become error
    * outcomes for the model; anything else is thrown so the step can be retried.
@@ -51,7 +50,6 @@ export function defineTool<Input>(definition: ToolDefinition<Input>): Tool {
   return {
     name: definition.name,
     description: definition.description,
-    input: definition.input,
     async invoke(rawInput, context) {
       const parsed = definition.input.safeParse(rawInput);
       if (!parsed.success) {

@@ -22,7 +22,11 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
 
   beforeAll(async () => {
     database = await openTestDatabase(kind, { migrate: false });
-    expect(await migrateToLatest(database.db)).toEqual(['0001-initial-schema', '0002-append-run-event-function']);
+    expect(await migrateToLatest(database.db)).toEqual([
+      '0001-initial-schema',
+      '0002-append-run-event-function',
+      '0003-approvals-and-message-policy',
+    ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
     await createAgentVersion(database.db, tenantId, agentId, spec);

@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { MessagePolicy } from '../domain/resources.ts';
 import type { RunStatus } from '../domain/run-status.ts';
 
 /** A `jsonb` column: read as a parsed value, written as a JSON string. */
@@ -59,6 +60,8 @@ export interface RunsTable {
   metadata: Jsonb<Record<string, string>>;
   idempotency_key: string | null;
   request_hash: string | null;
+  pending_approvals: ColumnType<unknown, string | undefined, string>;
+  message_policy: ColumnType<MessagePolicy, MessagePolicy | undefined, MessagePolicy>;
   last_event_seq: Generated<number>;
   created_at: CreatedAt;
   started_at: Timestamp | null;

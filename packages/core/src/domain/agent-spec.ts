@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { jsonSchemaProblem } from './json-schema.ts';
 
 /** Names of the tools every worker ships with. */
 export const builtinToolNames = ['calculator', 'sleep', 'echo'] as const;
@@ -17,10 +18,21 @@ export const scriptedToolCallSchema = z.strictObject({
   arguments: toolArguments.default({}),
 });
 
+/** A failure the scripted model answers an attempt with, as a provider would over HTTP. */
+export const scriptedFailureSchema = z.strictObject({
+  status: z.number().int().min(400).max(599).describe('HTTP status: 429 and 5xx are retried, other 4xx are not'),
+  retryAfterSeconds: z.number().min(0).max(3600).optional().describe('Sent as Retry-After'),
+});
+
 /** One reply of the scripted model: text, tool calls, or both. No tool calls means final answer. */
 export const scriptedReplySchema = z.strictObject({
   text: z.string().max(100_000).optional(),
   toolCalls: z.array(scriptedToolCallSchema).max(32).optional(),
+  failures: z
+    .array(scriptedFailureSchema)
+    .max(10)
+    .optional()
+    .describe('Attempt n of this step fails with failures[n-1]; later attempts get the reply'),
 });
 
 /**
@@ -35,14 +47,61 @@ export const scriptedModelSchema = z.strictObject({
 /** Which model answers the agent's model steps. More providers join this union. */
 export const modelSpecSchema = z.discriminatedUnion('provider', [scriptedModelSchema]);
 
+/** How every tool call is governed, whatever the tool's kind. */
+const toolPolicy = {
+  requiresApproval: z
+    .boolean()
+    .default(false)
+    .describe('Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})'),
+  onError: z
+    .enum(['return', 'fail'])
+    .default('return')
+    .describe('A failed call goes back to the model as its result (return) or fails the run (fail)'),
+  timeoutSeconds: z.number().int().min(1).max(86_400).default(300).describe('Limit of one attempt of one call'),
+};
+
 /** A builtin tool enabled for the agent. */
 export const builtinToolSpecSchema = z.strictObject({
   kind: z.literal('builtin').default('builtin'),
   name: z.enum(builtinToolNames),
+  ...toolPolicy,
 });
 
-/** A tool the agent may call. More tool kinds join this union. */
-export const toolSpecSchema = builtinToolSpecSchema;
+/**
+ * A tool that is an HTTP endpoint: the call's input is sent as the JSON body (or query for
+ * GET) with the call's idempotency key in `Idempotency-Key`; a 2xx JSON answer is the output.
+ */
+export const httpToolSpecSchema = z.strictObject({
+  kind: z.literal('http'),
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'a letter, then letters, digits, "_" or "-"'),
+  description: z.string().max(2000).default(''),
+  url: z.url({ protocol: /^https?$/ }),
+  method: z.enum(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']).default('POST'),
+  input: z
+    .record(z.string(), z.unknown())
+    .default({ type: 'object' })
+    .describe('JSON Schema the call input is validated against before the request'),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(4096)).default({}),
+  ...toolPolicy,
+});
+
+/** A tool the agent may call. */
+export const toolSpecSchema = z.union([builtinToolSpecSchema, httpToolSpecSchema]);
+
+/** What happens to calls that need approval. */
+export const approvalPolicySchema = z.strictObject({
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .optional()
+    .describe('Unset: wait forever'),
+  onTimeout: z
+    .enum(['reject', 'fail'])
+    .default('reject')
+    .describe('An expired approval rejects the call (the model sees why) or fails the run'),
+});
 
 /** Bounds on one run of the agent. */
 export const runLimitsSchema = z.strictObject({
@@ -54,6 +113,7 @@ export const runLimitsSchema = z.strictObject({
     .max(30 * 24 * 3600)
     .optional()
     .describe('Run deadline; unset means no deadline.'),
+  modelStepTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe('Limit of one model call attempt'),
 });
 
 /** The immutable definition of an agent version: how its runs execute. */
@@ -63,16 +123,21 @@ export const agentSpecSchema = z
     model: modelSpecSchema,
     instructions: z.string().max(100_000).optional(),
     tools: z.array(toolSpecSchema).max(128).default([]),
-    limits: runLimitsSchema.default({ maxSteps: 25 }),
+    approvals: approvalPolicySchema.default({ onTimeout: 'reject' }),
+    limits: runLimitsSchema.default({ maxSteps: 25, modelStepTimeoutSeconds: 300 }),
   })
   .superRefine((spec, ctx) => {
-    const declared = new Set(spec.tools.map((tool) => tool.name));
+    const declared = new Set<string>(spec.tools.map((tool) => tool.name));
     if (declared.size !== spec.tools.length) {
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
     }
+    spec.tools.forEach((tool, index) => {
+      const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
+    });
     spec.model.replies.forEach((reply, replyIndex) => {
       reply.toolCalls?.forEach((call, callIndex) => {
-        if (!declared.has(call.name as (typeof builtinToolNames)[number])) {
+        if (!declared.has(call.name)) {
           ctx.addIssue({
             code: 'custom',
             path: ['model', 'replies', replyIndex, 'toolCalls', callIndex, 'name'],
@@ -85,7 +150,11 @@ export const agentSpecSchema = z
 
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
-/** A tool call as the model emits it and the runtime executes it. */
+/** One reply of the scripted model. */
 export type ScriptedReply = z.output<typeof scriptedReplySchema>;
+/** A tool declared in a spec, defaults applied. */
+export type ToolSpec = z.output<typeof toolSpecSchema>;
+/** An HTTP tool declared in a spec. */
+export type HttpToolSpec = z.output<typeof httpToolSpecSchema>;
 /** Bounds on one run, defaults applied. */
 export type RunLimits = z.output<typeof runLimitsSchema>;

@@ -68,6 +68,23 @@ export const runUsageSchema = z
   })
   .meta({ id: 'RunUsage' });
 
+/** How a run treats a user message that arrives while a step is in flight. */
+export const messagePolicies = ['reject', 'enqueue', 'interrupt'] as const;
+export type MessagePolicy = (typeof messagePolicies)[number];
+
+/** A tool call waiting for a human decision. */
+export const pendingApprovalSchema = z
+  .object({
+    id: z.string(),
+    step: z.number().int(),
+    callId: z.string(),
+    tool: z.string(),
+    input: jsonValueSchema,
+    requestedAt: timestamp,
+    expiresAt: timestamp.nullable(),
+  })
+  .meta({ id: 'PendingApproval' });
+
 /** One execution of one agent version. */
 export const runSchema = z
   .object({
@@ -81,6 +98,8 @@ export const runSchema = z
     error: runErrorSchema.nullable(),
     usage: runUsageSchema,
     metadata: z.record(z.string(), z.string()),
+    messagePolicy: z.enum(messagePolicies),
+    pendingApprovals: z.array(pendingApprovalSchema),
     createdAt: timestamp,
     startedAt: timestamp.nullable(),
     endedAt: timestamp.nullable(),
@@ -111,5 +130,6 @@ export type Run = z.infer<typeof runSchema>;
 export type RunError = z.infer<typeof runErrorSchema>;
 export type RunUsage = z.infer<typeof runUsageSchema>;
 export type RunEvent = z.infer<typeof runEventSchema>;
+export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 /** A JSON value. */
 export type JsonValue = z.infer<typeof jsonValueSchema>;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Run, RunError, RunUsage } from '../../domain/resources.ts';
+import type { MessagePolicy, PendingApproval, Run, RunError, RunUsage } from '../../domain/resources.ts';
 import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
 import { AppError, InvalidStateTransitionError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -31,6 +31,8 @@ export function toRun(row: RunRow): Run {
     error: (row.error ?? null) as RunError | null,
     usage: row.usage as RunUsage,
     metadata: row.metadata,
+    messagePolicy: row.message_policy,
+    pendingApprovals: row.pending_approvals as PendingApproval[],
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
@@ -45,6 +47,8 @@ export interface CreateRunRequest {
   readonly version?: number | undefined;
   readonly input: unknown;
   readonly metadata?: Record<string, string> | undefined;
+  /** How the run treats a message that arrives while it is busy. @default enqueue */
+  readonly messagePolicy?: MessagePolicy | undefined;
   /** With a key, repeating the same request returns the same run instead of a new one. */
   readonly idempotencyKey?: string | undefined;
   /** Hash of the request body, compared when an idempotency key is reused. */
@@ -105,6 +109,7 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
       input: JSON.stringify(request.input),
       usage: JSON.stringify(emptyUsage),
       metadata: JSON.stringify(request.metadata ?? {}),
+      message_policy: request.messagePolicy ?? 'enqueue',
       idempotency_key: idempotencyKey ?? null,
       request_hash: request.requestHash ?? null,
     })

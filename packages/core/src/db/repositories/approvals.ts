@@ -1,0 +1,62 @@
+import { sql, type Kysely } from 'kysely';
+import type { PendingApproval, Run } from '../../domain/resources.ts';
+import type { RunStatus } from '../../domain/run-status.ts';
+import { NotFoundError } from '../../errors.ts';
+import type { Database } from '../schema.ts';
+import { appendRunEvents, type NewRunEvent } from './run-events.ts';
+import { toRun } from './runs.ts';
+
+/**
+ * Puts an approval on the run and moves it to `waiting` (from `running`), with its event,
+ * atomically. Adding an approval the run already has changes nothing (activity retries).
+ */
+export async function addPendingApproval(
+  db: Kysely<Database>,
+  runId: string,
+  approval: PendingApproval,
+  event: NewRunEvent,
+): Promise<Run> {
+  return db.transaction().execute(async (trx) => {
+    const row = await trx
+      .updateTable('runs')
+      .set({
+        pending_approvals: sql<string>`case when pending_approvals @> ${JSON.stringify([{ id: approval.id }])}::jsonb
+          then pending_approvals else pending_approvals || ${JSON.stringify([approval])}::jsonb end`,
+        status: sql<RunStatus>`case when status = 'running' then 'waiting' else status end`,
+      })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('run', runId);
+    await appendRunEvents(trx, [event]);
+    return toRun(row);
+  });
+}
+
+/**
+ * Takes a decided (or expired) approval off the run; when none is left the run goes back
+ * to `running`. Atomic with its event; repeating it changes nothing.
+ */
+export async function resolvePendingApproval(
+  db: Kysely<Database>,
+  runId: string,
+  approvalId: string,
+  event: NewRunEvent,
+): Promise<Run> {
+  return db.transaction().execute(async (trx) => {
+    const remaining = sql<string>`coalesce((select jsonb_agg(a) from jsonb_array_elements(pending_approvals) a
+      where a->>'id' <> ${approvalId}), '[]'::jsonb)`;
+    const row = await trx
+      .updateTable('runs')
+      .set({
+        pending_approvals: remaining,
+        status: sql<RunStatus>`case when status = 'waiting' and jsonb_array_length(${remaining}) = 0 then 'running' else status end`,
+      })
+      .where('id', '=', runId)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw new NotFoundError('run', runId);
+    await appendRunEvents(trx, [event]);
+    return toRun(row);
+  });
+}
