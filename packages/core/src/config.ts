@@ -13,6 +13,21 @@ const optionalString = z
 const configSchema = z.object({
   /** Directory for embedded state: PGlite files and the Temporal dev server's database. @default .agent-runtime */
   AR_DATA_DIR: z.string().default('.agent-runtime'),
+  /**
+   * Directory of the filesystem blob store (large Temporal payloads, later artifacts).
+   * The API and every worker must see the same directory. @default `AR_DATA_DIR/blobs`
+   */
+  AR_BLOB_DIR: optionalString,
+  /**
+   * Temporal payloads larger than this many bytes go to the blob store and only a reference
+   * goes into workflow history (claim check). Temporal rejects payloads over 2 MB. @default 131072
+   */
+  AR_PAYLOAD_OFFLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024)
+    .default(128 * 1024),
   /** PostgreSQL connection string; unset selects PGlite in `AR_DATA_DIR/pglite`. */
   DATABASE_URL: optionalString,
   /** Maximum PostgreSQL connections per process. @default 10 */
@@ -56,6 +71,8 @@ const configSchema = z.object({
 export type Config = z.output<typeof configSchema> & {
   /** `AR_DATA_DIR` made absolute. */
   readonly dataDir: string;
+  /** `AR_BLOB_DIR` made absolute, or `blobs` under {@link Config.dataDir}. */
+  readonly blobDir: string;
 };
 
 /** Raised at boot when the environment does not describe a valid configuration. */
@@ -70,7 +87,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.AR_DATA_DIR) };
+  const dataDir = path.resolve(parsed.data.AR_DATA_DIR);
+  const blobDir = path.resolve(parsed.data.AR_BLOB_DIR ?? path.join(dataDir, 'blobs'));
+  return { ...parsed.data, dataDir, blobDir };
 }
 
 /**

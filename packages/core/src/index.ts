@@ -24,3 +24,7 @@ export * from './db/repositories/approvals.ts';
 export * from './execution/agent-run-contract.ts';
 export * from './execution/start-run-workflow.ts';
 export * from './domain/json-schema.ts';
+export * from './blobs/blob-store.ts';
+export * from './blobs/blob-key.ts';
+export * from './blobs/filesystem-blob-store.ts';
+export * from './blobs/open-blob-store.ts';

@@ -1,0 +1,54 @@
+import { NotFoundError } from '../errors.ts';
+
+/** Options of {@link BlobStore.put}. */
+export interface PutBlobOptions {
+  /**
+   * MIME type of the bytes. Stores that keep object metadata (S3) record it; the filesystem
+   * store does not, so callers that need it back keep it with their own records.
+   * @default application/octet-stream
+   */
+  readonly contentType?: string;
+}
+
+/** What {@link BlobStore.put} stored. */
+export interface StoredBlob {
+  readonly key: string;
+  /** Length in bytes. */
+  readonly size: number;
+  /** sha256 of the bytes, lowercase hex. */
+  readonly sha256: string;
+}
+
+/**
+ * Durable storage of immutable byte strings under string keys: large Temporal payloads
+ * (claim check) and artifacts. Embedded, a local directory ({@link FilesystemBlobStore});
+ * in production, a store every API and worker process shares (S3).
+ *
+ * Keys are `/`-separated segments of letters, digits, `.`, `_` and `-` (see
+ * {@link assertValidBlobKey}); every method rejects other keys with an `InvalidBlobKeyError`.
+ * Callers lay keys out by kind with a fixed depth (`payloads/sha256/ab/ab12…`), so a key is
+ * never also the "directory" of another key.
+ */
+export interface BlobStore {
+  /**
+   * Stores `bytes` under `key`, replacing what was there. Atomic: a reader sees the old
+   * bytes or the new ones, never a part; once the promise resolves the bytes are durable.
+   */
+  put(key: string, bytes: Uint8Array, options?: PutBlobOptions): Promise<StoredBlob>;
+  /**
+   * The bytes stored under `key`.
+   * @throws BlobNotFoundError when nothing is stored under `key`.
+   */
+  get(key: string): Promise<Uint8Array>;
+  /** Whether something is stored under `key`. */
+  has(key: string): Promise<boolean>;
+  /** Removes the blob under `key`; removing a missing key is not an error. */
+  delete(key: string): Promise<void>;
+}
+
+/** Raised by {@link BlobStore.get} when no blob is stored under the key. */
+export class BlobNotFoundError extends NotFoundError {
+  constructor(key: string) {
+    super('blob', key);
+  }
+}
