@@ -72,7 +72,8 @@ export default defineConfig(
             { group: ioModules.map((name) => `${name}/*`), message: workflowFenceMessage },
             {
               // Types describe activities and inputs; values would pull database and logger code in.
-              group: ['@agent-runtime/*'],
+              // The run contract (update names, rejection codes) is plain constants: allowed.
+              regex: '^@agent-runtime/(?!core/agent-run-contract$)',
               allowTypeImports: true,
               message: 'Workflows may import only types from @agent-runtime packages.',
             },

@@ -65,7 +65,10 @@ describe('API input handling', () => {
       '/v1/agents/{agentId}/versions/{version}',
       '/v1/runs',
       '/v1/runs/{runId}',
+      '/v1/runs/{runId}/approvals/{approvalId}',
+      '/v1/runs/{runId}/cancel',
       '/v1/runs/{runId}/events',
+      '/v1/runs/{runId}/messages',
       '/v1/tenants',
       '/v1/tenants/{tenantId}',
     ]);

@@ -15,6 +15,9 @@ export const errorCodes = [
   'conflict',
   'idempotency_key_conflict',
   'invalid_state_transition',
+  'run_finished',
+  'run_busy',
+  'approval_not_pending',
   'agent_archived',
   'version_immutable',
   'dependency_unavailable',
@@ -84,6 +87,9 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'conflict':
     case 'idempotency_key_conflict':
     case 'invalid_state_transition':
+    case 'run_finished':
+    case 'run_busy':
+    case 'approval_not_pending':
     case 'agent_archived':
     case 'version_immutable':
       return 409;

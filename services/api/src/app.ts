@@ -13,6 +13,7 @@ import { createAuthHook } from './http/auth.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
@@ -66,6 +67,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
   registerRunRoutes(app, dependencies);
+  registerRunControlRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

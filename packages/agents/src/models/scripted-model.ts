@@ -1,15 +1,23 @@
 import type { AgentSpec } from '@agent-runtime/core';
 import type { ModelReply } from '../messages.ts';
+import { ModelCallError } from './model-call-error.ts';
 
 type ScriptedModelSpec = Extract<AgentSpec['model'], { provider: 'scripted' }>;
 
 /**
  * The deterministic model: step `n` (from 1) returns reply `n`, and steps past the script
- * repeat its last reply. Tool call ids default to `call_<index>`.
+ * repeat its last reply. Tool call ids default to `call_<index>`. A reply with `failures`
+ * fails its first attempts the way a provider would, to exercise retries.
+ * @throws ModelCallError for attempt `k` ≤ the reply's number of failures.
  */
-export function scriptedModelReply(model: ScriptedModelSpec, step: number): ModelReply {
+export function scriptedModelReply(model: ScriptedModelSpec, step: number, attempt = 1): ModelReply {
   const reply = model.replies[Math.min(step, model.replies.length) - 1];
   if (!reply) throw new Error(`scripted model has no reply for step ${step}`);
+  const failure = reply.failures?.[attempt - 1];
+  if (failure) {
+    const retryAfterMs = failure.retryAfterSeconds === undefined ? undefined : failure.retryAfterSeconds * 1000;
+    throw new ModelCallError(failure.status, `scripted model answered ${failure.status}`, retryAfterMs);
+  }
   return {
     text: reply.text ?? '',
     toolCalls: (reply.toolCalls ?? []).map((call, index) => ({

@@ -5,3 +5,42 @@ export const agentRunWorkflowType = 'agentRun';
 export interface AgentRunWorkflowInput {
   readonly runId: string;
 }
+
+/** Temporal Update that approves or rejects a pending tool call. */
+export const decideApprovalUpdate = 'decideApproval';
+
+/** A human decision on a pending approval. */
+export interface ApprovalDecision {
+  readonly approvalId: string;
+  readonly decision: 'approve' | 'reject';
+  readonly comment?: string | undefined;
+  /** Who decided: the credential's subject. */
+  readonly decidedBy: string;
+}
+
+/** Temporal Update that sends a user message into a running or waiting run. */
+export const sendMessageUpdate = 'sendMessage';
+
+/** A user message for a run. */
+export interface RunMessage {
+  readonly messageId: string;
+  readonly content: string;
+  readonly sentBy: string;
+}
+
+/** What became of an accepted message. */
+export interface SendMessageResult {
+  readonly messageId: string;
+  /** `enqueued`: delivered at the next model step; `interrupted`: the step in flight was stopped for it. */
+  readonly disposition: 'enqueued' | 'interrupted';
+}
+
+/**
+ * Why the workflow refused an update (the `type` of the failure its validator throws); the
+ * API answers each with 409.
+ */
+export const updateRejections = {
+  approvalNotPending: 'approval_not_pending',
+  runBusy: 'run_busy',
+  runFinishing: 'run_finished',
+} as const;

@@ -28,6 +28,9 @@ const titles: Record<ErrorCode, string> = {
   conflict: 'Conflict',
   idempotency_key_conflict: 'Idempotency-Key reused with a different request',
   invalid_state_transition: 'The run cannot change state that way',
+  run_finished: 'The run has finished',
+  run_busy: 'The run is busy and its policy rejects messages meanwhile',
+  approval_not_pending: 'No such approval is pending',
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
   dependency_unavailable: 'A dependency is unavailable',
@@ -48,14 +51,15 @@ const fastifyCodes: Readonly<Record<string, ErrorCode>> = {
 export function problemOf(error: unknown, request: FastifyRequest): Problem {
   const base = { instance: request.url, requestId: request.id };
   if (error instanceof AppError) {
+    // Details first: they add context but can never replace the problem's own fields.
     return {
+      ...error.details,
       type: `urn:agent-runtime:problem:${error.code}`,
       title: titles[error.code],
       status: httpStatusOf(error.code),
       code: error.code,
       detail: error.message,
       ...base,
-      ...error.details,
     };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {

@@ -5,6 +5,7 @@ import {
   jsonValueSchema,
   listRunEvents,
   listRuns,
+  messagePolicies,
   metadataSchema,
   pageSchema,
   runEventSchema,
@@ -21,6 +22,10 @@ const createRunBody = z.strictObject({
   version: z.number().int().min(1).max(2_147_483_647).optional().describe("defaults to the agent's latest"),
   input: jsonValueSchema.describe('A string or any JSON; `{ "message": "…" }` becomes the user message'),
   metadata: metadataSchema.optional(),
+  messagePolicy: z
+    .enum(messagePolicies)
+    .default('enqueue')
+    .describe('What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step'),
 });
 
 const idempotencyHeaders = z.looseObject({
@@ -59,6 +64,7 @@ export function registerRunRoutes(app: ApiInstance, { db, temporal, config, logg
         version: request.body.version,
         input: request.body.input,
         metadata: request.body.metadata,
+        messagePolicy: request.body.messagePolicy,
         idempotencyKey,
         requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
       });

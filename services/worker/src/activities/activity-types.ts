@@ -1,5 +1,13 @@
 import type { ConversationMessage, ModelReply, ToolCall, ToolOutcome } from '@agent-runtime/agents';
-import type { RunError, RunLimits, RunStatus, RunUsage } from '@agent-runtime/core';
+import type {
+  AgentSpec,
+  MessagePolicy,
+  RunError,
+  RunLimits,
+  RunMessage,
+  RunStatus,
+  RunUsage,
+} from '@agent-runtime/core';
 
 /** Identifies a run and the immutable version whose spec its steps run under. */
 export interface RunRef {
@@ -9,6 +17,14 @@ export interface RunRef {
   readonly agentVersion: number;
 }
 
+/** How the workflow must treat calls of one tool: the spec's policy, without the tool itself. */
+export interface ToolPolicy {
+  readonly name: string;
+  readonly requiresApproval: boolean;
+  readonly onError: 'return' | 'fail';
+  readonly timeoutSeconds: number;
+}
+
 /** What the workflow needs to know to drive a run, from `startRun`. */
 export type StartedRun =
   | { readonly state: 'finished'; readonly status: RunStatus }
@@ -16,6 +32,9 @@ export type StartedRun =
       readonly state: 'running';
       readonly ref: RunRef;
       readonly limits: RunLimits;
+      readonly tools: readonly ToolPolicy[];
+      readonly approvals: AgentSpec['approvals'];
+      readonly messagePolicy: MessagePolicy;
       readonly messages: ConversationMessage[];
     };
 
@@ -29,6 +48,33 @@ export interface ToolStepInput {
   readonly ref: RunRef;
   readonly step: number;
   readonly call: ToolCall;
+}
+
+export interface RequestApprovalInput {
+  readonly ref: RunRef;
+  readonly step: number;
+  readonly call: ToolCall;
+  readonly approvalId: string;
+  /** ISO time the approval expires, or null for never. */
+  readonly expiresAt: string | null;
+}
+
+export interface ResolveApprovalInput {
+  readonly ref: RunRef;
+  readonly step: number;
+  readonly approvalId: string;
+  readonly decision: 'approve' | 'reject' | 'expire';
+  readonly comment?: string | undefined;
+  readonly decidedBy: string;
+}
+
+export interface RecordMessagesInput {
+  readonly ref: RunRef;
+  /** The model step the messages are delivered to. */
+  readonly step: number;
+  readonly messages: readonly RunMessage[];
+  /** Whether the first message stopped a step in flight. */
+  readonly interrupted: boolean;
 }
 
 /** How a run ended, as the workflow reports it. */

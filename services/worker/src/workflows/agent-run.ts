@@ -1,91 +1,260 @@
-import type { ConversationMessage, ModelReply } from '@agent-runtime/agents';
-import type { AgentRunWorkflowInput, RunError, RunUsage } from '@agent-runtime/core';
-import { ActivityFailure, ApplicationFailure, CancellationScope, proxyActivities, sleep } from '@temporalio/workflow';
+import type { ConversationMessage, ToolCall, ToolOutcome } from '@agent-runtime/agents';
+import type { MessagePolicy, RunError, RunUsage } from '@agent-runtime/core';
+import {
+  decideApprovalUpdate,
+  sendMessageUpdate,
+  updateRejections,
+  type AgentRunWorkflowInput,
+  type ApprovalDecision,
+  type RunMessage,
+  type SendMessageResult,
+} from '@agent-runtime/core/agent-run-contract';
+import {
+  ActivityCancellationType,
+  ActivityFailure,
+  ApplicationFailure,
+  CancellationScope,
+  condition,
+  defineUpdate,
+  isCancellation,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { AgentRunActivities } from '../activities/create-activities.ts';
-import type { RunOutcome } from '../activities/activity-types.ts';
+import type { RunOutcome, ToolPolicy } from '../activities/activity-types.ts';
+import { withDeadline } from './deadline.ts';
+import { InterruptibleStep } from './interruptible-step.ts';
+import { RunFailure } from './run-failure.ts';
 
-const retry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 50 };
+const bookkeepingRetry = {
+  initialInterval: '200ms',
+  backoffCoefficient: 2,
+  maximumInterval: '30s',
+  maximumAttempts: 50,
+};
+/** Steps retry fewer times: their attempts also end when a worker dies. */
+const stepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
+/** Steps heartbeat every second, so a dead worker's step is retried elsewhere this soon. */
+const stepHeartbeatTimeout = '5s';
 
-const { startRun, finishRun } = proxyActivities<AgentRunActivities>({ startToCloseTimeout: '30s', retry });
-const { modelStep } = proxyActivities<AgentRunActivities>({ startToCloseTimeout: '5m', retry });
-// Tools heartbeat, so a dead worker is noticed within the heartbeat timeout, not the hour.
-const { toolStep } = proxyActivities<AgentRunActivities>({
-  startToCloseTimeout: '1h',
-  heartbeatTimeout: '10s',
-  retry,
+const { startRun, finishRun, requestApproval, resolveApproval, recordMessages } = proxyActivities<AgentRunActivities>({
+  startToCloseTimeout: '30s',
+  retry: bookkeepingRetry,
 });
 
-/** Raised inside the loop when the agent used up `maxSteps` without a final answer. */
-class StepLimitReached extends Error {}
+/** Step activities with the step's own time limit; cancellation waits until the step has stopped. */
+function stepActivities(timeoutSeconds: number) {
+  return proxyActivities<AgentRunActivities>({
+    startToCloseTimeout: `${timeoutSeconds}s`,
+    heartbeatTimeout: stepHeartbeatTimeout,
+    retry: stepRetry,
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+}
+
+/** Approves or rejects a pending tool call; refused unless that approval is pending. */
+export const decideApproval = defineUpdate<{ approvalId: string; decision: string }, [ApprovalDecision]>(
+  decideApprovalUpdate,
+);
+
+/** Sends a user message into the run; refused when the run is busy and its policy is `reject`. */
+export const sendMessage = defineUpdate<SendMessageResult, [RunMessage]>(sendMessageUpdate);
+
+const interruptedOutcome: ToolOutcome = {
+  ok: false,
+  error: { code: 'interrupted', message: 'a user message interrupted this call' },
+};
 
 /**
  * One run of a builtin agent: model step → tool calls → model step … until the model gives
- * a final answer (no tool calls), `maxSteps` is used up, or the run deadline passes. Every
- * model call and tool call is its own activity, so a crash resumes at the step it was in.
+ * a final answer (no tool calls), `maxSteps` is used up, the run deadline passes, or the
+ * run is cancelled. Every model call and tool call is its own activity, so a crash resumes
+ * at the step it was in. Tool calls that need approval wait for a `decideApproval` update;
+ * user messages arrive as `sendMessage` updates.
  */
 export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOutcome> {
+  const decisions = new Map<string, ApprovalDecision>();
+  const awaitingDecision = new Set<string>();
+  const inbox: RunMessage[] = [];
+  const inFlight = new InterruptibleStep();
+  let messagePolicy: MessagePolicy = 'enqueue';
+  let interruptedForMessage = false;
+  let finishing = false;
+
+  setHandler(
+    decideApproval,
+    (decision) => {
+      decisions.set(decision.approvalId, decision);
+      return { approvalId: decision.approvalId, decision: decision.decision };
+    },
+    {
+      validator: ({ approvalId }) => {
+        if (finishing) throw ApplicationFailure.nonRetryable('the run is finishing', updateRejections.runFinishing);
+        if (!awaitingDecision.has(approvalId) || decisions.has(approvalId)) {
+          throw ApplicationFailure.nonRetryable(
+            `approval ${approvalId} is not pending`,
+            updateRejections.approvalNotPending,
+          );
+        }
+      },
+    },
+  );
+
+  setHandler(
+    sendMessage,
+    (message): SendMessageResult => {
+      inbox.push(message);
+      if (messagePolicy === 'interrupt' && inFlight.busy) {
+        interruptedForMessage = true;
+        inFlight.interrupt();
+        return { messageId: message.messageId, disposition: 'interrupted' };
+      }
+      return { messageId: message.messageId, disposition: 'enqueued' };
+    },
+    {
+      validator: (message) => {
+        if (finishing) throw ApplicationFailure.nonRetryable('the run is finishing', updateRejections.runFinishing);
+        if (inbox.some((queued) => queued.messageId === message.messageId)) {
+          throw ApplicationFailure.nonRetryable(`message ${message.messageId} was already sent`, 'duplicate_message');
+        }
+        if (messagePolicy === 'reject' && inFlight.busy) {
+          throw ApplicationFailure.nonRetryable('the run is busy with a step', updateRejections.runBusy);
+        }
+      },
+    },
+  );
+
   const started = await startRun(runId);
   if (started.state === 'finished') {
+    finishing = true;
     return {
       status: 'failed',
       error: { code: 'already_finished', message: `run ended ${started.status}`, step: null },
     };
   }
-  const { ref, limits } = started;
+  const { ref, limits, approvals } = started;
+  messagePolicy = started.messagePolicy;
+  const toolPolicies = new Map<string, ToolPolicy>(started.tools.map((tool) => [tool.name, tool]));
   const messages: ConversationMessage[] = [...started.messages];
   const usage: RunUsage = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
 
+  /** Waits for a human decision on a call; returns the refusal to give the model, if any. */
+  async function awaitApproval(step: number, call: ToolCall): Promise<ToolOutcome | undefined> {
+    const approvalId = `${step}-${call.id}`;
+    const timeoutMs = approvals.timeoutSeconds === undefined ? undefined : approvals.timeoutSeconds * 1000;
+    awaitingDecision.add(approvalId);
+    await requestApproval({
+      ref,
+      step,
+      call,
+      approvalId,
+      expiresAt: timeoutMs === undefined ? null : new Date(Date.now() + timeoutMs).toISOString(),
+    });
+    const isDecided = () => decisions.has(approvalId);
+    if (timeoutMs === undefined) await condition(isDecided);
+    else await condition(isDecided, timeoutMs);
+    awaitingDecision.delete(approvalId);
+    const decision = decisions.get(approvalId);
+    await resolveApproval({
+      ref,
+      step,
+      approvalId,
+      decision: decision?.decision ?? 'expire',
+      comment: decision?.comment,
+      decidedBy: decision?.decidedBy ?? 'deadline',
+    });
+    if (decision?.decision === 'approve') return undefined;
+    if (decision) {
+      return { ok: false, error: { code: 'approval_rejected', message: decision.comment ?? 'rejected by a reviewer' } };
+    }
+    const message = `no decision on approval ${approvalId} within ${approvals.timeoutSeconds}s`;
+    if (approvals.onTimeout === 'fail') throw new RunFailure('approval_expired', message, step);
+    return { ok: false, error: { code: 'approval_expired', message } };
+  }
+
+  /** One tool call under its tool's policy: approval first, then the call, then its error policy. */
+  async function callTool(step: number, call: ToolCall): Promise<ToolOutcome> {
+    const policy = toolPolicies.get(call.name);
+    if (policy?.requiresApproval) {
+      const refusal = await awaitApproval(step, call);
+      if (refusal) return refusal;
+    }
+    const { toolStep } = stepActivities(policy?.timeoutSeconds ?? 300);
+    let outcome: ToolOutcome;
+    try {
+      const result = await inFlight.run(() => toolStep({ ref, step, call }));
+      if (result.interrupted) return interruptedOutcome;
+      outcome = result.value;
+    } catch (error) {
+      if (isCancellation(error) || !(error instanceof ActivityFailure)) throw error;
+      outcome = { ok: false, error: { code: 'tool_failed', message: error.cause?.message ?? error.message } };
+    }
+    if (!outcome.ok && policy?.onError === 'fail') {
+      throw new RunFailure(outcome.error.code, `tool ${call.name} failed: ${outcome.error.message}`, step);
+    }
+    return outcome;
+  }
+
   async function agentLoop(): Promise<RunOutcome> {
+    const { modelStep } = stepActivities(limits.modelStepTimeoutSeconds);
     for (let step = 1; step <= limits.maxSteps; step += 1) {
       usage.steps = step;
-      const reply: ModelReply = await modelStep({ ref, step, messages });
+      if (inbox.length > 0) {
+        const delivered = inbox.splice(0);
+        await recordMessages({ ref, step, messages: delivered, interrupted: interruptedForMessage });
+        interruptedForMessage = false;
+        for (const message of delivered) messages.push({ role: 'user', content: message.content });
+      }
+      const model = await inFlight.run(() => modelStep({ ref, step, messages }));
+      if (model.interrupted) continue;
+      const reply = model.value;
       usage.modelCalls += 1;
       usage.inputTokens += reply.usage.inputTokens;
       usage.outputTokens += reply.usage.outputTokens;
       messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
-      if (reply.toolCalls.length === 0) return { status: 'succeeded', output: { text: reply.text } };
+      if (reply.toolCalls.length === 0) {
+        // A message that arrived during the last step still gets an answer.
+        if (inbox.length > 0) continue;
+        return { status: 'succeeded', output: { text: reply.text } };
+      }
       for (const call of reply.toolCalls) {
-        const outcome = await toolStep({ ref, step, call });
+        const outcome = interruptedForMessage ? interruptedOutcome : await callTool(step, call);
         usage.toolCalls += 1;
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: JSON.stringify(outcome) });
       }
     }
-    throw new StepLimitReached();
+    throw new RunFailure('max_steps_exceeded', `no final answer within ${limits.maxSteps} steps`, limits.maxSteps);
   }
 
   let outcome: RunOutcome;
   try {
-    outcome = await withDeadline(limits.timeoutSeconds, agentLoop);
+    const result = await withDeadline(limits.timeoutSeconds, agentLoop);
+    outcome =
+      result === 'deadline'
+        ? {
+            status: 'timed_out',
+            error: {
+              code: 'run_timed_out',
+              message: `run exceeded its ${limits.timeoutSeconds}s deadline`,
+              step: usage.steps,
+            },
+          }
+        : result;
   } catch (error) {
-    outcome = { status: 'failed', error: runErrorOf(error, usage.steps, limits.maxSteps) };
+    outcome = isCancellation(error)
+      ? { status: 'cancelled', error: { code: 'run_cancelled', message: 'the run was cancelled', step: usage.steps } }
+      : { status: 'failed', error: runErrorOf(error, usage.steps) };
   }
-  await finishRun({ runId, outcome, usage });
+  finishing = true;
+  // Recorded even when the run was cancelled: this scope ignores the cancellation.
+  await CancellationScope.nonCancellable(() => finishRun({ runId, outcome, usage }));
   return outcome;
 }
 
-/** Runs `body`, cancelling it when the deadline passes first: the run then ends `timed_out`. */
-async function withDeadline(timeoutSeconds: number | undefined, body: () => Promise<RunOutcome>): Promise<RunOutcome> {
-  if (timeoutSeconds === undefined) return body();
-  const scope = new CancellationScope();
-  const work = scope.run(body);
-  const deadline = sleep(timeoutSeconds * 1000).then(() => 'deadline' as const);
-  const first = await Promise.race([work, deadline]);
-  if (first !== 'deadline') return first;
-  scope.cancel();
-  await work.catch(() => undefined);
-  return {
-    status: 'timed_out',
-    error: { code: 'run_timed_out', message: `run exceeded its ${timeoutSeconds}s deadline`, step: null },
-  };
-}
-
-function runErrorOf(error: unknown, step: number, maxSteps: number): RunError {
-  if (error instanceof StepLimitReached) {
-    return { code: 'max_steps_exceeded', message: `no final answer within ${maxSteps} steps`, step };
-  }
+function runErrorOf(error: unknown, step: number): RunError {
+  if (error instanceof RunFailure) return error.runError;
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) {
+  if (cause instanceof ApplicationFailure)
     return { code: cause.type ?? 'activity_failed', message: cause.message, step };
-  }
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), step };
 }

@@ -203,7 +203,8 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
             .set((eb) => ({
               status: to,
               ...(to === 'running' ? { started_at: eb.fn.coalesce('started_at', eb.val(now)) } : {}),
-              ...(isTerminal(to) ? { ended_at: now } : {}),
+              // A finished run waits for nothing.
+              ...(isTerminal(to) ? { ended_at: now, pending_approvals: '[]' } : {}),
               ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),
               ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
               ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),

@@ -1,0 +1,63 @@
+import type { Tool } from '@agent-runtime/agents';
+import {
+  getAgentVersion,
+  InvalidStateTransitionError,
+  NotFoundError,
+  type AgentSpec,
+  type Database,
+  type Logger,
+} from '@agent-runtime/core';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Kysely } from 'kysely';
+import type { RunRef } from './activity-types.ts';
+
+/** What the activities need from their process. */
+export interface ActivityDependencies {
+  readonly db: Kysely<Database>;
+  readonly logger: Logger;
+  /** Builtin tools by name; the shipped builtins when omitted. */
+  readonly tools?: Readonly<Record<string, Tool>>;
+}
+
+/** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */
+export function nonRetryable(error: unknown): never {
+  if (error instanceof NotFoundError || error instanceof InvalidStateTransitionError) {
+    throw ApplicationFailure.nonRetryable(error.message, error.code);
+  }
+  throw error;
+}
+
+/** Versions never change, so their specs are cached for the life of the process. */
+export function createSpecCache(db: Kysely<Database>): (ref: RunRef) => Promise<AgentSpec> {
+  const specs = new Map<string, Promise<AgentSpec>>();
+  return (ref) => {
+    const key = `${ref.agentId}/${ref.agentVersion}`;
+    let spec = specs.get(key);
+    if (!spec) {
+      spec = getAgentVersion(db, ref.tenantId, ref.agentId, ref.agentVersion)
+        .then((version) => version.spec)
+        .catch(nonRetryable);
+      spec.catch(() => specs.delete(key));
+      specs.set(key, spec);
+    }
+    return spec;
+  };
+}
+
+/** How often a step in flight tells Temporal it is alive. */
+const heartbeatEveryMs = 1_000;
+
+/**
+ * Runs a step's work while heartbeating every second, so a dead worker is noticed within
+ * the activity's heartbeat timeout and a cancellation reaches the step within a second
+ * (through `Context.current().cancellationSignal`), however long the work itself takes.
+ */
+export async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
+  const context = Context.current();
+  const timer = setInterval(() => context.heartbeat(), heartbeatEveryMs);
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}

@@ -1,0 +1,27 @@
+import { appendRunEvents } from '@agent-runtime/core';
+import type { ActivityDependencies } from './activity-support.ts';
+import type { RecordMessagesInput } from './activity-types.ts';
+
+/** The activity that records user messages as they reach the conversation. */
+export function createMessageActivities({ db }: ActivityDependencies) {
+  return {
+    /** One `message.received` event per message, in arrival order, before the step that reads them. */
+    async recordMessages({ ref, step, messages, interrupted }: RecordMessagesInput): Promise<void> {
+      await appendRunEvents(
+        db,
+        messages.map((message, index) => ({
+          runId: ref.runId,
+          type: 'message.received',
+          step,
+          data: {
+            messageId: message.messageId,
+            content: message.content,
+            sentBy: message.sentBy,
+            interrupted: interrupted && index === 0,
+          },
+          dedupeKey: `message.received:${message.messageId}`,
+        })),
+      );
+    },
+  };
+}

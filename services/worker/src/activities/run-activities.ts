@@ -1,0 +1,61 @@
+import { inputToUserMessage } from '@agent-runtime/agents';
+import { getRunById, isTerminal, transitionRun } from '@agent-runtime/core';
+import { nonRetryable, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
+
+/** The activities that open and close a run. */
+export function createRunActivities({ db }: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+  return {
+    /** Marks the run `running` and hands the workflow its limits, policies and first message. */
+    async startRun(runId: string): Promise<StartedRun> {
+      const run = await getRunById(db, runId).catch(nonRetryable);
+      if (isTerminal(run.status)) return { state: 'finished', status: run.status };
+      const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
+      const spec = await specOf(ref);
+      await transitionRun(db, {
+        runId,
+        to: 'running',
+        events: [
+          {
+            runId,
+            type: 'run.started',
+            data: { agentId: run.agentId, agentVersion: run.agentVersion },
+            dedupeKey: 'run.started',
+          },
+        ],
+      }).catch(nonRetryable);
+      return {
+        state: 'running',
+        ref,
+        limits: spec.limits,
+        tools: spec.tools.map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
+          name,
+          requiresApproval,
+          onError,
+          timeoutSeconds,
+        })),
+        approvals: spec.approvals,
+        messagePolicy: run.messagePolicy,
+        messages: [inputToUserMessage(run.input)],
+      };
+    },
+
+    /** Records the run's terminal state, output or error, and usage, with its final event. */
+    async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
+      await transitionRun(db, {
+        runId,
+        to: outcome.status,
+        usage,
+        ...(outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error }),
+        events: [
+          {
+            runId,
+            type: `run.${outcome.status}`,
+            data: outcome.status === 'succeeded' ? { output: outcome.output, usage } : { error: outcome.error, usage },
+            dedupeKey: 'run.finished',
+          },
+        ],
+      }).catch(nonRetryable);
+    },
+  };
+}

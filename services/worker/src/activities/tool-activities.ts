@@ -1,0 +1,72 @@
+import { builtinTools, resolveTool, type ToolOutcome } from '@agent-runtime/agents';
+import { appendRunEvents, claimToolCall, completeToolCall } from '@agent-runtime/core';
+import { Context } from '@temporalio/activity';
+import { withHeartbeats, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import type { ToolStepInput } from './activity-types.ts';
+
+/** The tool call activity. */
+export function createToolActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+  const { db, logger } = dependencies;
+  const builtins = dependencies.tools ?? builtinTools;
+
+  return {
+    /**
+     * One tool call, executed at most once to completion: its result is recorded under the
+     * idempotency key `runId:step:callId` before the step counts as done, and a retry
+     * returns the recorded result instead of running the tool again.
+     */
+    async toolStep({ ref, step, call }: ToolStepInput): Promise<ToolOutcome> {
+      const idempotencyKey = `${ref.runId}:${step}:${call.id}`;
+      const spec = await specOf(ref);
+      const claim = await claimToolCall(db, {
+        idempotencyKey,
+        runId: ref.runId,
+        step,
+        callId: call.id,
+        tool: call.name,
+      });
+      let outcome: ToolOutcome;
+      if (claim.state === 'completed') {
+        outcome = claim.result as ToolOutcome;
+      } else {
+        await appendRunEvents(db, [
+          {
+            runId: ref.runId,
+            type: 'tool.started',
+            step,
+            data: { callId: call.id, tool: call.name, input: call.arguments },
+            dedupeKey: `tool.started:${step}:${call.id}`,
+          },
+        ]);
+        const resolved = resolveTool(spec, call.name, builtins);
+        const context = Context.current();
+        const result: ToolOutcome = resolved
+          ? await withHeartbeats(() =>
+              resolved.tool.invoke(call.arguments, {
+                idempotencyKey,
+                signal: context.cancellationSignal,
+                heartbeat: () => context.heartbeat(),
+              }),
+            )
+          : {
+              ok: false,
+              error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
+            };
+        outcome = (await completeToolCall(db, idempotencyKey, result)) as ToolOutcome;
+        if (claim.attempt > 1) {
+          logger.info({ runId: ref.runId, idempotencyKey, attempt: claim.attempt }, 'tool call retried');
+        }
+      }
+      await appendRunEvents(db, [
+        {
+          runId: ref.runId,
+          type: 'tool.completed',
+          step,
+          data: { callId: call.id, tool: call.name, ...outcome },
+          dedupeKey: `tool.completed:${step}:${call.id}`,
+        },
+      ]);
+      return outcome;
+    },
+  };
+}

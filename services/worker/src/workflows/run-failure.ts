@@ -1,0 +1,11 @@
+import type { RunError } from '@agent-runtime/core';
+
+/** Ends a run as `failed` with a stable code, from anywhere inside the agent loop. */
+export class RunFailure extends Error {
+  readonly runError: RunError;
+
+  constructor(code: string, message: string, step: number | null) {
+    super(message);
+    this.runError = { code, message, step };
+  }
+}
