@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { buildApp } from '@agent-runtime/api';
 import {
+  createDataConverter,
   createLogger,
   loadConfig,
   migrateToLatest,
+  openBlobStore,
   openDatabase,
   seedDefaults,
   type Config,
@@ -56,18 +58,25 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
   await migrateToLatest(database.db);
   const seed = await seedDefaults(database.db, {});
   const apiKey = seed.createdApiKey ?? '';
+  const blobs = openBlobStore(config);
+  const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
+    blobs,
     temporalAddress: options.temporalAddress,
     workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
   });
   const workerDone = worker.run().catch((error: unknown) => logger.error({ err: error }, 'agent worker stopped'));
-  const apiTemporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE);
+  const apiTemporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
+    dataConverter,
+  });
   const app = await buildApp({ config, db: database.db, temporal: apiTemporal, logger });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const temporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE);
+  const temporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
+    dataConverter,
+  });
   return {
     config,
     database,

@@ -1,6 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { buildApp, type ApiInstance } from '@agent-runtime/api';
-import { createLogger, loadConfig, seedDefaults, type Config, type DatabaseHandle } from '@agent-runtime/core';
+import {
+  createDataConverter,
+  createLogger,
+  loadConfig,
+  openBlobStore,
+  seedDefaults,
+  type BlobStore,
+  type Config,
+  type DatabaseHandle,
+} from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
@@ -14,6 +26,8 @@ export interface TestRuntime {
   readonly url: string;
   readonly database: DatabaseHandle;
   readonly temporal: Client;
+  /** The blob store of the API and the worker, in a temporary directory (`config.blobDir`). */
+  readonly blobs: BlobStore;
   readonly config: Config;
   /** Admin API key of the seeded default tenant. */
   readonly apiKey: string;
@@ -29,8 +43,10 @@ export interface TestRuntime {
 export async function startTestRuntime(
   options: { database?: DatabaseKind; worker?: boolean } = {},
 ): Promise<TestRuntime> {
+  const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
+    AR_BLOB_DIR: blobDir,
     LOG_LEVEL: 'warn',
     PORT: '0',
   });
@@ -38,9 +54,13 @@ export async function startTestRuntime(
   const database = await openTestDatabase(options.database ?? 'postgres');
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
-  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  const blobs = openBlobStore(config);
+  const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
+  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
   const created =
-    options.worker === false ? undefined : await createWorker({ config, db: database.db, logger, temporalAddress });
+    options.worker === false
+      ? undefined
+      : await createWorker({ config, db: database.db, logger, blobs, temporalAddress });
   const workerDone = created?.worker.run();
   const app = await buildApp({ config, db: database.db, temporal, logger });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -50,6 +70,7 @@ export async function startTestRuntime(
     url,
     database,
     temporal,
+    blobs,
     config,
     apiKey,
     tenantId: seed.tenant.id,
@@ -72,6 +93,7 @@ export async function startTestRuntime(
       await created?.connection.close();
       await temporal.connection.close();
       await database.close();
+      await rm(blobDir, { recursive: true, force: true });
     },
   };
 }

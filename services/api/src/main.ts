@@ -1,8 +1,10 @@
 import {
   ConfigError,
+  createDataConverter,
   createLogger,
   loadConfig,
   migrateToLatest,
+  openBlobStore,
   openDatabase,
   requireSharedBackends,
   seedDefaults,
@@ -26,9 +28,14 @@ try {
     process.stdout.write(`Admin API key of tenant "${seed.tenant.name}" (shown only now): ${seed.createdApiKey}\n`);
   }
   // Connection.lazy: the API starts and serves reads while Temporal is still coming up.
+  // Large payloads live in the blob store the workers share (AR_BLOB_DIR).
   const temporal = new Client({
     connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
     namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter({
+      blobs: openBlobStore(config),
+      offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES,
+    }),
   });
   const app = await buildApp({ config, db: database.db, temporal, logger });
   await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,17 +1,32 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type DataConverter } from '@temporalio/client';
+
+/** Options of {@link connectTemporalClient}. */
+export interface ConnectTemporalClientOptions {
+  /**
+   * The process's data converter (`createDataConverter` of `@agent-runtime/core`): the
+   * client must read and write payloads the way the workers do.
+   */
+  readonly dataConverter: DataConverter;
+  /** How long to wait for the frontend to answer. @default 60000 */
+  readonly timeoutMs?: number;
+}
 
 /**
  * Connects a Temporal client, waiting until the frontend answers (a server that was just
  * started, or restarted, takes a moment).
  */
-export async function connectTemporalClient(address: string, namespace: string, timeoutMs = 60_000): Promise<Client> {
-  const deadline = Date.now() + timeoutMs;
+export async function connectTemporalClient(
+  address: string,
+  namespace: string,
+  options: ConnectTemporalClientOptions,
+): Promise<Client> {
+  const deadline = Date.now() + (options.timeoutMs ?? 60_000);
   for (;;) {
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });
       await connection.workflowService.getSystemInfo({});
-      return new Client({ connection, namespace });
+      return new Client({ connection, namespace, dataConverter: options.dataConverter });
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not answer in time`, { cause: error });
       await delay(250);

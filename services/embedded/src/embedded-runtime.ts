@@ -1,7 +1,9 @@
 import path from 'node:path';
 import { buildApp, startRunReconciler } from '@agent-runtime/api';
 import {
+  createDataConverter,
   migrateToLatest,
+  openBlobStore,
   openDatabase,
   seedDefaults,
   type Config,
@@ -50,9 +52,12 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
     });
   }
   const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer?.address ?? '';
-  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE);
+  // One blob store for the client and the worker: each reads the payloads the other offloads.
+  const blobs = openBlobStore(config);
+  const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
+  const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
 
-  const { worker, connection } = await createWorker({ config, db: database.db, logger, temporalAddress });
+  const { worker, connection } = await createWorker({ config, db: database.db, logger, blobs, temporalAddress });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 

@@ -6,4 +6,4 @@ export {
   type TemporalDevServerOptions,
 } from './temporal-dev-server.ts';
 export { findTemporalCli, projectTemporalCliPath, TemporalCliNotFoundError } from './find-temporal-cli.ts';
-export { connectTemporalClient } from './connect-temporal.ts';
+export { connectTemporalClient, type ConnectTemporalClientOptions } from './connect-temporal.ts';

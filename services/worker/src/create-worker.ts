@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { Config, Database, Logger } from '@agent-runtime/core';
+import { createDataConverter, type BlobStore, type Config, type Database, type Logger } from '@agent-runtime/core';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDependencies } from './activities/create-activities.ts';
@@ -11,6 +11,11 @@ export interface WorkerDependencies {
   readonly config: Config;
   readonly db: Kysely<Database>;
   readonly logger: Logger;
+  /**
+   * Where payloads over `AR_PAYLOAD_OFFLOAD_BYTES` go (claim check): the store this process's
+   * Temporal clients use too, shared with every other worker and API process.
+   */
+  readonly blobs: BlobStore;
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
   /** Temporal frontend `host:port`. */
@@ -66,6 +71,10 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     workflowsPath,
+    dataConverter: createDataConverter({
+      blobs: dependencies.blobs,
+      offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES,
+    }),
     activities: createActivities({
       db,
       logger: logger.child({ component: 'activities' }),

@@ -3,6 +3,7 @@ import {
   createLogger,
   loadConfig,
   migrateToLatest,
+  openBlobStore,
   openDatabase,
   requireSharedBackends,
 } from '@agent-runtime/core';
@@ -22,6 +23,7 @@ try {
     config,
     db: database.db,
     logger,
+    blobs: openBlobStore(config),
     temporalAddress: config.TEMPORAL_ADDRESS,
     shutdownOnSignals: true,
   });

@@ -1,15 +1,19 @@
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   agentSpecSchema,
   claimToolCall,
   completeToolCall,
   createAgent,
   createAgentVersion,
+  createDataConverter,
   createLogger,
   createRun,
   getRun,
   listRunEvents,
   listToolCalls,
   loadConfig,
+  openBlobStore,
   seedDefaults,
   startRunWorkflow,
   type DatabaseHandle,
@@ -23,7 +27,11 @@ import { openTestDatabase } from '../../../../test/harness/databases.ts';
 import { createWorker, type CreatedWorker } from '../create-worker.ts';
 
 describe('the agentRun workflow', () => {
-  const config = loadConfig({ TEMPORAL_TASK_QUEUE: `workflow-test-${Date.now()}` });
+  const config = loadConfig({
+    TEMPORAL_TASK_QUEUE: `workflow-test-${Date.now()}`,
+    AR_BLOB_DIR: path.join(tmpdir(), `workflow-test-blobs-${Date.now()}`),
+  });
+  const blobs = openBlobStore(config);
   const echoCalls: unknown[] = [];
   let database: DatabaseHandle;
   let temporal: Client;
@@ -65,11 +73,14 @@ describe('the agentRun workflow', () => {
       }),
     );
     const address = inject('temporalAddress');
-    temporal = await connectTemporalClient(address, config.TEMPORAL_NAMESPACE);
+    temporal = await connectTemporalClient(address, config.TEMPORAL_NAMESPACE, {
+      dataConverter: createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES }),
+    });
     created = await createWorker({
       config,
       db: database.db,
       logger: createLogger('warn', 'workflow-test'),
+      blobs,
       temporalAddress: address,
       tools: { ...builtinTools, echo: flakyEcho },
     });
