@@ -6,6 +6,23 @@ import { createActivities, type ActivityDependencies } from './activities/create
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
+/**
+ * What decides how workflow code runs: the workflow bundle and the data converter. The
+ * worker and the replay test both take it from here, so a replayed history is decoded and
+ * executed exactly as a live worker would.
+ */
+export function workflowWorkerOptions(
+  dependencies: Pick<WorkerDependencies, 'config' | 'blobs'>,
+): Required<Pick<WorkerOptions, 'workflowsPath' | 'dataConverter'>> {
+  return {
+    workflowsPath,
+    dataConverter: createDataConverter({
+      blobs: dependencies.blobs,
+      offloadThresholdBytes: dependencies.config.AR_PAYLOAD_OFFLOAD_BYTES,
+    }),
+  };
+}
+
 /** What a worker needs from its process. */
 export interface WorkerDependencies {
   readonly config: Config;
@@ -70,11 +87,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    workflowsPath,
-    dataConverter: createDataConverter({
-      blobs: dependencies.blobs,
-      offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES,
-    }),
+    ...workflowWorkerOptions(dependencies),
     activities: createActivities({
       db,
       logger: logger.child({ component: 'activities' }),
