@@ -1,0 +1,171 @@
+import type { RunControl } from './run-control.ts';
+
+/** How a representative run must end, or its history does not show the path it is named after. */
+export interface ExpectedOutcome {
+  readonly status: 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+  /** The run error's code, for runs that do not succeed. */
+  readonly errorCode?: string;
+}
+
+/** One run whose history is kept under `services/worker/src/workflows/histories/<name>.json`. */
+export interface RepresentativeRun {
+  /** File name without `.json`: kebab-case, says what the run does. */
+  readonly name: string;
+  /** The agent spec; the seeded example agent when omitted. */
+  readonly spec?: unknown;
+  /** What a message sent while a step is in flight does. @default 'enqueue' */
+  readonly messagePolicy?: 'reject' | 'enqueue' | 'interrupt';
+  /** Acts on the run from outside while it executes: approvals, messages, cancellation. */
+  readonly drive?: (run: RunControl) => Promise<void>;
+  readonly expected: ExpectedOutcome;
+}
+
+/** A tool call that waits for a human decision, then a final answer. */
+const approvalSpec = (approvals: Record<string, unknown> = {}) => ({
+  model: {
+    provider: 'scripted',
+    replies: [
+      { text: 'may I?', toolCalls: [{ id: 'pay', name: 'echo', arguments: { amount: 10 } }] },
+      { text: 'done' },
+    ],
+  },
+  tools: [{ name: 'echo', requiresApproval: true }],
+  approvals,
+});
+
+/** A 30 s sleep that something (a message, a cancel, the deadline) cuts short. */
+const napSpec = (limits: Record<string, unknown> = {}) => ({
+  model: {
+    provider: 'scripted',
+    replies: [
+      { text: 'napping', toolCalls: [{ id: 'nap', name: 'sleep', arguments: { seconds: 30 } }] },
+      { text: 'up' },
+    ],
+  },
+  tools: [{ name: 'sleep' }],
+  limits,
+});
+
+/** A calculator call that fails (invalid expression) under the given error policy. */
+const failingToolSpec = (onError: 'return' | 'fail') => ({
+  model: {
+    provider: 'scripted',
+    replies: [{ toolCalls: [{ id: 'bad', name: 'calculator', arguments: { expression: '1 +' } }] }, { text: 'ok' }],
+  },
+  tools: [{ name: 'calculator', onError }],
+});
+
+async function expectDisposition(run: RunControl, content: string, expected: string): Promise<void> {
+  const disposition = await run.sendMessage(content);
+  if (disposition !== expected) throw new Error(`message was ${disposition}, expected ${expected}`);
+}
+
+/**
+ * Every path through `agentRun` worth pinning: each history records the commands the
+ * workflow issued on one path, and the replay test demands that today's code issues the
+ * same ones. Add a run here when the workflow grows a path none of these takes.
+ */
+export const representativeRuns: readonly RepresentativeRun[] = [
+  { name: 'example-calculator', expected: { status: 'succeeded' } },
+  {
+    name: 'multi-tool-step',
+    spec: {
+      model: {
+        provider: 'scripted',
+        replies: [
+          {
+            text: 'two tools at once',
+            toolCalls: [
+              { id: 'e', name: 'echo', arguments: { n: 1 } },
+              { id: 'c', name: 'calculator', arguments: { expression: '2 + 3' } },
+            ],
+          },
+          { text: 'done' },
+        ],
+      },
+      tools: [{ name: 'echo' }, { name: 'calculator' }],
+    },
+    expected: { status: 'succeeded' },
+  },
+  {
+    name: 'approval-approved',
+    spec: approvalSpec(),
+    async drive(run) {
+      await run.decide(await run.waitForApproval(), 'approve', 'fine');
+    },
+    expected: { status: 'succeeded' },
+  },
+  {
+    name: 'approval-rejected',
+    spec: approvalSpec(),
+    async drive(run) {
+      await run.decide(await run.waitForApproval(), 'reject', 'too much');
+    },
+    expected: { status: 'succeeded' },
+  },
+  { name: 'approval-expired', spec: approvalSpec({ timeoutSeconds: 1 }), expected: { status: 'succeeded' } },
+  {
+    name: 'approval-expired-fails-run',
+    spec: approvalSpec({ timeoutSeconds: 1, onTimeout: 'fail' }),
+    expected: { status: 'failed', errorCode: 'approval_expired' },
+  },
+  {
+    name: 'message-while-waiting',
+    spec: approvalSpec(),
+    async drive(run) {
+      const approvalId = await run.waitForApproval();
+      await expectDisposition(run, 'also check the date', 'enqueued');
+      await run.decide(approvalId, 'approve', 'fine');
+    },
+    expected: { status: 'succeeded' },
+  },
+  {
+    name: 'message-interrupts-sleep',
+    spec: napSpec(),
+    messagePolicy: 'interrupt',
+    async drive(run) {
+      await run.waitForToolStart();
+      await expectDisposition(run, 'wake up', 'interrupted');
+    },
+    expected: { status: 'succeeded' },
+  },
+  {
+    name: 'cancelled-during-sleep',
+    spec: napSpec(),
+    async drive(run) {
+      await run.waitForToolStart();
+      await run.cancel();
+    },
+    expected: { status: 'cancelled', errorCode: 'run_cancelled' },
+  },
+  {
+    name: 'run-deadline',
+    spec: napSpec({ timeoutSeconds: 1 }),
+    expected: { status: 'timed_out', errorCode: 'run_timed_out' },
+  },
+  {
+    name: 'model-retried',
+    spec: { model: { provider: 'scripted', replies: [{ text: 'finally', failures: [{ status: 503 }] }] } },
+    expected: { status: 'succeeded' },
+  },
+  {
+    name: 'model-rejected',
+    spec: { model: { provider: 'scripted', replies: [{ text: 'never', failures: [{ status: 400 }] }] } },
+    expected: { status: 'failed', errorCode: 'model_request_rejected' },
+  },
+  {
+    name: 'max-steps-exceeded',
+    spec: {
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ id: 'again', name: 'echo', arguments: {} }] }] },
+      tools: [{ name: 'echo' }],
+      limits: { maxSteps: 2 },
+    },
+    expected: { status: 'failed', errorCode: 'max_steps_exceeded' },
+  },
+  { name: 'tool-error-returned', spec: failingToolSpec('return'), expected: { status: 'succeeded' } },
+  {
+    name: 'tool-error-fails-run',
+    spec: failingToolSpec('fail'),
+    expected: { status: 'failed', errorCode: 'invalid_expression' },
+  },
+];
