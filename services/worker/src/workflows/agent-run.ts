@@ -4,7 +4,6 @@ import {
   decideApprovalUpdate,
   sendMessageUpdate,
   updateRejections,
-  type AgentRunWorkflowInput,
   type ApprovalDecision,
   type RunMessage,
   type SendMessageResult,
@@ -15,6 +14,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  continueAsNew,
   defineUpdate,
   isCancellation,
   proxyActivities,
@@ -25,6 +25,7 @@ import type { RunOutcome, ToolPolicy } from '../activities/activity-types.ts';
 import { withDeadline } from './deadline.ts';
 import { InterruptibleStep } from './interruptible-step.ts';
 import { RunFailure } from './run-failure.ts';
+import { secondsUntil, timeToContinueAsNew, type AgentRunInput } from './run-continuation.ts';
 
 const bookkeepingRetry = {
   initialInterval: '200ms',
@@ -70,15 +71,17 @@ const interruptedOutcome: ToolOutcome = {
  * a final answer (no tool calls), `maxSteps` is used up, the run deadline passes, or the
  * run is cancelled. Every model call and tool call is its own activity, so a crash resumes
  * at the step it was in. Tool calls that need approval wait for a `decideApproval` update;
- * user messages arrive as `sendMessage` updates.
+ * user messages arrive as `sendMessage` updates. A long run continues as new between steps,
+ * carrying its state in `continued`.
  */
-export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOutcome> {
+export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
+  const { runId, continued } = input;
   const decisions = new Map<string, ApprovalDecision>();
   const awaitingDecision = new Set<string>();
-  const inbox: RunMessage[] = [];
+  const inbox: RunMessage[] = [...(continued?.inbox ?? [])];
   const inFlight = new InterruptibleStep();
-  let messagePolicy: MessagePolicy = 'enqueue';
-  let interruptedForMessage = false;
+  let messagePolicy: MessagePolicy = continued?.run.messagePolicy ?? 'enqueue';
+  let interruptedForMessage = continued?.interruptedForMessage ?? false;
   let finishing = false;
 
   setHandler(
@@ -124,7 +127,8 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
     },
   );
 
-  const started = await startRun(runId);
+  // A continued execution carries the run as startRun gave it: the run is already running.
+  const started = continued?.run ?? (await startRun(runId));
   if (started.state === 'finished') {
     finishing = true;
     return {
@@ -136,7 +140,12 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
   messagePolicy = started.messagePolicy;
   const toolPolicies = new Map<string, ToolPolicy>(started.tools.map((tool) => [tool.name, tool]));
   const messages: ConversationMessage[] = [...started.messages];
-  const usage: RunUsage = { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const usage: RunUsage = continued
+    ? { ...continued.usage }
+    : { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+  const firstStep = continued?.nextStep ?? 1;
+  const deadlineAt =
+    continued?.deadlineAt ?? (limits.timeoutSeconds === undefined ? null : Date.now() + limits.timeoutSeconds * 1000);
 
   /** Waits for a human decision on a call; returns the refusal to give the model, if any. */
   async function awaitApproval(step: number, call: ToolCall): Promise<ToolOutcome | undefined> {
@@ -195,9 +204,11 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
     return outcome;
   }
 
-  async function agentLoop(): Promise<RunOutcome> {
+  async function agentLoop(): Promise<RunOutcome | { continueAt: number }> {
     const { modelStep } = stepActivities(limits.modelStepTimeoutSeconds);
-    for (let step = 1; step <= limits.maxSteps; step += 1) {
+    for (let step = firstStep; step <= limits.maxSteps; step += 1) {
+      // At least one step per execution, so a low threshold still makes progress.
+      if (step > firstStep && timeToContinueAsNew(input.continueAsNewAfterEvents)) return { continueAt: step };
       usage.steps = step;
       if (inbox.length > 0) {
         const delivered = inbox.splice(0);
@@ -226,9 +237,9 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
     throw new RunFailure('max_steps_exceeded', `no final answer within ${limits.maxSteps} steps`, limits.maxSteps);
   }
 
-  let outcome: RunOutcome;
+  let outcome: RunOutcome | { continueAt: number };
   try {
-    const result = await withDeadline(limits.timeoutSeconds, agentLoop);
+    const result = await withDeadline(secondsUntil(deadlineAt), agentLoop);
     outcome =
       result === 'deadline'
         ? {
@@ -244,6 +255,20 @@ export async function agentRun({ runId }: AgentRunWorkflowInput): Promise<RunOut
     outcome = isCancellation(error)
       ? { status: 'cancelled', error: { code: 'run_cancelled', message: 'the run was cancelled', step: usage.steps } }
       : { status: 'failed', error: runErrorOf(error, usage.steps) };
+  }
+  if ('continueAt' in outcome) {
+    // Update handlers finish synchronously, so none is left running across the boundary.
+    return continueAsNew<typeof agentRun>({
+      ...input,
+      continued: {
+        run: { ...started, messages },
+        nextStep: outcome.continueAt,
+        usage,
+        inbox,
+        interruptedForMessage,
+        deadlineAt,
+      },
+    });
   }
   finishing = true;
   // Recorded even when the run was cancelled: this scope ignores the cancellation.
