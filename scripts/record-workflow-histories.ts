@@ -7,29 +7,48 @@ import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RunOutcome } from '@agent-runtime/worker';
+import type { Client } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { historyToJson } from '../test/harness/history-json.ts';
 import { startTestServices, type TestServices } from '../test/harness/services.ts';
 import { awaitWorkflow } from './bench/await-workflow.ts';
 import { checkCommittable, withoutLocalPaths } from './workflow-histories/history-checks.ts';
 import { startRecordingRuntime, type RecordingRuntime } from './workflow-histories/recording-runtime.ts';
 import { representativeRuns, type RepresentativeRun } from './workflow-histories/representative-runs.ts';
-import { createAgent, startRun } from './workflow-histories/run-control.ts';
+import { createAgent, startRun, startRunWithInput } from './workflow-histories/run-control.ts';
+
+type History = temporal.api.history.v1.IHistory;
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url)).replace(/\/$/, '');
 const historiesDir = path.join(repoRoot, 'services/worker/src/workflows/histories');
 const runTimeoutMs = 60_000;
 
-/** Runs one representative run to its end; returns its history as JSON, checked. */
-async function record(runtime: RecordingRuntime, representative: RepresentativeRun): Promise<string> {
+/** Every execution of a run's workflow, first to last, following continue-as-new back. */
+async function executionHistories(client: Client, runId: string): Promise<History[]> {
+  const histories = [await client.workflow.getHandle(runId).fetchHistory()];
+  for (;;) {
+    const started = histories[0]?.events?.[0]?.workflowExecutionStartedEventAttributes;
+    const previous = started?.continuedExecutionRunId;
+    if (!previous) return histories;
+    histories.unshift(await client.workflow.getHandle(runId, previous).fetchHistory());
+  }
+}
+
+/** Runs one representative run to its end; returns each execution's history as JSON, checked. */
+async function record(runtime: RecordingRuntime, representative: RepresentativeRun): Promise<string[]> {
+  const { continueAsNewAfterEvents } = representative;
   const agentId =
     representative.spec === undefined
       ? runtime.exampleAgentId
       : await createAgent(runtime, representative.name, representative.spec);
-  const run = await startRun(
-    runtime,
-    agentId,
-    representative.messagePolicy ? { messagePolicy: representative.messagePolicy } : {},
-  );
+  const run =
+    continueAsNewAfterEvents === undefined
+      ? await startRun(
+          runtime,
+          agentId,
+          representative.messagePolicy ? { messagePolicy: representative.messagePolicy } : {},
+        )
+      : await startRunWithInput(runtime, agentId, { continueAsNewAfterEvents });
   await representative.drive?.(run);
   const outcome = (await awaitWorkflow(runtime.temporal, run.runId, runTimeoutMs)) as RunOutcome;
   const { status, errorCode } = representative.expected;
@@ -37,12 +56,17 @@ async function record(runtime: RecordingRuntime, representative: RepresentativeR
   if (outcome.status !== status || actualCode !== errorCode) {
     throw new Error(`${representative.name} ended ${JSON.stringify(outcome)}, expected ${JSON.stringify(status)}`);
   }
-  const history = await runtime.temporal.workflow.getHandle(run.runId).fetchHistory();
-  checkCommittable(history, [runtime.apiKey]);
+  const histories = await executionHistories(runtime.temporal, run.runId);
+  if (continueAsNewAfterEvents !== undefined && histories.length < 2) {
+    throw new Error(`${representative.name} never continued as new`);
+  }
   // Stack traces name the checkout, and where the SDK really is if node_modules is linked.
   const sdkDir = await realpath(path.join(repoRoot, 'node_modules/@temporalio/worker'));
   const installRoot = sdkDir.slice(0, sdkDir.lastIndexOf('/node_modules/'));
-  return withoutLocalPaths(historyToJson(history), [repoRoot, installRoot]);
+  return histories.map((history) => {
+    checkCommittable(history, [runtime.apiKey]);
+    return withoutLocalPaths(historyToJson(history), [repoRoot, installRoot]);
+  });
 }
 
 const names = process.argv.slice(2);
@@ -82,13 +106,17 @@ try {
   });
   // Recorded one at a time, so each history is what a lone run produces; written only once
   // all are recorded, so a failure leaves the directory as it was.
-  const histories: [name: string, json: string][] = [];
+  const histories: [file: string, json: string][] = [];
   for (const representative of selected) {
     console.error(`Recording ${representative.name}…`);
-    histories.push([representative.name, await record(runtime, representative)]);
+    const executions = await record(runtime, representative);
+    executions.forEach((json, index) => {
+      const file = executions.length === 1 ? representative.name : `${representative.name}.${index + 1}`;
+      histories.push([file, json]);
+    });
   }
   await mkdir(historiesDir, { recursive: true });
-  for (const [name, json] of histories) await writeFile(path.join(historiesDir, `${name}.json`), `${json}\n`);
+  for (const [file, json] of histories) await writeFile(path.join(historiesDir, `${file}.json`), `${json}\n`);
   console.log(`Wrote ${histories.length} histories to ${path.relative(process.cwd(), historiesDir)}`);
 } finally {
   await cleanUp();

@@ -10,6 +10,7 @@ import {
   openBlobStore,
   openDatabase,
   seedDefaults,
+  type DatabaseHandle,
 } from '@agent-runtime/core';
 import { createWorker } from '@agent-runtime/worker';
 import { Client, Connection } from '@temporalio/client';
@@ -25,6 +26,11 @@ const recorderIdentity = { client: 'record-histories-client', worker: 'record-hi
 export interface RecordingRuntime {
   /** The client the API uses; also reads results and histories. */
   readonly temporal: Client;
+  readonly database: DatabaseHandle;
+  /** The seeded tenant, which owns every recorded run. */
+  readonly tenantId: string;
+  /** The task queue the worker polls. */
+  readonly taskQueue: string;
   /** Plaintext admin key of the seeded tenant: the one secret a history must never hold. */
   readonly apiKey: string;
   /** The seeded example agent (model → calculator → final answer). */
@@ -83,6 +89,9 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     temporal,
+    database,
+    tenantId: seed.tenant.id,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
     apiKey,
     exampleAgentId: seed.exampleAgent?.id ?? '',
     request(method, requestPath, body) {

@@ -15,6 +15,11 @@ export interface RepresentativeRun {
   readonly spec?: unknown;
   /** What a message sent while a step is in flight does. @default 'enqueue' */
   readonly messagePolicy?: 'reject' | 'enqueue' | 'interrupt';
+  /**
+   * Starts the workflow directly with this history threshold, so the run continues as new
+   * between steps; every execution of the run is recorded, as `<name>.<n>.json`.
+   */
+  readonly continueAsNewAfterEvents?: number;
   /** Acts on the run from outside while it executes: approvals, messages, cancellation. */
   readonly drive?: (run: RunControl) => Promise<void>;
   readonly expected: ExpectedOutcome;
@@ -161,6 +166,25 @@ export const representativeRuns: readonly RepresentativeRun[] = [
       limits: { maxSteps: 2 },
     },
     expected: { status: 'failed', errorCode: 'max_steps_exceeded' },
+  },
+  {
+    // Two executions: startRun and step 1, continued as new; then steps 2 and 3 and
+    // finishRun, under the deadline carried over from the first.
+    name: 'continued-as-new',
+    spec: {
+      model: {
+        provider: 'scripted',
+        replies: [
+          { toolCalls: [{ id: 'first', name: 'echo', arguments: { n: 1 } }] },
+          { toolCalls: [{ id: 'second', name: 'echo', arguments: { n: 2 } }] },
+          { text: 'done' },
+        ],
+      },
+      tools: [{ name: 'echo' }],
+      limits: { timeoutSeconds: 600 },
+    },
+    continueAsNewAfterEvents: 20,
+    expected: { status: 'succeeded' },
   },
   { name: 'tool-error-returned', spec: failingToolSpec('return'), expected: { status: 'succeeded' } },
   {

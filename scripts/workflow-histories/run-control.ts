@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { agentRunWorkflowType, createRun } from '@agent-runtime/core';
 import type { RecordingRuntime } from './recording-runtime.ts';
 
 /** A run being recorded, controlled through the API the way a client would. */
@@ -52,6 +53,29 @@ export async function startRun(
   const { id: runId } = (await expectStatus(await runtime.request('POST', '/v1/runs', body), 202, 'start run')) as {
     id: string;
   };
+  return controlRun(runtime, runId);
+}
+
+/**
+ * Starts a run's workflow directly on Temporal with workflow input the API never sets
+ * (`continueAsNewAfterEvents`), after creating its run row the way the API would.
+ */
+export async function startRunWithInput(
+  runtime: RecordingRuntime,
+  agentId: string,
+  input: Record<string, unknown>,
+): Promise<RunControl> {
+  const { tenantId, database } = runtime;
+  const { run } = await createRun(database.db, { tenantId, agentId, input: 'go' });
+  await runtime.temporal.workflow.start(agentRunWorkflowType, {
+    workflowId: run.id,
+    taskQueue: runtime.taskQueue,
+    args: [{ ...input, runId: run.id }],
+  });
+  return controlRun(runtime, run.id);
+}
+
+function controlRun(runtime: RecordingRuntime, runId: string): RunControl {
   const runPath = `/v1/runs/${runId}`;
   return {
     runId,
