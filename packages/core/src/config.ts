@@ -61,6 +61,11 @@ const configSchema = z.object({
   ),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
+  /**
+   * Worker options for recovery from a dead worker: `fast` (ours, see `worker-tuning.ts` in
+   * services/worker) or `default` (the Temporal SDK's own, for comparison). @default fast
+   */
+  WORKER_TUNING: z.enum(['fast', 'default']).default('fast'),
   /** Searched for the `temporal` CLI when `TEMPORAL_CLI_PATH` is unset. */
   PATH: z.string().default(''),
   /** pino level. @default info */

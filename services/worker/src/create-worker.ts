@@ -3,6 +3,7 @@ import { createDataConverter, type BlobStore, type Config, type Database, type L
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDependencies } from './activities/create-activities.ts';
+import { recoveryWorkerOptions } from './worker-tuning.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
 
@@ -94,9 +95,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
     }),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-    // A restarted process is a new worker: its predecessor's sticky queue is dead, so
-    // workflow tasks fall back to the shared queue quickly instead of after 10 s.
-    stickyQueueScheduleToStartTimeout: '3s',
+    ...recoveryWorkerOptions(config.WORKER_TUNING),
     shutdownGraceTime: '10s',
     ...dependencies.workerOptions,
   });

@@ -5,3 +5,4 @@ export {
   type AgentRunActivities,
 } from './activities/create-activities.ts';
 export type * from './activities/activity-types.ts';
+export { fastRecoveryOptions, recoveryWorkerOptions, type RecoveryWorkerOptions } from './worker-tuning.ts';
