@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { fastRecoveryOptions } from '@agent-runtime/worker';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { ActivityClock } from './activity-clock.ts';
 import { createBaselineActivities } from './baseline-activities.ts';
@@ -40,7 +41,7 @@ export async function startBaselineWorker(options: BaselineWorkerOptions): Promi
     activities: createBaselineActivities(),
     interceptors: { activity: [options.clock.interceptor] },
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions,
-    stickyQueueScheduleToStartTimeout: '3s',
+    ...fastRecoveryOptions,
     shutdownGraceTime: '10s',
   });
   const running = worker.run().catch((error: unknown) => console.error('baseline worker stopped unexpectedly', error));

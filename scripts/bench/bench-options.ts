@@ -14,6 +14,11 @@ export interface BenchOptions {
   readonly repeats: number;
   /** Unmeasured runs of each kind before them. @default 2 */
   readonly warmupRepeats: number;
+  /**
+   * Runs in flight when one of two worker processes is killed, for the worker recovery
+   * phase (measured once per `WORKER_TUNING`); 0 skips the phase. @default 50
+   */
+  readonly recoveryRuns: number;
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -30,6 +35,7 @@ const defaults: BenchOptions = {
   toolSteps: 20,
   repeats: 20,
   warmupRepeats: 2,
+  recoveryRuns: 50,
   budgetSeconds: 300,
   stockTemporal: false,
 };
@@ -41,6 +47,7 @@ const numericFlags = {
   toolSteps: 'tool-steps',
   repeats: 'repeats',
   warmupRepeats: 'warmup-repeats',
+  recoveryRuns: 'recovery-runs',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal'>, string>;
 
@@ -58,7 +65,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     const raw = flagValues[numericFlags[key]];
     if (raw === undefined) return defaults[key];
     const value = Number(raw);
-    const minimum = key.startsWith('warmup') ? 0 : 1;
+    const minimum = key.startsWith('warmup') || key === 'recoveryRuns' ? 0 : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
       throw new Error(`--${numericFlags[key]} must be an integer ≥ ${minimum}`);
     }
@@ -71,6 +78,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     toolSteps: read('toolSteps'),
     repeats: read('repeats'),
     warmupRepeats: read('warmupRepeats'),
+    recoveryRuns: read('recoveryRuns'),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,
   };

@@ -1,17 +1,22 @@
 // `npm run bench`: starts PostgreSQL and a Temporal dev server, runs the API and the agent
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
-// and per-step overhead, prints the tables, and stops everything it started.
+// and per-step overhead; then the API and two worker processes, once per worker tuning, for
+// the recovery after a worker's kill -9; prints the tables, and stops everything it started.
 import { randomBytes } from 'node:crypto';
-import { cpus, totalmem } from 'node:os';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { cpus, totalmem, tmpdir } from 'node:os';
+import path from 'node:path';
 import { uncappedDevServerConfig } from '@agent-runtime/embedded';
 import { startTestServices, type TestServices } from '../../test/harness/services.ts';
 import { createActivityClock } from './activity-clock.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
-import { formatRunStartLatency, formatStepOverhead } from './report.ts';
+import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
+import { formatRunStartLatency, formatStepOverhead, formatWorkerRecovery } from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureStepOverhead } from './step-overhead.ts';
+import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
 
 const options = parseBenchOptions(process.argv.slice(2));
 const budget = AbortSignal.timeout(options.budgetSeconds * 1000);
@@ -20,11 +25,17 @@ const runTimeoutMs = 60_000;
 let services: TestServices | undefined;
 let runtime: BenchRuntime | undefined;
 let baseline: BaselineWorker | undefined;
+let recoveryStack: RecoveryStack | undefined;
+let recoveryDir: string | undefined;
 let cleaning: Promise<void> | undefined;
 
 /** Stops what was started, newest first, once, whatever state the run is in. */
 function cleanUp(): Promise<void> {
   cleaning ??= (async () => {
+    await recoveryStack
+      ?.stop()
+      .catch((error: unknown) => console.error('stopping the recovery processes failed', error));
+    if (recoveryDir) await rm(recoveryDir, { recursive: true, force: true });
     await baseline?.stop().catch((error: unknown) => console.error('stopping the baseline worker failed', error));
     await runtime?.stop().catch((error: unknown) => console.error('stopping the runtime failed', error));
     await services?.stop();
@@ -97,6 +108,26 @@ try {
     signal: budget,
   });
   console.log(`\n${formatRunStartLatency(latency)}\n\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
+
+  const recoveries: WorkerRecovery[] = [];
+  recoveryDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-bench-recovery-'));
+  for (const tuning of options.recoveryRuns > 0 ? (['fast', 'default'] as const) : []) {
+    console.error(`Starting the API and two worker processes (WORKER_TUNING=${tuning})…`);
+    recoveryStack = await startRecoveryStack({
+      tuning,
+      postgresUrl: services.postgres.url,
+      temporalAddress: services.temporal.address,
+      temporalConnection: runtime.temporal.connection,
+      dataDir: recoveryDir,
+    });
+    console.error(`  worker recovery (WORKER_TUNING=${tuning}, ${options.recoveryRuns} runs, kill -9 of one worker)…`);
+    recoveries.push(
+      await measureWorkerRecovery(recoveryStack, { runs: options.recoveryRuns, warmupRuns: 6, signal: budget }),
+    );
+    await recoveryStack.stop();
+    recoveryStack = undefined;
+  }
+  if (recoveries.length > 0) console.log(`${formatWorkerRecovery(recoveries)}\n`);
   console.error(`Done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; stopping the services.`);
 } catch (error) {
   console.error('bench failed:', error);

@@ -1,10 +1,14 @@
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
+import type { WorkerRecovery } from './worker-recovery.ts';
 import { formatTable, ms } from './table.ts';
 
 /** The target of the issue: the runtime's per-step cost within 1.3× of plain Temporal's. */
 export const targetRatio = 1.3;
+
+/** The target of the durability issue: a step interrupted by a worker's death restarts elsewhere within 3 s (p99). */
+export const recoveryTargetMs = 3_000;
 
 function summaryRow(label: string, summary: Summary): string[] {
   return [label, ms(summary.p50), ms(summary.p90), ms(summary.p99), ms(summary.mean), ms(summary.max)];
@@ -69,5 +73,39 @@ export function formatStepOverhead(result: StepOverhead, stockTemporal: boolean)
     `  End-to-end ratio ${ratio.toFixed(2)}×: ${verdict}.`,
     `  Start → model activity of step 1 began, one run at a time: agent p50 ${ms(agent.startToFirstModel.p50)} ms`,
     `  (POST, run row, startRun activity), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
+  ].join('\n');
+}
+
+/** The worker recovery table, one block of rows per `WORKER_TUNING`, and the verdict against the target. */
+export function formatWorkerRecovery(results: readonly WorkerRecovery[]): string {
+  const rows = results.flatMap((result) => {
+    const row = (label: string, summary: Summary | undefined) => {
+      const first = `${result.tuning.padEnd(8)} ${label}`;
+      return summary
+        ? [first, String(summary.count), ms(summary.p50), ms(summary.p90), ms(summary.p99), ms(summary.max)]
+        : [first, '0', '–', '–', '–', '–'];
+    };
+    return [
+      row('interrupted step restarted on the survivor', result.stepRetried),
+      row('next model step began, every run', result.nextStep),
+      row('  runs whose step was interrupted', result.nextStepAfterRetry),
+      row('  runs whose step was on the survivor', result.nextStepOfSurvivors),
+    ];
+  });
+  const verdicts = results.map((result) => {
+    const p99 = result.stepRetried?.p99;
+    if (p99 === undefined)
+      return `  ${result.tuning}: no step was interrupted (every call ran on the surviving worker)`;
+    const verdict = p99 <= recoveryTargetMs ? 'meets' : 'misses';
+    return `  ${result.tuning}: interrupted step restarted p99 ${ms(p99)} ms, ${verdict} the ${recoveryTargetMs / 1000} s target`;
+  });
+  const runs = results[0]?.runs ?? 0;
+  return [
+    `Worker recovery, ms from kill -9 of one of two worker processes (${runs} runs in flight, each inside a tool`,
+    'call; the tool answers the calls still connected at the kill, so every run is due to take its next step)',
+    '',
+    formatTable(['WORKER_TUNING, from the kill until', 'runs', 'p50', 'p90', 'p99', 'max'], rows),
+    '',
+    ...verdicts,
   ].join('\n');
 }

@@ -11,12 +11,10 @@ import { Connection } from '@temporalio/client';
 import { freePort } from '../harness/free-port.ts';
 import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
 import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
+import { awaitWorkerPolling } from '../harness/worker-pollers.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
-
-/** Numeric values of Temporal's `TaskQueueType`. */
-const taskQueueTypes = { workflow: 1, activity: 2 } as const;
 
 /** A Temporal dev server on a SQLite file, which the test can crash. */
 export interface CrashableTemporal {
@@ -161,24 +159,8 @@ export async function startProductionStack(): Promise<ProductionStack> {
         timeoutMs,
         200,
       ),
-    async awaitWorkerPolling(pid, timeoutMs) {
-      const polls = async (type: number) => {
-        const response = await connection.workflowService.describeTaskQueue({
-          namespace: 'default',
-          taskQueue: { name: taskQueue },
-          taskQueueType: type,
-        });
-        return (response.pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`));
-      };
-      await waitUntil(
-        `worker ${pid} to poll the task queues`,
-        async () =>
-          (await polls(taskQueueTypes.workflow).catch(() => false)) &&
-          (await polls(taskQueueTypes.activity).catch(() => false)),
-        timeoutMs,
-        250,
-      );
-    },
+    awaitWorkerPolling: (pid, timeoutMs) =>
+      awaitWorkerPolling({ connection, namespace: 'default', taskQueue }, pid, timeoutMs),
     async stop() {
       await Promise.allSettled(workers.map((worker) => worker.stop()));
       await api.stop();
