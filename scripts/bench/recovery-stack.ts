@@ -79,7 +79,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
   try {
     api.start();
     for (let waited = 0; ; waited += 200) {
-      const ready = await fetch(`${url}/readyz`).then(
+      const ready = await fetch(`${url}/readyz`, { signal: AbortSignal.timeout(2_000) }).then(
         (response) => response.ok,
         () => false,
       );
@@ -108,6 +108,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
           ...(body === undefined ? {} : { 'content-type': 'application/json' }),
         },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+        signal: AbortSignal.timeout(10_000),
       });
     },
     stop,
