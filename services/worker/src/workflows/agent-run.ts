@@ -34,9 +34,12 @@ const bookkeepingRetry = {
   maximumAttempts: 50,
 };
 /** Steps retry fewer times: their attempts also end when a worker dies. */
-const stepRetry = { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
-/** Steps heartbeat every second, so a dead worker's step is retried elsewhere this soon. */
-const stepHeartbeatTimeout = '5s';
+const stepRetry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 };
+/**
+ * Steps heartbeat every second, so a dead worker's step is retried elsewhere within this,
+ * and retried at once: recovery p99 under 3 s (docs/benchmarks.md, worker recovery).
+ */
+const stepHeartbeatTimeout = '2s';
 
 const { startRun, finishRun, requestApproval, resolveApproval, recordMessages } = proxyActivities<AgentRunActivities>({
   startToCloseTimeout: '30s',
