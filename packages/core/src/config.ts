@@ -1,10 +1,24 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { assertValidBlobKey } from './blobs/blob-key.ts';
 
 const optionalString = z
   .string()
   .optional()
   .transform((value) => (value === undefined || value.trim() === '' ? undefined : value.trim()));
+
+/** `true`/`false` (also `1`/`0`, `yes`/`no`, `on`/`off`); unset or empty means `defaultValue`. */
+const booleanString = (defaultValue: boolean) =>
+  optionalString.pipe(z.stringbool().optional()).transform((value) => value ?? defaultValue);
+
+function isBlobKey(value: string): boolean {
+  try {
+    assertValidBlobKey(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Every setting of the runtime, read from environment variables once at boot. Each variable
@@ -28,6 +42,29 @@ const configSchema = z.object({
     .min(1024)
     .max(1024 * 1024)
     .default(128 * 1024),
+  /** Where blobs live: `filesystem` (the directory `AR_BLOB_DIR`) or `s3` (`AR_S3_*`). @default filesystem */
+  AR_BLOB_STORE: z.enum(['filesystem', 's3']).default('filesystem'),
+  /** Bucket of the S3 blob store, shared by the API and every worker; required with `AR_BLOB_STORE=s3`. */
+  AR_S3_BUCKET: optionalString,
+  /** Endpoint of an S3-compatible server (MinIO, SeaweedFS…); unset for AWS S3. */
+  AR_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Region of the bucket (S3-compatible servers mostly accept any). @default us-east-1 */
+  AR_S3_REGION: z.string().min(1).default('us-east-1'),
+  /**
+   * Path-style addressing (`<endpoint>/<bucket>/<key>`), which MinIO and most S3-compatible
+   * servers need. @default false
+   */
+  AR_S3_FORCE_PATH_STYLE: booleanString(false),
+  /**
+   * Put before every object key (`<prefix>/<key>`), so deployments can share a bucket;
+   * surrounding slashes are dropped. @default none
+   */
+  AR_S3_PREFIX: optionalString
+    .transform((value) => value?.replace(/^\/+|\/+$/g, '') || undefined)
+    .refine(
+      (value) => value === undefined || isBlobKey(value),
+      'must be /-separated segments of letters, digits, ".", "_" and "-"',
+    ),
   /** PostgreSQL connection string; unset selects PGlite in `AR_DATA_DIR/pglite`. */
   DATABASE_URL: optionalString,
   /** Maximum PostgreSQL connections per process. @default 10 */
@@ -72,6 +109,13 @@ const configSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
+/** Rules across variables, reported together with the schema's own. */
+const checkedConfigSchema = configSchema.superRefine((config, context) => {
+  if (config.AR_BLOB_STORE === 's3' && config.AR_S3_BUCKET === undefined) {
+    context.addIssue({ code: 'custom', path: ['AR_S3_BUCKET'], message: 'must be set when AR_BLOB_STORE=s3' });
+  }
+});
+
 /** The parsed configuration; pass it down from each process's composition root. */
 export type Config = z.output<typeof configSchema> & {
   /** `AR_DATA_DIR` made absolute. */
@@ -87,7 +131,7 @@ export class ConfigError extends Error {
 
 /** Parses the environment once; throws a {@link ConfigError} listing every bad variable. */
 export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
-  const parsed = configSchema.safeParse(env);
+  const parsed = checkedConfigSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`invalid configuration:\n${problems.join('\n')}`);

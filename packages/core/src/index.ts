@@ -27,6 +27,7 @@ export * from './domain/json-schema.ts';
 export * from './blobs/blob-store.ts';
 export * from './blobs/blob-key.ts';
 export * from './blobs/filesystem-blob-store.ts';
+export * from './blobs/s3-blob-store.ts';
 export * from './blobs/open-blob-store.ts';
 export * from './execution/claim-check-codec.ts';
 export * from './execution/temporal-data-converter.ts';
