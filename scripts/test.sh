@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what is missing (Node 24, npm packages, the Temporal CLI, PostgreSQL) and runs
-# the whole test suite: lint, typecheck, formatting, then vitest against real services
+# Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL) and
+# runs the whole test suite: lint, typecheck, formatting, then vitest against real services
 # that the tests start on loopback themselves.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -8,6 +8,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_npm_packages
 ensure_temporal_cli
+ensure_s3_server
 ensure_postgres
 cd "$repo_root"
 exec npm test

@@ -1,5 +1,6 @@
 import { uncappedDevServerConfig } from '@agent-runtime/embedded';
 import type { TestProject } from 'vitest/node';
+import { startS3Server, type S3Endpoint } from './s3-server.ts';
 import { startTestServices } from './services.ts';
 
 declare module 'vitest' {
@@ -8,6 +9,8 @@ declare module 'vitest' {
     postgresUrl: string;
     /** `host:port` of the test Temporal dev server. */
     temporalAddress: string;
+    /** The test S3 server (`rclone serve s3`, about 50 ms to start) and its bucket. */
+    s3: S3Endpoint;
   }
 }
 
@@ -15,8 +18,18 @@ declare module 'vitest' {
 export default async function setup(project: TestProject) {
   // Without the dev server's one-shard poll cap, every test file sharing the server is not
   // held to about 20 workflow tasks a second in total (the embedded runtime lifts it too).
-  const services = await startTestServices({ temporalDynamicConfig: uncappedDevServerConfig });
+  const s3 = await startS3Server();
+  const services = await startTestServices({ temporalDynamicConfig: uncappedDevServerConfig }).catch(
+    async (error: unknown) => {
+      await s3.stop();
+      throw error;
+    },
+  );
   project.provide('postgresUrl', services.postgres.url);
   project.provide('temporalAddress', services.temporal.address);
-  return () => services.stop();
+  const { endpoint, region, accessKeyId, secretAccessKey, bucket } = s3;
+  project.provide('s3', { endpoint, region, accessKeyId, secretAccessKey, bucket });
+  return async () => {
+    await Promise.all([services.stop(), s3.stop()]);
+  };
 }
