@@ -1,0 +1,94 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { loadConfig, requireSharedBackends } from '@agent-runtime/core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+/**
+ * No Docker engine runs here, so the Compose files and the Dockerfile are checked statically:
+ * references resolve, every variable given to the runtime is one it documents, and the
+ * runtime's own configuration parser accepts what Compose passes it.
+ */
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
+
+interface Service {
+  image?: string;
+  build?: { context: string; dockerfile: string };
+  command?: string[];
+  environment?: Record<string, string>;
+  depends_on?: string[] | Record<string, { condition: string }>;
+}
+interface ComposeFile {
+  services: Record<string, Service>;
+}
+
+const base = parse(read('docker/docker-compose.yml'), { merge: true }) as ComposeFile;
+const langfuse = parse(read('docker/docker-compose.langfuse.yml'), { merge: true }) as ComposeFile;
+
+/** Variables `.env.example` documents (set or commented out). */
+const documented = new Set([...read('.env.example').matchAll(/^#?\s*([A-Z][A-Z0-9_]+)=/gm)].map((match) => match[1]));
+/** Standard variables read by the libraries the runtime uses, not by its own config. */
+const standardPrefixes = ['AWS_', 'OTEL_'];
+
+const dependencies = (service: Service) =>
+  Array.isArray(service.depends_on) ? service.depends_on : Object.keys(service.depends_on ?? {});
+
+/** The overlay applied to the base the way Compose merges them (environment maps merge). */
+function merged(): Record<string, Service> {
+  const services: Record<string, Service> = structuredClone(base.services);
+  for (const [name, overlay] of Object.entries(langfuse.services)) {
+    const existing = services[name] ?? {};
+    services[name] = {
+      ...existing,
+      ...overlay,
+      environment: { ...existing.environment, ...overlay.environment },
+      depends_on: [...dependencies(existing), ...dependencies(overlay)],
+    };
+  }
+  return services;
+}
+
+describe.each([
+  ['docker-compose.yml', base.services],
+  ['docker-compose.yml + docker-compose.langfuse.yml', merged()],
+])('%s', (_name, services) => {
+  it('depends only on services it defines', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const dependency of dependencies(service))
+        expect(services, `${name} → ${dependency}`).toHaveProperty(dependency);
+    }
+  });
+
+  it('gives the API and the workers only documented variables, which the runtime accepts', () => {
+    for (const name of ['api', 'worker']) {
+      const environment = services[name]?.environment ?? {};
+      for (const variable of Object.keys(environment)) {
+        const known = documented.has(variable) || standardPrefixes.some((prefix) => variable.startsWith(prefix));
+        expect(known, `${name}: ${variable} is not in .env.example`).toBe(true);
+      }
+      expect(() => requireSharedBackends(loadConfig(environment))).not.toThrow();
+    }
+  });
+
+  it('builds from the Dockerfile and runs entry points that exist', () => {
+    for (const name of ['api', 'worker']) {
+      const service = services[name];
+      expect(service?.build?.dockerfile).toBe('docker/Dockerfile');
+      const entry = service?.command?.[1] ?? '';
+      expect(existsSync(`${root}${entry}`), entry).toBe(true);
+    }
+  });
+});
+
+describe('the Dockerfile', () => {
+  it('installs every npm workspace', () => {
+    const dockerfile = read('docker/Dockerfile');
+    const workspaces = (JSON.parse(read('package.json')) as { workspaces: string[] }).workspaces;
+    for (const workspace of workspaces) expect(dockerfile).toContain(`COPY ${workspace}/package.json ${workspace}/`);
+  });
+
+  it('keeps LangFuse from phoning home', () => {
+    expect(langfuse.services['langfuse-web']?.environment?.['TELEMETRY_ENABLED']).toBe('false');
+  });
+});
