@@ -107,6 +107,42 @@ const configSchema = z.object({
   PATH: z.string().default(''),
   /** pino level. @default info */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /**
+   * OTLP/HTTP base URL for traces (`<url>/v1/traces`), e.g. LangFuse's `<langfuse>/api/public/otel`.
+   * Tracing exports nothing while neither this nor `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` is set.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Full OTLP/HTTP traces URL, used as is; wins over `OTEL_EXPORTER_OTLP_ENDPOINT`. */
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /**
+   * Headers sent with every export, `key=value` pairs separated by commas, values
+   * URL-encoded (e.g. `Authorization=Basic%20<base64 of publicKey:secretKey>` for LangFuse).
+   */
+  OTEL_EXPORTER_OTLP_HEADERS: optionalString.transform((value, context) => {
+    const headers: Record<string, string> = {};
+    for (const pair of value?.split(',') ?? []) {
+      const separator = pair.indexOf('=');
+      const key = pair.slice(0, separator).trim();
+      if (separator < 1 || key === '') {
+        context.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
+        return z.NEVER;
+      }
+      headers[key] = decodeURIComponent(pair.slice(separator + 1).trim());
+    }
+    return headers;
+  }),
+  /** `service.name` of exported spans; else each process's own name (`agent-runtime-api`, …). */
+  OTEL_SERVICE_NAME: optionalString,
+  /**
+   * Whether model spans carry prompts and completions (`gen_ai.input.messages`,
+   * `gen_ai.output.messages`): `off` (none), `redacted` (roles and sizes, no text) or `full`.
+   * Off by default: conversations may hold personal data and secrets. @default off
+   */
+  OTEL_GENAI_CAPTURE_CONTENT: z.enum(['off', 'redacted', 'full']).default('off'),
+  /** Port of a worker process's Prometheus `/metrics`; unset serves none (the API serves its own). */
+  WORKER_METRICS_PORT: optionalString
+    .transform((value) => (value === undefined ? undefined : Number(value)))
+    .pipe(z.number().int().min(0).max(65535).optional()),
 });
 
 /** Rules across variables, reported together with the schema's own. */

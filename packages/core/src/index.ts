@@ -31,3 +31,8 @@ export * from './blobs/s3-blob-store.ts';
 export * from './blobs/open-blob-store.ts';
 export * from './execution/claim-check-codec.ts';
 export * from './execution/temporal-data-converter.ts';
+export * from './telemetry/telemetry.ts';
+export * from './telemetry/tracing.ts';
+export * from './telemetry/runtime-metrics.ts';
+export * from './telemetry/genai-content.ts';
+export * from './telemetry/run-state-gauge.ts';

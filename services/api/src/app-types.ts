@@ -1,4 +1,4 @@
-import type { Config, Database, Logger } from '@agent-runtime/core';
+import type { Config, Database, Logger, Telemetry } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
   FastifyInstance,
@@ -15,6 +15,11 @@ export interface ApiDependencies {
   readonly db: Kysely<Database>;
   readonly temporal: Client;
   readonly logger: Logger;
+  /**
+   * The process's tracing and metrics (`createTelemetry`): a span per request, and the
+   * registry `GET /metrics` serves. @default local metrics, no export
+   */
+  readonly telemetry?: Telemetry;
 }
 
 /** The Fastify instance with zod schemas as its type provider. */

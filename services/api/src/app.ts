@@ -1,5 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
-import { AppError } from '@agent-runtime/core';
+import { AppError, createLocalTelemetry } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -11,8 +11,10 @@ import {
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
 import { createAuthHook } from './http/auth.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
+import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
@@ -44,6 +46,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     transformObject: jsonSchemaTransformObject,
   });
 
+  const telemetry = dependencies.telemetry ?? createLocalTelemetry();
+  const tracing = createRequestTracing(telemetry.tracer);
+  app.addHook('onRequest', tracing.onRequest);
+  app.addHook('onResponse', tracing.onResponse);
   app.addHook('onRequest', createAuthHook(dependencies.db));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
@@ -64,6 +70,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   );
 
   registerHealthRoutes(app, dependencies);
+  registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
   registerRunRoutes(app, dependencies);

@@ -2,6 +2,7 @@ import {
   ConfigError,
   createDataConverter,
   createLogger,
+  createTelemetry,
   loadConfig,
   migrateToLatest,
   openBlobStore,
@@ -10,6 +11,7 @@ import {
   seedDefaults,
 } from '@agent-runtime/core';
 import { Client, Connection } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { buildApp } from './app.ts';
 import { startRunReconciler } from './run-reconciler.ts';
 
@@ -17,6 +19,7 @@ import { startRunReconciler } from './run-reconciler.ts';
 try {
   const config = requireSharedBackends(loadConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL, 'agent-runtime-api');
+  const telemetry = createTelemetry(config, 'agent-runtime-api');
   const database = await openDatabase({
     kind: 'postgres',
     url: config.DATABASE_URL,
@@ -36,8 +39,10 @@ try {
       blobs: openBlobStore(config),
       offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES,
     }),
+    // A started workflow continues the trace of the request that started it.
+    interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
   });
-  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const app = await buildApp({ config, db: database.db, temporal, logger, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -51,6 +56,7 @@ try {
     await stopReconciler();
     await temporal.connection.close();
     await database.close();
+    await telemetry.shutdown();
     process.exit(0);
   };
   process.once('SIGINT', () => void shutdown());

@@ -1,5 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { Client, Connection, type DataConverter } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 
 /** Options of {@link connectTemporalClient}. */
 export interface ConnectTemporalClientOptions {
@@ -14,7 +15,8 @@ export interface ConnectTemporalClientOptions {
 
 /**
  * Connects a Temporal client, waiting until the frontend answers (a server that was just
- * started, or restarted, takes a moment).
+ * started, or restarted, takes a moment). Workflows it starts continue the caller's trace
+ * (a no-op while the process registers no tracer provider).
  */
 export async function connectTemporalClient(
   address: string,
@@ -26,7 +28,12 @@ export async function connectTemporalClient(
     try {
       const connection = await Connection.connect({ address, connectTimeout: 2_000 });
       await connection.workflowService.getSystemInfo({});
-      return new Client({ connection, namespace, dataConverter: options.dataConverter });
+      return new Client({
+        connection,
+        namespace,
+        dataConverter: options.dataConverter,
+        interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
+      });
     } catch (error) {
       if (Date.now() > deadline) throw new Error(`Temporal at ${address} did not answer in time`, { cause: error });
       await delay(250);

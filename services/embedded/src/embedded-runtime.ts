@@ -2,6 +2,7 @@ import path from 'node:path';
 import { buildApp, startRunReconciler } from '@agent-runtime/api';
 import {
   createDataConverter,
+  createTelemetry,
   migrateToLatest,
   openBlobStore,
   openDatabase,
@@ -38,6 +39,8 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
       : { kind: 'pglite', dataDir: path.join(config.dataDir, 'pglite') },
   );
   await migrateToLatest(database.db);
+  // One telemetry for the API and the worker: one trace pipeline, one /metrics registry.
+  const telemetry = createTelemetry(config, 'agent-runtime');
   const seed = await seedDefaults(database.db, { bootstrapApiKey: config.AR_BOOTSTRAP_API_KEY });
 
   let devServer: TemporalDevServer | undefined;
@@ -57,11 +60,18 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
 
-  const { worker, connection } = await createWorker({ config, db: database.db, logger, blobs, temporalAddress });
+  const { worker, connection } = await createWorker({
+    config,
+    db: database.db,
+    logger,
+    blobs,
+    temporalAddress,
+    telemetry,
+  });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const app = await buildApp({ config, db: database.db, temporal, logger, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -82,6 +92,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
       await temporal.connection.close();
       await devServer?.stop();
       await database.close();
+      await telemetry.shutdown();
     },
   };
 }

@@ -1,8 +1,17 @@
 import { fileURLToPath } from 'node:url';
-import { createDataConverter, type BlobStore, type Config, type Database, type Logger } from '@agent-runtime/core';
+import {
+  createDataConverter,
+  createLocalTelemetry,
+  type BlobStore,
+  type Config,
+  type Database,
+  type Logger,
+  type Telemetry,
+} from '@agent-runtime/core';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDependencies } from './activities/create-activities.ts';
+import { tracingWorkerOptions } from './worker-tracing.ts';
 import { recoveryWorkerOptions } from './worker-tuning.ts';
 
 const workflowsPath = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -36,6 +45,11 @@ export interface WorkerDependencies {
   readonly blobs: BlobStore;
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
+  /**
+   * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
+   * the trace their client started, and steps record metrics. @default local metrics, no export
+   */
+  readonly telemetry?: Telemetry;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
   /**
@@ -82,6 +96,7 @@ function installRuntime(logger: Logger, shutdownOnSignals: boolean): void {
 /** Connects to Temporal and builds the worker hosting `agentRun` and its activities. */
 export async function createWorker(dependencies: WorkerDependencies): Promise<CreatedWorker> {
   const { config, db, logger } = dependencies;
+  const telemetry = dependencies.telemetry ?? createLocalTelemetry();
   installRuntime(logger.child({ component: 'temporal-sdk' }), dependencies.shutdownOnSignals ?? false);
   const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
   const worker = await Worker.create({
@@ -93,7 +108,9 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       db,
       logger: logger.child({ component: 'activities' }),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
+      telemetry,
     }),
+    ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
     ...recoveryWorkerOptions(config.WORKER_TUNING),
     shutdownGraceTime: '10s',

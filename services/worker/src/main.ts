@@ -1,6 +1,7 @@
 import {
   ConfigError,
   createLogger,
+  createTelemetry,
   loadConfig,
   migrateToLatest,
   openBlobStore,
@@ -8,11 +9,17 @@ import {
   requireSharedBackends,
 } from '@agent-runtime/core';
 import { createWorker } from './create-worker.ts';
+import { startMetricsServer } from './metrics-server.ts';
 
 // Composition root of a worker process (production mode). Run as many as you like.
 try {
   const config = requireSharedBackends(loadConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL, 'agent-runtime-worker');
+  const telemetry = createTelemetry(config, 'agent-runtime-worker');
+  const metricsServer =
+    config.WORKER_METRICS_PORT === undefined
+      ? undefined
+      : await startMetricsServer(telemetry.metrics.registry, config.HOST, config.WORKER_METRICS_PORT);
   const database = await openDatabase({
     kind: 'postgres',
     url: config.DATABASE_URL,
@@ -25,12 +32,15 @@ try {
     logger,
     blobs: openBlobStore(config),
     temporalAddress: config.TEMPORAL_ADDRESS,
+    telemetry,
     shutdownOnSignals: true,
   });
   // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
   await worker.run();
   await connection.close();
   await database.close();
+  await metricsServer?.close();
+  await telemetry.shutdown();
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

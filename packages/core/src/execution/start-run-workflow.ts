@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
@@ -13,6 +14,7 @@ import { agentRunWorkflowType, type AgentRunWorkflowInput } from './agent-run-co
  */
 export async function startRunWorkflow(client: Client, taskQueue: string, runId: string): Promise<void> {
   const input: AgentRunWorkflowInput = { runId };
+  trace.getActiveSpan()?.setAttribute('agent_runtime.run_id', runId);
   try {
     await client.workflow.start(agentRunWorkflowType, {
       workflowId: runId,

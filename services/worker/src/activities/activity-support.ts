@@ -6,6 +6,7 @@ import {
   type AgentSpec,
   type Database,
   type Logger,
+  type Telemetry,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
@@ -17,6 +18,8 @@ export interface ActivityDependencies {
   readonly logger: Logger;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
+  /** Spans of model and tool calls, and step metrics. */
+  readonly telemetry: Telemetry;
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

@@ -3,6 +3,7 @@ import { appendRunEvents } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { withHeartbeats, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
+import { traceModelCall } from './step-telemetry.ts';
 
 /**
  * A provider failure as Temporal should retry it: rate limits, timeouts, 5xx and network
@@ -19,10 +20,13 @@ function toRetryPolicyFailure(error: ModelCallError): ApplicationFailure {
 }
 
 /** The model step activity. */
-export function createModelActivities({ db }: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createModelActivities(
+  { db, telemetry }: ActivityDependencies,
+  specOf: ReturnType<typeof createSpecCache>,
+) {
   return {
     /** One model call: the assistant's reply and the tool calls it asks for. */
-    async modelStep({ ref, step }: ModelStepInput): Promise<ModelReply> {
+    async modelStep({ ref, step, messages }: ModelStepInput): Promise<ModelReply> {
       const spec = await specOf(ref);
       await appendRunEvents(db, [
         {
@@ -34,10 +38,10 @@ export function createModelActivities({ db }: ActivityDependencies, specOf: Retu
         },
       ]);
       const attempt = Context.current().info.attempt;
-      const reply = await withHeartbeats(async () => scriptedModelReply(spec.model, step, attempt)).catch(
-        (error: unknown) => {
+      const reply = await traceModelCall(telemetry, { ref, step, model: spec.model, messages }, () =>
+        withHeartbeats(async () => scriptedModelReply(spec.model, step, attempt)).catch((error: unknown) => {
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error) : error;
-        },
+        }),
       );
       await appendRunEvents(db, [
         {

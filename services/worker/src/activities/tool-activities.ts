@@ -3,6 +3,7 @@ import { appendRunEvents, claimToolCall, completeToolCall } from '@agent-runtime
 import { Context } from '@temporalio/activity';
 import { withHeartbeats, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
+import { stepLogger, traceToolCall } from './step-telemetry.ts';
 
 /** The tool call activity. */
 export function createToolActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
@@ -40,21 +41,26 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
         ]);
         const resolved = resolveTool(spec, call.name, builtins);
         const context = Context.current();
-        const result: ToolOutcome = resolved
-          ? await withHeartbeats(() =>
-              resolved.tool.invoke(call.arguments, {
-                idempotencyKey,
-                signal: context.cancellationSignal,
-                heartbeat: () => context.heartbeat(),
-              }),
-            )
-          : {
-              ok: false,
-              error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
-            };
+        const result = await traceToolCall(
+          dependencies.telemetry,
+          { ref, step, tool: call.name, callId: call.id },
+          async (): Promise<ToolOutcome> =>
+            resolved
+              ? await withHeartbeats(() =>
+                  resolved.tool.invoke(call.arguments, {
+                    idempotencyKey,
+                    signal: context.cancellationSignal,
+                    heartbeat: () => context.heartbeat(),
+                  }),
+                )
+              : {
+                  ok: false,
+                  error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
+                },
+        );
         outcome = (await completeToolCall(db, idempotencyKey, result)) as ToolOutcome;
         if (claim.attempt > 1) {
-          logger.info({ runId: ref.runId, idempotencyKey, attempt: claim.attempt }, 'tool call retried');
+          stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
         }
       }
       await appendRunEvents(db, [
