@@ -156,6 +156,9 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     );
     expect(requestSpan).toBeDefined();
     const trace = receiver.spans.filter((span) => span.traceId === requestSpan?.traceId);
+    // One trace: every span that names the run is in the request's trace.
+    const runSpans = receiver.spans.filter((span) => attribute(span, 'agent_runtime.run_id') === run.id);
+    expect(new Set(runSpans.map((span) => span.traceId))).toEqual(new Set([requestSpan?.traceId]));
     const byId = new Map(trace.map((span) => [span.spanId, span]));
     const ancestorsOf = (span: OtlpSpan): string[] => {
       const names: string[] = [];

@@ -127,7 +127,12 @@ const configSchema = z.object({
         context.addIssue({ code: 'custom', message: 'must be key=value pairs separated by commas' });
         return z.NEVER;
       }
-      headers[key] = decodeURIComponent(pair.slice(separator + 1).trim());
+      const raw = pair.slice(separator + 1).trim();
+      try {
+        headers[key] = decodeURIComponent(raw);
+      } catch {
+        headers[key] = raw; // not URL-encoded after all (a lone `%`): taken as written
+      }
     }
     return headers;
   }),
