@@ -20,6 +20,7 @@ const ioModules = [
   '@temporalio/client',
   '@temporalio/worker',
   '@temporalio/activity',
+  'ioredis',
 ];
 const workflowFenceMessage = 'Workflow code must stay deterministic and bundle-safe: do I/O in an activity instead.';
 

@@ -64,3 +64,12 @@ ensure_postgres() {
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 }
+
+# redis-server for the test harness (live run events over Redis pub/sub), from Debian's package.
+# The harness starts its own servers on free ports; the package's system service is not used.
+ensure_redis() {
+  if command -v redis-server >/dev/null || [ -x /usr/bin/redis-server ]; then return; fi
+  log "installing redis-server from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
+}

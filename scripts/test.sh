@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL) and
+# Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis) and
 # runs the whole test suite: lint, typecheck, formatting, then vitest against real services
 # that the tests start on loopback themselves.
 set -euo pipefail
@@ -10,5 +10,6 @@ ensure_npm_packages
 ensure_temporal_cli
 ensure_s3_server
 ensure_postgres
+ensure_redis
 cd "$repo_root"
 exec npm test

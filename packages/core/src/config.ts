@@ -69,6 +69,18 @@ const configSchema = z.object({
   DATABASE_URL: optionalString,
   /** Maximum PostgreSQL connections per process. @default 10 */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  /**
+   * Redis connection string (`redis://host:6379`). Set: run events fan out over Redis
+   * pub/sub, so every API instance streams events recorded by any worker. Unset: an
+   * in-process bus, enough when the API and the worker share one process (embedded).
+   * Redis only ever carries copies: losing it delays live events, never loses them.
+   */
+  REDIS_URL: optionalString.pipe(
+    z
+      .string()
+      .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port or rediss://host:port')
+      .optional(),
+  ),
   /** Temporal frontend `host:port`; unset makes the embedded runtime start its own dev server. */
   TEMPORAL_ADDRESS: optionalString,
   /** @default default */

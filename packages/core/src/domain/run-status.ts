@@ -31,3 +31,13 @@ export function predecessorsOf(to: RunStatus): RunStatus[] {
 export function isTerminal(status: RunStatus): boolean {
   return terminalRunStatuses.has(status);
 }
+
+/** Types of the event that ends a run (`run.succeeded`, …): always the run's last event. */
+export const terminalRunEventTypes: ReadonlySet<string> = new Set(
+  [...terminalRunStatuses].map((status) => `run.${status}`),
+);
+
+/** Whether an event of this type ends its run. */
+export function isTerminalRunEventType(type: string): boolean {
+  return terminalRunEventTypes.has(type);
+}

@@ -1,21 +1,22 @@
 import { sql, type Kysely } from 'kysely';
-import type { PendingApproval, Run } from '../../domain/resources.ts';
+import type { PendingApproval } from '../../domain/resources.ts';
 import type { RunStatus } from '../../domain/run-status.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Database } from '../schema.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.ts';
-import { toRun } from './runs.ts';
+import { toRun, type RunChange } from './runs.ts';
 
 /**
  * Puts an approval on the run and moves it to `waiting` (from `running`), with its event,
  * atomically. Adding an approval the run already has changes nothing (activity retries).
+ * Answers the run and the appended event (none on a repeat).
  */
 export async function addPendingApproval(
   db: Kysely<Database>,
   runId: string,
   approval: PendingApproval,
   event: NewRunEvent,
-): Promise<Run> {
+): Promise<RunChange> {
   return db.transaction().execute(async (trx) => {
     const row = await trx
       .updateTable('runs')
@@ -28,8 +29,7 @@ export async function addPendingApproval(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFoundError('run', runId);
-    await appendRunEvents(trx, [event]);
-    return toRun(row);
+    return { run: toRun(row), events: await appendRunEvents(trx, [event]) };
   });
 }
 
@@ -42,7 +42,7 @@ export async function resolvePendingApproval(
   runId: string,
   approvalId: string,
   event: NewRunEvent,
-): Promise<Run> {
+): Promise<RunChange> {
   return db.transaction().execute(async (trx) => {
     const remaining = sql<string>`coalesce((select jsonb_agg(a) from jsonb_array_elements(pending_approvals) a
       where a->>'id' <> ${approvalId}), '[]'::jsonb)`;
@@ -56,7 +56,6 @@ export async function resolvePendingApproval(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFoundError('run', runId);
-    await appendRunEvents(trx, [event]);
-    return toRun(row);
+    return { run: toRun(row), events: await appendRunEvents(trx, [event]) };
   });
 }

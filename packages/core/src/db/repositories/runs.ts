@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MessagePolicy, PendingApproval, Run, RunError, RunUsage } from '../../domain/resources.ts';
+import type { MessagePolicy, PendingApproval, Run, RunError, RunEvent, RunUsage } from '../../domain/resources.ts';
 import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
 import { AppError, InvalidStateTransitionError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -184,11 +184,25 @@ export interface RunTransition {
   readonly events?: readonly NewRunEvent[];
 }
 
+/** A run after a write, and the events the write appended (none when it was a repeat). */
+export interface RunChange {
+  readonly run: Run;
+  readonly events: RunEvent[];
+}
+
 /**
  * Moves a run to a new state, forwards only, and records its events atomically. Repeating
  * a transition that already happened (an activity retry) changes nothing and succeeds.
  */
 export async function transitionRun(db: Kysely<Database>, transition: RunTransition): Promise<Run> {
+  return (await applyRunTransition(db, transition)).run;
+}
+
+/**
+ * {@link transitionRun}, also answering the events it appended, for whoever publishes them
+ * once the transaction has committed.
+ */
+export async function applyRunTransition(db: Kysely<Database>, transition: RunTransition): Promise<RunChange> {
   const { runId, to } = transition;
   return db.transaction().execute(async (trx) => {
     const now = new Date();
@@ -214,12 +228,12 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
             .returningAll()
             .executeTakeFirst();
     if (moved) {
-      await appendRunEvents(trx, transition.events ?? []);
-      return toRun(moved);
+      const events = await appendRunEvents(trx, transition.events ?? []);
+      return { run: toRun(moved), events };
     }
     const current = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
     if (!current) throw new NotFoundError('run', runId);
     if (current.status !== to) throw new InvalidStateTransitionError(runId, current.status, to);
-    return toRun(current);
+    return { run: toRun(current), events: [] };
   });
 }

@@ -1,0 +1,65 @@
+import type { RunEvent } from '../domain/resources.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * What a subscriber hears about one run. Delivery is best effort: an event can arrive late,
+ * twice, out of order or not at all, because the database is the source of truth and the bus
+ * only makes it fast. A subscriber orders by `seq`, drops what it has already seen, and
+ * re-reads the database when it sees a gap or is told to resync.
+ */
+export interface RunEventListener {
+  /** Events of the run that a publisher has just recorded, in `seq` order within the batch. */
+  onEvents(events: readonly RunEvent[]): void;
+  /**
+   * The bus may have missed events (its connection was lost and is back): re-read the
+   * database after the last `seq` seen.
+   */
+  onResync(): void;
+}
+
+/** One listener's subscription to one run. */
+export interface RunEventSubscription {
+  /** Stops delivery to this listener. Calling it again does nothing. */
+  unsubscribe(): void;
+}
+
+/**
+ * Fan-out of newly recorded run events from the processes that record them (workers, and
+ * the API when it closes a queued run) to the processes that stream them (every API
+ * instance). Embedded, an {@link InProcessRunEventBus}; across processes, a
+ * {@link RedisRunEventBus}. Build one per process in its composition root.
+ */
+export interface RunEventBus {
+  /**
+   * Hands events that were just committed to the database to every subscriber of the run,
+   * in any process. Resolves once the transport took them; rejects if it could not. Callers
+   * never let a rejection fail their work: see {@link publishRunEventsBestEffort}.
+   */
+  publish(runId: string, events: readonly RunEvent[]): Promise<void>;
+  /**
+   * Subscribes `listener` to the run's events. Resolves once every event published from then
+   * on will reach it; so a reader that subscribes first and reads the database second misses
+   * nothing. When the transport is down it resolves at once, and `onResync` follows when the
+   * transport is back.
+   */
+  subscribe(runId: string, listener: RunEventListener): Promise<RunEventSubscription>;
+  /** Ends every subscription and releases the bus's connections. */
+  close(): Promise<void>;
+}
+
+/**
+ * Publishes without waiting and without failing: the events are already in the database,
+ * so a lost publish costs a subscriber latency (it finds them when it next reads the
+ * database), never data. A failure is logged.
+ */
+export function publishRunEventsBestEffort(
+  bus: RunEventBus,
+  runId: string,
+  events: readonly RunEvent[],
+  logger: Logger,
+): void {
+  if (events.length === 0) return;
+  bus.publish(runId, events).catch((error: unknown) => {
+    logger.warn({ err: error, runId, seqs: events.map((event) => event.seq) }, 'could not publish run events');
+  });
+}

@@ -1,0 +1,58 @@
+import type { RunEvent } from '../domain/resources.ts';
+import type { Logger } from '../logger.ts';
+import type { RunEventBus, RunEventListener, RunEventSubscription } from './event-bus.ts';
+
+/**
+ * The embedded runtime's bus: the API and the worker share one instance in one process,
+ * and publishing calls each of the run's listeners synchronously. Nothing is ever lost in
+ * transit, so `onResync` is never called.
+ */
+export class InProcessRunEventBus implements RunEventBus {
+  readonly #listeners = new Map<string, Set<RunEventListener>>();
+  readonly #logger: Logger | undefined;
+  #closed = false;
+
+  /** @param logger where a listener's exception is reported (it never reaches the publisher). */
+  constructor(options: { readonly logger?: Logger } = {}) {
+    this.#logger = options.logger;
+  }
+
+  async publish(runId: string, events: readonly RunEvent[]): Promise<void> {
+    const listeners = this.#listeners.get(runId);
+    if (!listeners || events.length === 0) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener.onEvents(events);
+      } catch (error) {
+        this.#logger?.error({ err: error, runId }, 'a run event listener failed');
+      }
+    }
+  }
+
+  async subscribe(runId: string, listener: RunEventListener): Promise<RunEventSubscription> {
+    if (this.#closed) throw new Error('the run event bus is closed');
+    let listeners = this.#listeners.get(runId);
+    if (!listeners) {
+      listeners = new Set();
+      this.#listeners.set(runId, listeners);
+    }
+    listeners.add(listener);
+    return {
+      unsubscribe: () => {
+        const current = this.#listeners.get(runId);
+        if (!current?.delete(listener) || current.size > 0) return;
+        this.#listeners.delete(runId);
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    this.#listeners.clear();
+  }
+
+  /** Runs with at least one listener (for tests: every subscription must end). */
+  get subscribedRunCount(): number {
+    return this.#listeners.size;
+  }
+}
