@@ -7,6 +7,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunEventBus,
   seedDefaults,
   type Config,
   type DatabaseHandle,
@@ -22,6 +23,10 @@ export interface BenchRuntime {
   readonly database: DatabaseHandle;
   /** The benchmark's own Temporal client (not the API's), for awaiting workflow results. */
   readonly temporal: Client;
+  /** Base URL of the API. */
+  readonly url: string;
+  /** The seeded admin's API key. */
+  readonly apiKey: string;
   /** fetch against the API with the seeded admin key and a JSON body. */
   request(method: string, path: string, body?: unknown): Promise<Response>;
   stop(): Promise<void>;
@@ -35,6 +40,8 @@ export interface BenchRuntimeOptions {
   readonly temporalAddress: string;
   /** Records when the agent worker's activities run. */
   readonly clock: ActivityClock;
+  /** Redis for the run event bus; unset: the in-process bus. */
+  readonly redisUrl?: string;
 }
 
 /**
@@ -48,6 +55,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     DATABASE_POOL_SIZE: '20',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL, 'bench');
   const database = await openDatabase({
@@ -60,11 +68,13 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
   const apiKey = seed.createdApiKey ?? '';
   const blobs = openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
+  const bus = openRunEventBus(config, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs,
+    bus,
     temporalAddress: options.temporalAddress,
     workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
   });
@@ -72,7 +82,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
   const apiTemporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
     dataConverter,
   });
-  const app = await buildApp({ config, db: database.db, temporal: apiTemporal, logger });
+  const app = await buildApp({ config, db: database.db, temporal: apiTemporal, logger, bus });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const temporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
     dataConverter,
@@ -81,6 +91,8 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     config,
     database,
     temporal,
+    url,
+    apiKey,
     request(method, path, body) {
       return fetch(`${url}${path}`, {
         method,
@@ -96,6 +108,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
       worker.shutdown();
       await workerDone;
       await connection.close();
+      await bus.close();
       await Promise.all([apiTemporal.connection.close(), temporal.connection.close()]);
       await database.close();
     },

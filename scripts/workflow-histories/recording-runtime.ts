@@ -5,6 +5,7 @@ import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
+  InProcessRunEventBus,
   loadConfig,
   migrateToLatest,
   openBlobStore,
@@ -69,11 +70,13 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
   const seed = await seedDefaults(database.db, {});
   const apiKey = seed.createdApiKey ?? '';
   const blobs = openBlobStore(config);
+  const bus = new InProcessRunEventBus();
   const { worker, connection: workerConnection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs,
+    bus,
     temporalAddress: options.temporalAddress,
     workerOptions: { identity: recorderIdentity.worker },
   });
@@ -85,7 +88,7 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
     identity: recorderIdentity.client,
     dataConverter: createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES }),
   });
-  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   return {
     temporal,

@@ -8,6 +8,7 @@ import {
   createDataConverter,
   createLogger,
   createTelemetry,
+  InProcessRunEventBus,
   loadConfig,
   openBlobStore,
   seedDefaults,
@@ -73,6 +74,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
   let app: ApiInstance;
   let url: string;
   let apiKey: string;
+  let bus: InProcessRunEventBus;
 
   const request = (method: string, route: string, body?: unknown) =>
     fetch(`${url}${route}`, {
@@ -102,9 +104,10 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     const blobs = openBlobStore(config);
     const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
     temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
-    created = await createWorker({ config, db: database.db, logger, blobs, temporalAddress, telemetry });
+    bus = new InProcessRunEventBus({ logger });
+    created = await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress, telemetry });
     workerDone = created.worker.run();
-    app = await buildApp({ config, db: database.db, temporal, logger, telemetry });
+    app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
   });
 
@@ -114,6 +117,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     await workerDone;
     await created.connection.close();
     await temporal.connection.close();
+    await bus.close();
     await database.close();
     await telemetry.shutdown();
     await new Promise((resolve) => receiver.server.close(resolve));

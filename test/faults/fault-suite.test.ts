@@ -202,7 +202,15 @@ describe('production mode under kill -9 of each process in turn', () => {
         for (let attempt = 1; inFlight < minRunsInFlight; attempt += 1) {
           if (attempt > 5) throw new Error(`could not get ${minRunsInFlight} runs in flight before ${fault.name}`);
           await topUp(topUpTo);
-          await waitUntil('tool calls in flight', () => tools.inFlight >= 10, 30_000, 50);
+          await waitUntil('tool calls in flight', () => tools.inFlight >= 5, 60_000, 50).catch(
+            async (error: unknown) => {
+              const counts: Record<string, number> = {};
+              for (const status of (await statuses())?.values() ?? []) counts[status] = (counts[status] ?? 0) + 1;
+              throw new Error(
+                `${(error as Error).message} before ${fault.name}; runs by status ${JSON.stringify(counts)}`,
+              );
+            },
+          );
           inFlight = await runsInFlight();
         }
         const toolCallsInFlight = tools.inFlight;

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp, type ApiInstance } from '@agent-runtime/api';
+import { buildApp, type ApiInstance, type LiveOptions } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
   loadConfig,
+  InProcessRunEventBus,
   openBlobStore,
   seedDefaults,
   type BlobStore,
@@ -29,6 +30,8 @@ export interface TestRuntime {
   /** The blob store of the API and the worker, in a temporary directory (`config.blobDir`). */
   readonly blobs: BlobStore;
   readonly config: Config;
+  /** The bus the API and the worker share (in-process). */
+  readonly bus: InProcessRunEventBus;
   /** Admin API key of the seeded default tenant. */
   readonly apiKey: string;
   readonly tenantId: string;
@@ -41,7 +44,7 @@ export interface TestRuntime {
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
 export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean } = {},
+  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
@@ -57,12 +60,20 @@ export async function startTestRuntime(
   const blobs = openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
+  const bus = new InProcessRunEventBus({ logger });
   const created =
     options.worker === false
       ? undefined
-      : await createWorker({ config, db: database.db, logger, blobs, temporalAddress });
+      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress });
   const workerDone = created?.worker.run();
-  const app = await buildApp({ config, db: database.db, temporal, logger });
+  const app = await buildApp({
+    config,
+    db: database.db,
+    temporal,
+    logger,
+    bus,
+    ...(options.live ? { live: options.live } : {}),
+  });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const apiKey = seed.createdApiKey ?? '';
   return {
@@ -72,6 +83,7 @@ export async function startTestRuntime(
     temporal,
     blobs,
     config,
+    bus,
     apiKey,
     tenantId: seed.tenant.id,
     exampleAgentId: seed.exampleAgent?.id ?? '',
@@ -92,6 +104,7 @@ export async function startTestRuntime(
       await workerDone;
       await created?.connection.close();
       await temporal.connection.close();
+      await bus.close();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
     },

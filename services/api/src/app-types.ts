@@ -1,4 +1,4 @@
-import type { Config, Database, Logger, Telemetry } from '@agent-runtime/core';
+import type { Config, Database, Logger, RunEventBus, Telemetry } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
   FastifyInstance,
@@ -16,10 +16,29 @@ export interface ApiDependencies {
   readonly temporal: Client;
   readonly logger: Logger;
   /**
+   * Brings the events that workers record to this instance's SSE streams and long polls:
+   * the process's bus (the worker's own instance when embedded, else Redis).
+   */
+  readonly bus: RunEventBus;
+  /** Timing of SSE streams and long polls; the defaults suit production. */
+  readonly live?: LiveOptions;
+  /**
    * The process's tracing and metrics (`createTelemetry`): a span per request, and the
    * registry `GET /metrics` serves. @default local metrics, no export
    */
   readonly telemetry?: Telemetry;
+}
+
+/** Timing of the requests that wait for a run: SSE streams and long polls. */
+export interface LiveOptions {
+  /** How often an idle SSE stream sends a comment line, so that proxies keep it open. @default 15000 */
+  readonly keepAliveMs?: number;
+  /**
+   * How long a stream or long poll goes without a live event before it reads the database
+   * again, in case the bus lost one (Redis down, a worker that died between commit and
+   * publish). Bounds the extra latency when the bus fails. @default 5000
+   */
+  readonly catchUpMs?: number;
 }
 
 /** The Fastify instance with zod schemas as its type provider. */

@@ -16,6 +16,7 @@ import { registerAgentRoutes } from './routes/agents.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
+import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
@@ -74,6 +75,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
   registerRunRoutes(app, dependencies);
+  registerRunEventRoutes(app, dependencies);
   registerRunControlRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());

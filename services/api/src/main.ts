@@ -7,6 +7,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunEventBus,
   requireSharedBackends,
   seedDefaults,
 } from '@agent-runtime/core';
@@ -42,7 +43,11 @@ try {
     // A started workflow continues the trace of the request that started it.
     interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] },
   });
-  const app = await buildApp({ config, db: database.db, temporal, logger, telemetry });
+  // Redis brings every worker's events to every API instance; without it streams and long
+  // polls still end, but only see new events when they re-read the database.
+  if (!config.REDIS_URL) logger.warn('REDIS_URL is not set: live run events arrive by database polling (every 5 s)');
+  const bus = openRunEventBus(config, logger);
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -54,6 +59,7 @@ try {
   const shutdown = async () => {
     await app.close();
     await stopReconciler();
+    await bus.close();
     await temporal.connection.close();
     await database.close();
     await telemetry.shutdown();

@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunEventBus,
   seedDefaults,
   type Config,
   type Logger,
@@ -60,18 +61,21 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
 
+  // One bus for the worker and the API: events recorded by one reach the other's streams.
+  const bus = openRunEventBus(config, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs,
+    bus,
     temporalAddress,
     telemetry,
   });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger, telemetry });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -88,6 +92,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
       await stopReconciler();
       worker.shutdown();
       await workerDone.catch(() => undefined);
+      await bus.close();
       await connection.close();
       await temporal.connection.close();
       await devServer?.stop();

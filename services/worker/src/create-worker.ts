@@ -6,6 +6,7 @@ import {
   type Config,
   type Database,
   type Logger,
+  type RunEventBus,
   type Telemetry,
 } from '@agent-runtime/core';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -43,6 +44,11 @@ export interface WorkerDependencies {
    * Temporal clients use too, shared with every other worker and API process.
    */
   readonly blobs: BlobStore;
+  /**
+   * Where activities publish each event they record, for live streams: the process's bus
+   * (in-process when the API shares the process, else Redis; see `openRunEventBus`).
+   */
+  readonly bus: RunEventBus;
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
   /**
@@ -107,6 +113,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     activities: createActivities({
       db,
       logger: logger.child({ component: 'activities' }),
+      bus: dependencies.bus,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       telemetry,
     }),

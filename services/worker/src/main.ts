@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunEventBus,
   requireSharedBackends,
 } from '@agent-runtime/core';
 import { createWorker } from './create-worker.ts';
@@ -26,17 +27,20 @@ try {
     poolSize: config.DATABASE_POOL_SIZE,
   });
   await migrateToLatest(database.db);
+  const bus = openRunEventBus(config, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs: openBlobStore(config),
+    bus,
     temporalAddress: config.TEMPORAL_ADDRESS,
     telemetry,
     shutdownOnSignals: true,
   });
   // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
   await worker.run();
+  await bus.close();
   await connection.close();
   await database.close();
   await metricsServer?.close();

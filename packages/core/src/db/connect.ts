@@ -22,8 +22,11 @@ export interface DatabaseHandle {
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
-    // An idle client losing its server (a restart) must not crash the process.
+    // A client losing its server (a restart, a crash) must not crash the process: the pool
+    // drops idle clients on 'error', but a checked-out client's 'error' event has no listener
+    // of the pool's. The query in flight on it still fails, and is retried by its caller.
     pool.on('error', () => {});
+    pool.on('connect', (client) => client.on('error', () => {}));
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };
   }

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import {
   AppError,
+  applyRunTransition,
   decideApprovalUpdate,
   getRun,
   isTerminal,
+  publishRunEventsBestEffort,
   runSchema,
   sendMessageUpdate,
-  transitionRun,
   updateRejections,
   type ApprovalDecision,
   type RunMessage,
@@ -60,7 +61,7 @@ async function updateRun<Result>(temporal: Client, runId: string, name: string, 
 const runParams = z.strictObject({ runId: pathId });
 
 /** Cancellation, approvals and messages: the routes that act on a live run. */
-export function registerRunControlRoutes(app: ApiInstance, { db, temporal }: ApiDependencies): void {
+export function registerRunControlRoutes(app: ApiInstance, { db, temporal, bus, logger }: ApiDependencies): void {
   const config = { access: 'write' as const };
   const tags = ['runs'];
 
@@ -94,12 +95,13 @@ export function registerRunControlRoutes(app: ApiInstance, { db, temporal }: Api
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         // Never started (still queued): there is nothing to stop, only a row to close.
-        await transitionRun(db, {
+        const { events } = await applyRunTransition(db, {
           runId: run.id,
           to: 'cancelled',
           error: { code: 'run_cancelled', message: 'the run was cancelled before it started', step: null },
           events: [{ runId: run.id, type: 'run.cancelled', data: {}, dedupeKey: 'run.finished' }],
         });
+        publishRunEventsBestEffort(bus, run.id, events, logger);
       }
       return reply.status(202).send(await getRun(db, run.tenantId, run.id));
     },

@@ -2,13 +2,12 @@ import {
   contentHash,
   createRun,
   getRun,
+  isTerminal,
   jsonValueSchema,
-  listRunEvents,
   listRuns,
   messagePolicies,
   metadataSchema,
   pageSchema,
-  runEventSchema,
   runSchema,
   runStatuses,
   startRunWorkflow,
@@ -16,6 +15,8 @@ import {
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { awaitRunEnd } from '../live/await-run-end.ts';
+import { trackWaitingRequests } from '../live/waiting-requests.ts';
 
 const createRunBody = z.strictObject({
   agentId: z.uuid(),
@@ -38,10 +39,14 @@ const idempotencyHeaders = z.looseObject({
 
 const runParams = z.strictObject({ runId: pathId });
 
-/** Runs: create (idempotently), read, list, and read their events. */
-export function registerRunRoutes(app: ApiInstance, { db, temporal, config, logger }: ApiDependencies): void {
+/** Runs: create (idempotently), read (or wait for the end), list. */
+export function registerRunRoutes(
+  app: ApiInstance,
+  { db, temporal, config, logger, bus, live }: ApiDependencies,
+): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
+  const waitFor = trackWaitingRequests(app);
 
   app.post(
     '/v1/runs',
@@ -100,34 +105,42 @@ export function registerRunRoutes(app: ApiInstance, { db, temporal, config, logg
     '/v1/runs/:runId',
     {
       config: read,
-      schema: { tags, params: runParams, response: { 200: runSchema, ...problemResponses(401, 403, 404) } },
-    },
-    async (request) => getRun(db, request.principal.tenantId, existingId('run', request.params.runId)),
-  );
-
-  app.get(
-    '/v1/runs/:runId/events',
-    {
-      config: read,
       schema: {
         tags,
-        description: 'Events with seq greater than `after`, in order. Poll again with the last seq seen.',
+        description:
+          'The run. With `wait`, a long poll: answers as soon as the run has ended, or after `wait` seconds as it is then.',
         params: runParams,
         querystring: z.strictObject({
-          after: z.coerce.number().int().min(0).default(0),
-          limit: z.coerce.number().int().min(1).max(1000).default(100),
+          wait: z.coerce
+            .number()
+            .int()
+            .min(0)
+            .max(60)
+            .default(0)
+            .describe('Seconds to wait for the run to end (at most 60)'),
         }),
-        response: {
-          200: z.object({ items: z.array(runEventSchema), hasMore: z.boolean() }),
-          ...problemResponses(401, 403, 404, 422),
-        },
+        response: { 200: runSchema, ...problemResponses(401, 403, 404, 422) },
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const run = await getRun(db, request.principal.tenantId, existingId('run', request.params.runId));
-      const { after, limit } = request.query;
-      const events = await listRunEvents(db, run.tenantId, run.id, { after, limit: limit + 1 });
-      return { items: events.slice(0, limit), hasMore: events.length > limit };
+      if (request.query.wait === 0 || isTerminal(run.status)) return run;
+      const waiting = waitFor(reply);
+      try {
+        return await awaitRunEnd({
+          db,
+          bus,
+          tenantId: run.tenantId,
+          runId: run.id,
+          timeoutMs: request.query.wait * 1000,
+          catchUpMs: live?.catchUpMs ?? 5_000,
+          signal: waiting.signal,
+        });
+      } finally {
+        // Answered early because the server closes: the client's next request goes elsewhere.
+        if (waiting.signal.reason === 'server-closing') reply.header('connection', 'close');
+        waiting.release();
+      }
     },
   );
 }

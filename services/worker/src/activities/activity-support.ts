@@ -3,9 +3,12 @@ import {
   getAgentVersion,
   InvalidStateTransitionError,
   NotFoundError,
+  publishRunEventsBestEffort,
   type AgentSpec,
   type Database,
   type Logger,
+  type RunEvent,
+  type RunEventBus,
   type Telemetry,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -16,6 +19,8 @@ import type { RunRef } from './activity-types.ts';
 export interface ActivityDependencies {
   readonly db: Kysely<Database>;
   readonly logger: Logger;
+  /** Where each event is published once recorded, for live streams (the API's SSE and long polls). */
+  readonly bus: RunEventBus;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */
@@ -28,6 +33,17 @@ export function nonRetryable(error: unknown): never {
     throw ApplicationFailure.nonRetryable(error.message, error.code);
   }
   throw error;
+}
+
+/**
+ * Publishes a run's events right after the write that recorded them committed. Best effort:
+ * a failed publish never fails the step, since every stream re-reads the database.
+ */
+export function createEventPublisher({
+  bus,
+  logger,
+}: ActivityDependencies): (runId: string, events: readonly RunEvent[]) => void {
+  return (runId, events) => publishRunEventsBestEffort(bus, runId, events, logger);
 }
 
 /** Versions never change, so their specs are cached for the life of the process. */

@@ -1,13 +1,15 @@
 import { addPendingApproval, resolvePendingApproval } from '@agent-runtime/core';
-import { nonRetryable, type ActivityDependencies } from './activity-support.ts';
+import { createEventPublisher, nonRetryable, type ActivityDependencies } from './activity-support.ts';
 import type { RequestApprovalInput, ResolveApprovalInput } from './activity-types.ts';
 
 /** The activities that put a tool call before a human and record the decision. */
-export function createApprovalActivities({ db }: ActivityDependencies) {
+export function createApprovalActivities(dependencies: ActivityDependencies) {
+  const { db } = dependencies;
+  const publish = createEventPublisher(dependencies);
   return {
     /** Shows the approval on the run (now `waiting`) with an `approval.requested` event. */
     async requestApproval({ ref, step, call, approvalId, expiresAt }: RequestApprovalInput): Promise<void> {
-      await addPendingApproval(
+      const { events } = await addPendingApproval(
         db,
         ref.runId,
         {
@@ -27,6 +29,7 @@ export function createApprovalActivities({ db }: ActivityDependencies) {
           dedupeKey: `approval.requested:${approvalId}`,
         },
       ).catch(nonRetryable);
+      publish(ref.runId, events);
     },
 
     /** Takes the approval off the run (back to `running` when none is left) with an `approval.decided` event. */
@@ -38,13 +41,14 @@ export function createApprovalActivities({ db }: ActivityDependencies) {
       comment,
       decidedBy,
     }: ResolveApprovalInput): Promise<void> {
-      await resolvePendingApproval(db, ref.runId, approvalId, {
+      const { events } = await resolvePendingApproval(db, ref.runId, approvalId, {
         runId: ref.runId,
         type: 'approval.decided',
         step,
         data: { approvalId, decision, comment: comment ?? null, decidedBy },
         dedupeKey: `approval.decided:${approvalId}`,
       }).catch(nonRetryable);
+      publish(ref.runId, events);
     },
   };
 }

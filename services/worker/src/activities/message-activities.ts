@@ -1,13 +1,15 @@
 import { appendRunEvents } from '@agent-runtime/core';
-import type { ActivityDependencies } from './activity-support.ts';
+import { createEventPublisher, type ActivityDependencies } from './activity-support.ts';
 import type { RecordMessagesInput } from './activity-types.ts';
 
 /** The activity that records user messages as they reach the conversation. */
-export function createMessageActivities({ db }: ActivityDependencies) {
+export function createMessageActivities(dependencies: ActivityDependencies) {
+  const { db } = dependencies;
+  const publish = createEventPublisher(dependencies);
   return {
     /** One `message.received` event per message, in arrival order, before the step that reads them. */
     async recordMessages({ ref, step, messages, interrupted }: RecordMessagesInput): Promise<void> {
-      await appendRunEvents(
+      const events = await appendRunEvents(
         db,
         messages.map((message, index) => ({
           runId: ref.runId,
@@ -22,6 +24,7 @@ export function createMessageActivities({ db }: ActivityDependencies) {
           dedupeKey: `message.received:${message.messageId}`,
         })),
       );
+      publish(ref.runId, events);
     },
   };
 }

@@ -1,7 +1,12 @@
 import { ModelCallError, scriptedModelReply, type ModelReply } from '@agent-runtime/agents';
 import { appendRunEvents } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
-import { withHeartbeats, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import {
+  createEventPublisher,
+  withHeartbeats,
+  type ActivityDependencies,
+  type createSpecCache,
+} from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
 import { traceModelCall } from './step-telemetry.ts';
 
@@ -20,15 +25,14 @@ function toRetryPolicyFailure(error: ModelCallError): ApplicationFailure {
 }
 
 /** The model step activity. */
-export function createModelActivities(
-  { db, telemetry }: ActivityDependencies,
-  specOf: ReturnType<typeof createSpecCache>,
-) {
+export function createModelActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+  const { db } = dependencies;
+  const publish = createEventPublisher(dependencies);
   return {
     /** One model call: the assistant's reply and the tool calls it asks for. */
     async modelStep({ ref, step, messages }: ModelStepInput): Promise<ModelReply> {
       const spec = await specOf(ref);
-      await appendRunEvents(db, [
+      const started = await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'model.started',
@@ -37,13 +41,14 @@ export function createModelActivities(
           dedupeKey: `model.started:${step}`,
         },
       ]);
+      publish(ref.runId, started);
       const attempt = Context.current().info.attempt;
-      const reply = await traceModelCall(telemetry, { ref, step, model: spec.model, messages }, () =>
+      const reply = await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, () =>
         withHeartbeats(async () => scriptedModelReply(spec.model, step, attempt)).catch((error: unknown) => {
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error) : error;
         }),
       );
-      await appendRunEvents(db, [
+      const completed = await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'model.completed',
@@ -52,6 +57,7 @@ export function createModelActivities(
           dedupeKey: `model.completed:${step}`,
         },
       ]);
+      publish(ref.runId, completed);
       return reply;
     },
   };

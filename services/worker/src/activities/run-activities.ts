@@ -1,10 +1,17 @@
 import { inputToUserMessage } from '@agent-runtime/agents';
-import { getRunById, isTerminal, transitionRun } from '@agent-runtime/core';
-import { nonRetryable, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import { applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
+import {
+  createEventPublisher,
+  nonRetryable,
+  type ActivityDependencies,
+  type createSpecCache,
+} from './activity-support.ts';
 import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 
 /** The activities that open and close a run. */
-export function createRunActivities({ db }: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+  const { db } = dependencies;
+  const publish = createEventPublisher(dependencies);
   return {
     /** Marks the run `running` and hands the workflow its limits, policies and first message. */
     async startRun(runId: string): Promise<StartedRun> {
@@ -12,7 +19,7 @@ export function createRunActivities({ db }: ActivityDependencies, specOf: Return
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
       const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
       const spec = await specOf(ref);
-      await transitionRun(db, {
+      const { events } = await applyRunTransition(db, {
         runId,
         to: 'running',
         events: [
@@ -24,6 +31,7 @@ export function createRunActivities({ db }: ActivityDependencies, specOf: Return
           },
         ],
       }).catch(nonRetryable);
+      publish(runId, events);
       return {
         state: 'running',
         ref,
@@ -42,7 +50,7 @@ export function createRunActivities({ db }: ActivityDependencies, specOf: Return
 
     /** Records the run's terminal state, output or error, and usage, with its final event. */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
-      await transitionRun(db, {
+      const { events } = await applyRunTransition(db, {
         runId,
         to: outcome.status,
         usage,
@@ -56,6 +64,7 @@ export function createRunActivities({ db }: ActivityDependencies, specOf: Return
           },
         ],
       }).catch(nonRetryable);
+      publish(runId, events);
     },
   };
 }

@@ -1,7 +1,12 @@
 import { builtinTools, resolveTool, type ToolOutcome } from '@agent-runtime/agents';
 import { appendRunEvents, claimToolCall, completeToolCall } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
-import { withHeartbeats, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import {
+  createEventPublisher,
+  withHeartbeats,
+  type ActivityDependencies,
+  type createSpecCache,
+} from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 
@@ -9,6 +14,7 @@ import { stepLogger, traceToolCall } from './step-telemetry.ts';
 export function createToolActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db, logger } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
+  const publish = createEventPublisher(dependencies);
 
   return {
     /**
@@ -30,7 +36,7 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
       if (claim.state === 'completed') {
         outcome = claim.result as ToolOutcome;
       } else {
-        await appendRunEvents(db, [
+        const started = await appendRunEvents(db, [
           {
             runId: ref.runId,
             type: 'tool.started',
@@ -39,6 +45,7 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
             dedupeKey: `tool.started:${step}:${call.id}`,
           },
         ]);
+        publish(ref.runId, started);
         const resolved = resolveTool(spec, call.name, builtins);
         const context = Context.current();
         const result = await traceToolCall(
@@ -63,7 +70,7 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
           stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
         }
       }
-      await appendRunEvents(db, [
+      const completed = await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'tool.completed',
@@ -72,6 +79,7 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
           dedupeKey: `tool.completed:${step}:${call.id}`,
         },
       ]);
+      publish(ref.runId, completed);
       return outcome;
     },
   };

@@ -10,6 +10,7 @@ import {
   createLogger,
   createRun,
   getRun,
+  InProcessRunEventBus,
   listRunEvents,
   listToolCalls,
   loadConfig,
@@ -81,6 +82,7 @@ describe('the agentRun workflow', () => {
       db: database.db,
       logger: createLogger('warn', 'workflow-test'),
       blobs,
+      bus: new InProcessRunEventBus(),
       temporalAddress: address,
       tools: { ...builtinTools, echo: flakyEcho },
     });

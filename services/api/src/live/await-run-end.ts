@@ -1,0 +1,74 @@
+import {
+  getRun,
+  isTerminal,
+  isTerminalRunEventType,
+  type Database,
+  type Run,
+  type RunEventBus,
+} from '@agent-runtime/core';
+import type { Kysely } from 'kysely';
+
+/** What {@link awaitRunEnd} waits for, and for how long. */
+export interface AwaitRunEndOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: RunEventBus;
+  /** The caller's tenant: the run must be one of its runs. */
+  readonly tenantId: string;
+  readonly runId: string;
+  /** Longest wait. */
+  readonly timeoutMs: number;
+  /** The run row is read again this often anyway, in case the bus lost the terminal event. */
+  readonly catchUpMs: number;
+  /** Stops waiting early (client gone, server closing); the run is answered as it is. */
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The run once it has ended, or as it is when `timeoutMs` passes: a long poll. It subscribes
+ * before it reads the run, so an end recorded in between is not missed, and reads the run row
+ * again on the terminal event, on a resync from the bus, and every `catchUpMs`.
+ */
+export async function awaitRunEnd(options: AwaitRunEndOptions): Promise<Run> {
+  const { db, bus, tenantId, runId, signal } = options;
+  let recheck = false;
+  let timedOut = false;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const askAgain = () => {
+    recheck = true;
+    poke();
+  };
+  const deadline = setTimeout(() => {
+    timedOut = true;
+    poke();
+  }, options.timeoutMs);
+  const catchUp = setInterval(askAgain, options.catchUpMs);
+  signal.addEventListener('abort', poke);
+  let subscription: { unsubscribe(): void } | undefined;
+  try {
+    subscription = await bus.subscribe(runId, {
+      onEvents: (events) => {
+        if (events.some((event) => isTerminalRunEventType(event.type))) askAgain();
+      },
+      onResync: askAgain,
+    });
+    let run = await getRun(db, tenantId, runId);
+    while (!isTerminal(run.status) && !timedOut && !signal.aborted) {
+      if (!recheck) await new Promise<void>((resolve) => (wake = resolve));
+      if (recheck) {
+        recheck = false;
+        run = await getRun(db, tenantId, runId);
+      }
+    }
+    return timedOut || signal.aborted ? await getRun(db, tenantId, runId) : run;
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(catchUp);
+    subscription?.unsubscribe();
+    signal.removeEventListener('abort', poke);
+  }
+}

@@ -1,0 +1,72 @@
+import { once } from 'node:events';
+import type { RunEvent } from '@agent-runtime/core';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { WaitingRequest } from './waiting-requests.ts';
+
+/** The media type of server-sent events. */
+export const eventStreamType = 'text/event-stream';
+
+/** Whether the client's `Accept` header asks for server-sent events. */
+export function acceptsEventStream(accept: string | undefined): boolean {
+  return (accept ?? '').split(',').some((range) => {
+    const [type, ...parameters] = range.split(';').map((part) => part.trim().toLowerCase());
+    return type === eventStreamType && !parameters.some((parameter) => /^q=0(\.0*)?$/.test(parameter));
+  });
+}
+
+/**
+ * Messages already formatted, by event object: a live event reaches every stream of its run
+ * in this process as one object (the bus delivers one batch to all listeners), so it is
+ * serialized once, not once per stream.
+ */
+const formatted = new WeakMap<RunEvent, string>();
+
+/** One SSE message: the `seq` as its id (a reconnect sends it back as `Last-Event-ID`). */
+export function formatEventMessage(event: RunEvent): string {
+  let message = formatted.get(event);
+  if (message === undefined) {
+    message = `id: ${event.seq}\nevent: ${event.type.replace(/[\r\n]/g, ' ')}\ndata: ${JSON.stringify(event)}\n\n`;
+    formatted.set(event, message);
+  }
+  return message;
+}
+
+/**
+ * Takes the response over from Fastify and writes `events` as server-sent events, with a
+ * comment line every `keepAliveMs` so that idle proxies keep the connection. The response
+ * ends normally once `events` ends by itself (the run ended). If the server is closing, or
+ * reading fails, the connection is cut instead, so the client knows to reconnect with
+ * `Last-Event-ID`; a client that went away is only stopped for.
+ */
+export async function sendEventStream(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  events: AsyncIterable<RunEvent>,
+  options: { readonly keepAliveMs: number; readonly waiting: WaitingRequest },
+): Promise<void> {
+  const { signal } = options.waiting;
+  reply.hijack();
+  const response = reply.raw;
+  response.writeHead(200, {
+    'content-type': `${eventStreamType}; charset=utf-8`,
+    'cache-control': 'no-cache, no-transform',
+    // Proxies that buffer responses (nginx, Kong) pass this one through as it comes.
+    'x-accel-buffering': 'no',
+    'x-request-id': request.id,
+  });
+  response.flushHeaders();
+  const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), options.keepAliveMs);
+  try {
+    for await (const event of events) {
+      if (!response.write(formatEventMessage(event))) await once(response, 'drain', { signal });
+    }
+    if (signal.aborted) response.destroy();
+    else response.end();
+  } catch (error) {
+    if (!signal.aborted) request.log.error({ err: error }, 'run event stream failed; cutting the connection');
+    response.destroy();
+  } finally {
+    clearInterval(keepAlive);
+    options.waiting.release();
+  }
+}

@@ -1,0 +1,111 @@
+import {
+  getRun,
+  isTerminal,
+  isTerminalRunEventType,
+  listRunEvents,
+  type Database,
+  type RunEvent,
+  type RunEventBus,
+} from '@agent-runtime/core';
+import type { Kysely } from 'kysely';
+
+/** What {@link followRunEvents} follows, and for how long. */
+export interface FollowRunEventsOptions {
+  readonly db: Kysely<Database>;
+  readonly bus: RunEventBus;
+  /** The caller's tenant: the run must be one of its runs. */
+  readonly tenantId: string;
+  readonly runId: string;
+  /** Only events with a greater `seq` (the client's `Last-Event-ID`). */
+  readonly after: number;
+  /** After this long without a live event the database is read again, in case the bus lost one. */
+  readonly catchUpMs: number;
+  /** Ends the iteration early: the client went away or the server is closing. */
+  readonly signal: AbortSignal;
+}
+
+/** Events read from the database per query. */
+const pageSize = 500;
+
+/**
+ * A run's events with `seq` greater than `after`, each exactly once and in order: first those
+ * already recorded, then live ones as the bus brings them. Ends after the run's terminal event
+ * (at once when that is at or before `after`), or when `signal` aborts.
+ *
+ * Nothing is lost between the two phases because the subscription comes first: an event
+ * committed before the database read is in the read, and any later one is published after
+ * the subscription began. The bus is only fast, not reliable, so live events are merged by
+ * `seq`: those already sent are dropped, and a gap (a live event ahead of the next `seq`) is
+ * filled from the database, where every earlier event is already committed (`seq` is taken
+ * under the run row's lock). A resync from the bus, or `catchUpMs` of silence, reads the
+ * database too: that is how a stream finishes when the bus lost the last events.
+ */
+export async function* followRunEvents(options: FollowRunEventsOptions): AsyncGenerator<RunEvent, void, undefined> {
+  const { db, bus, tenantId, runId, signal } = options;
+  let cursor = options.after;
+  const live = new Map<number, RunEvent>();
+  let readDatabase = true;
+  let wake: (() => void) | undefined;
+  const poke = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const catchUp = setTimeout(function fire() {
+    readDatabase = true;
+    poke();
+    catchUp.refresh();
+  }, options.catchUpMs);
+  signal.addEventListener('abort', poke);
+  let subscription: { unsubscribe(): void } | undefined;
+  try {
+    subscription = await bus.subscribe(runId, {
+      onEvents(events) {
+        catchUp.refresh();
+        for (const event of events) if (event.seq > cursor) live.set(event.seq, event);
+        poke();
+      },
+      onResync() {
+        readDatabase = true;
+        poke();
+      },
+    });
+    // The cursor at the last read that was meant to fill a gap: a gap the database cannot fill
+    // (an event from elsewhere) must wait for the catch-up instead of spinning on reads.
+    let gapReadAt: number | undefined;
+    while (!signal.aborted) {
+      if (readDatabase) {
+        readDatabase = false;
+        // The status first: if the run had ended by then, its terminal event is in the read below.
+        const { status } = await getRun(db, tenantId, runId);
+        for (let page = pageSize; page === pageSize && !signal.aborted;) {
+          const events = await listRunEvents(db, tenantId, runId, { after: cursor, limit: pageSize });
+          page = events.length;
+          for (const event of events) {
+            cursor = event.seq;
+            yield event;
+            if (isTerminalRunEventType(event.type) || signal.aborted) return;
+          }
+        }
+        if (isTerminal(status)) return;
+      }
+      for (let next = live.get(cursor + 1); next !== undefined; next = live.get(cursor + 1)) {
+        live.delete(next.seq);
+        cursor = next.seq;
+        yield next;
+        if (isTerminalRunEventType(next.type) || signal.aborted) return;
+      }
+      for (const seq of live.keys()) if (seq <= cursor) live.delete(seq);
+      if (live.size > 0 && gapReadAt !== cursor) {
+        gapReadAt = cursor;
+        readDatabase = true;
+        continue;
+      }
+      if (!readDatabase && !signal.aborted) await new Promise<void>((resolve) => (wake = resolve));
+    }
+  } finally {
+    clearTimeout(catchUp);
+    subscription?.unsubscribe();
+    signal.removeEventListener('abort', poke);
+  }
+}
