@@ -49,8 +49,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
 
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
   const tracing = createRequestTracing(telemetry.tracer);
+  app.addHook('onRoute', tracing.onRoute);
   app.addHook('onRequest', tracing.onRequest);
   app.addHook('onResponse', tracing.onResponse);
+  app.addHook('onRequestAbort', tracing.onRequestAbort);
   app.addHook('onRequest', createAuthHook(dependencies.db));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
