@@ -52,7 +52,6 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   app.addHook('onRoute', tracing.onRoute);
   app.addHook('onRequest', tracing.onRequest);
   app.addHook('onResponse', tracing.onResponse);
-  app.addHook('onRequestAbort', tracing.onRequestAbort);
   app.addHook('onRequest', createAuthHook(dependencies.db));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);

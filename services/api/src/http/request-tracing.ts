@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 export function createRequestTracing(tracer: Tracer) {
   const spans = new WeakMap<FastifyRequest, Span>();
   return {
-    async onRequest(request: FastifyRequest): Promise<void> {
+    async onRequest(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       const route = request.routeOptions.url;
       spans.set(
         request,
@@ -23,6 +23,8 @@ export function createRequestTracing(tracer: Tracer) {
           },
         }),
       );
+      // A hijacked reply (SSE) or a client that went away never reaches `onResponse`.
+      reply.raw.once('close', () => endSpan(request, reply.raw.headersSent ? reply.raw.statusCode : undefined));
     },
     /** Runs each route's handler inside its request's span (hooks before it need no trace). */
     onRoute(routeOptions: RouteOptions): void {
@@ -35,10 +37,6 @@ export function createRequestTracing(tracer: Tracer) {
     },
     async onResponse(request: FastifyRequest, reply: FastifyReply): Promise<void> {
       endSpan(request, reply.statusCode);
-    },
-    /** A hijacked reply (SSE) or a client that went away never reaches `onResponse`. */
-    async onRequestAbort(request: FastifyRequest): Promise<void> {
-      endSpan(request, undefined);
     },
   };
 
