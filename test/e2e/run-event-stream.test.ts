@@ -102,6 +102,28 @@ describe('run events over SSE and long polls (one API, in-process bus)', () => {
     await eventually(() => runtime.bus.subscribedRunCount === 0);
   });
 
+  it('releases the stream of every client that leaves, even before its stream began', async () => {
+    const slow = await createAgent('left-behind', {
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'sleep', arguments: { seconds: 30 } }] }, {}] },
+      tools: [{ name: 'sleep' }],
+    });
+    const runId = await startRun(slow);
+    const random = seededRandom(7);
+    await Promise.all(
+      Array.from({ length: 60 }, () => {
+        const controller = new AbortController();
+        setTimeout(() => controller.abort(), Math.floor(random() * 60));
+        return openSseConnection(`${runtime.url}/v1/runs/${runId}/events`, {
+          headers: { authorization: `Bearer ${runtime.apiKey}` },
+          signal: controller.signal,
+          onMessage: () => undefined,
+        });
+      }),
+    );
+    await eventually(() => runtime.bus.subscribedRunCount === 0);
+    await runtime.request('POST', `/v1/runs/${runId}/cancel`);
+  });
+
   it('replays a finished run from ?after= and ends at once when Last-Event-ID is its last event', async () => {
     const runId = await startRun();
     await waitForRun(runtime, runId);

@@ -58,7 +58,12 @@ export async function sendEventStream(
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), options.keepAliveMs);
   try {
     for await (const event of events) {
-      if (!response.write(formatEventMessage(event))) await once(response, 'drain', { signal });
+      if (!response.write(formatEventMessage(event))) {
+        // Gone, even if its `close` came before this stream could listen for it.
+        if (response.destroyed) break;
+        // A slow client: wait until it has read what is buffered (or went away).
+        await Promise.race([once(response, 'drain', { signal }), once(response, 'close', { signal })]);
+      }
     }
     if (signal.aborted) response.destroy();
     else response.end();

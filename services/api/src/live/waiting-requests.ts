@@ -30,6 +30,11 @@ export function trackWaitingRequests(app: ApiInstance): (reply: FastifyReply) =>
     waiting.add(controller);
     const onClose = () => controller.abort('client-gone' satisfies WaitEnd);
     reply.raw.once('close', onClose);
+    // A client that left while its request was still in hooks or the handler's reads has
+    // already closed: its 'close' event is gone, so look at the socket.
+    if (reply.raw.destroyed || reply.raw.socket?.destroyed) controller.abort('client-gone' satisfies WaitEnd);
+    // Gone while the handler was still reading the run: its `close` has already been emitted.
+    if (reply.raw.destroyed) onClose();
     return {
       signal: controller.signal,
       release() {
