@@ -19,6 +19,20 @@ export interface BenchOptions {
    * phase (measured once per `WORKER_TUNING`); 0 skips the phase. @default 50
    */
   readonly recoveryRuns: number;
+  /**
+   * SSE streams held open at once on one API instance for the event latency phase (run once
+   * per bus in `sseBus`); 0 skips the phase. @default 1000
+   */
+  readonly sseStreams: number;
+  /** Runs those streams follow, `sseStreams / sseRuns` streams each. @default 50 */
+  readonly sseRuns: number;
+  /** Steps of 200 ms per run of the event latency phase. @default 10 */
+  readonly sseSteps: number;
+  /**
+   * Which run event bus carries the events in the event latency phase: `in-process`, `redis`
+   * (a redis-server the bench starts), or `both`. @default both
+   */
+  readonly sseBus: 'in-process' | 'redis' | 'both';
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -36,6 +50,10 @@ const defaults: BenchOptions = {
   repeats: 20,
   warmupRepeats: 2,
   recoveryRuns: 50,
+  sseStreams: 1000,
+  sseRuns: 50,
+  sseSteps: 10,
+  sseBus: 'both',
   budgetSeconds: 300,
   stockTemporal: false,
 };
@@ -48,8 +66,20 @@ const numericFlags = {
   repeats: 'repeats',
   warmupRepeats: 'warmup-repeats',
   recoveryRuns: 'recovery-runs',
+  sseStreams: 'sse-streams',
+  sseRuns: 'sse-runs',
+  sseSteps: 'sse-steps',
   budgetSeconds: 'budget-seconds',
-} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal'>, string>;
+} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus'>, string>;
+
+const sseBuses = ['in-process', 'redis', 'both'] as const;
+
+function readSseBus(raw: string | boolean | undefined): BenchOptions['sseBus'] {
+  if (raw === undefined) return defaults.sseBus;
+  const bus = sseBuses.find((candidate) => candidate === raw);
+  if (!bus) throw new Error(`--sse-bus must be one of ${sseBuses.join(', ')}`);
+  return bus;
+}
 
 /** Parses `--runs 200 --concurrency 4 --stock-temporal …`; every flag is optional. */
 export function parseBenchOptions(args: readonly string[]): BenchOptions {
@@ -58,6 +88,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     options: {
       ...Object.fromEntries(Object.values(numericFlags).map((flag) => [flag, { type: 'string' as const }])),
       'stock-temporal': { type: 'boolean' },
+      'sse-bus': { type: 'string' },
     },
   });
   const flagValues: Record<string, string | boolean | undefined> = values;
@@ -65,7 +96,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     const raw = flagValues[numericFlags[key]];
     if (raw === undefined) return defaults[key];
     const value = Number(raw);
-    const minimum = key.startsWith('warmup') || key === 'recoveryRuns' ? 0 : 1;
+    const minimum = key.startsWith('warmup') || key === 'recoveryRuns' || key === 'sseStreams' ? 0 : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
       throw new Error(`--${numericFlags[key]} must be an integer ≥ ${minimum}`);
     }
@@ -79,6 +110,10 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     repeats: read('repeats'),
     warmupRepeats: read('warmupRepeats'),
     recoveryRuns: read('recoveryRuns'),
+    sseStreams: read('sseStreams'),
+    sseRuns: read('sseRuns'),
+    sseSteps: read('sseSteps'),
+    sseBus: readSseBus(flagValues['sse-bus']),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,
   };

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
@@ -14,8 +15,12 @@ import {
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
-import type { Client } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import { serviceProcess } from '../../test/harness/service-process.ts';
+import { awaitWorkerPolling } from '../../test/harness/worker-pollers.ts';
 import type { ActivityClock } from './activity-clock.ts';
+
+const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
 
 /** The runtime under test: API and agent worker in this process, on the benchmark's services. */
 export interface BenchRuntime {
@@ -42,6 +47,12 @@ export interface BenchRuntimeOptions {
   readonly clock: ActivityClock;
   /** Redis for the run event bus; unset: the in-process bus. */
   readonly redisUrl?: string;
+  /**
+   * Run the agent worker as a process of its own (`services/worker/src/main.ts`), as in
+   * production, instead of in this process; its activities are then not on `clock`. Its
+   * events reach the API only over Redis, so set `redisUrl` too. @default false
+   */
+  readonly workerProcess?: boolean;
 }
 
 /**
@@ -69,16 +80,9 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
   const blobs = openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const bus = openRunEventBus(config, logger);
-  const { worker, connection } = await createWorker({
-    config,
-    db: database.db,
-    logger,
-    blobs,
-    bus,
-    temporalAddress: options.temporalAddress,
-    workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
-  });
-  const workerDone = worker.run().catch((error: unknown) => logger.error({ err: error }, 'agent worker stopped'));
+  const stopWorker = options.workerProcess
+    ? await startWorkerProcess(options, config)
+    : await startInProcessWorker(options, config, { database, bus, blobs, logger });
   const apiTemporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
     dataConverter,
   });
@@ -105,12 +109,63 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     },
     async stop() {
       await app.close();
-      worker.shutdown();
-      await workerDone;
-      await connection.close();
+      await stopWorker();
       await bus.close();
       await Promise.all([apiTemporal.connection.close(), temporal.connection.close()]);
       await database.close();
     },
   };
+}
+
+/** The agent worker in this process, its activities on the clock; answers how to stop it. */
+async function startInProcessWorker(
+  options: BenchRuntimeOptions,
+  config: Config,
+  parts: {
+    database: DatabaseHandle;
+    bus: ReturnType<typeof openRunEventBus>;
+    blobs: ReturnType<typeof openBlobStore>;
+    logger: ReturnType<typeof createLogger>;
+  },
+): Promise<() => Promise<void>> {
+  const { worker, connection } = await createWorker({
+    config,
+    db: parts.database.db,
+    logger: parts.logger,
+    blobs: parts.blobs,
+    bus: parts.bus,
+    temporalAddress: options.temporalAddress,
+    workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
+  });
+  const workerDone = worker.run().catch((error: unknown) => parts.logger.error({ err: error }, 'agent worker stopped'));
+  return async () => {
+    worker.shutdown();
+    await workerDone;
+    await connection.close();
+  };
+}
+
+/** The agent worker as a process of its own on the same database, task queue and Redis. */
+async function startWorkerProcess(options: BenchRuntimeOptions, config: Config): Promise<() => Promise<void>> {
+  const worker = serviceProcess('bench-worker', workerMain, {
+    ...process.env,
+    DATABASE_URL: options.databaseUrl,
+    TEMPORAL_ADDRESS: options.temporalAddress,
+    TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
+    AR_BLOB_DIR: config.blobDir,
+    ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
+    LOG_LEVEL: 'warn',
+  });
+  worker.start();
+  const connection = await Connection.connect({ address: options.temporalAddress });
+  try {
+    const target = { connection, namespace: config.TEMPORAL_NAMESPACE, taskQueue: config.TEMPORAL_TASK_QUEUE };
+    await awaitWorkerPolling(target, worker.pid ?? 0, 90_000);
+  } catch (error) {
+    await worker.stop();
+    throw new Error(`the worker process did not come up\n${worker.stderrTail}`, { cause: error });
+  } finally {
+    await connection.close();
+  }
+  return () => worker.stop();
 }

@@ -1,19 +1,23 @@
 // `npm run bench`: starts PostgreSQL and a Temporal dev server, runs the API and the agent
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
-// and per-step overhead; then the API and two worker processes, once per worker tuning, for
-// the recovery after a worker's kill -9; prints the tables, and stops everything it started.
+// and per-step overhead; the latency of run events to 1,000 SSE streams (in-process bus, then
+// Redis); then the API and two worker processes, once per worker tuning, for the recovery
+// after a worker's kill -9; prints the tables, and stops everything it started.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { uncappedDevServerConfig } from '@agent-runtime/embedded';
+import pg from 'pg';
+import { startRedis, type RedisServer } from '../../test/harness/redis-server.ts';
 import { startTestServices, type TestServices } from '../../test/harness/services.ts';
 import { createActivityClock } from './activity-clock.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
+import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
-import { formatRunStartLatency, formatStepOverhead, formatWorkerRecovery } from './report.ts';
+import { formatEventLatency, formatRunStartLatency, formatStepOverhead, formatWorkerRecovery } from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureStepOverhead } from './step-overhead.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
@@ -26,6 +30,8 @@ let services: TestServices | undefined;
 let runtime: BenchRuntime | undefined;
 let baseline: BaselineWorker | undefined;
 let recoveryStack: RecoveryStack | undefined;
+let redis: RedisServer | undefined;
+let redisRuntime: BenchRuntime | undefined;
 let recoveryDir: string | undefined;
 let cleaning: Promise<void> | undefined;
 
@@ -36,6 +42,8 @@ function cleanUp(): Promise<void> {
       ?.stop()
       .catch((error: unknown) => console.error('stopping the recovery processes failed', error));
     if (recoveryDir) await rm(recoveryDir, { recursive: true, force: true });
+    await redisRuntime?.stop().catch((error: unknown) => console.error('stopping the Redis runtime failed', error));
+    await redis?.stop().catch((error: unknown) => console.error('stopping redis-server failed', error));
     await baseline?.stop().catch((error: unknown) => console.error('stopping the baseline worker failed', error));
     await runtime?.stop().catch((error: unknown) => console.error('stopping the runtime failed', error));
     await services?.stop();
@@ -58,6 +66,15 @@ const watchdog = setTimeout(
   (options.budgetSeconds + 60) * 1000,
 );
 watchdog.unref();
+
+/** Creates an empty database on the bench's PostgreSQL server; returns its connection string. */
+async function createDatabase(adminUrl: string, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: adminUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return adminUrl.replace(/\/postgres$/, `/${name}`);
+}
 
 const cpu = cpus();
 console.log(
@@ -108,6 +125,30 @@ try {
     signal: budget,
   });
   console.log(`\n${formatRunStartLatency(latency)}\n\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
+
+  const eventLatencies: EventLatency[] = [];
+  const sseOptions = { streams: options.sseStreams, runs: options.sseRuns, steps: options.sseSteps, signal: budget };
+  if (options.sseStreams > 0 && options.sseBus !== 'redis') {
+    console.error(`  event latency (in-process bus, ${options.sseStreams} SSE streams)…`);
+    eventLatencies.push(await measureEventLatency(runtime, { ...sseOptions, bus: 'in-process' }));
+  }
+  if (options.sseStreams > 0 && options.sseBus !== 'in-process') {
+    console.error('Starting redis-server, an API on the Redis bus and a worker process…');
+    redis = await startRedis();
+    const databaseUrl = await createDatabase(services.postgres.url, `bench_redis_${randomBytes(4).toString('hex')}`);
+    redisRuntime = await startBenchRuntime({
+      databaseUrl,
+      temporalAddress: services.temporal.address,
+      clock,
+      redisUrl: redis.url,
+      workerProcess: true,
+    });
+    console.error(`  event latency (Redis bus, ${options.sseStreams} SSE streams)…`);
+    eventLatencies.push(await measureEventLatency(redisRuntime, { ...sseOptions, bus: 'redis' }));
+    await redisRuntime.stop();
+    redisRuntime = undefined;
+  }
+  if (eventLatencies.length > 0) console.log(`${formatEventLatency(eventLatencies)}\n`);
 
   const recoveries: WorkerRecovery[] = [];
   recoveryDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-bench-recovery-'));

@@ -1,3 +1,4 @@
+import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
@@ -9,6 +10,41 @@ export const targetRatio = 1.3;
 
 /** The target of the durability issue: a step interrupted by a worker's death restarts elsewhere within 3 s (p99). */
 export const recoveryTargetMs = 3_000;
+
+/** The target of the live-events issue: an event reaches an SSE client within 50 ms of being recorded (p99). */
+export const eventLatencyTargetMs = 50;
+
+/** The event latency table, one row per bus, and the verdict against the target. */
+export function formatEventLatency(results: readonly EventLatency[]): string {
+  const first = results[0];
+  const rows = results.map((result) => [
+    result.bus,
+    String(result.latency.count),
+    ms(result.latency.p50),
+    ms(result.latency.p90),
+    ms(result.latency.p99),
+    ms(result.latency.max),
+    ms(result.openMs),
+    `${result.ended}/${result.streams}`,
+  ]);
+  const verdicts = results.map((result) => {
+    const verdict = result.latency.p99 <= eventLatencyTargetMs ? 'meets' : 'misses';
+    return [
+      `  ${result.bus}: p99 ${ms(result.latency.p99)} ms over ${result.events} events, ${verdict} the ${eventLatencyTargetMs} ms target (${result.wallSeconds.toFixed(1)} s for the phase);`,
+      `    ${result.bus === 'redis' ? 'API process (worker in a process of its own)' : 'API + worker process'} meanwhile: ${result.cpuCores.toFixed(2)} cores busy, event-loop delay p99 ${ms(result.loopDelayP99)} ms, max ${ms(result.loopDelayMax)} ms`,
+    ].join('\n');
+  });
+  return [
+    `Event latency, ms from the event's created_at (PostgreSQL) to its arrival at an SSE client`,
+    `(${first?.streams ?? 0} streams open at once on one API instance, following ${first?.runs ?? 0} runs of 200 ms steps;`,
+    'clients in a worker thread; events recorded after every stream had opened; in-process: API and worker in',
+    'this process on the in-process bus; redis: the API in this process, the worker a process of its own)',
+    '',
+    formatTable(['bus', 'deliveries', 'p50', 'p90', 'p99', 'max', 'all open after', 'ended'], rows),
+    '',
+    ...verdicts,
+  ].join('\n');
+}
 
 function summaryRow(label: string, summary: Summary): string[] {
   return [label, ms(summary.p50), ms(summary.p90), ms(summary.p99), ms(summary.mean), ms(summary.max)];
