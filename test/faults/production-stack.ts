@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createLogger, generateApiKey } from '@agent-runtime/core';
-import { findTemporalCli, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
+import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../harness/free-port.ts';
 import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
@@ -48,17 +47,6 @@ export interface ProductionStack {
   /** Resolves once the worker with `pid` polls both the workflow and the activity task queue. */
   awaitWorkerPolling(pid: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-async function portAccepts(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
 
 /** Polls `check` every `everyMs` until it is true; throws `what` after `timeoutMs`. */

@@ -2,6 +2,7 @@ export { startEmbeddedRuntime, type EmbeddedRuntime } from './embedded-runtime.t
 export {
   startTemporalDevServer,
   uncappedDevServerConfig,
+  portAccepts,
   type TemporalDevServer,
   type TemporalDevServerOptions,
 } from './temporal-dev-server.ts';

@@ -44,7 +44,8 @@ export interface TemporalDevServer {
   stop(): Promise<void>;
 }
 
-async function portAccepts(port: number): Promise<boolean> {
+/** Whether something accepts TCP connections on 127.0.0.1:`port`. */
+export async function portAccepts(port: number): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     socket.once('connect', () => {
