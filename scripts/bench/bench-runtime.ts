@@ -16,6 +16,7 @@ import {
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
 import { Connection, type Client } from '@temporalio/client';
+import { createApiRequest } from '../../test/harness/api-request.ts';
 import { serviceProcess } from '../../test/harness/service-process.ts';
 import { awaitWorkerPolling } from '../../test/harness/worker-pollers.ts';
 import type { ActivityClock } from './activity-clock.ts';
@@ -97,16 +98,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     temporal,
     url,
     apiKey,
-    request(method, path, body) {
-      return fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    },
+    request: createApiRequest(url, apiKey),
     async stop() {
       await app.close();
       await stopWorker();

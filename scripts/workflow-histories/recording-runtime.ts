@@ -15,6 +15,7 @@ import {
 } from '@agent-runtime/core';
 import { createWorker } from '@agent-runtime/worker';
 import { Client, Connection } from '@temporalio/client';
+import { createApiRequest } from '../../test/harness/api-request.ts';
 
 /**
  * Who the recorded histories say started, signalled and worked on the runs. Fixed names
@@ -97,16 +98,7 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     apiKey,
     exampleAgentId: seed.exampleAgent?.id ?? '',
-    request(method, requestPath, body) {
-      return fetch(`${url}${requestPath}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      });
-    },
+    request: createApiRequest(url, apiKey),
     async stop() {
       await app.close();
       worker.shutdown();

@@ -6,6 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createLogger, generateApiKey } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
+import { createApiRequest } from '../harness/api-request.ts';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../harness/free-port.ts';
 import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
@@ -124,18 +125,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
     temporal,
     api,
     workers,
-    request(method, route, body, headers = {}) {
-      return fetch(`${url}${route}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-        signal: AbortSignal.timeout(10_000),
-      });
-    },
+    request: createApiRequest(url, apiKey, { timeoutMs: 10_000 }),
     awaitApiReady: (timeoutMs) =>
       waitUntil(
         'the API to be ready',

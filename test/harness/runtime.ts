@@ -18,6 +18,7 @@ import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
+import { createApiRequest } from './api-request.ts';
 import { openTestDatabase, type DatabaseKind } from './databases.ts';
 
 /** API + worker in this process, on a database of their own and the shared Temporal server. */
@@ -87,17 +88,7 @@ export async function startTestRuntime(
     apiKey,
     tenantId: seed.tenant.id,
     exampleAgentId: seed.exampleAgent?.id ?? '',
-    request(method, path, body, headers = {}) {
-      return fetch(`${url}${path}`, {
-        method,
-        headers: {
-          authorization: `Bearer ${apiKey}`,
-          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-          ...headers,
-        },
-        ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
-      });
-    },
+    request: createApiRequest(url, apiKey),
     async stop() {
       await app.close();
       created?.worker.shutdown();
