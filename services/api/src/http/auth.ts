@@ -4,13 +4,15 @@ import type { Kysely } from 'kysely';
 
 /**
  * Who may call a route: `public` needs no credential; `read` any role of the tenant;
- * `write` a role that changes the tenant's agents and runs; `platform` platform admins only.
+ * `write` a role that changes the tenant's agents and runs; `admin` the tenant's admins
+ * (API keys, secrets, audit); `platform` platform admins only (tenants).
  */
-export type RouteAccess = 'public' | 'read' | 'write' | 'platform';
+export type RouteAccess = 'public' | 'read' | 'write' | 'admin' | 'platform';
 
 const rolesFor: Readonly<Record<Exclude<RouteAccess, 'public'>, readonly Role[]>> = {
   read: ['viewer', 'developer', 'tenant-admin', 'platform-admin'],
   write: ['developer', 'tenant-admin', 'platform-admin'],
+  admin: ['tenant-admin', 'platform-admin'],
   platform: ['platform-admin'],
 };
 
