@@ -5,7 +5,8 @@ import { z } from 'zod';
  * gateway/kong.yml may use, written from the Kong 3.x entity and plugin schemas: every object
  * is strict, so an unknown entity, field or plugin (or a misspelt one) fails validation, as
  * it would fail Kong's own loading. deck, Kong's validator, cannot be built on these machines
- * (its module and several dependencies are not served by the Go module proxy), hence this.
+ * (the Go module proxy refuses its module, and the checksum database lacks several of its
+ * dependencies), hence this; docs/gateway.md has the details.
  * Extend it when the gateway uses more of Kong.
  */
 
