@@ -1,5 +1,5 @@
-import { buildApp, type ApiInstance } from '@agent-runtime/api';
-import { createApiKey, createLogger, type Config } from '@agent-runtime/core';
+import { buildApp, startRunReconciler, type ApiInstance } from '@agent-runtime/api';
+import { createApiKey, createLogger, createRun, type Config } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
 import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
@@ -142,6 +142,39 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     expect((await first('POST', '/v1/runs', { agentId, input: 'later' })).status).toBe(202);
+  });
+
+  it("has the reconciler admit and start runs nobody admitted (a crash between a run's end and the handover)", async () => {
+    const { first, agentId } = await tenantWithAgent('concurrency-reconciled', 2, 0.2, [runtime.url]);
+    const tenantId = ((await (await first('GET', `/v1/agents/${agentId}`)).json()) as { tenantId: string }).tenantId;
+    // Written as the API writes them, but with no admission after: as if the API died at once.
+    const runIds: string[] = [];
+    for (let index = 0; index < 4; index += 1) {
+      runIds.push((await createRun(runtime.database.db, { tenantId, agentId, input: index })).run.id);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await listRuns(first)).map((run) => run.status)).toEqual(Array(4).fill('queued'));
+    const stop = startRunReconciler({
+      db: runtime.database.db,
+      temporal: runtime.temporal,
+      taskQueue: runtime.config.TEMPORAL_TASK_QUEUE,
+      logger: createLogger('warn', 'test'),
+      defaultMaxConcurrentRuns: runtime.config.AR_TENANT_MAX_CONCURRENT_RUNS,
+      intervalMs: 200,
+    });
+    try {
+      const deadline = Date.now() + 30_000;
+      let runs: RunView[] = [];
+      while (Date.now() < deadline) {
+        runs = await listRuns(first);
+        expect(runs.filter((run) => inProgress.has(run.status)).length).toBeLessThanOrEqual(2);
+        if (runs.every((run) => run.status === 'succeeded')) break;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      expect(runs.map((run) => run.status)).toEqual(Array(4).fill('succeeded'));
+    } finally {
+      await stop();
+    }
   });
 
   it('admits waiting runs at once when a platform admin raises the limit', async () => {

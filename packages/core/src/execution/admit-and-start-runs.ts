@@ -15,19 +15,24 @@ export interface AdmitAndStartRunsOptions {
   readonly tenantId: string;
   /** The limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited. */
   readonly defaultMaxConcurrentRuns: number;
+  /**
+   * Also (re)start every admitted run of the tenant still `queued`, not only those admitted
+   * now: for a retry after a failed start. Costs one Temporal call per such run, so off on
+   * the hot path. @default false
+   */
+  readonly restartAdmitted?: boolean;
 }
 
 /**
- * Admits the tenant's oldest queued runs into its free slots, then starts the workflow of
- * every admitted run still `queued`, oldest first: the ones just admitted and any whose
- * start failed earlier (starting is idempotent). Called when a run is queued and after a run
- * ends; the reconciler calls it too, as the safety net. Throws when Temporal cannot be
- * reached; the runs stay admitted and the next call (or the reconciler) starts them.
+ * Admits the tenant's oldest queued runs into its free slots and starts their workflows,
+ * oldest first (starting is idempotent). Called when a run is queued, after a run ends, when
+ * a queued run is cancelled and when the limit changes. Throws when Temporal cannot be
+ * reached; the runs stay admitted, holding their slots, and a retry with `restartAdmitted`
+ * or the reconciler starts them.
  */
 export async function admitAndStartRuns(options: AdmitAndStartRunsOptions): Promise<void> {
   const { db, temporal, taskQueue, tenantId } = options;
-  await admitQueuedRuns(db, tenantId, options.defaultMaxConcurrentRuns);
-  for (const runId of await listAdmittedQueuedRunIds(db, tenantId, startBatch)) {
-    await startRunWorkflow(temporal, taskQueue, runId);
-  }
+  const admitted = await admitQueuedRuns(db, tenantId, options.defaultMaxConcurrentRuns);
+  const runIds = options.restartAdmitted ? await listAdmittedQueuedRunIds(db, tenantId, startBatch) : admitted;
+  for (const runId of runIds) await startRunWorkflow(temporal, taskQueue, runId);
 }

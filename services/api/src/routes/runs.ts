@@ -11,6 +11,7 @@ import {
   pageSchema,
   runSchema,
   runStatuses,
+  startRunWorkflow,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
@@ -47,6 +48,7 @@ export function registerRunRoutes(
   const read = { access: 'read' as const };
   const tags = ['runs'];
   const waitFor = trackWaitingRequests(app);
+  const rejectOverLimit = config.AR_TENANT_RUN_OVERFLOW === 'reject';
 
   app.post(
     '/v1/runs',
@@ -72,20 +74,24 @@ export function registerRunRoutes(
         messagePolicy: request.body.messagePolicy,
         idempotencyKey,
         requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
-        overflow:
-          config.AR_TENANT_RUN_OVERFLOW === 'reject'
-            ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
-            : undefined,
+        overflow: rejectOverLimit
+          ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
+          : undefined,
       });
       if (run.status === 'queued') {
         // The row is the promise: if Temporal is down, the reconciler starts the run later.
-        await admitAndStartRuns({
-          db,
-          temporal,
-          taskQueue: config.TEMPORAL_TASK_QUEUE,
-          tenantId: run.tenantId,
-          defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
-        }).catch((error: unknown) =>
+        // Rejecting over the limit admits a run as it is written; queueing waits its turn.
+        await (
+          rejectOverLimit
+            ? startRunWorkflow(temporal, config.TEMPORAL_TASK_QUEUE, run.id)
+            : admitAndStartRuns({
+                db,
+                temporal,
+                taskQueue: config.TEMPORAL_TASK_QUEUE,
+                tenantId: run.tenantId,
+                defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
+              })
+        ).catch((error: unknown) =>
           logger.warn({ err: error, runId: run.id }, 'could not start the run workflow yet; it stays queued'),
         );
       }

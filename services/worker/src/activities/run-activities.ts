@@ -52,8 +52,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
     /**
      * Records the run's terminal state, output or error, and usage, with its final event;
      * then hands the slot it freed to its tenant's oldest queued run. A retry repeats only
-     * the handover (the transition is idempotent), which also starts runs admitted earlier
-     * whose start failed.
+     * the handover (the transition is idempotent), and also starts the tenant's admitted
+     * runs whose start failed.
      */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
       const { run, events } = await applyRunTransition(db, {
@@ -77,6 +77,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         taskQueue: dependencies.runAdmission.taskQueue,
         tenantId: run.tenantId,
         defaultMaxConcurrentRuns: dependencies.runAdmission.defaultMaxConcurrentRuns,
+        // A retry may follow a failed start of runs this activity admitted before.
+        restartAdmitted: Context.current().info.attempt > 1,
       });
     },
   };
