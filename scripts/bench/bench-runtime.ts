@@ -67,6 +67,9 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     DATABASE_POOL_SIZE: '20',
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // The bench measures the runtime's overhead, not the per-tenant limits it would hit.
+    AR_TENANT_RATE_LIMIT: '0',
+    AR_TENANT_MAX_CONCURRENT_RUNS: '0',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL, 'bench');

@@ -67,6 +67,8 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
     WORKER_TUNING: options.tuning,
     PORT: String(port),
     LOG_LEVEL: 'warn',
+    AR_TENANT_RATE_LIMIT: '0',
+    AR_TENANT_MAX_CONCURRENT_RUNS: '0',
   };
   const api = serviceProcess('api', apiMain, env);
   const workers = [serviceProcess('worker-1', workerMain, env), serviceProcess('worker-2', workerMain, env)] as const;

@@ -18,6 +18,8 @@ interface Service {
   command?: string[];
   environment?: Record<string, string>;
   depends_on?: string[] | Record<string, { condition: string }>;
+  volumes?: string[];
+  ports?: string[];
 }
 interface ComposeFile {
   services: Record<string, Service>;
@@ -78,6 +80,24 @@ describe.each([
       const entry = service?.command?.[1] ?? '';
       expect(existsSync(`${root}${entry}`), entry).toBe(true);
     }
+  });
+});
+
+describe('the Kong gateway', () => {
+  const kong = base.services['kong'];
+
+  it('runs DB-less on gateway/kong.yml, mounted read-only where KONG_DECLARATIVE_CONFIG points', () => {
+    expect(kong?.image).toMatch(/^kong:3\./);
+    expect(kong?.environment?.['KONG_DATABASE']).toBe('off');
+    const target = kong?.environment?.['KONG_DECLARATIVE_CONFIG'];
+    expect(kong?.volumes).toContain(`../gateway/kong.yml:${target}:ro`);
+    expect(existsSync(`${root}gateway/kong.yml`)).toBe(true);
+  });
+
+  it('starts once the API is healthy and publishes only its proxy port, no admin API', () => {
+    expect(base.services['kong']?.depends_on).toEqual({ api: { condition: 'service_healthy' } });
+    expect(kong?.environment?.['KONG_ADMIN_LISTEN']).toBe('off');
+    expect(kong?.ports).toEqual([`127.0.0.1:8000:${kong?.environment?.['KONG_PROXY_LISTEN']?.split(':')[1]}`]);
   });
 });
 

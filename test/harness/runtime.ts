@@ -45,7 +45,13 @@ export interface TestRuntime {
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
 export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
+  options: {
+    database?: DatabaseKind;
+    worker?: boolean;
+    live?: LiveOptions;
+    /** More settings (limits, `REDIS_URL`…) on top of the test defaults. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
@@ -53,6 +59,7 @@ export async function startTestRuntime(
     AR_BLOB_DIR: blobDir,
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...options.env,
   });
   const logger = createLogger('warn', 'test');
   const database = await openTestDatabase(options.database ?? 'postgres');

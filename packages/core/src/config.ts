@@ -101,6 +101,29 @@ const configSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /**
+   * Sustained API requests per minute of each tenant (authenticated routes; public ones are
+   * exempt), unless the tenant has its own. 0: unlimited. Counted in Redis when `REDIS_URL`
+   * is set (shared by every API instance), else in this process. @default 3000
+   */
+  AR_TENANT_RATE_LIMIT: z.coerce.number().int().min(0).max(1_000_000).default(3000),
+  /** Requests a tenant may send at once on top of the sustained rate, unless it has its own. @default 500 */
+  AR_TENANT_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(500),
+  /**
+   * Longest wait for Redis when counting a request; past it, or with Redis down, the request
+   * is let through (fail open): a Redis outage must not take the API down. @default 100
+   */
+  AR_RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(100),
+  /**
+   * Runs of each tenant in progress at once (admitted, running or waiting), unless the tenant
+   * has its own. 0: unlimited. @default 100
+   */
+  AR_TENANT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  /**
+   * What happens to a run over the tenant's concurrent-run limit: `queue` (it stays `queued`
+   * and starts, oldest first, when a slot frees) or `reject` (429 `rate_limited`). @default queue
+   */
+  AR_TENANT_RUN_OVERFLOW: z.enum(['queue', 'reject']).default('queue'),
   /** API key of the seeded admin on first start; generated and printed once when unset. */
   AR_BOOTSTRAP_API_KEY: optionalString.pipe(
     z

@@ -20,6 +20,7 @@ export const errorCodes = [
   'approval_not_pending',
   'agent_archived',
   'version_immutable',
+  'rate_limited',
   'dependency_unavailable',
   'internal',
 ] as const;
@@ -93,6 +94,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'agent_archived':
     case 'version_immutable':
       return 409;
+    case 'rate_limited':
+      return 429;
     case 'dependency_unavailable':
       return 503;
     case 'internal':

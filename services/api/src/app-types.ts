@@ -1,4 +1,4 @@
-import type { Config, Database, Logger, RunEventBus, Telemetry } from '@agent-runtime/core';
+import type { Config, Database, Logger, RequestRateLimiter, RunEventBus, Telemetry } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
   FastifyInstance,
@@ -27,6 +27,11 @@ export interface ApiDependencies {
    * registry `GET /metrics` serves. @default local metrics, no export
    */
   readonly telemetry?: Telemetry;
+  /**
+   * Counts each tenant's requests. @default `openRateLimiter(config)`: Redis when `REDIS_URL`
+   * is set, else in-process; opened by the app and closed with it
+   */
+  readonly rateLimiter?: RequestRateLimiter;
 }
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */

@@ -1,5 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
-import { AppError, createLocalTelemetry } from '@agent-runtime/core';
+import { AppError, createLocalTelemetry, openRateLimiter } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -11,6 +11,7 @@ import {
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
 import { createAuthHook } from './http/auth.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
+import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerHealthRoutes } from './routes/health.ts';
@@ -53,6 +54,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   app.addHook('onRequest', tracing.onRequest);
   app.addHook('onResponse', tracing.onResponse);
   app.addHook('onRequest', createAuthHook(dependencies.db));
+  // After authentication, which names the tenant; before the body is read.
+  const limiter = dependencies.rateLimiter ?? openRateLimiter(dependencies.config, dependencies.logger);
+  if (!dependencies.rateLimiter) app.addHook('onClose', () => limiter.close());
+  app.addHook('onRequest', createRateLimitHook({ db: dependencies.db, limiter, config: dependencies.config }));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });

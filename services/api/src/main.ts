@@ -54,6 +54,7 @@ try {
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
+    defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
   });
 
   const shutdown = async () => {

@@ -82,6 +82,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     logger,
+    defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
   });
 
   return {

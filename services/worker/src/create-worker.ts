@@ -116,6 +116,10 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       bus: dependencies.bus,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       telemetry,
+      runAdmission: {
+        taskQueue: config.TEMPORAL_TASK_QUEUE,
+        defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
+      },
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

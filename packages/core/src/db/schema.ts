@@ -11,6 +11,12 @@ export interface TenantsTable {
   id: string;
   name: string;
   created_at: CreatedAt;
+  /** Requests per minute of this tenant; null: `AR_TENANT_RATE_LIMIT`. 0: unlimited. */
+  rate_limit_per_minute: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Requests this tenant may send at once; null: `AR_TENANT_RATE_BURST`. */
+  rate_limit_burst: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Runs of this tenant in progress at once; null: `AR_TENANT_MAX_CONCURRENT_RUNS`. 0: unlimited. */
+  max_concurrent_runs: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeysTable {
@@ -63,6 +69,8 @@ export interface RunsTable {
   pending_approvals: ColumnType<unknown, string | undefined, string>;
   message_policy: ColumnType<MessagePolicy, MessagePolicy | undefined, MessagePolicy>;
   last_event_seq: Generated<number>;
+  /** When the run got one of its tenant's concurrent-run slots; null while it waits for one. */
+  admitted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   ended_at: Timestamp | null;

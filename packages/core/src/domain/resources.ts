@@ -13,10 +13,41 @@ export const metadataSchema = z
 const timestamp = z.iso.datetime({ offset: true });
 
 /** A tenant: the isolation boundary. */
+/**
+ * A tenant's own limits; each null field follows the deployment's default
+ * (`AR_TENANT_RATE_LIMIT`, `AR_TENANT_RATE_BURST`, `AR_TENANT_MAX_CONCURRENT_RUNS`).
+ */
+export const tenantLimitsSchema = z
+  .object({
+    rateLimitPerMinute: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .nullable()
+      .describe('Sustained API requests per minute; 0 means unlimited, null the default'),
+    rateLimitBurst: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000_000)
+      .nullable()
+      .describe('Requests that may arrive at once on top of the sustained rate; null means the default'),
+    maxConcurrentRuns: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000)
+      .nullable()
+      .describe('Runs in progress (admitted, running or waiting) at once; 0 means unlimited, null the default'),
+  })
+  .meta({ id: 'TenantLimits' });
+
 export const tenantSchema = z
   .object({
     id: z.uuid(),
     name: z.string(),
+    limits: tenantLimitsSchema,
     createdAt: timestamp,
   })
   .meta({ id: 'Tenant' });
@@ -124,6 +155,7 @@ export function pageSchema<T extends z.ZodType>(item: T) {
 }
 
 export type Tenant = z.infer<typeof tenantSchema>;
+export type TenantLimits = z.infer<typeof tenantLimitsSchema>;
 export type Agent = z.infer<typeof agentSchema>;
 export type AgentVersion = z.infer<typeof agentVersionSchema>;
 export type Run = z.infer<typeof runSchema>;

@@ -33,6 +33,7 @@ const titles: Record<ErrorCode, string> = {
   approval_not_pending: 'No such approval is pending',
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
+  rate_limited: 'Too many requests',
   dependency_unavailable: 'A dependency is unavailable',
   internal: 'Internal error',
 };
@@ -97,7 +98,8 @@ function problem(
   };
 }
 
-/** Sends a problem as `application/problem+json`. */
+/** Sends a problem as `application/problem+json`, with `Retry-After` when it says when to retry. */
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
+  if (typeof body['retryAfterSeconds'] === 'number') reply.header('retry-after', body['retryAfterSeconds']);
   return reply.status(body.status).type('application/problem+json').send(body);
 }

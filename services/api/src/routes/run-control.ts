@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  admitAndStartRuns,
   AppError,
   applyRunTransition,
   decideApprovalUpdate,
@@ -61,7 +62,10 @@ async function updateRun<Result>(temporal: Client, runId: string, name: string, 
 const runParams = z.strictObject({ runId: pathId });
 
 /** Cancellation, approvals and messages: the routes that act on a live run. */
-export function registerRunControlRoutes(app: ApiInstance, { db, temporal, bus, logger }: ApiDependencies): void {
+export function registerRunControlRoutes(
+  app: ApiInstance,
+  { db, temporal, bus, logger, config: settings }: ApiDependencies,
+): void {
   const config = { access: 'write' as const };
   const tags = ['runs'];
 
@@ -102,6 +106,14 @@ export function registerRunControlRoutes(app: ApiInstance, { db, temporal, bus, 
           events: [{ runId: run.id, type: 'run.cancelled', data: {}, dedupeKey: 'run.finished' }],
         });
         publishRunEventsBestEffort(bus, run.id, events, logger);
+        // It may have held a slot (admitted, its workflow not yet started): the next run gets it.
+        await admitAndStartRuns({
+          db,
+          temporal,
+          taskQueue: settings.TEMPORAL_TASK_QUEUE,
+          tenantId: run.tenantId,
+          defaultMaxConcurrentRuns: settings.AR_TENANT_MAX_CONCURRENT_RUNS,
+        }).catch((error: unknown) => logger.warn({ err: error }, 'could not admit the next queued runs yet'));
       }
       return reply.status(202).send(await getRun(db, run.tenantId, run.id));
     },

@@ -1,4 +1,5 @@
 import {
+  admitAndStartRuns,
   contentHash,
   createRun,
   getRun,
@@ -47,6 +48,7 @@ export function registerRunRoutes(
   const read = { access: 'read' as const };
   const tags = ['runs'];
   const waitFor = trackWaitingRequests(app);
+  const rejectOverLimit = config.AR_TENANT_RUN_OVERFLOW === 'reject';
 
   app.post(
     '/v1/runs',
@@ -55,10 +57,10 @@ export function registerRunRoutes(
       schema: {
         tags,
         description:
-          'Queues a run and starts its workflow. Answers 202 with the run; repeats under the same Idempotency-Key answer the same run.',
+          "Queues a run and starts its workflow once the tenant has a free concurrent-run slot (oldest runs first). Answers 202 with the run; repeats under the same Idempotency-Key answer the same run. With `AR_TENANT_RUN_OVERFLOW=reject`, a run over the tenant's limit answers 429 instead.",
         headers: idempotencyHeaders,
         body: createRunBody,
-        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
@@ -72,10 +74,24 @@ export function registerRunRoutes(
         messagePolicy: request.body.messagePolicy,
         idempotencyKey,
         requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
+        overflow: rejectOverLimit
+          ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
+          : undefined,
       });
       if (run.status === 'queued') {
         // The row is the promise: if Temporal is down, the reconciler starts the run later.
-        await startRunWorkflow(temporal, config.TEMPORAL_TASK_QUEUE, run.id).catch((error: unknown) =>
+        // Rejecting over the limit admits a run as it is written; queueing waits its turn.
+        await (
+          rejectOverLimit
+            ? startRunWorkflow(temporal, config.TEMPORAL_TASK_QUEUE, run.id)
+            : admitAndStartRuns({
+                db,
+                temporal,
+                taskQueue: config.TEMPORAL_TASK_QUEUE,
+                tenantId: run.tenantId,
+                defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
+              })
+        ).catch((error: unknown) =>
           logger.warn({ err: error, runId: run.id }, 'could not start the run workflow yet; it stays queued'),
         );
       }

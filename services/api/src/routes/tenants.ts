@@ -1,16 +1,32 @@
-import { createTenant, getTenant, listTenants, pageSchema, tenantSchema } from '@agent-runtime/core';
+import {
+  admitAndStartRuns,
+  createTenant,
+  getTenant,
+  listTenants,
+  pageSchema,
+  tenantLimitsSchema,
+  tenantSchema,
+  updateTenantLimits,
+} from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+
+/** Limits a platform admin sets: each field optional; null goes back to the deployment's default. */
+const limitsBody = z.strictObject(tenantLimitsSchema.partial().shape);
 
 const createTenantBody = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-"; at most 63 characters'),
+  limits: limitsBody.optional(),
 });
 
 /** Tenants: platform admins only. */
-export function registerTenantRoutes(app: ApiInstance, { db }: ApiDependencies): void {
+export function registerTenantRoutes(
+  app: ApiInstance,
+  { db, temporal, logger, config: settings }: ApiDependencies,
+): void {
   const config = { access: 'platform' as const };
   const tags = ['tenants'];
 
@@ -24,7 +40,8 @@ export function registerTenantRoutes(app: ApiInstance, { db }: ApiDependencies):
         response: { 201: tenantSchema, ...problemResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(await createTenant(db, request.body.name)),
+    async (request, reply) =>
+      reply.status(201).send(await createTenant(db, request.body.name, request.body.limits ?? {})),
   );
 
   app.get(
@@ -51,5 +68,34 @@ export function registerTenantRoutes(app: ApiInstance, { db }: ApiDependencies):
       },
     },
     async (request) => getTenant(db, existingId('tenant', request.params.tenantId)),
+  );
+
+  app.patch(
+    '/v1/tenants/:tenantId',
+    {
+      config,
+      schema: {
+        tags,
+        description:
+          "Changes the tenant's own limits; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once.",
+        params: z.strictObject({ tenantId: pathId }),
+        body: z.strictObject({ limits: limitsBody }),
+        response: { 200: tenantSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
+      },
+    },
+    async (request) => {
+      const tenant = await updateTenantLimits(db, existingId('tenant', request.params.tenantId), request.body.limits);
+      if (request.body.limits.maxConcurrentRuns !== undefined) {
+        // A raised limit admits waiting runs now rather than at the reconciler's next pass.
+        await admitAndStartRuns({
+          db,
+          temporal,
+          taskQueue: settings.TEMPORAL_TASK_QUEUE,
+          tenantId: tenant.id,
+          defaultMaxConcurrentRuns: settings.AR_TENANT_MAX_CONCURRENT_RUNS,
+        }).catch((error: unknown) => logger.warn({ err: error }, 'could not admit the next queued runs yet'));
+      }
+      return tenant;
+    },
   );
 }

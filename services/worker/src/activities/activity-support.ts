@@ -25,6 +25,13 @@ export interface ActivityDependencies {
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
+  /** What a run's end needs to hand its slot to the tenant's next queued run. */
+  readonly runAdmission: {
+    /** Task queue the next runs' workflows start on (`TEMPORAL_TASK_QUEUE`). */
+    readonly taskQueue: string;
+    /** Limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited. */
+    readonly defaultMaxConcurrentRuns: number;
+  };
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

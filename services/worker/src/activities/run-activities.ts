@@ -1,5 +1,6 @@
 import { inputToUserMessage } from '@agent-runtime/agents';
-import { applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
+import { admitAndStartRuns, applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
+import { Context } from '@temporalio/activity';
 import {
   createEventPublisher,
   nonRetryable,
@@ -48,9 +49,14 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
       };
     },
 
-    /** Records the run's terminal state, output or error, and usage, with its final event. */
+    /**
+     * Records the run's terminal state, output or error, and usage, with its final event;
+     * then hands the slot it freed to its tenant's oldest queued run. A retry repeats only
+     * the handover (the transition is idempotent), and also starts the tenant's admitted
+     * runs whose start failed.
+     */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
-      const { events } = await applyRunTransition(db, {
+      const { run, events } = await applyRunTransition(db, {
         runId,
         to: outcome.status,
         usage,
@@ -65,6 +71,15 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         ],
       }).catch(nonRetryable);
       publish(runId, events);
+      await admitAndStartRuns({
+        db,
+        temporal: Context.current().client,
+        taskQueue: dependencies.runAdmission.taskQueue,
+        tenantId: run.tenantId,
+        defaultMaxConcurrentRuns: dependencies.runAdmission.defaultMaxConcurrentRuns,
+        // A retry may follow a failed start of runs this activity admitted before.
+        restartAdmitted: Context.current().info.attempt > 1,
+      });
     },
   };
 }

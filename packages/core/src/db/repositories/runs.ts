@@ -7,6 +7,7 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination
 import type { Database, RunRow } from '../schema.ts';
 import { getAgent } from './agents.ts';
 import { getAgentVersion } from './agent-versions.ts';
+import { insertRunIfSlotFree } from '../../limits/run-admission.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.ts';
 
 /** Usage of a run that has not done anything yet. */
@@ -53,6 +54,12 @@ export interface CreateRunRequest {
   readonly idempotencyKey?: string | undefined;
   /** Hash of the request body, compared when an idempotency key is reused. */
   readonly requestHash?: string | undefined;
+  /**
+   * With `reject`, the run is written only if the tenant has a free concurrent-run slot (and
+   * holds it at once), else 429 `rate_limited`. Without, the run is written unadmitted: it
+   * waits its turn in {@link admitQueuedRuns}.
+   */
+  readonly overflow?: { readonly mode: 'reject'; readonly defaultMaxConcurrentRuns: number } | undefined;
 }
 
 /** The run, and whether this call created it (false: an idempotent repeat). */
@@ -98,24 +105,33 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
     throw new AppError('validation_failed', `agent ${agent.id} has no versions yet`, { agentId: agent.id });
   }
   await getAgentVersion(db, request.tenantId, agent.id, version);
-  const row = await db
-    .insertInto('runs')
-    .values({
-      id: newId(),
-      tenant_id: request.tenantId,
-      agent_id: agent.id,
-      agent_version: version,
-      status: 'queued',
-      input: JSON.stringify(request.input),
-      usage: JSON.stringify(emptyUsage),
-      metadata: JSON.stringify(request.metadata ?? {}),
-      message_policy: request.messagePolicy ?? 'enqueue',
-      idempotency_key: idempotencyKey ?? null,
-      request_hash: request.requestHash ?? null,
-    })
-    .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
-    .returningAll()
-    .executeTakeFirst();
+  const { overflow } = request;
+  const insert = (into: Kysely<Database>, admittedAt: Date | null) =>
+    into
+      .insertInto('runs')
+      .values({
+        id: newId(),
+        tenant_id: request.tenantId,
+        agent_id: agent.id,
+        agent_version: version,
+        status: 'queued',
+        input: JSON.stringify(request.input),
+        usage: JSON.stringify(emptyUsage),
+        metadata: JSON.stringify(request.metadata ?? {}),
+        message_policy: request.messagePolicy ?? 'enqueue',
+        idempotency_key: idempotencyKey ?? null,
+        request_hash: request.requestHash ?? null,
+        admitted_at: admittedAt,
+      })
+      .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  const row =
+    overflow === undefined
+      ? await insert(db, null)
+      : await insertRunIfSlotFree(db, request.tenantId, overflow.defaultMaxConcurrentRuns, (trx) =>
+          insert(trx, new Date()),
+        );
   if (row) return { run: toRun(row), created: true };
   // Lost a race with a concurrent request carrying the same key: answer as its repeat.
   const raced =
@@ -161,18 +177,6 @@ export async function listRuns(
   return toPage(await query.execute(), filter.limit, toRun);
 }
 
-/** Ids of runs still `queued`, oldest first: candidates for (re)starting their workflow. */
-export async function listQueuedRunIds(db: Kysely<Database>, limit: number): Promise<string[]> {
-  const rows = await db
-    .selectFrom('runs')
-    .select('id')
-    .where('status', '=', 'queued')
-    .orderBy('id', 'asc')
-    .limit(limit)
-    .execute();
-  return rows.map((row) => row.id);
-}
-
 /** A state change of a run and what comes with it. */
 export interface RunTransition {
   readonly runId: string;
@@ -216,7 +220,13 @@ export async function applyRunTransition(db: Kysely<Database>, transition: RunTr
             .updateTable('runs')
             .set((eb) => ({
               status: to,
-              ...(to === 'running' ? { started_at: eb.fn.coalesce('started_at', eb.val(now)) } : {}),
+              // A run started without admission (a workflow started directly) holds a slot too.
+              ...(to === 'running'
+                ? {
+                    started_at: eb.fn.coalesce('started_at', eb.val(now)),
+                    admitted_at: eb.fn.coalesce('admitted_at', eb.val(now)),
+                  }
+                : {}),
               // A finished run waits for nothing.
               ...(isTerminal(to) ? { ended_at: now, pending_approvals: '[]' } : {}),
               ...(transition.output === undefined ? {} : { output: JSON.stringify(transition.output) }),

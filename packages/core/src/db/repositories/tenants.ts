@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Tenant } from '../../domain/resources.ts';
+import type { Tenant, TenantLimits } from '../../domain/resources.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
@@ -7,13 +7,42 @@ import { sqlStateOf, sqlStates } from '../pg-errors.ts';
 import type { Database, TenantRow } from '../schema.ts';
 
 function toTenant(row: TenantRow): Tenant {
-  return { id: row.id, name: row.name, createdAt: row.created_at.toISOString() };
+  return {
+    id: row.id,
+    name: row.name,
+    limits: {
+      rateLimitPerMinute: row.rate_limit_per_minute,
+      rateLimitBurst: row.rate_limit_burst,
+      maxConcurrentRuns: row.max_concurrent_runs,
+    },
+    createdAt: row.created_at.toISOString(),
+  };
 }
 
-/** Creates a tenant; a taken name is a conflict. */
-export async function createTenant(db: Kysely<Database>, name: string): Promise<Tenant> {
+/** Limits to set: a field left out (or undefined) stays as it is; null means the default. */
+export type TenantLimitsChange = { readonly [Field in keyof TenantLimits]?: TenantLimits[Field] | undefined };
+
+/** The columns of the limits a change names. */
+function limitColumns(limits: TenantLimitsChange) {
+  return {
+    ...(limits.rateLimitPerMinute === undefined ? {} : { rate_limit_per_minute: limits.rateLimitPerMinute }),
+    ...(limits.rateLimitBurst === undefined ? {} : { rate_limit_burst: limits.rateLimitBurst }),
+    ...(limits.maxConcurrentRuns === undefined ? {} : { max_concurrent_runs: limits.maxConcurrentRuns }),
+  };
+}
+
+/** Creates a tenant, with its own limits where given; a taken name is a conflict. */
+export async function createTenant(
+  db: Kysely<Database>,
+  name: string,
+  limits: TenantLimitsChange = {},
+): Promise<Tenant> {
   try {
-    const row = await db.insertInto('tenants').values({ id: newId(), name }).returningAll().executeTakeFirstOrThrow();
+    const row = await db
+      .insertInto('tenants')
+      .values({ id: newId(), name, ...limitColumns(limits) })
+      .returningAll()
+      .executeTakeFirstOrThrow();
     return toTenant(row);
   } catch (error) {
     if (sqlStateOf(error) === sqlStates.uniqueViolation) {
@@ -26,6 +55,19 @@ export async function createTenant(db: Kysely<Database>, name: string): Promise<
 /** The tenant with this id, or a not-found error. */
 export async function getTenant(db: Kysely<Database>, tenantId: string): Promise<Tenant> {
   const row = await db.selectFrom('tenants').selectAll().where('id', '=', tenantId).executeTakeFirst();
+  if (!row) throw new NotFoundError('tenant', tenantId);
+  return toTenant(row);
+}
+
+/** Changes the limits a tenant overrides (null: back to the default); others stay. */
+export async function updateTenantLimits(
+  db: Kysely<Database>,
+  tenantId: string,
+  limits: TenantLimitsChange,
+): Promise<Tenant> {
+  const columns = limitColumns(limits);
+  if (Object.keys(columns).length === 0) return getTenant(db, tenantId);
+  const row = await db.updateTable('tenants').set(columns).where('id', '=', tenantId).returningAll().executeTakeFirst();
   if (!row) throw new NotFoundError('tenant', tenantId);
   return toTenant(row);
 }
