@@ -101,6 +101,17 @@ const configSchema = z.object({
     .int()
     .min(1024)
     .default(1024 * 1024),
+  /**
+   * Largest artifact in bytes, uploaded over the API or saved by a tool; larger uploads
+   * answer 413 and store nothing. Artifacts stream to the blob store, so this bounds storage,
+   * not memory. @default 104857600 (100 MiB)
+   */
+  AR_ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 ** 4)
+    .default(100 * 1024 * 1024),
   /** API key of the seeded admin on first start; generated and printed once when unset. */
   AR_BOOTSTRAP_API_KEY: optionalString.pipe(
     z

@@ -21,6 +21,12 @@ export interface PutBlobStreamOptions extends PutBlobOptions {
   readonly maxBytes?: number;
 }
 
+/**
+ * The bytes of a streamed put, chunk by chunk: a Node `Readable`, an async generator, or
+ * an array of chunks. Strings (a `Readable` with an encoding set) count as UTF-8.
+ */
+export type BlobSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
 /** A stored blob opened for reading by {@link BlobStore.getStream}. */
 export interface BlobReadStream {
   /** The bytes; the caller must consume or destroy it. */
@@ -61,7 +67,7 @@ export interface BlobStore {
    * `maxBytes`, stores nothing and rejects.
    * @throws BlobTooLargeError past `options.maxBytes`.
    */
-  putStream(key: string, source: AsyncIterable<Uint8Array>, options?: PutBlobStreamOptions): Promise<StoredBlob>;
+  putStream(key: string, source: BlobSource, options?: PutBlobStreamOptions): Promise<StoredBlob>;
   /**
    * The bytes stored under `key`, as a stream, and their size.
    * @throws BlobNotFoundError when nothing is stored under `key`.

@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { BlobTooLargeError } from './blob-store.ts';
+import { BlobTooLargeError, type BlobSource } from './blob-store.ts';
 
 /**
  * Counts and hashes the bytes of a stream as they pass through, and stops it at a size
@@ -22,7 +22,7 @@ export class BlobStreamMeter {
    * as UTF-8 bytes), after counting and hashing each.
    * @throws BlobTooLargeError as soon as the total passes the limit.
    */
-  async *measure(source: AsyncIterable<Uint8Array | string>): AsyncGenerator<Uint8Array> {
+  async *measure(source: BlobSource): AsyncGenerator<Uint8Array> {
     for await (const chunk of source) {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
       this.#size += bytes.byteLength;

@@ -5,6 +5,7 @@ import { assertValidBlobKey, InvalidBlobKeyError } from './blob-key.ts';
 import {
   BlobNotFoundError,
   type BlobReadStream,
+  type BlobSource,
   type BlobStore,
   type PutBlobStreamOptions,
   type StoredBlob,
@@ -42,11 +43,7 @@ export class FilesystemBlobStore implements BlobStore {
   }
 
   /** Writes chunk by chunk into a temporary file; `contentType` is not kept, as with `put`. */
-  async putStream(
-    key: string,
-    source: AsyncIterable<Uint8Array>,
-    options: PutBlobStreamOptions = {},
-  ): Promise<StoredBlob> {
+  async putStream(key: string, source: BlobSource, options: PutBlobStreamOptions = {}): Promise<StoredBlob> {
     const meter = new BlobStreamMeter(options.maxBytes);
     await this.#writeAtomically(key, async (file) => {
       for await (const chunk of meter.measure(source)) await file.write(chunk);

@@ -17,6 +17,7 @@ import { assertValidBlobKey } from './blob-key.ts';
 import {
   BlobNotFoundError,
   type BlobReadStream,
+  type BlobSource,
   type BlobStore,
   type PutBlobOptions,
   type PutBlobStreamOptions,
@@ -113,11 +114,7 @@ export class S3BlobStore implements BlobStore {
    * their MD5 (checked by S3) and which only becomes visible, whole, when it completes.
    * A failure aborts the upload, so no parts are left behind.
    */
-  async putStream(
-    key: string,
-    source: AsyncIterable<Uint8Array>,
-    options: PutBlobStreamOptions = {},
-  ): Promise<StoredBlob> {
+  async putStream(key: string, source: BlobSource, options: PutBlobStreamOptions = {}): Promise<StoredBlob> {
     const objectKey = this.#objectKey(key);
     const contentType = options.contentType ?? 'application/octet-stream';
     const meter = new BlobStreamMeter(options.maxBytes);
