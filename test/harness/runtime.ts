@@ -9,6 +9,7 @@ import {
   loadConfig,
   InProcessRunEventBus,
   openBlobStore,
+  S3BlobStore,
   seedDefaults,
   type BlobStore,
   type Config,
@@ -28,7 +29,10 @@ export interface TestRuntime {
   readonly url: string;
   readonly database: DatabaseHandle;
   readonly temporal: Client;
-  /** The blob store of the API and the worker, in a temporary directory (`config.blobDir`). */
+  /**
+   * The blob store of the API and the worker: a temporary directory (`config.blobDir`), or
+   * a prefix of its own in the test S3 server's bucket.
+   */
   readonly blobs: BlobStore;
   readonly config: Config;
   /** The bus the API and the worker share (in-process). */
@@ -45,7 +49,15 @@ export interface TestRuntime {
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
 export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
+  options: {
+    database?: DatabaseKind;
+    worker?: boolean;
+    live?: LiveOptions;
+    /** @default filesystem */
+    blobStore?: 'filesystem' | 's3';
+    /** More configuration variables. */
+    env?: Record<string, string>;
+  } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
@@ -53,12 +65,13 @@ export async function startTestRuntime(
     AR_BLOB_DIR: blobDir,
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...options.env,
   });
   const logger = createLogger('warn', 'test');
   const database = await openTestDatabase(options.database ?? 'postgres');
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
-  const blobs = openBlobStore(config);
+  const blobs = options.blobStore === 's3' ? openTestS3Store() : openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
   const bus = new InProcessRunEventBus({ logger });
@@ -73,6 +86,7 @@ export async function startTestRuntime(
     temporal,
     logger,
     bus,
+    blobs,
     ...(options.live ? { live: options.live } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -98,8 +112,22 @@ export async function startTestRuntime(
       await bus.close();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
+      if (blobs instanceof S3BlobStore) blobs.destroy();
     },
   };
+}
+
+/** A store in the test S3 server's bucket, under a prefix of its own. */
+function openTestS3Store(): S3BlobStore {
+  const s3 = inject('s3');
+  return new S3BlobStore({
+    bucket: s3.bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    prefix: `runtime-${randomBytes(6).toString('hex')}`,
+  });
 }
 
 /** Polls a run until it reaches a terminal state (or the timeout passes). */

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { z } from 'zod';
-import { BlobNotFoundError, type BlobReadStream, type BlobStore } from '../blobs/blob-store.ts';
+import { BlobNotFoundError, type BlobReadStream, type BlobSource, type BlobStore } from '../blobs/blob-store.ts';
 import {
   findArtifactByDedupeKey,
   getArtifactRecord,
@@ -33,7 +33,7 @@ export interface StoreArtifactRequest {
   /** Checked against `artifactContentTypeSchema`, and kept normalized. */
   readonly contentType: string;
   /** The bytes, whole or as a stream (a Node `Readable` is one); streamed, never buffered. */
-  readonly content: Uint8Array | AsyncIterable<Uint8Array>;
+  readonly content: Uint8Array | BlobSource;
   /** Largest accepted content; more aborts with `payload_too_large` and stores nothing. */
   readonly maxBytes: number;
   readonly source: ArtifactSource;
