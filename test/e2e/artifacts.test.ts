@@ -1,5 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
+import { request as httpRequest } from 'node:http';
+import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { createApiKey, createTenant } from '@agent-runtime/core';
 import { sql } from 'kysely';
@@ -287,6 +289,17 @@ describe.each(['filesystem', 's3'] as const)('run artifacts over HTTP on the %s 
     });
     await problem(asViewer, 403, 'forbidden');
     await problem(await runtime.request('GET', `/v1/runs/${runId}/artifacts?cursor=bogus`), 400, 'malformed_request');
+
+    // A client that goes away halfway through its body leaves nothing behind either.
+    await new Promise<void>((resolve) => {
+      const cut = httpRequest(`${runtime.url}/v1/runs/${runId}/artifacts?name=cut.bin`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${runtime.apiKey}`, ...octets, 'content-length': String(4 * 1024 * 1024) },
+      });
+      cut.on('error', () => resolve());
+      cut.write(new Uint8Array(1024 * 1024), () => setTimeout(() => cut.destroy(), 100));
+    });
+    for (let waited = 0; (await leftoverTempFiles()).length > 0 && waited < 5_000; waited += 50) await delay(50);
 
     expect(await artifactCount()).toBe(before);
     expect(await leftoverTempFiles()).toEqual([]);

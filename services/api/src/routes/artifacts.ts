@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import {
+  AppError,
   artifactNameSchema,
   artifactSchema,
   BlobTooLargeError,
@@ -92,8 +93,12 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
             .header('location', `/v1/runs/${run.id}/artifacts/${stored.artifact.id}`)
             .send(stored.artifact);
         } catch (error) {
-          // The rest of the body is never read: the connection cannot carry another request.
-          if (body && !body.complete) reply.header('connection', 'close');
+          if (body && !body.complete) {
+            // The client went away mid-body: its fault, and nobody is left to answer.
+            if (body.errored) throw new AppError('malformed_request', 'the upload ended before its body did');
+            // The rest of the body is never read: the connection cannot carry another request.
+            reply.header('connection', 'close');
+          }
           throw error;
         }
       },
@@ -153,7 +158,7 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
             description: 'The artifact bytes, in the media type they were stored with',
             content: { 'application/octet-stream': { schema: binary.describe('The artifact bytes') } },
           },
-          304: { description: 'Not modified: `If-None-Match` named this content', content: {} },
+          304: z.null().describe('Not modified: `If-None-Match` named this content; no body'),
           ...problemResponses(401, 403, 404, 422),
         },
       },
