@@ -28,7 +28,7 @@ const configSchema = z.object({
   /** Directory for embedded state: PGlite files and the Temporal dev server's database. @default .agent-runtime */
   AR_DATA_DIR: z.string().default('.agent-runtime'),
   /**
-   * Directory of the filesystem blob store (large Temporal payloads, later artifacts).
+   * Directory of the filesystem blob store (large Temporal payloads, run artifacts).
    * The API and every worker must see the same directory. @default `AR_DATA_DIR/blobs`
    */
   AR_BLOB_DIR: optionalString,
