@@ -3,9 +3,11 @@ import { readdir } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
-import { createApiKey, createTenant } from '@agent-runtime/core';
+import { builtinTools, defineTool } from '@agent-runtime/agents';
+import { agentSpecSchema, createAgent, createAgentVersion, createApiKey, createTenant } from '@agent-runtime/core';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const maxBytes = 12 * 1024 * 1024;
@@ -40,7 +42,12 @@ describe.each(['filesystem', 's3'] as const)('run artifacts over HTTP on the %s 
   let runtime: TestRuntime;
   let runId: string;
 
-  const upload = (name: string, body: BodyInit, headers: Record<string, string> = {}, run = runId) =>
+  const upload = (
+    name: string,
+    body: NonNullable<RequestInit['body']>,
+    headers: Record<string, string> = {},
+    run = runId,
+  ) =>
     fetch(`${runtime.url}/v1/runs/${run}/artifacts?name=${encodeURIComponent(name)}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${runtime.apiKey}`, ...headers },
@@ -303,5 +310,59 @@ describe.each(['filesystem', 's3'] as const)('run artifacts over HTTP on the %s 
 
     expect(await artifactCount()).toBe(before);
     expect(await leftoverTempFiles()).toEqual([]);
+  });
+});
+
+describe('an artifact saved by a tool whose activity is retried', () => {
+  let runtime: TestRuntime;
+  let attempts = 0;
+  // Saves, then dies before the step completes: the retry saves again under the same name.
+  const crashAfterSaving = defineTool({
+    name: 'echo',
+    description: 'saves an artifact, crashing after the first save',
+    input: z.record(z.string(), z.unknown()),
+    async execute(_input, context) {
+      attempts += 1;
+      const artifact = await context.saveArtifact({
+        name: 'retried.txt',
+        contentType: 'text/plain',
+        content: `attempt ${attempts}`,
+      });
+      if (attempts === 1) throw new Error('the worker died after saving');
+      return { artifactId: artifact.id };
+    },
+  });
+  beforeAll(async () => {
+    runtime = await startTestRuntime({ tools: { ...builtinTools, echo: crashAfterSaving } });
+  });
+  afterAll(() => runtime.stop());
+
+  it("keeps the first attempt's artifact only, with one artifact.created event", async () => {
+    const agent = await createAgent(runtime.database.db, runtime.tenantId, { name: 'retried-artifact' });
+    const spec = agentSpecSchema.parse({
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ id: 'save', name: 'echo' }] }, { text: 'saved' }] },
+      tools: [{ name: 'echo' }],
+    });
+    await createAgentVersion(runtime.database.db, runtime.tenantId, agent.id, spec);
+    const started = await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'go' });
+    const { id: runId } = (await started.json()) as { id: string };
+    expect(await waitForRun(runtime, runId)).toMatchObject({ status: 'succeeded' });
+    expect(attempts).toBe(2);
+
+    const listed = (await (await runtime.request('GET', `/v1/runs/${runId}/artifacts`)).json()) as {
+      items: ArtifactBody[];
+    };
+    expect(listed.items).toHaveLength(1);
+    expect(listed.items[0]).toMatchObject({ name: 'retried.txt', source: 'tool', step: 1, toolCallId: 'save' });
+    const content = await runtime.request('GET', `/v1/runs/${runId}/artifacts/${listed.items[0]?.id}/content`);
+    expect(await content.text()).toBe('attempt 1');
+    const events = (await (await runtime.request('GET', `/v1/runs/${runId}/events`)).json()) as {
+      items: { type: string; data: Record<string, unknown> }[];
+    };
+    expect(events.items.filter((event) => event.type === 'artifact.created')).toHaveLength(1);
+    const completed = events.items.find((event) => event.type === 'tool.completed');
+    expect(completed?.data).toMatchObject({ ok: true, output: { artifactId: listed.items[0]?.id } });
+    const blobs = await readdir(path.join(runtime.config.blobDir, 'artifacts', runtime.tenantId, runId));
+    expect(blobs).toEqual([listed.items[0]?.id]);
   });
 });

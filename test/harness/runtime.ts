@@ -16,7 +16,7 @@ import {
   type DatabaseHandle,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
-import { createWorker } from '@agent-runtime/worker';
+import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApiRequest } from './api-request.ts';
@@ -57,6 +57,8 @@ export async function startTestRuntime(
     blobStore?: 'filesystem' | 's3';
     /** More configuration variables. */
     env?: Record<string, string>;
+    /** The worker's builtin tools by name. @default the shipped builtins */
+    tools?: WorkerDependencies['tools'];
   } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
@@ -78,7 +80,15 @@ export async function startTestRuntime(
   const created =
     options.worker === false
       ? undefined
-      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress });
+      : await createWorker({
+          config,
+          db: database.db,
+          logger,
+          blobs,
+          bus,
+          temporalAddress,
+          ...(options.tools ? { tools: options.tools } : {}),
+        });
   const workerDone = created?.worker.run();
   const app = await buildApp({
     config,

@@ -187,7 +187,8 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
       const ifNoneMatch = request.headers['if-none-match'];
       if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
         content.stream.destroy();
-        return reply.status(304).send();
+        // No body at all (the schema's null only documents that).
+        return reply.status(304).send(undefined as never);
       }
       return reply.type(artifact.contentType).header('content-length', content.size).send(content.stream);
     },
