@@ -121,6 +121,11 @@ describe.each(['filesystem', 's3'] as const)('run artifacts over HTTP on the %s 
       'if-none-match': `"${first.sha256}"`,
     });
     expect(cached.status).toBe(304);
+    expect(cached.headers.get('etag')).toBe(`"${first.sha256}"`);
+    const head = await runtime.request('HEAD', `/v1/runs/${runId}/artifacts/${first.id}/content`);
+    expect(head.status).toBe(200);
+    expect(head.headers.get('content-length')).toBe(String(large.byteLength));
+    expect(head.headers.get('repr-digest')).toBe(`sha-256=:${base64Of(first.sha256)}:`);
 
     const events = (await (await runtime.request('GET', `/v1/runs/${runId}/events`)).json()) as {
       items: { type: string; data: Record<string, unknown> }[];

@@ -8,7 +8,7 @@ import { FilesystemBlobStore } from '../blobs/filesystem-blob-store.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { createAgent } from '../db/repositories/agents.ts';
 import { createAgentVersion } from '../db/repositories/agent-versions.ts';
-import { listArtifacts } from '../db/repositories/artifacts.ts';
+import { getArtifactRecord, listArtifacts } from '../db/repositories/artifacts.ts';
 import { listRunEvents } from '../db/repositories/run-events.ts';
 import { createRun } from '../db/repositories/runs.ts';
 import { createTenant } from '../db/repositories/tenants.ts';
@@ -103,11 +103,22 @@ describe.each(databaseKinds)('storeArtifact on %s and a filesystem blob store', 
       sha256: sha256(whole),
     });
     expect(stored.blobKey).toBe(artifactBlobKey(tenantId, runId, stored.artifact.id));
-    const opened = await openArtifactContent({ db: database.db, blobs }, tenantId, runId, stored.artifact.id);
+    const opened = await openArtifactContent(
+      blobs,
+      await getArtifactRecord(database.db, tenantId, runId, stored.artifact.id),
+    );
     expect(opened.size).toBe(whole.byteLength);
     const read: Buffer[] = [];
     for await (const chunk of opened.stream as AsyncIterable<Buffer>) read.push(chunk);
     expect(Buffer.concat(read).equals(whole)).toBe(true);
+  });
+
+  it('refuses to serve content that is missing or differs in size from its record', async () => {
+    const stored = await storeArtifact({ db: database.db, blobs }, request({ name: 'tampered.bin' }));
+    await blobs.put(stored.blobKey, new Uint8Array([1, 2, 3, 4]));
+    await expect(openArtifactContent(blobs, stored)).rejects.toThrow(/is 4 bytes, not 3/);
+    await blobs.delete(stored.blobKey);
+    await expect(openArtifactContent(blobs, stored)).rejects.toThrow(/missing from the blob store/);
   });
 
   it('answers a retried tool write with the first artifact, leaving one blob and one event per key', async () => {

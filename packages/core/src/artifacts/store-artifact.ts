@@ -3,18 +3,13 @@ import type { z } from 'zod';
 import { BlobNotFoundError, type BlobReadStream, type BlobSource, type BlobStore } from '../blobs/blob-store.ts';
 import {
   findArtifactByDedupeKey,
-  getArtifactRecord,
   recordArtifact,
+  type ArtifactRecord,
   type RecordedArtifact,
 } from '../db/repositories/artifacts.ts';
 import { getRun } from '../db/repositories/runs.ts';
 import type { Database } from '../db/schema.ts';
-import {
-  artifactContentTypeSchema,
-  artifactNameSchema,
-  type Artifact,
-  type ArtifactSource,
-} from '../domain/artifact.ts';
+import { artifactContentTypeSchema, artifactNameSchema, type ArtifactSource } from '../domain/artifact.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';
 
@@ -108,28 +103,17 @@ export async function storeArtifact(
   return recorded;
 }
 
-/** An artifact's metadata and its content, opened for reading. */
-export interface ArtifactContent extends BlobReadStream {
-  readonly artifact: Artifact;
-}
-
 /**
- * Opens the content of a tenant's artifact for streaming. The caller must consume or
- * destroy the stream.
- * @throws NotFoundError when the tenant's run has no such artifact.
+ * Opens an artifact's content for streaming (look it up first with `getArtifactRecord`,
+ * which scopes it to the tenant). The caller must consume or destroy the stream.
  * @throws Error when the bytes are missing or differ in size from the metadata (a store
  *   that lost or replaced them): a fault of the deployment, not of the caller.
  */
-export async function openArtifactContent(
-  storage: ArtifactStorage,
-  tenantId: string,
-  runId: string,
-  artifactId: string,
-): Promise<ArtifactContent> {
-  const { artifact, blobKey } = await getArtifactRecord(storage.db, tenantId, runId, artifactId);
+export async function openArtifactContent(blobs: BlobStore, record: ArtifactRecord): Promise<BlobReadStream> {
+  const { artifact, blobKey } = record;
   let content: BlobReadStream;
   try {
-    content = await storage.blobs.getStream(blobKey);
+    content = await blobs.getStream(blobKey);
   } catch (error) {
     if (error instanceof BlobNotFoundError) {
       throw new Error(`the content of artifact ${artifact.id} is missing from the blob store`, { cause: error });
@@ -140,5 +124,5 @@ export async function openArtifactContent(
     content.stream.destroy();
     throw new Error(`the content of artifact ${artifact.id} is ${content.size} bytes, not ${artifact.size}`);
   }
-  return { artifact, ...content };
+  return content;
 }

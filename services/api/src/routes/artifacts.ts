@@ -5,6 +5,7 @@ import {
   artifactSchema,
   BlobTooLargeError,
   getArtifact,
+  getArtifactRecord,
   getRun,
   listArtifacts,
   openArtifactContent,
@@ -141,38 +142,33 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
     },
   );
 
-  app.get(
-    '/v1/runs/:runId/artifacts/:artifactId/content',
-    {
-      config: { access: 'read' },
-      schema: {
-        tags,
-        description: [
-          "Streams the artifact's bytes with its `Content-Type` and `Content-Length`, `ETag` (its",
-          'sha256), `Repr-Digest` and `Digest` (sha-256, base64) to check them against, and',
-          '`Content-Disposition: attachment` with its name. `If-None-Match` with the ETag answers 304.',
-        ].join(' '),
-        params: artifactParams,
-        response: {
-          200: {
-            description: 'The artifact bytes, in the media type they were stored with',
-            content: { 'application/octet-stream': { schema: binary.describe('The artifact bytes') } },
-          },
-          304: z.null().describe('Not modified: `If-None-Match` named this content; no body'),
-          ...problemResponses(401, 403, 404, 422),
+  // HEAD is declared, not derived: Fastify's derived HEAD would read the whole blob.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/v1/runs/:runId/artifacts/:artifactId/content',
+    config: { access: 'read' },
+    schema: {
+      tags,
+      description: [
+        "Streams the artifact's bytes with its `Content-Type` and `Content-Length`, `ETag` (its",
+        'sha256), `Repr-Digest` and `Digest` (sha-256, base64) to check them against, and',
+        '`Content-Disposition: attachment` with its name. `If-None-Match` with the ETag answers 304.',
+      ].join(' '),
+      params: artifactParams,
+      response: {
+        200: {
+          description: 'The artifact bytes, in the media type they were stored with',
+          content: { 'application/octet-stream': { schema: binary.describe('The artifact bytes') } },
         },
+        304: z.null().describe('Not modified: `If-None-Match` named this content; no body'),
+        ...problemResponses(401, 403, 404, 422),
       },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const { runId, artifactId } = request.params;
       const run = await getRun(db, request.principal.tenantId, existingId('run', runId));
-      const content = await openArtifactContent(
-        { db, blobs },
-        run.tenantId,
-        run.id,
-        existingId('artifact', artifactId),
-      );
-      const { artifact } = content;
+      const record = await getArtifactRecord(db, run.tenantId, run.id, existingId('artifact', artifactId));
+      const { artifact } = record;
       const etag = `"${artifact.sha256}"`;
       const digest = Buffer.from(artifact.sha256, 'hex').toString('base64');
       reply
@@ -186,11 +182,14 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
         .header('content-security-policy', "default-src 'none'; sandbox");
       const ifNoneMatch = request.headers['if-none-match'];
       if (ifNoneMatch?.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*')) {
-        content.stream.destroy();
         // No body at all (the schema's null only documents that).
         return reply.status(304).send(undefined as never);
       }
-      return reply.type(artifact.contentType).header('content-length', content.size).send(content.stream);
+      reply.type(artifact.contentType).header('content-length', artifact.size);
+      // HEAD: the headers only, without fetching the bytes from the store.
+      if (request.method === 'HEAD') return reply.send(undefined as never);
+      const content = await openArtifactContent(blobs, record);
+      return reply.send(content.stream);
     },
-  );
+  });
 }
