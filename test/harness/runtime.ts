@@ -9,13 +9,14 @@ import {
   loadConfig,
   InProcessRunEventBus,
   openBlobStore,
+  S3BlobStore,
   seedDefaults,
   type BlobStore,
   type Config,
   type DatabaseHandle,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
-import { createWorker } from '@agent-runtime/worker';
+import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApiRequest } from './api-request.ts';
@@ -28,7 +29,10 @@ export interface TestRuntime {
   readonly url: string;
   readonly database: DatabaseHandle;
   readonly temporal: Client;
-  /** The blob store of the API and the worker, in a temporary directory (`config.blobDir`). */
+  /**
+   * The blob store of the API and the worker: a temporary directory (`config.blobDir`), or
+   * a prefix of its own in the test S3 server's bucket.
+   */
   readonly blobs: BlobStore;
   readonly config: Config;
   /** The bus the API and the worker share (in-process). */
@@ -49,8 +53,12 @@ export async function startTestRuntime(
     database?: DatabaseKind;
     worker?: boolean;
     live?: LiveOptions;
-    /** More settings (limits, `REDIS_URL`…) on top of the test defaults. */
+    /** @default filesystem */
+    blobStore?: 'filesystem' | 's3';
+    /** More configuration variables. */
     env?: Record<string, string>;
+    /** The worker's builtin tools by name. @default the shipped builtins */
+    tools?: WorkerDependencies['tools'];
   } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
@@ -65,14 +73,22 @@ export async function startTestRuntime(
   const database = await openTestDatabase(options.database ?? 'postgres');
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
-  const blobs = openBlobStore(config);
+  const blobs = options.blobStore === 's3' ? openTestS3Store() : openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
   const bus = new InProcessRunEventBus({ logger });
   const created =
     options.worker === false
       ? undefined
-      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress });
+      : await createWorker({
+          config,
+          db: database.db,
+          logger,
+          blobs,
+          bus,
+          temporalAddress,
+          ...(options.tools ? { tools: options.tools } : {}),
+        });
   const workerDone = created?.worker.run();
   const app = await buildApp({
     config,
@@ -80,6 +96,7 @@ export async function startTestRuntime(
     temporal,
     logger,
     bus,
+    blobs,
     ...(options.live ? { live: options.live } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -105,8 +122,22 @@ export async function startTestRuntime(
       await bus.close();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
+      if (blobs instanceof S3BlobStore) blobs.destroy();
     },
   };
+}
+
+/** A store in the test S3 server's bucket, under a prefix of its own. */
+function openTestS3Store(): S3BlobStore {
+  const s3 = inject('s3');
+  return new S3BlobStore({
+    bucket: s3.bucket,
+    endpoint: s3.endpoint,
+    region: s3.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey },
+    prefix: `runtime-${randomBytes(6).toString('hex')}`,
+  });
 }
 
 /** Polls a run until it reaches a terminal state (or the timeout passes). */

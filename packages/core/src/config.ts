@@ -28,7 +28,7 @@ const configSchema = z.object({
   /** Directory for embedded state: PGlite files and the Temporal dev server's database. @default .agent-runtime */
   AR_DATA_DIR: z.string().default('.agent-runtime'),
   /**
-   * Directory of the filesystem blob store (large Temporal payloads, later artifacts).
+   * Directory of the filesystem blob store (large Temporal payloads, run artifacts).
    * The API and every worker must see the same directory. @default `AR_DATA_DIR/blobs`
    */
   AR_BLOB_DIR: optionalString,
@@ -124,6 +124,17 @@ const configSchema = z.object({
    * and starts, oldest first, when a slot frees) or `reject` (429 `rate_limited`). @default queue
    */
   AR_TENANT_RUN_OVERFLOW: z.enum(['queue', 'reject']).default('queue'),
+  /**
+   * Largest artifact in bytes, uploaded over the API or saved by a tool; larger uploads
+   * answer 413 and store nothing. Artifacts stream to the blob store, so this bounds storage,
+   * not memory. @default 104857600 (100 MiB)
+   */
+  AR_ARTIFACT_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(5 * 1024 ** 4)
+    .default(100 * 1024 * 1024),
   /** API key of the seeded admin on first start; generated and printed once when unset. */
   AR_BOOTSTRAP_API_KEY: optionalString.pipe(
     z

@@ -1,4 +1,12 @@
-import type { Config, Database, Logger, RequestRateLimiter, RunEventBus, Telemetry } from '@agent-runtime/core';
+import type {
+  BlobStore,
+  Config,
+  Database,
+  Logger,
+  RequestRateLimiter,
+  RunEventBus,
+  Telemetry,
+} from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
   FastifyInstance,
@@ -20,6 +28,11 @@ export interface ApiDependencies {
    * the process's bus (the worker's own instance when embedded, else Redis).
    */
   readonly bus: RunEventBus;
+  /**
+   * Where artifact bytes live: the store the workers share (see `openBlobStore`).
+   * @default the store the configuration selects
+   */
+  readonly blobs?: BlobStore;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**

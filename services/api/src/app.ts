@@ -1,5 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
-import { AppError, createLocalTelemetry, openRateLimiter } from '@agent-runtime/core';
+import { AppError, createLocalTelemetry, openBlobStore, openRateLimiter } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -14,6 +14,7 @@ import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
+import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
@@ -83,6 +84,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunRoutes(app, dependencies);
   registerRunEventRoutes(app, dependencies);
   registerRunControlRoutes(app, dependencies);
+  await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -31,13 +31,14 @@ try {
   if (seed.createdApiKey && !config.AR_BOOTSTRAP_API_KEY) {
     process.stdout.write(`Admin API key of tenant "${seed.tenant.name}" (shown only now): ${seed.createdApiKey}\n`);
   }
+  // Large payloads and artifacts live in the blob store the workers share.
+  const blobs = openBlobStore(config);
   // Connection.lazy: the API starts and serves reads while Temporal is still coming up.
-  // Large payloads live in the blob store the workers share (AR_BLOB_DIR).
   const temporal = new Client({
     connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter({
-      blobs: openBlobStore(config),
+      blobs,
       offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES,
     }),
     // A started workflow continues the trace of the request that started it.
@@ -47,7 +48,7 @@ try {
   // polls still end, but only see new events when they re-read the database.
   if (!config.REDIS_URL) logger.warn('REDIS_URL is not set: live run events arrive by database polling (every 5 s)');
   const bus = openRunEventBus(config, logger);
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,

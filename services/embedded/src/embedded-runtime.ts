@@ -56,7 +56,8 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
     });
   }
   const temporalAddress = config.TEMPORAL_ADDRESS ?? devServer?.address ?? '';
-  // One blob store for the client and the worker: each reads the payloads the other offloads.
+  // One blob store for the client, the API and the worker: each reads the payloads the other
+  // offloads, and the artifacts the others stored.
   const blobs = openBlobStore(config);
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
@@ -75,7 +76,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,

@@ -40,8 +40,9 @@ export interface WorkerDependencies {
   readonly db: Kysely<Database>;
   readonly logger: Logger;
   /**
-   * Where payloads over `AR_PAYLOAD_OFFLOAD_BYTES` go (claim check): the store this process's
-   * Temporal clients use too, shared with every other worker and API process.
+   * Where payloads over `AR_PAYLOAD_OFFLOAD_BYTES` go (claim check) and the artifacts tools
+   * save: the store this process's Temporal clients use too, shared with every other worker
+   * and API process.
    */
   readonly blobs: BlobStore;
   /**
@@ -114,6 +115,8 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       db,
       logger: logger.child({ component: 'activities' }),
       bus: dependencies.bus,
+      blobs: dependencies.blobs,
+      artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       telemetry,
       runAdmission: {

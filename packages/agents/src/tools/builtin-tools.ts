@@ -42,9 +42,43 @@ const echo = defineTool({
   },
 });
 
+const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const writeArtifact = defineTool({
+  name: 'write_artifact',
+  description:
+    'Saves a file as an artifact of the run, which users can download. Returns its id, size and sha256. ' +
+    'Writing the same name again in one call answers the first file.',
+  input: z.strictObject({
+    name: z.string().min(1).max(255).describe('File name, e.g. report.md; no "/" or "\\"'),
+    content: z.string().describe('The file content: text, or base64 with encoding "base64"'),
+    contentType: z.string().min(1).max(255).default('text/plain; charset=utf-8').describe('Media type'),
+    encoding: z.enum(['utf8', 'base64']).default('utf8'),
+  }),
+  async execute({ name, content, contentType, encoding }, context) {
+    if (encoding === 'base64' && !base64Pattern.test(content)) {
+      throw new ToolError('invalid_base64', 'content is not valid base64');
+    }
+    const artifact = await context.saveArtifact({
+      name,
+      contentType,
+      content: encoding === 'base64' ? Buffer.from(content, 'base64') : content,
+      source: 'agent',
+    });
+    return {
+      artifactId: artifact.id,
+      name: artifact.name,
+      contentType: artifact.contentType,
+      size: artifact.size,
+      sha256: artifact.sha256,
+    };
+  },
+});
+
 /** Every builtin tool by name. */
 export const builtinTools: Readonly<Record<(typeof builtinToolNames)[number], Tool>> = {
   calculator,
   sleep,
   echo,
+  write_artifact: writeArtifact,
 };

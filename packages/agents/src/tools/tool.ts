@@ -1,4 +1,24 @@
+import type { Artifact } from '@agent-runtime/core';
 import type { z } from 'zod';
+
+/** An artifact a tool saves for its run. */
+export interface ArtifactToSave {
+  /** File name: no path separators or control characters, at most 255 characters. */
+  readonly name: string;
+  /** Media type, e.g. `text/csv` or `image/png`. */
+  readonly contentType: string;
+  /**
+   * The bytes: whole, a string (as UTF-8), or a stream of chunks (a Node `Readable` is
+   * one), which goes to the blob store without being held in memory.
+   */
+  readonly content: Uint8Array | string | AsyncIterable<Uint8Array | string>;
+  /**
+   * `agent` when the content is the agent's own output passed through (`write_artifact`),
+   * `tool` when the tool produced it.
+   * @default tool
+   */
+  readonly source?: 'tool' | 'agent';
+}
 
 /** What a tool execution gets from the runtime besides its input. */
 export interface ToolContext {
@@ -8,6 +28,14 @@ export interface ToolContext {
   readonly signal: AbortSignal;
   /** Tells the runtime the tool is alive; long tools call it at least every few seconds. */
   heartbeat(): void;
+  /**
+   * Stores an artifact of the run, listed and downloadable over the API, and records an
+   * `artifact.created` event. Idempotent per call and name: when a retried attempt of the
+   * same call saves the same name again, the artifact of the first attempt is answered.
+   * @throws ToolError `invalid_artifact` (bad name or content type) or `artifact_too_large`
+   *   (over `AR_ARTIFACT_MAX_BYTES`), which go back to the model.
+   */
+  saveArtifact(artifact: ArtifactToSave): Promise<Artifact>;
 }
 
 /** A tool's result as the model sees it: its output, or an error it can react to. */

@@ -38,4 +38,12 @@ describe('blob store configuration', () => {
     expect(() => loadConfig({ AR_S3_FORCE_PATH_STYLE: 'maybe' })).toThrow(/AR_S3_FORCE_PATH_STYLE/);
     expect(() => loadConfig({ AR_S3_PREFIX: 'a/../b' })).toThrow(/AR_S3_PREFIX/);
   });
+
+  it('limits artifacts to 100 MiB unless AR_ARTIFACT_MAX_BYTES says otherwise', () => {
+    expect(loadConfig({}).AR_ARTIFACT_MAX_BYTES).toBe(100 * 1024 * 1024);
+    expect(loadConfig({ AR_ARTIFACT_MAX_BYTES: '1048576' }).AR_ARTIFACT_MAX_BYTES).toBe(1024 * 1024);
+    for (const bad of ['0', '-1', '1.5', 'lots']) {
+      expect(() => loadConfig({ AR_ARTIFACT_MAX_BYTES: bad })).toThrow(/AR_ARTIFACT_MAX_BYTES/);
+    }
+  });
 });

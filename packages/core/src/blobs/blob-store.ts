@@ -1,4 +1,5 @@
-import { NotFoundError } from '../errors.ts';
+import type { Readable } from 'node:stream';
+import { AppError, NotFoundError } from '../errors.ts';
 
 /** Options of {@link BlobStore.put}. */
 export interface PutBlobOptions {
@@ -8,6 +9,30 @@ export interface PutBlobOptions {
    * @default application/octet-stream
    */
   readonly contentType?: string;
+}
+
+/** Options of {@link BlobStore.putStream}. */
+export interface PutBlobStreamOptions extends PutBlobOptions {
+  /**
+   * Largest accepted stream, in bytes. The byte past it aborts the write with a
+   * {@link BlobTooLargeError} and nothing is stored (a blob already under the key stays).
+   * @default no limit
+   */
+  readonly maxBytes?: number;
+}
+
+/**
+ * The bytes of a streamed put, chunk by chunk: a Node `Readable`, an async generator, or
+ * an array of chunks. Strings (a `Readable` with an encoding set) count as UTF-8.
+ */
+export type BlobSource = AsyncIterable<Uint8Array | string> | Iterable<Uint8Array | string>;
+
+/** A stored blob opened for reading by {@link BlobStore.getStream}. */
+export interface BlobReadStream {
+  /** The bytes; the caller must consume or destroy it. */
+  readonly stream: Readable;
+  /** Length in bytes of what `stream` yields. */
+  readonly size: number;
 }
 
 /** What {@link BlobStore.put} stored. */
@@ -36,6 +61,19 @@ export interface BlobStore {
    */
   put(key: string, bytes: Uint8Array, options?: PutBlobOptions): Promise<StoredBlob>;
   /**
+   * Stores the bytes `source` yields under `key`, with the guarantees of {@link put}, while
+   * measuring their size and sha256. Never holds the whole stream in memory: at most one
+   * chunk (filesystem) or one multipart part (S3). A source that fails, or one longer than
+   * `maxBytes`, stores nothing and rejects.
+   * @throws BlobTooLargeError past `options.maxBytes`.
+   */
+  putStream(key: string, source: BlobSource, options?: PutBlobStreamOptions): Promise<StoredBlob>;
+  /**
+   * The bytes stored under `key`, as a stream, and their size.
+   * @throws BlobNotFoundError when nothing is stored under `key`.
+   */
+  getStream(key: string): Promise<BlobReadStream>;
+  /**
    * The bytes stored under `key`.
    * @throws BlobNotFoundError when nothing is stored under `key`.
    */
@@ -50,5 +88,12 @@ export interface BlobStore {
 export class BlobNotFoundError extends NotFoundError {
   constructor(key: string) {
     super('blob', key);
+  }
+}
+
+/** Raised by {@link BlobStore.putStream} when the stream is longer than its `maxBytes`. */
+export class BlobTooLargeError extends AppError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `the content is larger than the limit of ${limitBytes} bytes`, { limitBytes });
   }
 }

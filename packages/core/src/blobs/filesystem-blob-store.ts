@@ -1,8 +1,16 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertValidBlobKey, InvalidBlobKeyError } from './blob-key.ts';
-import { BlobNotFoundError, type BlobStore, type StoredBlob } from './blob-store.ts';
+import {
+  BlobNotFoundError,
+  type BlobReadStream,
+  type BlobSource,
+  type BlobStore,
+  type PutBlobStreamOptions,
+  type StoredBlob,
+} from './blob-store.ts';
+import { BlobStreamMeter } from './blob-stream-meter.ts';
 
 /** Where unfinished writes live, beside the blobs so `rename` never crosses filesystems. */
 const tempDirName = '.tmp';
@@ -28,26 +36,38 @@ export class FilesystemBlobStore implements BlobStore {
 
   /** `contentType` is not kept: a directory has nowhere to put it (see `PutBlobOptions`). */
   async put(key: string, bytes: Uint8Array): Promise<StoredBlob> {
-    const target = this.#pathOf(key);
-    const tempDir = path.join(this.#root, tempDirName);
-    await mkdir(tempDir, { recursive: true });
-    const tempFile = path.join(tempDir, randomUUID());
+    await this.#writeAtomically(key, async (file) => {
+      await file.writeFile(bytes);
+    });
+    return { key, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+  }
+
+  /** Writes chunk by chunk into a temporary file; `contentType` is not kept, as with `put`. */
+  async putStream(key: string, source: BlobSource, options: PutBlobStreamOptions = {}): Promise<StoredBlob> {
+    const meter = new BlobStreamMeter(options.maxBytes);
+    await this.#writeAtomically(key, async (file) => {
+      for await (const chunk of meter.measure(source)) await file.write(chunk);
+    });
+    return { key, size: meter.size, sha256: meter.sha256 };
+  }
+
+  /** Size and stream come from one open file, so a concurrent replace cannot mismatch them. */
+  async getStream(key: string): Promise<BlobReadStream> {
+    let file: FileHandle;
     try {
-      const file = await open(tempFile, 'wx');
-      try {
-        await file.writeFile(bytes);
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      await mkdir(path.dirname(target), { recursive: true });
-      await rename(tempFile, target);
+      file = await open(this.#pathOf(key), 'r');
     } catch (error) {
-      await rm(tempFile, { force: true });
+      if (isMissing(error) || (error as NodeJS.ErrnoException).code === 'EISDIR') throw new BlobNotFoundError(key);
       throw error;
     }
-    await syncDirectory(path.dirname(target));
-    return { key, size: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    try {
+      const stats = await file.stat();
+      if (!stats.isFile()) throw new BlobNotFoundError(key);
+      return { stream: file.createReadStream({ autoClose: true }), size: stats.size };
+    } catch (error) {
+      await file.close();
+      throw error;
+    }
   }
 
   async get(key: string): Promise<Uint8Array> {
@@ -72,6 +92,32 @@ export class FilesystemBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     const target = this.#pathOf(key);
     if (await this.has(key)) await rm(target, { force: true });
+  }
+
+  /**
+   * Runs `write` on a fresh temporary file, flushes it and renames it onto the key's file:
+   * a failed write leaves the old blob, and no temporary file, behind.
+   */
+  async #writeAtomically(key: string, write: (file: FileHandle) => Promise<void>): Promise<void> {
+    const target = this.#pathOf(key);
+    const tempDir = path.join(this.#root, tempDirName);
+    await mkdir(tempDir, { recursive: true });
+    const tempFile = path.join(tempDir, randomUUID());
+    try {
+      const file = await open(tempFile, 'wx');
+      try {
+        await write(file);
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(tempFile, target);
+    } catch (error) {
+      await rm(tempFile, { force: true });
+      throw error;
+    }
+    await syncDirectory(path.dirname(target));
   }
 
   /** The file of a key; validation keeps it under the root, and the check below makes sure. */

@@ -1,5 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { DeleteObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import {
+  DeleteObjectCommand,
+  HeadObjectCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsV2Command,
+  S3Client,
+} from '@aws-sdk/client-s3';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
@@ -75,6 +81,26 @@ describe('S3BlobStore in its bucket', () => {
     await store.put('a/c', new Uint8Array([1]));
     const other = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/a/c` }));
     expect(other.ContentType).toBe('application/octet-stream');
+  });
+
+  it('streams a multipart upload with its content type, and aborts a failed one leaving no parts', async () => {
+    const part = new Uint8Array(randomBytes(5 * 1024 * 1024));
+    async function* parts(count: number, failAt?: number) {
+      for (let index = 0; index < count; index += 1) {
+        if (index === failAt) throw new Error('the source broke');
+        yield part;
+      }
+    }
+    const small = openS3Store(prefix, { partSizeBytes: 1 }); // raised to S3's 5 MiB minimum
+    const stored = await small.putStream('a/multipart', parts(3), { contentType: 'application/zip' });
+    expect(stored.size).toBe(15 * 1024 * 1024);
+    const head = await raw.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: `${prefix}/a/multipart` }));
+    expect(head).toMatchObject({ ContentType: 'application/zip', ContentLength: 15 * 1024 * 1024 });
+    await expect(small.putStream('a/aborted', parts(3, 2))).rejects.toThrow('the source broke');
+    const uploads = await raw.send(new ListMultipartUploadsCommand({ Bucket: s3.bucket, Prefix: `${prefix}/` }));
+    expect(uploads.Uploads ?? []).toEqual([]);
+    expect(await small.has('a/aborted')).toBe(false);
+    small.destroy();
   });
 
   it('reports a missing bucket or a wrong key pair as errors, never as a missing blob', async () => {

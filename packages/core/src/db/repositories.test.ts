@@ -2,11 +2,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
 import { agentSpecSchema } from '../domain/agent-spec.ts';
 import { AppError } from '../errors.ts';
+import { newId } from '../ids.ts';
 import type { DatabaseHandle } from './connect.ts';
 import { migrateToLatest } from './migrate.ts';
 import { sqlStateOf, sqlStates } from './pg-errors.ts';
 import { createAgent } from './repositories/agents.ts';
 import { createAgentVersion, listAgentVersions } from './repositories/agent-versions.ts';
+import { findArtifactByDedupeKey, getArtifact, listArtifacts, recordArtifact } from './repositories/artifacts.ts';
 import { appendRunEvents, listRunEvents } from './repositories/run-events.ts';
 import { createRun, getRun, listRuns, transitionRun } from './repositories/runs.ts';
 import { claimToolCall, completeToolCall } from './repositories/tool-calls.ts';
@@ -26,6 +28,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0001-initial-schema',
       '0002-append-run-event-function',
       '0003-approvals-and-message-policy',
+      '0004-artifacts',
       '0007-tenant-limits',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
@@ -128,5 +131,86 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     const otherTenant = await createTenant(database.db, `other-${kind}`);
     expect((await listRuns(database.db, otherTenant.id, { limit: 10 })).items).toEqual([]);
     await expect(getRun(database.db, otherTenant.id, page.items[0]!.id)).rejects.toMatchObject({ code: 'not_found' });
+  });
+
+  it('records an artifact with its artifact.created event once per dedupe key, sizes past 2 GiB intact', async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'artifacts' });
+    const artifact = (id: string) => ({
+      id,
+      tenantId,
+      runId: run.id,
+      name: 'report.pdf',
+      contentType: 'application/pdf',
+      size: 5 * 1024 ** 3,
+      sha256: 'ab'.repeat(32),
+      blobKey: `artifacts/${tenantId}/${run.id}/${id}`,
+      source: 'tool' as const,
+      step: 2,
+      toolCallId: 'call_0',
+      dedupeKey: 'tool:2:call_0:report.pdf',
+    });
+    const firstId = newId();
+    const first = await recordArtifact(database.db, artifact(firstId));
+    expect(first).toMatchObject({ created: true, blobKey: artifact(firstId).blobKey });
+    expect(first.artifact).toMatchObject({ id: firstId, size: 5 * 1024 ** 3, step: 2, toolCallId: 'call_0' });
+    expect(first.events).toEqual([
+      expect.objectContaining({
+        type: 'artifact.created',
+        step: 2,
+        data: {
+          id: firstId,
+          name: 'report.pdf',
+          contentType: 'application/pdf',
+          size: 5 * 1024 ** 3,
+          sha256: 'ab'.repeat(32),
+          source: 'tool',
+          toolCallId: 'call_0',
+        },
+      }),
+    ]);
+    const retried = await recordArtifact(database.db, artifact(newId()));
+    expect(retried).toEqual({ artifact: first.artifact, blobKey: first.blobKey, created: false, events: [] });
+    expect(await findArtifactByDedupeKey(database.db, run.id, 'tool:2:call_0:report.pdf')).toMatchObject({
+      artifact: { id: firstId },
+    });
+    const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 10 });
+    expect(events.filter((event) => event.type === 'artifact.created')).toHaveLength(1);
+    expect(await getArtifact(database.db, tenantId, run.id, firstId)).toEqual(first.artifact);
+  });
+
+  it("pages a run's artifacts newest first and scopes them to the tenant and run", async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'artifact pages' });
+    const { run: otherRun } = await createRun(database.db, { tenantId, agentId, input: 'other run' });
+    const ids: string[] = [];
+    for (let index = 0; index < 5; index += 1) {
+      const id = newId();
+      ids.push(id);
+      await recordArtifact(database.db, {
+        id,
+        tenantId,
+        runId: run.id,
+        name: `file-${index}.txt`,
+        contentType: 'text/plain',
+        size: index,
+        sha256: '00'.repeat(32),
+        blobKey: `artifacts/${tenantId}/${run.id}/${id}`,
+        source: 'api',
+      });
+    }
+    const page = await listArtifacts(database.db, tenantId, run.id, { limit: 3 });
+    expect(page.items.map((item) => item.id)).toEqual(ids.slice(2).reverse());
+    const next = await listArtifacts(database.db, tenantId, run.id, { limit: 3, cursor: page.nextCursor ?? '' });
+    expect(next).toEqual({
+      items: [expect.objectContaining({ id: ids[1] }), expect.objectContaining({ id: ids[0] })],
+      nextCursor: null,
+    });
+    expect((await listArtifacts(database.db, tenantId, otherRun.id, { limit: 10 })).items).toEqual([]);
+    const otherTenant = await createTenant(database.db, `artifact-tenant-${kind}`);
+    expect((await listArtifacts(database.db, otherTenant.id, run.id, { limit: 10 })).items).toEqual([]);
+    await expect(getArtifact(database.db, otherTenant.id, run.id, ids[0]!)).rejects.toMatchObject({
+      code: 'not_found',
+    });
+    await expect(getArtifact(database.db, tenantId, otherRun.id, ids[0]!)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(getArtifact(database.db, tenantId, run.id, 'not-a-uuid')).rejects.toMatchObject({ code: 'not_found' });
   });
 });

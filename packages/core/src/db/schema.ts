@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ArtifactSource } from '../domain/artifact.ts';
 import type { MessagePolicy } from '../domain/resources.ts';
 import type { RunStatus } from '../domain/run-status.ts';
 
@@ -102,6 +103,26 @@ export interface ToolCallsTable {
   completed_at: Timestamp | null;
 }
 
+export interface ArtifactsTable {
+  id: string;
+  tenant_id: string;
+  run_id: string;
+  name: string;
+  content_type: string;
+  /** `bigint`: node-postgres reads it as a string, PGlite as a number. */
+  size_bytes: ColumnType<string | number | bigint, number, never>;
+  /** sha256 of the bytes, lowercase hex. */
+  sha256: string;
+  /** Where the bytes are in the blob store. */
+  blob_key: string;
+  source: ArtifactSource;
+  step: number | null;
+  tool_call_id: string | null;
+  /** Makes a retried write of the same artifact a no-op; null for API uploads. */
+  dedupe_key: string | null;
+  created_at: CreatedAt;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -111,6 +132,7 @@ export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
   tool_calls: ToolCallsTable;
+  artifacts: ArtifactsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -119,3 +141,4 @@ export type AgentVersionRow = Selectable<AgentVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
+export type ArtifactRow = Selectable<ArtifactsTable>;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { jsonSchemaProblem } from './json-schema.ts';
 
 /** Names of the tools every worker ships with. */
-export const builtinToolNames = ['calculator', 'sleep', 'echo'] as const;
+export const builtinToolNames = ['calculator', 'sleep', 'echo', 'write_artifact'] as const;
 
 /** A JSON object as tool-call arguments. */
 const toolArguments = z.record(z.string(), z.unknown());

@@ -19,7 +19,7 @@ const titles: Record<ErrorCode, string> = {
   validation_failed: 'The request is not valid',
   malformed_request: 'The request could not be read',
   payload_too_large: 'The request body is too large',
-  unsupported_media_type: 'The request body must be application/json',
+  unsupported_media_type: 'The media type of the request body is not supported',
   unauthenticated: 'Authentication required',
   forbidden: 'Not allowed',
   not_found: 'Not found',

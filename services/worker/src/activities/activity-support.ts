@@ -5,6 +5,7 @@ import {
   NotFoundError,
   publishRunEventsBestEffort,
   type AgentSpec,
+  type BlobStore,
   type Database,
   type Logger,
   type RunEvent,
@@ -21,6 +22,10 @@ export interface ActivityDependencies {
   readonly logger: Logger;
   /** Where each event is published once recorded, for live streams (the API's SSE and long polls). */
   readonly bus: RunEventBus;
+  /** Where artifacts that tools save go: the store the API reads them from. */
+  readonly blobs: BlobStore;
+  /** Largest artifact a tool may save (`AR_ARTIFACT_MAX_BYTES`). @default 104857600 */
+  readonly artifactMaxBytes?: number;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */

@@ -9,6 +9,7 @@ import {
 } from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
+import { createArtifactSaver } from './tool-artifacts.ts';
 
 /** The tool call activity. */
 export function createToolActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
@@ -58,6 +59,7 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
                     idempotencyKey,
                     signal: context.cancellationSignal,
                     heartbeat: () => context.heartbeat(),
+                    saveArtifact: createArtifactSaver(dependencies, { ref, step, callId: call.id }),
                   }),
                 )
               : {
