@@ -26,6 +26,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0001-initial-schema',
       '0002-append-run-event-function',
       '0003-approvals-and-message-policy',
+      '0005-api-keys-and-audit',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
