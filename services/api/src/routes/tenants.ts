@@ -1,6 +1,7 @@
-import { createTenant, getTenant, listTenants, pageSchema, tenantSchema } from '@agent-runtime/core';
+import { createTenant, getTenant, listTenants, pageSchema, recordAuditEvent, tenantSchema } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 
 const createTenantBody = z.strictObject({
@@ -24,7 +25,20 @@ export function registerTenantRoutes(app: ApiInstance, { db }: ApiDependencies):
         response: { 201: tenantSchema, ...problemResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(await createTenant(db, request.body.name)),
+    async (request, reply) => {
+      // Recorded in the log of the platform admin's own tenant: that is who acted.
+      const tenant = await db.transaction().execute(async (trx) => {
+        const created = await createTenant(trx, request.body.name);
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'tenant.created',
+          target: { type: 'tenant', id: created.id },
+          details: { name: created.name },
+        });
+        return created;
+      });
+      return reply.status(201).send(tenant);
+    },
   );
 
   app.get(
