@@ -9,12 +9,14 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
-import { createAuthHook } from './http/auth.ts';
+import { createAuthHook, createRouteAccessRecorder, type RouteAccessEntry } from './http/auth.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
+import { registerApiKeyRoutes } from './routes/api-keys.ts';
+import { registerAuditRoutes } from './routes/audit.ts';
 import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
@@ -40,7 +42,8 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       info: {
         title: 'Agent Runtime API',
         version: '1.0.0',
-        description: 'Control plane of Agent Runtime: tenants, agents, immutable agent versions and runs.',
+        description:
+          'Control plane of Agent Runtime: tenants, agents, immutable agent versions, runs, API keys and the audit log.',
       },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
       security: [{ bearer: [] }],
@@ -54,6 +57,9 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   app.addHook('onRoute', tracing.onRoute);
   app.addHook('onRequest', tracing.onRequest);
   app.addHook('onResponse', tracing.onResponse);
+  const accessTable: RouteAccessEntry[] = [];
+  app.decorate('accessTable', accessTable);
+  app.addHook('onRoute', createRouteAccessRecorder(accessTable));
   app.addHook('onRequest', createAuthHook(dependencies.db));
   // After authentication, which names the tenant; before the body is read.
   const limiter = dependencies.rateLimiter ?? openRateLimiter(dependencies.config, dependencies.logger);
@@ -85,6 +91,8 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunEventRoutes(app, dependencies);
   registerRunControlRoutes(app, dependencies);
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
+  registerApiKeyRoutes(app, dependencies);
+  registerAuditRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -18,4 +18,6 @@ export const sqlStates = {
   eventsAppendOnly: 'AR003',
   /** Raised by `append_run_event` for a run that does not exist. */
   runNotFound: 'AR004',
+  /** Raised by the `audit_events_append_only` trigger. */
+  auditAppendOnly: 'AR005',
 } as const;

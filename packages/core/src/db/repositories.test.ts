@@ -29,6 +29,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0002-append-run-event-function',
       '0003-approvals-and-message-policy',
       '0004-artifacts',
+      '0005-api-keys-and-audit',
       '0007-tenant-limits',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;

@@ -32,6 +32,10 @@ export interface ApiKeysTable {
   created_at: CreatedAt;
   last_used_at: Timestamp | null;
   revoked_at: Timestamp | null;
+  /** Subject of the principal that created the key; null for keys seeded at first start. */
+  created_by: string | null;
+  /** When the key stops authenticating; null: never. */
+  expires_at: Timestamp | null;
 }
 
 export interface AgentsTable {
@@ -123,6 +127,22 @@ export interface ArtifactsTable {
   created_at: CreatedAt;
 }
 
+export interface AuditEventsTable {
+  id: string;
+  tenant_id: string;
+  occurred_at: CreatedAt;
+  /** Who acted: `api-key:<id>`, an OIDC subject, or a system component. */
+  actor_subject: string;
+  actor_kind: 'api_key' | 'user' | 'system';
+  /** `<target type>.<past-tense verb>`, e.g. `run.cancelled`. */
+  action: string;
+  target_type: string;
+  target_id: string;
+  request_id: string | null;
+  /** What else matters about the change; never a secret. */
+  details: Jsonb<Record<string, unknown>>;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -133,12 +153,15 @@ export interface Database {
   run_events: RunEventsTable;
   tool_calls: ToolCallsTable;
   artifacts: ArtifactsTable;
+  audit_events: AuditEventsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
 export type AgentRow = Selectable<AgentsTable>;
 export type AgentVersionRow = Selectable<AgentVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
+export type ApiKeyRow = Selectable<ApiKeysTable>;
+export type AuditEventRow = Selectable<AuditEventsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;

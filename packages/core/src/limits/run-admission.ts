@@ -1,6 +1,7 @@
-import { sql, type Kysely, type Transaction } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { AppError } from '../errors.ts';
 import type { Database } from '../db/schema.ts';
+import { inTransaction } from '../db/in-transaction.ts';
 
 /** Statuses of a run that holds a slot once admitted. */
 const slotStatuses = ['queued', 'running', 'waiting'] as const;
@@ -12,12 +13,12 @@ const unlimitedBatch = 1_000;
  * Serialises admission for one tenant across every API instance and worker until the
  * transaction ends (works on PGlite too, where there is only one connection anyway).
  */
-async function lockTenantAdmission(trx: Transaction<Database>, tenantId: string): Promise<void> {
+async function lockTenantAdmission(trx: Kysely<Database>, tenantId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtextextended(${`ar:run-admission:${tenantId}`}, 0))`.execute(trx);
 }
 
 /** The tenant's concurrent-run limit: its own, else `defaultMax`; 0 means unlimited. */
-async function maxConcurrentRunsOf(trx: Transaction<Database>, tenantId: string, defaultMax: number): Promise<number> {
+async function maxConcurrentRunsOf(trx: Kysely<Database>, tenantId: string, defaultMax: number): Promise<number> {
   const row = await trx
     .selectFrom('tenants')
     .select('max_concurrent_runs')
@@ -27,7 +28,7 @@ async function maxConcurrentRunsOf(trx: Transaction<Database>, tenantId: string,
 }
 
 /** Runs of the tenant holding a slot: admitted and not finished. */
-async function countOccupiedSlots(trx: Transaction<Database>, tenantId: string): Promise<number> {
+async function countOccupiedSlots(trx: Kysely<Database>, tenantId: string): Promise<number> {
   const row = await trx
     .selectFrom('runs')
     .select((eb) => eb.fn.countAll<string>().as('count'))
@@ -39,7 +40,7 @@ async function countOccupiedSlots(trx: Transaction<Database>, tenantId: string):
 }
 
 /** Free slots of the tenant right now (under its admission lock); undefined: unlimited. */
-async function freeSlots(trx: Transaction<Database>, tenantId: string, defaultMax: number) {
+async function freeSlots(trx: Kysely<Database>, tenantId: string, defaultMax: number) {
   const max = await maxConcurrentRunsOf(trx, tenantId, defaultMax);
   if (max === 0) return { max, free: undefined };
   return { max, free: Math.max(0, max - (await countOccupiedSlots(trx, tenantId))) };
@@ -55,7 +56,7 @@ async function freeSlots(trx: Transaction<Database>, tenantId: string, defaultMa
  * @param defaultMax the limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited.
  */
 export async function admitQueuedRuns(db: Kysely<Database>, tenantId: string, defaultMax: number): Promise<string[]> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockTenantAdmission(trx, tenantId);
     const { free } = await freeSlots(trx, tenantId, defaultMax);
     if (free === 0) return [];
@@ -93,9 +94,9 @@ export async function insertRunIfSlotFree<T>(
   db: Kysely<Database>,
   tenantId: string,
   defaultMax: number,
-  insert: (trx: Transaction<Database>) => Promise<T>,
+  insert: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     await lockTenantAdmission(trx, tenantId);
     const { max, free } = await freeSlots(trx, tenantId, defaultMax);
     if (free === 0) {

@@ -1,11 +1,11 @@
 import { AppError, authenticateApiKey, type Database, type Principal, type Role } from '@agent-runtime/core';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
 
 /**
  * Who may call a route: `public` needs no credential; `read` any role of the tenant;
- * `write` a role that changes the tenant's agents and runs; `admin` the tenant's admins
- * (API keys, secrets, audit); `platform` platform admins only (tenants).
+ * `write` a role that changes the tenant's agents, versions and runs; `admin` the tenant's
+ * admins (API keys, secrets, audit); `platform` platform admins only (tenants).
  */
 export type RouteAccess = 'public' | 'read' | 'write' | 'admin' | 'platform';
 
@@ -16,15 +16,44 @@ const rolesFor: Readonly<Record<Exclude<RouteAccess, 'public'>, readonly Role[]>
   platform: ['platform-admin'],
 };
 
+/** The roles that may call a route of each non-public access level. */
+export function rolesAllowed(access: Exclude<RouteAccess, 'public'>): readonly Role[] {
+  return rolesFor[access];
+}
+
+/** One route and who may call it: the API's access table, as routes are registered. */
+export interface RouteAccessEntry {
+  readonly method: string;
+  /** Fastify's path, with `:param` placeholders. */
+  readonly url: string;
+  readonly access: RouteAccess;
+}
+
 declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route must say. */
     access?: RouteAccess;
   }
+  interface FastifyInstance {
+    /** Every route and its access level (HEAD routes included), filled as routes register. */
+    readonly accessTable: readonly RouteAccessEntry[];
+  }
   interface FastifyRequest {
     /** The authenticated caller; set on every non-public route. */
     principal: Principal;
   }
+}
+
+/**
+ * An `onRoute` hook that refuses, at registration, a route that does not declare its access
+ * (so a forgotten declaration fails at boot, not on a request) and records the route in `table`.
+ */
+export function createRouteAccessRecorder(table: RouteAccessEntry[]) {
+  return function recordRouteAccess(route: RouteOptions): void {
+    const access = route.config?.access;
+    if (access === undefined) throw new Error(`route ${String(route.method)} ${route.url} does not declare its access`);
+    for (const method of [route.method].flat()) table.push({ method, url: route.url, access });
+  };
 }
 
 /** Authenticates the bearer credential and checks the route's access level, for every route. */

@@ -10,10 +10,12 @@ import {
   listAgents,
   listAgentVersions,
   pageSchema,
+  recordAuditEvent,
   updateAgent,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 
 const agentName = z
@@ -38,7 +40,19 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
         response: { 201: agentSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send(await createAgent(db, request.principal.tenantId, request.body)),
+    async (request, reply) => {
+      const agent = await db.transaction().execute(async (trx) => {
+        const created = await createAgent(trx, request.principal.tenantId, request.body);
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'agent.created',
+          target: { type: 'agent', id: created.id },
+          details: { name: created.name },
+        });
+        return created;
+      });
+      return reply.status(201).send(agent);
+    },
   );
 
   app.get(
@@ -79,8 +93,19 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
         response: { 200: agentSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
-    async (request) =>
-      updateAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId), request.body),
+    async (request) => {
+      const agentId = existingId('agent', request.params.agentId);
+      return db.transaction().execute(async (trx) => {
+        const agent = await updateAgent(trx, request.principal.tenantId, agentId, request.body);
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'agent.updated',
+          target: { type: 'agent', id: agent.id },
+          details: { changed: Object.keys(request.body) },
+        });
+        return agent;
+      });
+    },
   );
 
   app.delete(
@@ -94,7 +119,23 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
         response: { 200: agentSchema, ...problemResponses(401, 403, 404) },
       },
     },
-    async (request) => archiveAgent(db, request.principal.tenantId, existingId('agent', request.params.agentId)),
+    async (request) => {
+      const agentId = existingId('agent', request.params.agentId);
+      return db.transaction().execute(async (trx) => {
+        const agent = await archiveAgent(trx, request.principal.tenantId, agentId);
+        // Archiving is idempotent; only the call that archived it is an event. That call set
+        // archivedAt and updatedAt to the same instant; a repeat leaves archivedAt older.
+        if (agent.archivedAt === agent.updatedAt) {
+          await recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'agent.archived',
+            target: { type: 'agent', id: agent.id },
+            details: { name: agent.name },
+          });
+        }
+        return agent;
+      });
+    },
   );
 
   app.post(
@@ -111,7 +152,16 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
     },
     async (request, reply) => {
       const agentId = existingId('agent', request.params.agentId);
-      const version = await createAgentVersion(db, request.principal.tenantId, agentId, request.body.spec);
+      const version = await db.transaction().execute(async (trx) => {
+        const created = await createAgentVersion(trx, request.principal.tenantId, agentId, request.body.spec);
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'agent_version.created',
+          target: { type: 'agent', id: agentId },
+          details: { version: created.version, specHash: created.specHash },
+        });
+        return created;
+      });
       return reply.status(201).send(version);
     },
   );

@@ -7,6 +7,7 @@ import {
   getRun,
   isTerminal,
   publishRunEventsBestEffort,
+  recordAuditEvent,
   runSchema,
   sendMessageUpdate,
   updateRejections,
@@ -23,6 +24,7 @@ import {
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { existingId, pathId, problemResponses } from '../http/schemas.ts';
 
 /** How long an update may take before the API gives up (the run's worker may be down). */
@@ -115,6 +117,13 @@ export function registerRunControlRoutes(
           defaultMaxConcurrentRuns: settings.AR_TENANT_MAX_CONCURRENT_RUNS,
         }).catch((error: unknown) => logger.warn({ err: error }, 'could not admit the next queued runs yet'));
       }
+      // Temporal holds the cancellation, not this database: recorded once it has accepted it.
+      await recordAuditEvent(db, {
+        ...auditedBy(request),
+        action: 'run.cancelled',
+        target: { type: 'run', id: run.id },
+        details: { statusBefore: run.status },
+      });
       return reply.status(202).send(await getRun(db, run.tenantId, run.id));
     },
   );
@@ -143,6 +152,13 @@ export function registerRunControlRoutes(
         decidedBy: request.principal.subject,
       };
       await updateRun(temporal, run.id, decideApprovalUpdate, decision);
+      // The comment is user content: the log says a comment was given, not what it said.
+      await recordAuditEvent(db, {
+        ...auditedBy(request),
+        action: 'approval.decided',
+        target: { type: 'run', id: run.id },
+        details: { approvalId: decision.approvalId, decision: decision.decision, commented: Boolean(decision.comment) },
+      });
       return { approvalId: decision.approvalId, decision: decision.decision };
     },
   );
@@ -171,6 +187,13 @@ export function registerRunControlRoutes(
         sentBy: request.principal.subject,
       };
       const result = await updateRun<SendMessageResult>(temporal, run.id, sendMessageUpdate, message);
+      // Who steered a run matters; what they wrote is the run's content and stays out of the log.
+      await recordAuditEvent(db, {
+        ...auditedBy(request),
+        action: 'run.message_sent',
+        target: { type: 'run', id: run.id },
+        details: { messageId: result.messageId, disposition: result.disposition, length: message.content.length },
+      });
       return reply.status(202).send(result);
     },
   );

@@ -9,12 +9,14 @@ import {
   messagePolicies,
   metadataSchema,
   pageSchema,
+  recordAuditEvent,
   runSchema,
   runStatuses,
   startRunWorkflow,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { awaitRunEnd } from '../live/await-run-end.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
@@ -65,18 +67,29 @@ export function registerRunRoutes(
     },
     async (request, reply) => {
       const idempotencyKey = request.headers['idempotency-key'];
-      const { run, created } = await createRun(db, {
-        tenantId: request.principal.tenantId,
-        agentId: request.body.agentId,
-        version: request.body.version,
-        input: request.body.input,
-        metadata: request.body.metadata,
-        messagePolicy: request.body.messagePolicy,
-        idempotencyKey,
-        requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
-        overflow: rejectOverLimit
-          ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
-          : undefined,
+      const { run, created } = await db.transaction().execute(async (trx) => {
+        const result = await createRun(trx, {
+          tenantId: request.principal.tenantId,
+          agentId: request.body.agentId,
+          version: request.body.version,
+          input: request.body.input,
+          metadata: request.body.metadata,
+          messagePolicy: request.body.messagePolicy,
+          idempotencyKey,
+          requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
+          overflow: rejectOverLimit
+            ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
+            : undefined,
+        });
+        if (result.created) {
+          await recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'run.created',
+            target: { type: 'run', id: result.run.id },
+            details: { agentId: result.run.agentId, agentVersion: result.run.agentVersion },
+          });
+        }
+        return result;
       });
       if (run.status === 'queued') {
         // The row is the promise: if Temporal is down, the reconciler starts the run later.

@@ -4,12 +4,14 @@ import {
   getTenant,
   listTenants,
   pageSchema,
+  recordAuditEvent,
   tenantLimitsSchema,
   tenantSchema,
   updateTenantLimits,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 
 /** Limits a platform admin sets: each field optional; null goes back to the deployment's default. */
@@ -40,8 +42,20 @@ export function registerTenantRoutes(
         response: { 201: tenantSchema, ...problemResponses(401, 403, 409, 422) },
       },
     },
-    async (request, reply) =>
-      reply.status(201).send(await createTenant(db, request.body.name, request.body.limits ?? {})),
+    async (request, reply) => {
+      // Recorded in the log of the platform admin's own tenant: that is who acted.
+      const tenant = await db.transaction().execute(async (trx) => {
+        const created = await createTenant(trx, request.body.name, request.body.limits ?? {});
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'tenant.created',
+          target: { type: 'tenant', id: created.id },
+          details: { name: created.name },
+        });
+        return created;
+      });
+      return reply.status(201).send(tenant);
+    },
   );
 
   app.get(

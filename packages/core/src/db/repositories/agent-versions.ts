@@ -3,6 +3,7 @@ import { contentHash } from '../../canonical-json.ts';
 import type { AgentSpec } from '../../domain/agent-spec.ts';
 import type { AgentVersion } from '../../domain/resources.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
+import { inTransaction } from '../in-transaction.ts';
 import { decodeNumberCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
 import type { AgentVersionRow, Database } from '../schema.ts';
 
@@ -19,7 +20,8 @@ function toAgentVersion(row: AgentVersionRow): AgentVersion {
 
 /**
  * Appends the next version (latest + 1) of an agent. The agent row is locked for the
- * numbering, so concurrent creations get consecutive numbers instead of colliding.
+ * numbering, so concurrent creations get consecutive numbers instead of colliding. Joins the
+ * caller's transaction when given one.
  */
 export async function createAgentVersion(
   db: Kysely<Database>,
@@ -27,7 +29,7 @@ export async function createAgentVersion(
   agentId: string,
   spec: AgentSpec,
 ): Promise<AgentVersion> {
-  return db.transaction().execute(async (trx) => {
+  return inTransaction(db, async (trx) => {
     const agent = await trx
       .selectFrom('agents')
       .select(['latest_version', 'archived_at'])

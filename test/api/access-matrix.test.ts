@@ -1,0 +1,303 @@
+import {
+  applyRunTransition,
+  createAgent,
+  createAgentVersion,
+  createApiKey,
+  createRun,
+  createTenant,
+  exampleAgentSpec,
+  revokeApiKey,
+  storeArtifact,
+  type BlobStore,
+  type Database,
+  type Role,
+} from '@agent-runtime/core';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
+
+/**
+ * Every route × every role × own or another tenant's objects, and every route without a
+ * valid credential. Routes come from the app itself, so a route added later is in the
+ * matrix at once: its path parameters need a fixture below, its access level must match
+ * the policy below, and its request body (if it takes one and names objects) needs an entry.
+ */
+
+type Access = 'public' | 'read' | 'write' | 'admin' | 'platform';
+
+/** The role policy of issue 5, written out independently of the code under test. */
+const rolesWithAccess: Record<Exclude<Access, 'public'>, readonly Role[]> = {
+  read: ['viewer', 'developer', 'tenant-admin', 'platform-admin'],
+  write: ['developer', 'tenant-admin', 'platform-admin'],
+  admin: ['tenant-admin', 'platform-admin'],
+  platform: ['platform-admin'],
+};
+
+const publicPaths = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/secrets'];
+
+/**
+ * Who should be able to call a route: tenants are the platform's; keys, secrets and audit
+ * the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
+ */
+function expectedAccess(method: string, url: string): Access {
+  if (publicPaths.has(url)) return 'public';
+  if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
+  if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  return method === 'GET' ? 'read' : 'write';
+}
+
+/** Objects created in each tenant, from which path parameters and bodies are filled. */
+interface TenantObjects {
+  readonly db: Kysely<Database>;
+  readonly tenantId: string;
+  /** An agent with version 1. */
+  readonly agentId: string;
+  /** A run of that agent that has ended (cancelled): control routes answer 409, never wait. */
+  readonly runId: string;
+  /** A viewer key nobody calls with, for the key routes to read and revoke. */
+  readonly keyId: string;
+  /** An artifact of the run. */
+  readonly artifactId: string;
+}
+
+/**
+ * Path parameter → its value in a tenant. A route with a parameter missing here fails the
+ * test: add one line (create the object from `objects` if it needs one).
+ */
+const fixtures: Record<string, (objects: TenantObjects) => string | Promise<string>> = {
+  tenantId: (objects) => objects.tenantId,
+  agentId: (objects) => objects.agentId,
+  version: () => '1',
+  runId: (objects) => objects.runId,
+  approvalId: () => 'approval-1',
+  keyId: (objects) => objects.keyId,
+  artifactId: (objects) => objects.artifactId,
+};
+
+/** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
+const unscopedParams = new Set(['tenantId']);
+
+let unique = 0;
+const uniqueName = (prefix: string) => `${prefix}-${++unique}`;
+
+/**
+ * Valid bodies of the routes that take one, by `METHOD url`. A valid body matters: the
+ * schema is checked before the handler looks objects up, so an invalid one would answer 422
+ * where another tenant's object must answer 404. `scoped` marks bodies naming tenant objects.
+ */
+const bodies: Record<
+  string,
+  { body: (objects: TenantObjects) => unknown; scoped?: boolean; contentType?: string; query?: string }
+> = {
+  'POST /v1/tenants': { body: () => ({ name: uniqueName('matrix-tenant') }) },
+  'PATCH /v1/tenants/:tenantId': { body: () => ({ limits: { maxConcurrentRuns: 50 } }) },
+  'POST /v1/agents': { body: () => ({ name: uniqueName('matrix-agent') }) },
+  'PATCH /v1/agents/:agentId': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /v1/agents/:agentId/versions': { body: () => ({ spec: exampleAgentSpec }) },
+  'POST /v1/runs': { body: (objects) => ({ agentId: objects.agentId, input: 'matrix' }), scoped: true },
+  'POST /v1/runs/:runId/cancel': { body: () => undefined },
+  'POST /v1/runs/:runId/approvals/:approvalId': { body: () => ({ decision: 'approve' }) },
+  'POST /v1/runs/:runId/messages': { body: () => ({ content: 'hello' }) },
+  'POST /v1/runs/:runId/artifacts': {
+    body: () => 'matrix bytes',
+    contentType: 'text/plain',
+    query: '?name=matrix.txt',
+  },
+  'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
+};
+
+/** Reads first, then creations and changes, deletions last: no case spoils a later one. */
+const methodOrder = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+interface Route {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+  readonly params: string[];
+}
+
+async function createTenantObjects(db: Kysely<Database>, blobs: BlobStore, tenantId: string): Promise<TenantObjects> {
+  const agent = await createAgent(db, tenantId, { name: 'matrix-agent' });
+  await createAgentVersion(db, tenantId, agent.id, exampleAgentSpec);
+  const { run } = await createRun(db, { tenantId, agentId: agent.id, input: 'matrix' });
+  await applyRunTransition(db, {
+    runId: run.id,
+    to: 'cancelled',
+    error: { code: 'run_cancelled', message: 'ended for the access matrix', step: null },
+  });
+  const key = await createApiKey(db, { tenantId, name: 'matrix target', roles: ['viewer'] });
+  const artifact = await storeArtifact(
+    { db, blobs },
+    {
+      tenantId,
+      runId: run.id,
+      name: 'matrix.txt',
+      contentType: 'text/plain',
+      content: new TextEncoder().encode('matrix'),
+      maxBytes: 1024,
+      source: 'api',
+    },
+  );
+  return { db, tenantId, agentId: agent.id, runId: run.id, keyId: key.id, artifactId: artifact.artifact.id };
+}
+
+describe('access matrix: every route × role × tenant', () => {
+  let runtime: TestRuntime;
+  let routes: Route[];
+  const keys = new Map<Role, string>();
+  let own: TenantObjects;
+  let other: TenantObjects;
+  const badCredentials: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    // No worker: runs stay queued or are ended by hand, and nothing here waits on one.
+    runtime = await startTestRuntime({ worker: false });
+    const { db } = runtime.database;
+    const otherTenant = await createTenant(db, 'matrix-other');
+    [own, other] = await Promise.all([
+      createTenantObjects(db, runtime.blobs, runtime.tenantId),
+      createTenantObjects(db, runtime.blobs, otherTenant.id),
+    ]);
+    for (const role of ['platform-admin', 'tenant-admin', 'developer', 'viewer'] as const) {
+      keys.set(role, (await createApiKey(db, { tenantId: runtime.tenantId, name: role, roles: [role] })).key);
+    }
+    const revoked = await createApiKey(db, { tenantId: runtime.tenantId, name: 'revoked', roles: ['tenant-admin'] });
+    await revokeApiKey(db, runtime.tenantId, revoked.id);
+    const expired = await createApiKey(db, {
+      tenantId: runtime.tenantId,
+      name: 'expired',
+      roles: ['tenant-admin'],
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    Object.assign(badCredentials, {
+      'no credential': undefined,
+      'not a bearer credential': 'Basic dXNlcjpwYXNz',
+      'malformed key': 'Bearer not-an-api-key',
+      'unknown key': `Bearer ar_AAAAAAAA_${'B'.repeat(40)}`,
+      'wrong secret for a real prefix': `Bearer ${keys.get('viewer')?.slice(0, 12)}${'C'.repeat(40)}`,
+      'revoked key': `Bearer ${revoked.key}`,
+      'expired key': `Bearer ${expired.key}`,
+    });
+    routes = runtime.app.accessTable
+      .filter((route) => route.method !== 'HEAD')
+      .map((route) => ({
+        method: route.method,
+        url: route.url,
+        access: route.access,
+        params: [...route.url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? ''),
+      }))
+      .sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method));
+  });
+  afterAll(() => runtime.stop());
+
+  async function fill(
+    route: Route,
+    objects: TenantObjects,
+  ): Promise<{ url: string; body: unknown; contentType: string | undefined }> {
+    let url = route.url;
+    for (const param of route.params) {
+      const fixture = fixtures[param];
+      if (!fixture)
+        throw new Error(`${route.method} ${route.url}: add a fixture for ":${param}" to the fixtures table`);
+      url = url.replace(`:${param}`, encodeURIComponent(await fixture(objects)));
+    }
+    const entry = bodies[`${route.method} ${route.url}`];
+    return { url: url + (entry?.query ?? ''), body: entry?.body(objects), contentType: entry?.contentType };
+  }
+
+  async function call(route: Route, objects: TenantObjects, authorization: string | undefined) {
+    const { url, body, contentType } = await fill(route, objects);
+    const response = await runtime.app.inject({
+      method: route.method as 'GET',
+      url,
+      headers: {
+        ...(authorization === undefined ? {} : { authorization }),
+        ...(contentType === undefined ? {} : { 'content-type': contentType }),
+      },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const code = response.headers['content-type']?.toString().startsWith('application/problem+json')
+      ? (response.json() as { code: string }).code
+      : undefined;
+    return { label: `${route.method} ${url}`, status: response.statusCode, code, text: response.body };
+  }
+
+  it('knows every route: each path parameter has a fixture, each body-taking route a body', () => {
+    expect(routes.length).toBeGreaterThan(15);
+    const missingParams = routes.flatMap((route) =>
+      route.params
+        .filter((param) => !(param in fixtures))
+        .map((param) => `${route.method} ${route.url}: add a fixture for ":${param}" to the fixtures table`),
+    );
+    const missingBodies = routes
+      .filter((route) => ['POST', 'PUT', 'PATCH'].includes(route.method))
+      .filter((route) => !(`${route.method} ${route.url}` in bodies))
+      .map((route) => `${route.method} ${route.url}: add a valid body to the bodies table`);
+    expect([...missingParams, ...missingBodies]).toEqual([]);
+  });
+
+  it('gives every route the access level the role policy says', () => {
+    const declared = routes.map((route) => `${route.method} ${route.url} → ${route.access}`);
+    const expected = routes.map((route) => `${route.method} ${route.url} → ${expectedAccess(route.method, route.url)}`);
+    expect(declared).toEqual(expected);
+  });
+
+  it('serves public routes without a credential', async () => {
+    const publicRoutes = routes.filter((route) => route.access === 'public');
+    expect(publicRoutes.map((route) => route.url).sort()).toEqual([...publicPaths].sort());
+    for (const route of publicRoutes) {
+      const result = await call(route, own, undefined);
+      expect.soft(result.status, result.label).toBe(200);
+    }
+  });
+
+  it('answers 401 on every other route without a valid credential', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.access !== 'public')) {
+      for (const [what, authorization] of Object.entries(badCredentials)) {
+        const result = await call(route, own, authorization);
+        if (result.status !== 401 || result.code !== 'unauthenticated') {
+          mismatches.push(`${result.label} with ${what}: ${result.status} ${result.code ?? ''}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("allows each role its routes (403 otherwise), and hides another tenant's objects behind 404", async () => {
+    const mismatches: string[] = [];
+    const otherTenantIds = [other.agentId, other.runId, other.keyId, other.artifactId];
+    let allowedCalls = 0;
+    for (const route of routes.filter((candidate) => candidate.access !== 'public')) {
+      const access = route.access as Exclude<Access, 'public'>;
+      const scoped =
+        route.params.some((param) => !unscopedParams.has(param)) ||
+        bodies[`${route.method} ${route.url}`]?.scoped === true;
+      for (const [role, key] of keys) {
+        const allowed = rolesWithAccess[access].includes(role);
+        for (const target of ['own', 'other'] as const) {
+          const result = await call(route, target === 'own' ? own : other, `Bearer ${key}`);
+          const seen = `${result.status} ${result.code ?? ''}`.trim();
+          const where = `${result.label} as ${role} on the ${target} tenant's objects`;
+          if (!allowed) {
+            if (result.status !== 403 || result.code !== 'forbidden')
+              mismatches.push(`${where}: ${seen}, expected 403`);
+          } else if (target === 'other' && scoped) {
+            if (result.status !== 404 || result.code !== 'not_found')
+              mismatches.push(`${where}: ${seen}, expected 404`);
+          } else if ([401, 403, 404].includes(result.status) || result.status >= 500) {
+            mismatches.push(`${where}: ${seen}, expected it allowed`);
+          } else {
+            allowedCalls += 1;
+            // Lists are scoped too: nothing of the other tenant shows through.
+            const leaked = otherTenantIds.filter((id) => result.text.includes(id));
+            if (route.method === 'GET' && leaked.length > 0) mismatches.push(`${where}: shows ${leaked.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(allowedCalls).toBeGreaterThan(routes.length);
+  });
+});
