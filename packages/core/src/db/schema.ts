@@ -94,6 +94,23 @@ export interface ToolCallsTable {
   completed_at: Timestamp | null;
 }
 
+export interface SecretsTable {
+  id: string;
+  tenant_id: string;
+  /** Unique per tenant; bound into both seals, so ciphertexts cannot move between names. */
+  name: string;
+  description: string | null;
+  /** Id of the master key that wrapped `wrapped_data_key`. */
+  key_id: string;
+  /** The secret's data key, AES-256-GCM-sealed under the master key (IV ‖ tag ‖ ciphertext). */
+  wrapped_data_key: Uint8Array;
+  /** The value, AES-256-GCM-sealed under the data key (IV ‖ tag ‖ ciphertext). */
+  ciphertext: Uint8Array;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -103,6 +120,7 @@ export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
   tool_calls: ToolCallsTable;
+  secrets: SecretsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -111,3 +129,4 @@ export type AgentVersionRow = Selectable<AgentVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
+export type SecretRow = Selectable<SecretsTable>;
