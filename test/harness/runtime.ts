@@ -6,6 +6,7 @@ import { buildApp, type ApiInstance, type LiveOptions } from '@agent-runtime/api
 import {
   createDataConverter,
   createLogger,
+  generateMasterKeyEntry,
   loadConfig,
   InProcessRunEventBus,
   openBlobStore,
@@ -13,6 +14,8 @@ import {
   type BlobStore,
   type Config,
   type DatabaseHandle,
+  type Logger,
+  type Telemetry,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
@@ -45,16 +48,26 @@ export interface TestRuntime {
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
 export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
+  options: {
+    database?: DatabaseKind;
+    worker?: boolean;
+    live?: LiveOptions;
+    /** The API's and the worker's logger. @default warnings and up on stdout */
+    logger?: Logger;
+    /** The API's and the worker's telemetry. @default local, no export */
+    telemetry?: Telemetry;
+  } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     AR_BLOB_DIR: blobDir,
+    AR_MASTER_KEYS: generateMasterKeyEntry('test'),
     LOG_LEVEL: 'warn',
     PORT: '0',
   });
-  const logger = createLogger('warn', 'test');
+  const logger = options.logger ?? createLogger('warn', 'test');
+  const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
   const database = await openTestDatabase(options.database ?? 'postgres');
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
@@ -65,7 +78,7 @@ export async function startTestRuntime(
   const created =
     options.worker === false
       ? undefined
-      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress });
+      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress, ...telemetry });
   const workerDone = created?.worker.run();
   const app = await buildApp({
     config,
@@ -73,6 +86,7 @@ export async function startTestRuntime(
     temporal,
     logger,
     bus,
+    ...telemetry,
     ...(options.live ? { live: options.live } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -116,6 +116,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       bus: dependencies.bus,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       telemetry,
+      masterKeys: config.AR_MASTER_KEYS,
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -15,7 +15,7 @@ export const secretNameSchema = z
 export const secretValueSchema = z
   .string()
   .min(1)
-  .refine((value) => Buffer.byteLength(value, 'utf8') <= maxSecretValueBytes, {
+  .refine((value) => new TextEncoder().encode(value).byteLength <= maxSecretValueBytes, {
     message: `at most ${maxSecretValueBytes} bytes of UTF-8`,
   });
 

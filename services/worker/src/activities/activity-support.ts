@@ -7,6 +7,7 @@ import {
   type AgentSpec,
   type Database,
   type Logger,
+  type MasterKey,
   type RunEvent,
   type RunEventBus,
   type Telemetry,
@@ -25,6 +26,11 @@ export interface ActivityDependencies {
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
+  /**
+   * Unwrap the data keys of tenant secrets (`AR_MASTER_KEYS`, current first). Secrets are
+   * decrypted inside the activity that uses them, at the moment of use.
+   */
+  readonly masterKeys: readonly MasterKey[];
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */
