@@ -86,7 +86,10 @@ function open(key: KeyObject | Buffer, sealed: Uint8Array, aad: Buffer): Buffer 
 export function currentMasterKey(masterKeys: readonly MasterKey[]): MasterKey {
   const current = masterKeys[0];
   if (!current) {
-    throw new AppError('dependency_unavailable', 'no master key is configured: set AR_MASTER_KEYS (see docs/secrets.md)');
+    throw new AppError(
+      'dependency_unavailable',
+      'no master key is configured: set AR_MASTER_KEYS (see docs/secrets.md)',
+    );
   }
   return current;
 }
@@ -136,7 +139,11 @@ export function openSecret(masterKeys: readonly MasterKey[], binding: SecretBind
  * The same secret with its data key re-wrapped under the current master key (rotation).
  * The value's ciphertext is unchanged and the value is never decrypted.
  */
-export function rewrapSecret(masterKeys: readonly MasterKey[], binding: SecretBinding, sealed: SealedSecret): SealedSecret {
+export function rewrapSecret(
+  masterKeys: readonly MasterKey[],
+  binding: SecretBinding,
+  sealed: SealedSecret,
+): SealedSecret {
   const master = currentMasterKey(masterKeys);
   if (sealed.keyId === master.id) return sealed;
   const dataKey = unwrapDataKey(masterKeys, binding, sealed);
