@@ -111,6 +111,15 @@ describe.each(databaseKinds)('secrets API on %s', (database) => {
     for (const body of responses) expect(body).not.toContain(value);
   });
 
+  it('documents secrets in OpenAPI without any value field in responses', async () => {
+    const document = (await (await fetch(`${runtime.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, unknown>>;
+      components: { schemas: Record<string, { properties: Record<string, unknown> }> };
+    };
+    expect(Object.keys(document.paths['/v1/secrets/{name}'] ?? {}).sort()).toEqual(['delete', 'get', 'put']);
+    expect(Object.keys(document.components.schemas['Secret']?.properties ?? {})).not.toContain('value');
+  });
+
   it('pages through secrets newest first with a cursor, metadata only', async () => {
     for (const name of ['PAGE_A', 'PAGE_B', 'PAGE_C']) {
       expect((await runtime.request('POST', '/v1/secrets', { name, value })).status).toBe(201);
