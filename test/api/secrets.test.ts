@@ -159,6 +159,13 @@ describe.each(databaseKinds)('secrets API on %s', (database) => {
       201,
     );
     await expectProblem(await runtime.request('GET', '/v1/secrets/not%20a%20name'), 404, 'not_found');
+    // JSON.parse quotes an excerpt of what it cannot parse: the answer must not repeat even that.
+    const unquoted = await expectProblem(
+      await runtime.request('POST', '/v1/secrets', `{"name":"RAW","value":${value}}`),
+      400,
+      'malformed_request',
+    );
+    expect(unquoted.detail).not.toContain(value.slice(0, 6));
   });
 
   it('keeps tenants apart and lets only admins manage secrets', async () => {

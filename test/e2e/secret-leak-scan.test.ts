@@ -109,6 +109,22 @@ describe('planted-secret scan', () => {
     expect(
       (await runtime.request('POST', '/v1/secrets', { name: 'OLD_TOKEN', value: deletedSecretValue })).status,
     ).toBe(201);
+    // Requests carrying the value that fail: their answers and logs must not repeat it either.
+    const refusedAnswers: string[] = [];
+    for (const [method, path, body, status] of [
+      ['POST', '/v1/secrets', { name: 'bad name', value: secretValue }, 422],
+      ['POST', '/v1/secrets', { name: 'CRM_TOKEN', value: secretValue }, 409],
+      ['POST', '/v1/secrets', { name: 'EXTRA', value: secretValue, plaintext: true }, 422],
+      ['POST', '/v1/secrets', `{"name":"BROKEN","value":"${secretValue}",}`, 400],
+      ['POST', '/v1/secrets', `{"name":"BROKEN","value":"${secretValue}`, 400],
+      ['POST', '/v1/secrets', `{"name":"BROKEN","value":${secretValue}}`, 400],
+      ['PUT', '/v1/secrets/NOPE', { value: secretValue }, 404],
+      ['PUT', '/v1/secrets/CRM_TOKEN', { value: secretValue, version: 3 }, 422],
+    ] as const) {
+      const response = await runtime.request(method, path, body);
+      refusedAnswers.push(await response.text());
+      expect(response.status, `${method} ${path}`).toBe(status);
+    }
     const bearer = { Authorization: { secret: 'CRM_TOKEN', prefix: 'Bearer ' } };
     const runId = await startRun(
       'crm-agent',
@@ -179,6 +195,7 @@ describe('planted-secret scan', () => {
     }
     const haystacks: Haystack[] = [
       { place: 'logs', text: logLines.join('') },
+      { place: 'answers to refused requests', text: refusedAnswers.join('\n') },
       ...eventHaystacks,
       ...historyHaystacks,
       { place: 'spans', text: JSON.stringify(receiver.spans) },
