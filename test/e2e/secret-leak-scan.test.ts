@@ -94,10 +94,17 @@ describe('planted-secret scan', () => {
     return ((await response.json()) as { items: RunEvent[] }).items;
   }
 
-  async function startRun(agentName: string, spec: unknown, input: unknown): Promise<string> {
+  /** Creates an agent with one version, calls `beforeRun` (after version creation), then starts a run. */
+  async function startRun(
+    agentName: string,
+    spec: unknown,
+    input: unknown,
+    beforeRun: () => Promise<void> = async () => {},
+  ): Promise<string> {
     const agent = (await (await runtime.request('POST', '/v1/agents', { name: agentName })).json()) as { id: string };
     const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, { spec });
     expect(version.status, await version.clone().text()).toBe(201);
+    await beforeRun();
     const run = (await (await runtime.request('POST', '/v1/runs', { agentId: agent.id, input })).json()) as {
       id: string;
     };
@@ -151,9 +158,9 @@ describe('planted-secret scan', () => {
         ],
       },
       'sync the CRM',
+      // Deleted after the version was created, before the run.
+      async () => expect((await runtime.request('DELETE', '/v1/secrets/OLD_TOKEN')).status).toBe(204),
     );
-    // Deleted after the version was created (and before its run reaches the call).
-    expect((await runtime.request('DELETE', '/v1/secrets/OLD_TOKEN')).status).toBe(204);
     expect(await waitForRun(runtime, runId)).toMatchObject({ status: 'succeeded' });
 
     // The secret was really used: every attempt carried it.
@@ -235,5 +242,33 @@ describe('planted-secret scan', () => {
     for (const row of sealed) {
       expect(Buffer.concat([row.ciphertext, row.wrapped_data_key]).includes(Buffer.from(secretValue))).toBe(false);
     }
+  });
+  it('fails a run whose failing tool needs a secret deleted after version creation, naming the secret', async () => {
+    expect((await runtime.request('POST', '/v1/secrets', { name: 'ERP_KEY', value: secretValue })).status).toBe(201);
+    const runId = await startRun(
+      'erp-agent',
+      {
+        model: { provider: 'scripted', replies: [{ toolCalls: [{ id: 'erp', name: 'erp', arguments: {} }] }] },
+        tools: [
+          {
+            kind: 'http',
+            name: 'erp',
+            url: `${toolUrl}/ok`,
+            onError: 'fail',
+            headers: { 'x-api-key': { secret: 'ERP_KEY' } },
+          },
+        ],
+      },
+      'post the invoice',
+      async () => expect((await runtime.request('DELETE', '/v1/secrets/ERP_KEY')).status).toBe(204),
+    );
+    const run = await waitForRun(runtime, runId);
+    expect(run).toMatchObject({
+      status: 'failed',
+      error: {
+        code: 'secret_not_found',
+        message: 'tool erp failed: header "x-api-key": secret "ERP_KEY" does not exist in this tenant',
+      },
+    });
   });
 });
