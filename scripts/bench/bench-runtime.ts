@@ -4,6 +4,7 @@ import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
+  generateMasterKeyEntry,
   loadConfig,
   migrateToLatest,
   openBlobStore,
@@ -62,7 +63,9 @@ export interface BenchRuntimeOptions {
  * runtime, minus the reconciler, which only matters after a crash.
  */
 export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<BenchRuntime> {
+  const masterKeys = generateMasterKeyEntry('bench');
   const config = loadConfig({
+    AR_MASTER_KEYS: masterKeys,
     TEMPORAL_TASK_QUEUE: `bench-agent-${randomBytes(4).toString('hex')}`,
     DATABASE_POOL_SIZE: '20',
     LOG_LEVEL: 'warn',
@@ -85,7 +88,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const bus = openRunEventBus(config, logger);
   const stopWorker = options.workerProcess
-    ? await startWorkerProcess(options, config)
+    ? await startWorkerProcess(options, config, masterKeys)
     : await startInProcessWorker(options, config, { database, bus, blobs, logger });
   const apiTemporal = await connectTemporalClient(options.temporalAddress, config.TEMPORAL_NAMESPACE, {
     dataConverter,
@@ -141,13 +144,18 @@ async function startInProcessWorker(
 }
 
 /** The agent worker as a process of its own on the same database, task queue and Redis. */
-async function startWorkerProcess(options: BenchRuntimeOptions, config: Config): Promise<() => Promise<void>> {
+async function startWorkerProcess(
+  options: BenchRuntimeOptions,
+  config: Config,
+  masterKeys: string,
+): Promise<() => Promise<void>> {
   const worker = serviceProcess('bench-worker', workerMain, {
     ...process.env,
     DATABASE_URL: options.databaseUrl,
     TEMPORAL_ADDRESS: options.temporalAddress,
     TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
     AR_BLOB_DIR: config.blobDir,
+    AR_MASTER_KEYS: masterKeys,
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     LOG_LEVEL: 'warn',
   });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { generateApiKey } from '@agent-runtime/core';
+import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import type { Connection } from '@temporalio/client';
 import pg from 'pg';
 import { freePort } from '../../test/harness/free-port.ts';
@@ -64,6 +64,7 @@ export async function startRecoveryStack(options: RecoveryStackOptions): Promise
     TEMPORAL_TASK_QUEUE: taskQueue,
     AR_DATA_DIR: path.join(options.dataDir, databaseName),
     AR_BOOTSTRAP_API_KEY: apiKey,
+    AR_MASTER_KEYS: generateMasterKeyEntry('bench'),
     WORKER_TUNING: options.tuning,
     PORT: String(port),
     LOG_LEVEL: 'warn',

@@ -4,12 +4,14 @@ import {
   createAgentVersion,
   createApiKey,
   createRun,
+  createSecret,
   createTenant,
   exampleAgentSpec,
   revokeApiKey,
   storeArtifact,
   type BlobStore,
   type Database,
+  type MasterKey,
   type Role,
 } from '@agent-runtime/core';
 import type { Kysely } from 'kysely';
@@ -59,6 +61,8 @@ interface TenantObjects {
   readonly keyId: string;
   /** An artifact of the run. */
   readonly artifactId: string;
+  /** Creates a secret of its own for each call: a deleted one would answer 404 to the next role. */
+  newSecretName(): Promise<string>;
 }
 
 /**
@@ -73,6 +77,7 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   approvalId: () => 'approval-1',
   keyId: (objects) => objects.keyId,
   artifactId: (objects) => objects.artifactId,
+  name: (objects) => objects.newSecretName(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -104,6 +109,8 @@ const bodies: Record<
     contentType: 'text/plain',
     query: '?name=matrix.txt',
   },
+  'POST /v1/secrets': { body: () => ({ name: uniqueName('matrix-secret'), value: 'matrix value' }) },
+  'PUT /v1/secrets/:name': { body: () => ({ value: 'another matrix value' }) },
   'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
 };
 
@@ -117,7 +124,12 @@ interface Route {
   readonly params: string[];
 }
 
-async function createTenantObjects(db: Kysely<Database>, blobs: BlobStore, tenantId: string): Promise<TenantObjects> {
+async function createTenantObjects(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  masterKeys: readonly MasterKey[],
+  tenantId: string,
+): Promise<TenantObjects> {
   const agent = await createAgent(db, tenantId, { name: 'matrix-agent' });
   await createAgentVersion(db, tenantId, agent.id, exampleAgentSpec);
   const { run } = await createRun(db, { tenantId, agentId: agent.id, input: 'matrix' });
@@ -139,7 +151,17 @@ async function createTenantObjects(db: Kysely<Database>, blobs: BlobStore, tenan
       source: 'api',
     },
   );
-  return { db, tenantId, agentId: agent.id, runId: run.id, keyId: key.id, artifactId: artifact.artifact.id };
+  const newSecretName = async () =>
+    (await createSecret(db, masterKeys, tenantId, { name: uniqueName('matrix-secret'), value: 'matrix value' })).name;
+  return {
+    db,
+    tenantId,
+    agentId: agent.id,
+    runId: run.id,
+    keyId: key.id,
+    artifactId: artifact.artifact.id,
+    newSecretName,
+  };
 }
 
 describe('access matrix: every route × role × tenant', () => {
@@ -156,8 +178,8 @@ describe('access matrix: every route × role × tenant', () => {
     const { db } = runtime.database;
     const otherTenant = await createTenant(db, 'matrix-other');
     [own, other] = await Promise.all([
-      createTenantObjects(db, runtime.blobs, runtime.tenantId),
-      createTenantObjects(db, runtime.blobs, otherTenant.id),
+      createTenantObjects(db, runtime.blobs, runtime.config.AR_MASTER_KEYS, runtime.tenantId),
+      createTenantObjects(db, runtime.blobs, runtime.config.AR_MASTER_KEYS, otherTenant.id),
     ]);
     for (const role of ['platform-admin', 'tenant-admin', 'developer', 'viewer'] as const) {
       keys.set(role, (await createApiKey(db, { tenantId: runtime.tenantId, name: role, roles: [role] })).key);

@@ -75,6 +75,8 @@ describe('API input handling', () => {
       '/v1/runs/{runId}/cancel',
       '/v1/runs/{runId}/events',
       '/v1/runs/{runId}/messages',
+      '/v1/secrets',
+      '/v1/secrets/{name}',
       '/v1/tenants',
       '/v1/tenants/{tenantId}',
     ]);

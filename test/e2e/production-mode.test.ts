@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { generateApiKey } from '@agent-runtime/core';
+import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresDatabase } from '../harness/databases.ts';
 import { freePort } from '../harness/free-port.ts';
@@ -26,6 +26,7 @@ describe('production mode', () => {
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       TEMPORAL_TASK_QUEUE: `prod-${randomBytes(4).toString('hex')}`,
       AR_BOOTSTRAP_API_KEY: apiKey,
+      AR_MASTER_KEYS: generateMasterKeyEntry('prod-test'),
       PORT: String(port),
       LOG_LEVEL: 'warn',
     };
@@ -65,6 +66,24 @@ describe('production mode', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(2);
     expect(stderr).toMatch(/DATABASE_URL and TEMPORAL_ADDRESS must be set/);
+  });
+
+  it('refuses to start the API or a worker without AR_MASTER_KEYS, with a clear message', async () => {
+    for (const main of [apiMain, workerMain]) {
+      const child = spawn(process.execPath, [main], {
+        env: {
+          PATH: process.env['PATH'] ?? '',
+          DATABASE_URL: 'postgres://127.0.0.1:1/none',
+          TEMPORAL_ADDRESS: '127.0.0.1:1',
+        },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const code = await new Promise((resolve) => child.once('exit', resolve));
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/AR_MASTER_KEYS must be set to run the API and the worker as separate processes/);
+    }
   });
 
   it('runs the seeded example agent to success across the two processes', async () => {

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { generateApiKey } from '@agent-runtime/core';
+import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresDatabase } from '../harness/databases.ts';
 import { freePort } from '../harness/free-port.ts';
@@ -100,6 +100,7 @@ describe('run events across two API instances over Redis, the worker in a third 
       TEMPORAL_TASK_QUEUE: `sse-redis-${randomBytes(4).toString('hex')}`,
       AR_DATA_DIR: dataDir,
       AR_BOOTSTRAP_API_KEY: apiKey,
+      AR_MASTER_KEYS: generateMasterKeyEntry('sse-test'),
       REDIS_URL: redis.url,
       LOG_LEVEL: 'warn',
     };

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
-import { createLogger, generateApiKey } from '@agent-runtime/core';
+import { createLogger, generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
 import { createApiRequest } from '../harness/api-request.ts';
 import { Connection } from '@temporalio/client';
@@ -110,6 +110,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
     TEMPORAL_TASK_QUEUE: taskQueue,
     AR_DATA_DIR: path.join(stateDir, 'runtime'),
     AR_BOOTSTRAP_API_KEY: apiKey,
+    AR_MASTER_KEYS: generateMasterKeyEntry('faults'),
     PORT: String(port),
     LOG_LEVEL: 'warn',
   };

@@ -6,6 +6,7 @@ import { buildApp, type ApiInstance, type LiveOptions } from '@agent-runtime/api
 import {
   createDataConverter,
   createLogger,
+  generateMasterKeyEntry,
   loadConfig,
   InProcessRunEventBus,
   openBlobStore,
@@ -14,6 +15,8 @@ import {
   type BlobStore,
   type Config,
   type DatabaseHandle,
+  type Logger,
+  type Telemetry,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
@@ -59,17 +62,23 @@ export async function startTestRuntime(
     env?: Record<string, string>;
     /** The worker's builtin tools by name. @default the shipped builtins */
     tools?: WorkerDependencies['tools'];
+    /** The API's and the worker's logger. @default warnings and up on stdout */
+    logger?: Logger;
+    /** The API's and the worker's telemetry. @default local, no export */
+    telemetry?: Telemetry;
   } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     AR_BLOB_DIR: blobDir,
+    AR_MASTER_KEYS: generateMasterKeyEntry('test'),
     LOG_LEVEL: 'warn',
     PORT: '0',
     ...options.env,
   });
-  const logger = createLogger('warn', 'test');
+  const logger = options.logger ?? createLogger('warn', 'test');
+  const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
   const database = await openTestDatabase(options.database ?? 'postgres');
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
@@ -88,6 +97,7 @@ export async function startTestRuntime(
           bus,
           temporalAddress,
           ...(options.tools ? { tools: options.tools } : {}),
+          ...telemetry,
         });
   const workerDone = created?.worker.run();
   const app = await buildApp({
@@ -97,6 +107,7 @@ export async function startTestRuntime(
     logger,
     bus,
     blobs,
+    ...telemetry,
     ...(options.live ? { live: options.live } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -6,3 +6,4 @@ export * from './tools/arithmetic.ts';
 export * from './tools/builtin-tools.ts';
 export * from './tools/http-tool.ts';
 export * from './tools/resolve-tool.ts';
+export * from './tools/redact-secrets.ts';

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { assertValidBlobKey } from './blobs/blob-key.ts';
+import { parseMasterKeys, type MasterKey } from './secrets/master-keys.ts';
 
 const optionalString = z
   .string()
@@ -142,6 +143,22 @@ const configSchema = z.object({
       .regex(/^ar_[A-Za-z0-9]{8}_[A-Za-z0-9]{32,}$/, 'must look like ar_<8 chars>_<32+ chars>')
       .optional(),
   ),
+  /**
+   * Master keys that wrap the data keys of tenant secrets: `<id>:<base64 of 32 random bytes>`
+   * entries separated by commas, the current key first (older keys only unwrap, until
+   * `npm run secrets:rewrap` has moved every secret to the current one; see docs/secrets.md).
+   * Required in production mode; unset on embedded defaults, a key is generated into
+   * `AR_DATA_DIR/master-keys` on first start.
+   */
+  AR_MASTER_KEYS: optionalString.transform((value, context): readonly MasterKey[] => {
+    if (value === undefined) return [];
+    const parsed = parseMasterKeys(value);
+    if ('problem' in parsed) {
+      context.addIssue({ code: 'custom', message: parsed.problem });
+      return z.NEVER;
+    }
+    return parsed.keys;
+  }),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**
@@ -230,7 +247,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
 
 /**
  * The API and worker run as separate processes only against shared backends: PGlite and
- * the embedded Temporal server live inside one process. Throws a {@link ConfigError} otherwise.
+ * the embedded Temporal server live inside one process. Every process must also hold the
+ * same master keys, so they come from the environment rather than a generated file.
+ * Throws a {@link ConfigError} otherwise.
  */
 export function requireSharedBackends(config: Config): Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string } {
   const missing = (['DATABASE_URL', 'TEMPORAL_ADDRESS'] as const).filter((name) => config[name] === undefined);
@@ -238,6 +257,13 @@ export function requireSharedBackends(config: Config): Config & { DATABASE_URL: 
     throw new ConfigError(
       `${missing.join(' and ')} must be set to run the API and the worker as separate processes ` +
         '(for everything in one process on embedded defaults, run services/embedded)',
+    );
+  }
+  if (config.AR_MASTER_KEYS.length === 0) {
+    throw new ConfigError(
+      'AR_MASTER_KEYS must be set to run the API and the worker as separate processes: every process ' +
+        'needs the same master key to encrypt and decrypt tenant secrets. Generate one with ' +
+        '`echo "key-1:$(openssl rand -base64 32)"` and keep it in your secret store (see docs/secrets.md)',
     );
   }
   return config as Config & { DATABASE_URL: string; TEMPORAL_ADDRESS: string };

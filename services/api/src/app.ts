@@ -22,6 +22,7 @@ import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
 /** Builds the control-plane HTTP API; the caller listens and closes. */
@@ -93,6 +94,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);
+  registerSecretRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
 

@@ -8,6 +8,7 @@ import {
   openDatabase,
   openRunEventBus,
   seedDefaults,
+  withEmbeddedMasterKeys,
   type Config,
   type Logger,
   type SeedResult,
@@ -33,7 +34,8 @@ export interface EmbeddedRuntime {
  * the worker and the API. Runs left unfinished by an earlier start resume on their own:
  * Temporal keeps their workflows, and the reconciler starts any still queued.
  */
-export async function startEmbeddedRuntime(config: Config, logger: Logger): Promise<EmbeddedRuntime> {
+export async function startEmbeddedRuntime(configured: Config, logger: Logger): Promise<EmbeddedRuntime> {
+  const config = await withEmbeddedMasterKeys(configured, logger);
   const database = await openDatabase(
     config.DATABASE_URL
       ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }

@@ -123,6 +123,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
         taskQueue: config.TEMPORAL_TASK_QUEUE,
         defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
       },
+      masterKeys: config.AR_MASTER_KEYS,
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

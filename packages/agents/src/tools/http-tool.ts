@@ -1,11 +1,21 @@
-import { jsonSchemaErrors, type HttpToolSpec } from '@agent-runtime/core';
-import { ToolError, type Tool } from './tool.ts';
+import { jsonSchemaErrors, SecretUnavailableError, type HttpToolSpec } from '@agent-runtime/core';
+import { redactSecrets } from './redact-secrets.ts';
+import { ToolError, type Tool, type ToolOutcome } from './tool.ts';
 
 /** Statuses that say "try again later": the attempt throws, so Temporal retries it. */
 const retryableStatuses = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Largest response body read from a tool endpoint. */
 const maxResponseBytes = 10 * 1024 * 1024;
+
+/** Text a header may carry (Fetch's header value rules): no NUL, CR or LF, nothing past U+00FF. */
+const headerValuePattern = /^[^\0\r\n\u0100-\uffff]*$/;
+
+/**
+ * Reads a tenant secret's value at call time, by name. Throws `SecretUnavailableError`
+ * when the secret is gone or unreadable; anything else it throws is retried.
+ */
+export type SecretSource = (name: string) => Promise<string>;
 
 /** Raised for an answer worth retrying (408/429/5xx); the activity's retry policy retries it. */
 export class HttpToolRetryableError extends Error {
@@ -30,13 +40,59 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
+/** The request's headers, secret values read now; or the error outcome naming what is wrong. */
+async function resolveHeaders(
+  spec: HttpToolSpec,
+  secrets: SecretSource,
+): Promise<{ headers: Record<string, string>; secretValues: string[] } | { failed: ToolOutcome }> {
+  const headers: Record<string, string> = {};
+  const secretValues: string[] = [];
+  for (const [header, declared] of Object.entries(spec.headers)) {
+    if (typeof declared === 'string') {
+      headers[header] = declared;
+      continue;
+    }
+    let value: string;
+    try {
+      value = await secrets(declared.secret);
+    } catch (error) {
+      if (!(error instanceof SecretUnavailableError)) throw error;
+      return {
+        failed: {
+          ok: false,
+          error: { code: `secret_${error.reason}`, message: `header "${header}": ${error.message}` },
+        },
+      };
+    }
+    secretValues.push(value);
+    // Checked here rather than left to fetch, whose error would quote the offending value.
+    if (!headerValuePattern.test(value)) {
+      return {
+        failed: {
+          ok: false,
+          error: {
+            code: 'secret_invalid_header',
+            message: `header "${header}": secret "${declared.secret}" holds characters an HTTP header cannot carry (line breaks, NUL or non-Latin-1)`,
+          },
+        },
+      };
+    }
+    headers[header] = `${declared.prefix}${value}`;
+  }
+  return { headers, secretValues };
+}
+
 /**
  * A tool declared in a spec as an HTTP endpoint. The input is validated against the
  * declared JSON Schema first; the call's idempotency key goes out as `Idempotency-Key`, so a
  * retried call is recognisable by any endpoint that honours it. 2xx → output; 408, 429 and
  * 5xx or a network failure → retried; any other 4xx → an error result for the model.
+ *
+ * Headers declared as `{ secret }` are read from `secrets` for each attempt and exist only
+ * in the request: the result and error messages are scrubbed of their values, so an
+ * endpoint echoing its credential cannot carry it into events or workflow history.
  */
-export function createHttpTool(spec: HttpToolSpec): Tool {
+export function createHttpTool(spec: HttpToolSpec, secrets: SecretSource): Tool {
   return {
     name: spec.name,
     description: spec.description,
@@ -44,6 +100,9 @@ export function createHttpTool(spec: HttpToolSpec): Tool {
       const problems = jsonSchemaErrors(spec.input, rawInput);
       if (problems.length > 0)
         return { ok: false, error: { code: 'invalid_tool_input', message: problems.join('; ') } };
+      const resolved = await resolveHeaders(spec, secrets);
+      if ('failed' in resolved) return resolved.failed;
+      const { secretValues } = resolved;
       const url = new URL(spec.url);
       const hasBody = spec.method !== 'GET' && spec.method !== 'DELETE';
       if (!hasBody && rawInput && typeof rawInput === 'object') {
@@ -54,7 +113,7 @@ export function createHttpTool(spec: HttpToolSpec): Tool {
         response = await fetch(url, {
           method: spec.method,
           headers: {
-            ...spec.headers,
+            ...resolved.headers,
             'idempotency-key': context.idempotencyKey,
             ...(hasBody ? { 'content-type': 'application/json' } : {}),
           },
@@ -64,13 +123,22 @@ export function createHttpTool(spec: HttpToolSpec): Tool {
         });
       } catch (error) {
         if (context.signal.aborted) throw error;
-        throw new HttpToolRetryableError(0, `request to ${url.host} failed: ${(error as Error).message}`);
+        const message = redactSecrets((error as Error).message, secretValues);
+        throw new HttpToolRetryableError(0, `request to ${url.host} failed: ${message}`);
       }
       if (retryableStatuses.has(response.status)) {
         await response.body?.cancel();
         throw new HttpToolRetryableError(response.status, `${url.host} answered ${response.status}`);
       }
-      const body = await readBody(response);
+      let body: unknown;
+      try {
+        body = redactSecrets(await readBody(response), secretValues);
+      } catch (error) {
+        if (error instanceof ToolError) {
+          return { ok: false, error: { code: error.code, message: redactSecrets(error.message, secretValues) } };
+        }
+        throw error;
+      }
       if (!response.ok) {
         const detail = typeof body === 'string' ? body.slice(0, 500) : JSON.stringify(body).slice(0, 500);
         return { ok: false, error: { code: `http_${response.status}`, message: detail } };

@@ -30,6 +30,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0003-approvals-and-message-policy',
       '0004-artifacts',
       '0005-api-keys-and-audit',
+      '0006-secrets',
       '0007-tenant-limits',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;

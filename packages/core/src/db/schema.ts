@@ -143,6 +143,23 @@ export interface AuditEventsTable {
   details: Jsonb<Record<string, unknown>>;
 }
 
+export interface SecretsTable {
+  id: string;
+  tenant_id: string;
+  /** Unique per tenant; bound into both seals, so ciphertexts cannot move between names. */
+  name: string;
+  description: string | null;
+  /** Id of the master key that wrapped `wrapped_data_key`. */
+  key_id: string;
+  /** The secret's data key, AES-256-GCM-sealed under the master key (IV ‖ tag ‖ ciphertext). */
+  wrapped_data_key: Uint8Array;
+  /** The value, AES-256-GCM-sealed under the data key (IV ‖ tag ‖ ciphertext). */
+  ciphertext: Uint8Array;
+  version: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -154,6 +171,7 @@ export interface Database {
   tool_calls: ToolCallsTable;
   artifacts: ArtifactsTable;
   audit_events: AuditEventsTable;
+  secrets: SecretsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -165,3 +183,4 @@ export type AuditEventRow = Selectable<AuditEventsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;
+export type SecretRow = Selectable<SecretsTable>;

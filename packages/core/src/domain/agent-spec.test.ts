@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentSpecSchema } from './agent-spec.ts';
+import { agentSpecSchema, secretReferencesOf } from './agent-spec.ts';
 
 describe('agent specs', () => {
   it('applies defaults', () => {
@@ -26,5 +26,38 @@ describe('agent specs', () => {
     expect(result.error?.issues).toEqual([
       expect.objectContaining({ path: ['model', 'replies', 0, 'toolCalls', 0, 'name'] }),
     ]);
+  });
+});
+
+describe('secret references', () => {
+  it('lists the secrets HTTP tool headers name, beside literal headers', () => {
+    const spec = agentSpecSchema.parse({
+      model: { provider: 'scripted', replies: [{ text: 'hi' }] },
+      tools: [
+        { name: 'echo' },
+        {
+          kind: 'http',
+          name: 'crm',
+          url: 'http://127.0.0.1:9/crm',
+          headers: { Authorization: { secret: 'CRM_TOKEN', prefix: 'Bearer ' }, 'x-tenant': 'acme' },
+        },
+        { kind: 'http', name: 'erp', url: 'http://127.0.0.1:9/erp', headers: { 'x-api-key': { secret: 'ERP_KEY' } } },
+      ],
+    });
+    expect(secretReferencesOf(spec)).toEqual([
+      { name: 'CRM_TOKEN', path: ['tools', 1, 'headers', 'Authorization', 'secret'] },
+      { name: 'ERP_KEY', path: ['tools', 2, 'headers', 'x-api-key', 'secret'] },
+    ]);
+    expect(spec.tools[2]).toMatchObject({ headers: { 'x-api-key': { secret: 'ERP_KEY', prefix: '' } } });
+  });
+
+  it('rejects a malformed secret name or extra fields in a secret header', () => {
+    for (const header of [{ secret: 'has space' }, { secret: 'OK', value: 'inline' }, { prefix: 'Bearer ' }]) {
+      const result = agentSpecSchema.safeParse({
+        model: { provider: 'scripted', replies: [{ text: 'hi' }] },
+        tools: [{ kind: 'http', name: 'crm', url: 'http://127.0.0.1:9/crm', headers: { Authorization: header } }],
+      });
+      expect(result.success, JSON.stringify(header)).toBe(false);
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jsonSchemaProblem } from './json-schema.ts';
+import { secretNameSchema } from './secret.ts';
 
 /** Names of the tools every worker ships with. */
 export const builtinToolNames = ['calculator', 'sleep', 'echo', 'write_artifact'] as const;
@@ -68,6 +69,19 @@ export const builtinToolSpecSchema = z.strictObject({
 });
 
 /**
+ * A header value taken from a tenant secret at call time: `prefix` then the secret's value
+ * (`{ secret: "CRM_TOKEN", prefix: "Bearer " }`). The spec names the secret; the value is
+ * read inside the tool call and never stored with the run.
+ */
+export const secretHeaderSchema = z.strictObject({
+  secret: secretNameSchema.describe('Name of a secret of the tenant (POST /v1/secrets)'),
+  prefix: z.string().max(256).default('').describe('Sent before the value, e.g. "Bearer "'),
+});
+
+/** A header of an HTTP tool: literal text, or a value from a secret. */
+export const httpHeaderValueSchema = z.union([z.string().max(4096), secretHeaderSchema]);
+
+/**
  * A tool that is an HTTP endpoint: the call's input is sent as the JSON body (or query for
  * GET) with the call's idempotency key in `Idempotency-Key`; a 2xx JSON answer is the output.
  */
@@ -81,7 +95,10 @@ export const httpToolSpecSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .default({ type: 'object' })
     .describe('JSON Schema the call input is validated against before the request'),
-  headers: z.record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), z.string().max(4096)).default({}),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), httpHeaderValueSchema)
+    .default({})
+    .describe('Literal values, or `{ secret, prefix? }` for a value read from a tenant secret at call time'),
   ...toolPolicy,
 });
 
@@ -148,6 +165,26 @@ export const agentSpecSchema = z
     });
   });
 
+/** Where a spec names a secret: the secret, and the path of the reference in the spec. */
+export interface SecretReference {
+  readonly name: string;
+  readonly path: readonly (string | number)[];
+}
+
+/** Every secret a spec names, in spec order (a name appears once per place that names it). */
+export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
+  const references: SecretReference[] = [];
+  spec.tools.forEach((tool, index) => {
+    if (tool.kind !== 'http') return;
+    for (const [header, value] of Object.entries(tool.headers)) {
+      if (typeof value !== 'string') {
+        references.push({ name: value.secret, path: ['tools', index, 'headers', header, 'secret'] });
+      }
+    }
+  });
+  return references;
+}
+
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** One reply of the scripted model. */
@@ -156,5 +193,7 @@ export type ScriptedReply = z.output<typeof scriptedReplySchema>;
 export type ToolSpec = z.output<typeof toolSpecSchema>;
 /** An HTTP tool declared in a spec. */
 export type HttpToolSpec = z.output<typeof httpToolSpecSchema>;
+/** A header of an HTTP tool whose value comes from a secret. */
+export type SecretHeader = z.output<typeof secretHeaderSchema>;
 /** Bounds on one run, defaults applied. */
 export type RunLimits = z.output<typeof runLimitsSchema>;

@@ -9,10 +9,16 @@ import {
   getAgentVersion,
   listAgents,
   listAgentVersions,
+  missingSecretNames,
   pageSchema,
   recordAuditEvent,
+  secretReferencesOf,
   updateAgent,
+  AppError,
+  type AgentSpec,
+  type Database,
 } from '@agent-runtime/core';
+import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
@@ -23,6 +29,35 @@ const agentName = z
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-"; at most 63 characters');
 const description = z.string().max(2000);
 const agentParams = z.strictObject({ agentId: pathId });
+
+/**
+ * Rejects a spec naming secrets the tenant does not have (422, each reference with its
+ * path), so a typo fails at version creation rather than in the middle of a run.
+ */
+async function assertSecretsExist(db: Kysely<Database>, tenantId: string, spec: AgentSpec): Promise<void> {
+  const references = secretReferencesOf(spec);
+  const missing = new Set(
+    await missingSecretNames(
+      db,
+      tenantId,
+      references.map((reference) => reference.name),
+    ),
+  );
+  if (missing.size === 0) return;
+  throw new AppError(
+    'validation_failed',
+    `the spec names secrets this tenant does not have: ${[...missing].join(', ')}`,
+    {
+      missingSecrets: [...missing],
+      errors: references
+        .filter((reference) => missing.has(reference.name))
+        .map((reference) => ({
+          path: ['body', 'spec', ...reference.path].join('.'),
+          message: `secret "${reference.name}" does not exist (create it with POST /v1/secrets)`,
+        })),
+    },
+  );
+}
 
 /** Agents and their immutable versions, scoped to the caller's tenant. */
 export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): void {
@@ -152,6 +187,7 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
     },
     async (request, reply) => {
       const agentId = existingId('agent', request.params.agentId);
+      await assertSecretsExist(db, request.principal.tenantId, request.body.spec);
       const version = await db.transaction().execute(async (trx) => {
         const created = await createAgentVersion(trx, request.principal.tenantId, agentId, request.body.spec);
         await recordAuditEvent(trx, {

@@ -11,11 +11,13 @@ import {
   openArtifactContent,
   pageSchema,
   publishRunEventsBestEffort,
+  recordAuditEvent,
   storeArtifact,
   type BlobStore,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
 import { attachmentDisposition } from '../http/content-disposition.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 
@@ -89,6 +91,13 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
             },
           );
           publishRunEventsBestEffort(bus, run.id, stored.events, logger);
+          // After the bytes are durable: an upload is too long to hold a transaction open.
+          await recordAuditEvent(db, {
+            ...auditedBy(request),
+            action: 'artifact.uploaded',
+            target: { type: 'artifact', id: stored.artifact.id },
+            details: { runId: run.id, size: stored.artifact.size, sha256: stored.artifact.sha256 },
+          });
           return reply
             .status(201)
             .header('location', `/v1/runs/${run.id}/artifacts/${stored.artifact.id}`)

@@ -8,6 +8,7 @@ import {
   type BlobStore,
   type Database,
   type Logger,
+  type MasterKey,
   type RunEvent,
   type RunEventBus,
   type Telemetry,
@@ -37,6 +38,11 @@ export interface ActivityDependencies {
     /** Limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited. */
     readonly defaultMaxConcurrentRuns: number;
   };
+  /**
+   * Unwrap the data keys of tenant secrets (`AR_MASTER_KEYS`, current first). Secrets are
+   * decrypted inside the activity that uses them, at the moment of use.
+   */
+  readonly masterKeys: readonly MasterKey[];
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

@@ -1,5 +1,5 @@
 import { builtinTools, resolveTool, type ToolOutcome } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall } from '@agent-runtime/core';
+import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -47,7 +47,9 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
           },
         ]);
         publish(ref.runId, started);
-        const resolved = resolveTool(spec, call.name, builtins);
+        // Secrets are read and decrypted here, per attempt, and live only in the tool's request.
+        const secrets = (name: string) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name);
+        const resolved = resolveTool(spec, call.name, builtins, secrets);
         const context = Context.current();
         const result = await traceToolCall(
           dependencies.telemetry,
