@@ -73,3 +73,69 @@ ensure_redis() {
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
 }
+
+# A JDK >= 21 for Keycloak: JAVA_HOME when it is new enough, else the newest under /usr/lib/jvm.
+required_java_major=21
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1 | grep . || echo 0
+}
+
+ensure_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] &&
+    [ "$(java_major "$JAVA_HOME/bin/java")" -ge "$required_java_major" ]; then
+    return
+  fi
+  local best="" best_major=0 candidate major
+  for candidate in /usr/lib/jvm/*/bin/java "$(command -v java 2>/dev/null || true)"; do
+    [ -x "$candidate" ] || continue
+    major=$(java_major "$candidate")
+    if [ "$major" -gt "$best_major" ]; then best="$candidate" best_major="$major"; fi
+  done
+  if [ "$best_major" -lt "$required_java_major" ]; then
+    log "Keycloak needs a JDK >= $required_java_major: none found (JAVA_HOME, /usr/lib/jvm/*, PATH);" \
+      "install one (e.g. Debian's openjdk-21-jdk-headless) or point JAVA_HOME at it"
+    return 1
+  fi
+  export JAVA_HOME
+  JAVA_HOME=$(cd "$(dirname "$(readlink -f "$best")")/.." && pwd)
+  log "using Java $best_major from $JAVA_HOME"
+}
+
+# Keycloak for the OIDC tests: the distribution archive org.keycloak:keycloak-quarkus-dist from
+# Maven Central, fetched with Maven and unpacked into .tools/keycloak-<version>.
+keycloak_version=26.4.5
+
+ensure_keycloak() {
+  ensure_java
+  local home="$tools_dir/keycloak-$keycloak_version"
+  export KEYCLOAK_HOME="$home"
+  if [ -x "$home/bin/kc.sh" ]; then return; fi
+  if ! command -v mvn >/dev/null; then
+    log "installing Maven from Debian packages (to fetch the Keycloak distribution)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >&2
+  fi
+  local download
+  download=$(mktemp -d)
+  log "downloading Keycloak $keycloak_version (org.keycloak:keycloak-quarkus-dist, about 160 MB)"
+  mvn -B -q dependency:copy \
+    "-Dartifact=org.keycloak:keycloak-quarkus-dist:$keycloak_version:zip" \
+    "-DoutputDirectory=$download" >&2
+  log "unpacking Keycloak into .tools/keycloak-$keycloak_version"
+  mkdir -p "$tools_dir"
+  rm -rf "$home.partial"
+  mkdir "$home.partial"
+  local archive="$download/keycloak-quarkus-dist-$keycloak_version.zip"
+  if command -v unzip >/dev/null; then
+    unzip -q "$archive" -d "$home.partial"
+  else
+    (cd "$home.partial" && "$JAVA_HOME/bin/jar" xf "$archive")
+  fi
+  rm -rf "$download"
+  # The archive holds one top-level directory, keycloak-<version>/.
+  mv "$home.partial/keycloak-$keycloak_version" "$home"
+  rm -rf "$home.partial"
+  chmod +x "$home"/bin/*.sh
+}
