@@ -104,20 +104,34 @@ ensure_java() {
 }
 
 # Keycloak for the OIDC tests: the distribution archive org.keycloak:keycloak-quarkus-dist from
-# Maven Central, fetched with Maven and unpacked into .tools/keycloak-<version>.
+# Maven Central, fetched with Maven and unpacked into .tools/keycloak-<version>, then built once
+# for the tests' options (`kc.sh build`), so that each test server starts with `start --optimized`
+# in about 12 s instead of re-building itself in start-dev (about 50 s on two cores).
 keycloak_version=26.4.5
+keycloak_build_options=(--db=dev-file --health-enabled=true)
 
 ensure_keycloak() {
   ensure_java
   local home="$tools_dir/keycloak-$keycloak_version"
   export KEYCLOAK_HOME="$home"
-  if [ -x "$home/bin/kc.sh" ]; then return; fi
+  if [ ! -x "$home/bin/kc.sh" ]; then download_keycloak "$home"; fi
+  # The stamp names the options of the build; test/harness/keycloak-server.ts reads it.
+  local stamp="$home/lib/quarkus/agent-runtime-build-options"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "${keycloak_build_options[*]}" ]; then
+    log "building Keycloak for the tests (kc.sh build ${keycloak_build_options[*]})"
+    JAVA_OPTS_APPEND=--add-opens=java.base/java.lang=ALL-UNNAMED \
+      "$home/bin/kc.sh" build "${keycloak_build_options[@]}" >&2
+    printf '%s\n' "${keycloak_build_options[*]}" >"$stamp"
+  fi
+}
+
+download_keycloak() {
+  local home="$1" download
   if ! command -v mvn >/dev/null; then
     log "installing Maven from Debian packages (to fetch the Keycloak distribution)"
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >&2
   fi
-  local download
   download=$(mktemp -d)
   log "downloading Keycloak $keycloak_version (org.keycloak:keycloak-quarkus-dist, about 160 MB)"
   mvn -B -q dependency:copy \

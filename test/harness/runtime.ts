@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp, type ApiInstance, type LiveOptions } from '@agent-runtime/api';
+import { buildApp, type ApiInstance, type LiveOptions, type OidcVerifier } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
@@ -43,16 +43,28 @@ export interface TestRuntime {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startTestRuntime}. */
+export interface TestRuntimeOptions {
+  /** @default postgres */
+  readonly database?: DatabaseKind;
+  /** Whether to run a worker too. @default true */
+  readonly worker?: boolean;
+  readonly live?: LiveOptions;
+  /** Extra configuration variables (e.g. `AR_OIDC_ISSUER`), over the harness's own. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The API's OIDC verifier, for tests that tune its timing. @default from the configuration */
+  readonly oidc?: OidcVerifier;
+}
+
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
-export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
-): Promise<TestRuntime> {
+export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
     AR_BLOB_DIR: blobDir,
     LOG_LEVEL: 'warn',
     PORT: '0',
+    ...options.env,
   });
   const logger = createLogger('warn', 'test');
   const database = await openTestDatabase(options.database ?? 'postgres');
@@ -74,6 +86,7 @@ export async function startTestRuntime(
     logger,
     bus,
     ...(options.live ? { live: options.live } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const apiKey = seed.createdApiKey ?? '';

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import type { OidcVerifier } from './http/oidc.ts';
 
 /** What the API needs from its process; built once in the composition root. */
 export interface ApiDependencies {
@@ -27,6 +28,11 @@ export interface ApiDependencies {
    * registry `GET /metrics` serves. @default local metrics, no export
    */
   readonly telemetry?: Telemetry;
+  /**
+   * Verifies OIDC bearer tokens (besides API keys). @default built from the `AR_OIDC_*`
+   * variables of `config`; none (API keys only) when `AR_OIDC_ISSUER` is unset
+   */
+  readonly oidc?: OidcVerifier;
 }
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */

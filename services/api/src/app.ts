@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
 import { createAuthHook } from './http/auth.ts';
+import { createOidcVerifier, oidcOptionsFromConfig } from './http/oidc.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
@@ -52,7 +53,9 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   app.addHook('onRoute', tracing.onRoute);
   app.addHook('onRequest', tracing.onRequest);
   app.addHook('onResponse', tracing.onResponse);
-  app.addHook('onRequest', createAuthHook(dependencies.db));
+  const oidcOptions = oidcOptionsFromConfig(dependencies.config);
+  const oidc = dependencies.oidc ?? (oidcOptions && createOidcVerifier(oidcOptions));
+  app.addHook('onRequest', createAuthHook(dependencies.db, oidc));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
