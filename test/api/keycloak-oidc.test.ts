@@ -99,7 +99,10 @@ describe('Keycloak realm agent-runtime', () => {
       defaultClientScopes: cli.defaultClientScopes,
       ...extra,
     });
-    const mappers = cli.protocolMappers.map(({ id: _id, ...mapper }) => mapper);
+    // The realm's mappers without their ids, which belong to the CLI client.
+    const mappers = cli.protocolMappers.map((mapper) =>
+      Object.fromEntries(Object.entries(mapper).filter(([key]) => key !== 'id')),
+    );
     await admin('POST', '/clients', testClient('agent-runtime-test', { protocolMappers: mappers }));
     await admin(
       'POST',
