@@ -41,7 +41,15 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
         version: '1.0.0',
         description: 'Control plane of Agent Runtime: tenants, agents, immutable agent versions and runs.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (`ar_…`) or, where OIDC is configured, an access token of the issuer',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
@@ -55,6 +63,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   app.addHook('onResponse', tracing.onResponse);
   const oidcOptions = oidcOptionsFromConfig(dependencies.config);
   const oidc = dependencies.oidc ?? (oidcOptions && createOidcVerifier(oidcOptions));
+  if (oidcOptions) app.log.info({ issuer: oidcOptions.issuer }, 'accepting OIDC access tokens besides API keys');
   app.addHook('onRequest', createAuthHook(dependencies.db, oidc));
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
