@@ -220,6 +220,31 @@ describe('Keycloak realm agent-runtime', () => {
     expect((await device('agent-runtime-web')).status).toBe(400);
   });
 
+  it('requires PKCE (S256) of the browser client and redirects only to its own URIs', async () => {
+    const authorize = (params: Record<string, string>) =>
+      fetch(
+        `${keycloak.issuer}/protocol/openid-connect/auth?${new URLSearchParams({
+          client_id: 'agent-runtime-web',
+          response_type: 'code',
+          scope: 'openid',
+          redirect_uri: 'http://localhost:5173/callback',
+          ...params,
+        }).toString()}`,
+        { redirect: 'manual' },
+      );
+    const challenge = { code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM', code_challenge_method: 'S256' };
+    // With a challenge: the login page.
+    expect((await authorize(challenge)).status).toBe(200);
+    // Without one, or with the plain method: sent back to the app with an error.
+    for (const params of [{}, { ...challenge, code_challenge_method: 'plain' }]) {
+      const refused = await authorize(params);
+      expect(refused.status).toBe(302);
+      expect(refused.headers.get('location')).toMatch(/^http:\/\/localhost:5173\/callback\?error=invalid_request/);
+    }
+    // A redirect URI the client does not list: no redirect at all.
+    expect((await authorize({ ...challenge, redirect_uri: 'http://evil.invalid/callback' })).status).toBe(400);
+  });
+
   it('enables no password grant on the shipped clients', async () => {
     for (const clientId of ['agent-runtime-cli', 'agent-runtime-web', 'agent-runtime-api']) {
       const response = await fetch(`${keycloak.issuer}/protocol/openid-connect/token`, {
