@@ -26,7 +26,7 @@ export interface KeycloakServer {
   readonly admin: { readonly username: string; readonly password: string };
   /** An admin REST API access token (master realm, admin-cli), fresh for each call. */
   adminToken(): Promise<string>;
-  /** SIGTERM by pid, SIGKILL after a grace period; removes the server's directory. */
+  /** SIGTERM to its process group, SIGKILL after a grace period; removes the server's directory. */
   stop(): Promise<void>;
 }
 
@@ -144,7 +144,8 @@ async function logTail(logFile: string, lines = 40): Promise<string> {
  * `kc.sh start --import-realm` on free loopback ports over plain HTTP, with a dev-file (H2)
  * database in a temporary directory and the realm of `auth/` imported; resolves once the
  * realm's discovery document answers. Production mode rather than start-dev only because
- * start-dev always re-runs Quarkus' build. Stopped by its pid (the child this started).
+ * start-dev always re-runs Quarkus' build. Stopped through its pid (the process group of the
+ * child this started), never by name.
  */
 export async function startKeycloak(options: KeycloakServerOptions = {}): Promise<KeycloakServer> {
   const [installation, javaHome] = await Promise.all([findKeycloakHome(), findJavaHome()]);
@@ -185,8 +186,18 @@ export async function startKeycloak(options: KeycloakServerOptions = {}): Promis
         KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: kc.sh runs java as its child, and a SIGKILL must reach both.
+      detached: true,
     },
   );
+  const signalGroup = (signal: NodeJS.Signals) => {
+    if (child.pid === undefined) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // already gone
+    }
+  };
   child.stdout?.pipe(log, { end: false });
   child.stderr?.pipe(log, { end: false });
   const url = `http://127.0.0.1:${port}`;
@@ -194,11 +205,13 @@ export async function startKeycloak(options: KeycloakServerOptions = {}): Promis
 
   async function stop(): Promise<void> {
     if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      signalGroup('SIGTERM');
+      const timer = setTimeout(() => signalGroup('SIGKILL'), 15_000);
       await exited(child);
       clearTimeout(timer);
     }
+    // kc.sh waits for java, but a SIGKILLed kc.sh does not: make sure nothing of the group is left.
+    signalGroup('SIGKILL');
     log.end();
     await rm(dir, { recursive: true, force: true });
   }
