@@ -74,7 +74,7 @@ describe('Keycloak realm agent-runtime', () => {
   beforeAll(async () => {
     keycloak = await startKeycloak();
     // The API as configured in production (issuer only: the JWKS address is discovered), but
-    // with no clock leeway, so that a token with a 2 s lifespan expires within the test.
+    // with no clock leeway, so that a token with a 4 s lifespan expires within the test.
     const options = oidcOptionsFromConfig(loadConfig({ AR_OIDC_ISSUER: keycloak.issuer }));
     if (!options) throw new Error('AR_OIDC_ISSUER did not enable OIDC');
     runtime = await startTestRuntime({
@@ -109,7 +109,7 @@ describe('Keycloak realm agent-runtime', () => {
       '/clients',
       testClient('agent-runtime-test-short', {
         protocolMappers: mappers,
-        attributes: { 'access.token.lifespan': '2' },
+        attributes: { 'access.token.lifespan': '4' },
       }),
     );
     // Same user and claims, but no audience mapper: a token meant for some other service.
@@ -192,7 +192,7 @@ describe('Keycloak realm agent-runtime', () => {
       ['no tenant', await passwordToken('agent-runtime-test', 'tenant-admin')],
     ];
     for (const [name, token] of cases) await expectUnauthenticated(await call(token), name);
-    await new Promise((resolve) => setTimeout(resolve, 3_100));
+    await new Promise((resolve) => setTimeout(resolve, 5_100));
     await expectUnauthenticated(await call(short), 'expired');
   });
 
