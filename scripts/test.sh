@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis) and
-# runs the whole test suite: lint, typecheck, formatting, then vitest against real services
-# that the tests start on loopback themselves.
+# Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
+# Keycloak, which also needs a JDK >= 21) and runs the whole test suite: lint, typecheck,
+# formatting, then vitest against real services that the tests start on loopback themselves.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -11,5 +11,6 @@ ensure_temporal_cli
 ensure_s3_server
 ensure_postgres
 ensure_redis
+ensure_keycloak
 cd "$repo_root"
 exec npm test

@@ -17,8 +17,8 @@ interface Service {
   build?: { context: string; dockerfile: string };
   command?: string[];
   environment?: Record<string, string>;
-  depends_on?: string[] | Record<string, { condition: string }>;
   volumes?: string[];
+  depends_on?: string[] | Record<string, { condition: string }>;
   ports?: string[];
 }
 interface ComposeFile {
@@ -98,6 +98,29 @@ describe('the Kong gateway', () => {
     expect(base.services['kong']?.depends_on).toEqual({ api: { condition: 'service_healthy' } });
     expect(kong?.environment?.['KONG_ADMIN_LISTEN']).toBe('off');
     expect(kong?.ports).toEqual([`127.0.0.1:8000:${kong?.environment?.['KONG_PROXY_LISTEN']?.split(':')[1]}`]);
+  });
+});
+
+describe('the Keycloak service', () => {
+  const keycloak = base.services['keycloak'];
+  const api = base.services['api']?.environment ?? {};
+
+  it('imports the realm of auth/ at start', () => {
+    expect(keycloak?.command).toContain('--import-realm');
+    const importMount = keycloak?.volumes?.find((volume) => volume.split(':')[1] === '/opt/keycloak/data/import');
+    expect(importMount, 'a volume on /opt/keycloak/data/import').toBeDefined();
+    const source = importMount?.split(':')[0] ?? '';
+    // Relative sources resolve against the Compose file's directory (docker/).
+    const realm = JSON.parse(read(`docker/${source}/realm-agent-runtime.json`)) as { realm: string };
+    expect(realm.realm).toBe('agent-runtime');
+    expect(keycloak?.image).toMatch(/^keycloak\/keycloak:26\./);
+  });
+
+  it('gives the API the realm as issuer, with keys fetched over the Compose network', () => {
+    expect(api['AR_OIDC_ISSUER']).toBe(`${keycloak?.environment?.['KC_HOSTNAME']}/realms/agent-runtime`);
+    expect(api['AR_OIDC_JWKS_URL']).toBe('http://keycloak:8080/realms/agent-runtime/protocol/openid-connect/certs');
+    const config = loadConfig(api);
+    expect(config.AR_OIDC_AUDIENCE).toBe('agent-runtime-api');
   });
 });
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { buildApp, type ApiInstance, type LiveOptions } from '@agent-runtime/api';
+import { buildApp, type ApiInstance, type LiveOptions, type OidcVerifier } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
@@ -50,24 +50,29 @@ export interface TestRuntime {
   stop(): Promise<void>;
 }
 
+/** Options of {@link startTestRuntime}. */
+export interface TestRuntimeOptions {
+  /** @default postgres */
+  readonly database?: DatabaseKind;
+  /** Whether to run a worker too. @default true */
+  readonly worker?: boolean;
+  readonly live?: LiveOptions;
+  /** Extra configuration variables (e.g. `AR_OIDC_ISSUER`), over the harness's own. */
+  readonly env?: Readonly<Record<string, string>>;
+  /** The API's OIDC verifier, for tests that tune its timing. @default from the configuration */
+  readonly oidc?: OidcVerifier;
+  /** @default filesystem */
+  readonly blobStore?: 'filesystem' | 's3';
+  /** The worker's builtin tools by name. @default the shipped builtins */
+  readonly tools?: WorkerDependencies['tools'];
+  /** The API's and the worker's logger. @default warnings and up on stdout */
+  readonly logger?: Logger;
+  /** The API's and the worker's telemetry. @default local, no export */
+  readonly telemetry?: Telemetry;
+}
+
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
-export async function startTestRuntime(
-  options: {
-    database?: DatabaseKind;
-    worker?: boolean;
-    live?: LiveOptions;
-    /** @default filesystem */
-    blobStore?: 'filesystem' | 's3';
-    /** More configuration variables. */
-    env?: Record<string, string>;
-    /** The worker's builtin tools by name. @default the shipped builtins */
-    tools?: WorkerDependencies['tools'];
-    /** The API's and the worker's logger. @default warnings and up on stdout */
-    logger?: Logger;
-    /** The API's and the worker's telemetry. @default local, no export */
-    telemetry?: Telemetry;
-  } = {},
-): Promise<TestRuntime> {
+export async function startTestRuntime(options: TestRuntimeOptions = {}): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
     TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
@@ -109,6 +114,7 @@ export async function startTestRuntime(
     blobs,
     ...telemetry,
     ...(options.live ? { live: options.live } : {}),
+    ...(options.oidc ? { oidc: options.oidc } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const apiKey = seed.createdApiKey ?? '';

@@ -3,6 +3,23 @@ import { z } from 'zod';
 import { assertValidBlobKey } from './blobs/blob-key.ts';
 import { parseMasterKeys, type MasterKey } from './secrets/master-keys.ts';
 
+/** JWS algorithms an OIDC issuer may sign with: asymmetric ones only, never `none` or `HS*`. */
+export const oidcAlgorithms = [
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const;
+
+/** A JWS algorithm accepted for OIDC tokens. */
+export type OidcAlgorithm = (typeof oidcAlgorithms)[number];
+
 const optionalString = z
   .string()
   .optional()
@@ -159,6 +176,43 @@ const configSchema = z.object({
     }
     return parsed.keys;
   }),
+  /**
+   * Issuer of the OIDC access tokens the API accepts besides API keys (Keycloak:
+   * `<base URL>/realms/agent-runtime`); must equal the tokens' `iss`. Unset: API keys only.
+   */
+  AR_OIDC_ISSUER: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** The `aud` every accepted token must carry. @default agent-runtime-api */
+  AR_OIDC_AUDIENCE: optionalString.transform((value) => value ?? 'agent-runtime-api'),
+  /** The issuer's JSON Web Key Set; unset: `jwks_uri` of `<issuer>/.well-known/openid-configuration`. */
+  AR_OIDC_JWKS_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /**
+   * Signature algorithms accepted, comma-separated; asymmetric only (`none` and the HMAC
+   * `HS*` family are refused: a public key must never serve as an HMAC secret). @default RS256
+   */
+  AR_OIDC_ALGORITHMS: optionalString.transform((value, context) => {
+    const algorithms = (value ?? 'RS256')
+      .split(',')
+      .map((algorithm) => algorithm.trim())
+      .filter(Boolean);
+    const unsupported = algorithms.filter((algorithm) => !(oidcAlgorithms as readonly string[]).includes(algorithm));
+    if (algorithms.length === 0 || unsupported.length > 0) {
+      context.addIssue({
+        code: 'custom',
+        message:
+          `must be a comma-separated list of ${oidcAlgorithms.join(', ')}` +
+          (unsupported.length > 0 ? ` (not: ${unsupported.join(', ')})` : ''),
+      });
+      return z.NEVER;
+    }
+    return algorithms as OidcAlgorithm[];
+  }),
+  /** Claim holding the caller's tenant id (a tenant's uuid); a dotted path reads nested claims. @default tenant_id */
+  AR_OIDC_TENANT_CLAIM: optionalString.transform((value) => value ?? 'tenant_id'),
+  /**
+   * Claim holding the caller's roles (an array; roles the runtime does not know are ignored);
+   * a dotted path reads nested claims, e.g. Keycloak's `realm_access.roles`. @default roles
+   */
+  AR_OIDC_ROLES_CLAIM: optionalString.transform((value) => value ?? 'roles'),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**
@@ -215,6 +269,9 @@ const configSchema = z.object({
 
 /** Rules across variables, reported together with the schema's own. */
 const checkedConfigSchema = configSchema.superRefine((config, context) => {
+  if (config.AR_OIDC_JWKS_URL !== undefined && config.AR_OIDC_ISSUER === undefined) {
+    context.addIssue({ code: 'custom', path: ['AR_OIDC_ISSUER'], message: 'must be set when AR_OIDC_JWKS_URL is' });
+  }
   if (config.AR_BLOB_STORE === 's3' && config.AR_S3_BUCKET === undefined) {
     context.addIssue({ code: 'custom', path: ['AR_S3_BUCKET'], message: 'must be set when AR_BLOB_STORE=s3' });
   }

@@ -16,6 +16,7 @@ import type {
 } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
+import type { OidcVerifier } from './http/oidc.ts';
 
 /** What the API needs from its process; built once in the composition root. */
 export interface ApiDependencies {
@@ -45,6 +46,11 @@ export interface ApiDependencies {
    * is set, else in-process; opened by the app and closed with it
    */
   readonly rateLimiter?: RequestRateLimiter;
+  /**
+   * Verifies OIDC bearer tokens (besides API keys). @default built from the `AR_OIDC_*`
+   * variables of `config`; none (API keys only) when `AR_OIDC_ISSUER` is unset
+   */
+  readonly oidc?: OidcVerifier;
 }
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */

@@ -10,6 +10,7 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
 import { createAuthHook, createRouteAccessRecorder, type RouteAccessEntry } from './http/auth.ts';
+import { createOidcVerifier, oidcOptionsFromConfig } from './http/oidc.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
@@ -46,7 +47,15 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
         description:
           'Control plane of Agent Runtime: tenants, agents, immutable agent versions, runs, API keys and the audit log.',
       },
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      components: {
+        securitySchemes: {
+          bearer: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'An API key (`ar_…`) or, where OIDC is configured, an access token of the issuer',
+          },
+        },
+      },
       security: [{ bearer: [] }],
     },
     transform: jsonSchemaTransform,
@@ -61,7 +70,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   const accessTable: RouteAccessEntry[] = [];
   app.decorate('accessTable', accessTable);
   app.addHook('onRoute', createRouteAccessRecorder(accessTable));
-  app.addHook('onRequest', createAuthHook(dependencies.db));
+  const oidcOptions = oidcOptionsFromConfig(dependencies.config);
+  const oidc = dependencies.oidc ?? (oidcOptions && createOidcVerifier(oidcOptions));
+  if (oidcOptions) app.log.info({ issuer: oidcOptions.issuer }, 'accepting OIDC access tokens besides API keys');
+  app.addHook('onRequest', createAuthHook(dependencies.db, oidc));
   // After authentication, which names the tenant; before the body is read.
   const limiter = dependencies.rateLimiter ?? openRateLimiter(dependencies.config, dependencies.logger);
   if (!dependencies.rateLimiter) app.addHook('onClose', () => limiter.close());

@@ -1,6 +1,7 @@
 import { AppError, authenticateApiKey, type Database, type Principal, type Role } from '@agent-runtime/core';
 import type { FastifyRequest, RouteOptions } from 'fastify';
 import type { Kysely } from 'kysely';
+import type { OidcVerifier } from './oidc.ts';
 
 /**
  * Who may call a route: `public` needs no credential; `read` any role of the tenant;
@@ -56,17 +57,44 @@ export function createRouteAccessRecorder(table: RouteAccessEntry[]) {
   };
 }
 
-/** Authenticates the bearer credential and checks the route's access level, for every route. */
-export function createAuthHook(db: Kysely<Database>) {
+/** API keys are `ar_<prefix>_<secret>`; every other bearer credential is taken for a JWT. */
+const apiKeyPrefix = 'ar_';
+
+/**
+ * The principal of an OIDC token: its tenant must exist, else the token is refused like any
+ * other credential that does not identify a caller of this deployment (401, not 403).
+ */
+async function authenticateToken(db: Kysely<Database>, oidc: OidcVerifier, token: string): Promise<Principal> {
+  const identity = await oidc.verify(token);
+  const tenant = await db.selectFrom('tenants').select('id').where('id', '=', identity.tenantId).executeTakeFirst();
+  if (!tenant) throw new AppError('unauthenticated', "the token's tenant does not exist in this deployment");
+  return identity;
+}
+
+/**
+ * Authenticates the bearer credential and checks the route's access level, for every route:
+ * an `ar_…` API key, or (when `oidc` is given) an OIDC access token.
+ */
+export function createAuthHook(db: Kysely<Database>, oidc?: OidcVerifier) {
+  const expected = oidc ? 'an API key or an OIDC access token' : 'an API key';
   return async function authenticate(request: FastifyRequest): Promise<void> {
     const access = request.routeOptions.config.access;
     if (access === 'public' || request.routeOptions.url === undefined) return;
     if (access === undefined) throw new Error(`route ${request.routeOptions.url} does not declare its access`);
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    if (!match?.[1]) throw new AppError('unauthenticated', 'send an API key as "Authorization: Bearer <key>"');
-    const principal = await authenticateApiKey(db, match[1]);
-    if (!principal) throw new AppError('unauthenticated', 'the API key is not valid');
+    const credential = match?.[1];
+    if (!credential) throw new AppError('unauthenticated', `send ${expected} as "Authorization: Bearer <credential>"`);
+    let principal: Principal;
+    if (credential.startsWith(apiKeyPrefix)) {
+      const fromKey = await authenticateApiKey(db, credential);
+      if (!fromKey) throw new AppError('unauthenticated', 'the API key is not valid');
+      principal = fromKey;
+    } else if (oidc) {
+      principal = await authenticateToken(db, oidc, credential);
+    } else {
+      throw new AppError('unauthenticated', 'the API key is not valid (this deployment accepts no OIDC tokens)');
+    }
     if (!principal.roles.some((role) => rolesFor[access].includes(role))) {
       throw new AppError('forbidden', `this route needs one of the roles: ${rolesFor[access].join(', ')}`);
     }
