@@ -13,6 +13,7 @@ import {
   type BlobStore,
   type Config,
   type DatabaseHandle,
+  type RunCache,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker } from '@agent-runtime/worker';
@@ -45,7 +46,13 @@ export interface TestRuntime {
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
 export async function startTestRuntime(
-  options: { database?: DatabaseKind; worker?: boolean; live?: LiveOptions } = {},
+  options: {
+    database?: DatabaseKind;
+    worker?: boolean;
+    live?: LiveOptions;
+    /** The run cache of the API and the worker, built over the runtime's database. @default none */
+    runCache?: (database: DatabaseHandle) => RunCache;
+  } = {},
 ): Promise<TestRuntime> {
   const blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
   const config = loadConfig({
@@ -62,10 +69,19 @@ export async function startTestRuntime(
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
   const bus = new InProcessRunEventBus({ logger });
+  const runCache = options.runCache?.(database);
   const created =
     options.worker === false
       ? undefined
-      : await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress });
+      : await createWorker({
+          config,
+          db: database.db,
+          logger,
+          blobs,
+          bus,
+          temporalAddress,
+          ...(runCache ? { runCache } : {}),
+        });
   const workerDone = created?.worker.run();
   const app = await buildApp({
     config,
@@ -73,6 +89,7 @@ export async function startTestRuntime(
     temporal,
     logger,
     bus,
+    ...(runCache ? { runCache } : {}),
     ...(options.live ? { live: options.live } : {}),
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -96,6 +113,7 @@ export async function startTestRuntime(
       await created?.connection.close();
       await temporal.connection.close();
       await bus.close();
+      await runCache?.close();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
     },

@@ -1,4 +1,4 @@
-import type { Config, Database, Logger, RunEventBus, Telemetry } from '@agent-runtime/core';
+import type { Config, Database, Logger, RunCache, RunEventBus, Telemetry } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
   FastifyInstance,
@@ -20,6 +20,12 @@ export interface ApiDependencies {
    * the process's bus (the worker's own instance when embedded, else Redis).
    */
   readonly bus: RunEventBus;
+  /**
+   * Hot reads of runs (`GET /v1/runs/{id}`, long polls, SSE status checks) and where the
+   * cancel of a queued run records its change: the process's cache (`openRunCache`), the
+   * same kind the workers use. @default no cache: every read goes to the database
+   */
+  readonly runCache?: RunCache;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**
@@ -28,6 +34,9 @@ export interface ApiDependencies {
    */
   readonly telemetry?: Telemetry;
 }
+
+/** What the run routes get: the dependencies with the run cache settled. */
+export type RunRouteDependencies = ApiDependencies & { readonly runCache: RunCache };
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */
 export interface LiveOptions {

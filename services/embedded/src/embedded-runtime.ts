@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunCache,
   openRunEventBus,
   seedDefaults,
   type Config,
@@ -63,19 +64,22 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
 
   // One bus for the worker and the API: events recorded by one reach the other's streams.
   const bus = openRunEventBus(config, logger);
+  // Redis when configured (shared with separate API and worker processes), else none.
+  const runCache = openRunCache(config, database.db, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs,
     bus,
+    runCache,
     temporalAddress,
     telemetry,
   });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, runCache, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -93,6 +97,7 @@ export async function startEmbeddedRuntime(config: Config, logger: Logger): Prom
       worker.shutdown();
       await workerDone.catch(() => undefined);
       await bus.close();
+      await runCache.close();
       await connection.close();
       await temporal.connection.close();
       await devServer?.stop();

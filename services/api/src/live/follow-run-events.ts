@@ -1,9 +1,9 @@
 import {
-  getRun,
   isTerminal,
   isTerminalRunEventType,
   listRunEvents,
   type Database,
+  type RunCache,
   type RunEvent,
   type RunEventBus,
 } from '@agent-runtime/core';
@@ -12,6 +12,8 @@ import type { Kysely } from 'kysely';
 /** What {@link followRunEvents} follows, and for how long. */
 export interface FollowRunEventsOptions {
   readonly db: Kysely<Database>;
+  /** Where the run's status is read: a cached copy is never ahead of the database. */
+  readonly runCache: RunCache;
   readonly bus: RunEventBus;
   /** The caller's tenant: the run must be one of its runs. */
   readonly tenantId: string;
@@ -41,7 +43,7 @@ const pageSize = 500;
  * database too: that is how a stream finishes when the bus lost the last events.
  */
 export async function* followRunEvents(options: FollowRunEventsOptions): AsyncGenerator<RunEvent, void, undefined> {
-  const { db, bus, tenantId, runId, signal } = options;
+  const { db, runCache, bus, tenantId, runId, signal } = options;
   let cursor = options.after;
   const live = new Map<number, RunEvent>();
   let readDatabase = true;
@@ -77,7 +79,7 @@ export async function* followRunEvents(options: FollowRunEventsOptions): AsyncGe
       if (readDatabase) {
         readDatabase = false;
         // The status first: if the run had ended by then, its terminal event is in the read below.
-        const { status } = await getRun(db, tenantId, runId);
+        const { status } = await runCache.getRun(tenantId, runId);
         for (let page = pageSize; page === pageSize && !signal.aborted;) {
           const events = await listRunEvents(db, tenantId, runId, { after: cursor, limit: pageSize });
           page = events.length;

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import {
+  announceRunChange,
   AppError,
   applyRunTransition,
   decideApprovalUpdate,
   getRun,
   isTerminal,
-  publishRunEventsBestEffort,
   runSchema,
   sendMessageUpdate,
   updateRejections,
@@ -21,7 +21,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, pathId, problemResponses } from '../http/schemas.ts';
 
 /** How long an update may take before the API gives up (the run's worker may be down). */
@@ -61,7 +61,10 @@ async function updateRun<Result>(temporal: Client, runId: string, name: string, 
 const runParams = z.strictObject({ runId: pathId });
 
 /** Cancellation, approvals and messages: the routes that act on a live run. */
-export function registerRunControlRoutes(app: ApiInstance, { db, temporal, bus, logger }: ApiDependencies): void {
+export function registerRunControlRoutes(
+  app: ApiInstance,
+  { db, temporal, bus, logger, runCache }: RunRouteDependencies,
+): void {
   const config = { access: 'write' as const };
   const tags = ['runs'];
 
@@ -95,13 +98,13 @@ export function registerRunControlRoutes(app: ApiInstance, { db, temporal, bus, 
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         // Never started (still queued): there is nothing to stop, only a row to close.
-        const { events } = await applyRunTransition(db, {
+        const change = await applyRunTransition(db, {
           runId: run.id,
           to: 'cancelled',
           error: { code: 'run_cancelled', message: 'the run was cancelled before it started', step: null },
           events: [{ runId: run.id, type: 'run.cancelled', data: {}, dedupeKey: 'run.finished' }],
         });
-        publishRunEventsBestEffort(bus, run.id, events, logger);
+        await announceRunChange({ runCache, bus, logger }, change);
       }
       return reply.status(202).send(await getRun(db, run.tenantId, run.id));
     },

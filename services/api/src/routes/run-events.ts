@@ -1,6 +1,6 @@
-import { getRun, listRunEvents, runEventSchema } from '@agent-runtime/core';
+import { listRunEvents, runEventSchema } from '@agent-runtime/core';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, pathId, problemResponses } from '../http/schemas.ts';
 import { acceptsEventStream, eventStreamType, sendEventStream } from '../live/event-stream.ts';
 import { followRunEvents } from '../live/follow-run-events.ts';
@@ -18,7 +18,7 @@ const eventStreamDescription = [
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
-export function registerRunEventRoutes(app: ApiInstance, { db, bus, live }: ApiDependencies): void {
+export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCache }: RunRouteDependencies): void {
   const keepAliveMs = live?.keepAliveMs ?? 15_000;
   const catchUpMs = live?.catchUpMs ?? 5_000;
   const waitFor = trackWaitingRequests(app);
@@ -59,11 +59,12 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live }: ApiD
       },
     },
     async (request, reply) => {
-      const run = await getRun(db, request.principal.tenantId, existingId('run', request.params.runId));
+      const run = await runCache.getRun(request.principal.tenantId, existingId('run', request.params.runId));
       if (acceptsEventStream(request.headers.accept)) {
         const waiting = waitFor(reply);
         const events = followRunEvents({
           db,
+          runCache,
           bus,
           tenantId: run.tenantId,
           runId: run.id,

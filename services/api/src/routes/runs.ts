@@ -1,7 +1,6 @@
 import {
   contentHash,
   createRun,
-  getRun,
   isTerminal,
   jsonValueSchema,
   listRuns,
@@ -13,7 +12,7 @@ import {
   startRunWorkflow,
 } from '@agent-runtime/core';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { awaitRunEnd } from '../live/await-run-end.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
@@ -42,7 +41,7 @@ const runParams = z.strictObject({ runId: pathId });
 /** Runs: create (idempotently), read (or wait for the end), list. */
 export function registerRunRoutes(
   app: ApiInstance,
-  { db, temporal, config, logger, bus, live }: ApiDependencies,
+  { db, temporal, config, logger, bus, live, runCache }: RunRouteDependencies,
 ): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
@@ -123,12 +122,12 @@ export function registerRunRoutes(
       },
     },
     async (request, reply) => {
-      const run = await getRun(db, request.principal.tenantId, existingId('run', request.params.runId));
+      const run = await runCache.getRun(request.principal.tenantId, existingId('run', request.params.runId));
       if (request.query.wait === 0 || isTerminal(run.status)) return run;
       const waiting = waitFor(reply);
       try {
         return await awaitRunEnd({
-          db,
+          runCache,
           bus,
           tenantId: run.tenantId,
           runId: run.id,

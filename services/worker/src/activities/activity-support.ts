@@ -1,5 +1,6 @@
 import type { Tool } from '@agent-runtime/agents';
 import {
+  announceRunChange,
   getAgentVersion,
   InvalidStateTransitionError,
   NotFoundError,
@@ -7,6 +8,8 @@ import {
   type AgentSpec,
   type Database,
   type Logger,
+  type RunCache,
+  type RunChange,
   type RunEvent,
   type RunEventBus,
   type Telemetry,
@@ -21,6 +24,8 @@ export interface ActivityDependencies {
   readonly logger: Logger;
   /** Where each event is published once recorded, for live streams (the API's SSE and long polls). */
   readonly bus: RunEventBus;
+  /** Where each committed change of a run row goes (before its events are published): hot reads' cache. */
+  readonly runCache: RunCache;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */
@@ -44,6 +49,18 @@ export function createEventPublisher({
   logger,
 }: ActivityDependencies): (runId: string, events: readonly RunEvent[]) => void {
   return (runId, events) => publishRunEventsBestEffort(bus, runId, events, logger);
+}
+
+/**
+ * Makes a committed change of a run row known: the run cache, then the bus
+ * (`announceRunChange`). Every activity that writes the run row goes through it.
+ */
+export function createRunChangeAnnouncer({
+  runCache,
+  bus,
+  logger,
+}: ActivityDependencies): (change: RunChange) => Promise<void> {
+  return (change) => announceRunChange({ runCache, bus, logger }, change);
 }
 
 /** Versions never change, so their specs are cached for the life of the process. */

@@ -1,7 +1,7 @@
 import { inputToUserMessage } from '@agent-runtime/agents';
 import { applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
 import {
-  createEventPublisher,
+  createRunChangeAnnouncer,
   nonRetryable,
   type ActivityDependencies,
   type createSpecCache,
@@ -11,7 +11,7 @@ import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 /** The activities that open and close a run. */
 export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db } = dependencies;
-  const publish = createEventPublisher(dependencies);
+  const announce = createRunChangeAnnouncer(dependencies);
   return {
     /** Marks the run `running` and hands the workflow its limits, policies and first message. */
     async startRun(runId: string): Promise<StartedRun> {
@@ -19,7 +19,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
       const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
       const spec = await specOf(ref);
-      const { events } = await applyRunTransition(db, {
+      const change = await applyRunTransition(db, {
         runId,
         to: 'running',
         events: [
@@ -31,7 +31,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
           },
         ],
       }).catch(nonRetryable);
-      publish(runId, events);
+      await announce(change);
       return {
         state: 'running',
         ref,
@@ -50,7 +50,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
 
     /** Records the run's terminal state, output or error, and usage, with its final event. */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
-      const { events } = await applyRunTransition(db, {
+      const change = await applyRunTransition(db, {
         runId,
         to: outcome.status,
         usage,
@@ -64,7 +64,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
           },
         ],
       }).catch(nonRetryable);
-      publish(runId, events);
+      await announce(change);
     },
   };
 }
