@@ -32,6 +32,7 @@ export * from './blobs/open-blob-store.ts';
 export * from './execution/claim-check-codec.ts';
 export * from './execution/temporal-data-converter.ts';
 export * from './bus/event-bus.ts';
+export * from './bus/model-delta.ts';
 export * from './bus/in-process-event-bus.ts';
 export * from './bus/redis-event-bus.ts';
 export * from './bus/open-event-bus.ts';

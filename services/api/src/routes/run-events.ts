@@ -14,7 +14,10 @@ const eventStreamDescription = [
   'a comment line comes every 15 s when nothing happens. The stream ends after the terminal event',
   '(`run.succeeded`, `run.failed`, `run.cancelled`, `run.timed_out`), at once when that was already',
   'sent. A stream cut otherwise is resumed by reconnecting with `Last-Event-ID`: no event is lost',
-  'or repeated.',
+  'or repeated. While a model step runs, its text may also stream as `event: model.delta` messages',
+  'without `id:` (`data`: runId, step, attempt, index, text): ephemeral and best effort, never stored,',
+  "never replayed; the complete text is in the step's stored `model.completed` event. The JSON form",
+  'never returns deltas.',
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
