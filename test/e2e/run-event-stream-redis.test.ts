@@ -8,6 +8,7 @@ import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createPostgresDatabase } from '../harness/databases.ts';
 import { freePort } from '../harness/free-port.ts';
+import { expectDeltasMatchStoredText, streamingSpec } from '../harness/model-deltas.ts';
 import { startRedis, type RedisServer } from '../harness/redis-server.ts';
 import { readRunEventStream, seededRandom, type StreamedRunEvent } from '../harness/run-event-stream.ts';
 import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
@@ -138,6 +139,7 @@ describe('run events across two API instances over Redis, the worker in a third 
             apiKey,
             baseUrls: [urls[1] ?? ''],
             onMessage: (message) => {
+              if (message.id === undefined) return;
               const event = JSON.parse(message.data) as StreamedRunEvent;
               latencies.push(Date.now() - Date.parse(event.createdAt));
             },
@@ -161,6 +163,33 @@ describe('run events across two API instances over Redis, the worker in a third 
     // events come live, far sooner than the 5 s database catch-up would bring them.
     latencies.sort((a, b) => a - b);
     expect(latencies[Math.floor(latencies.length * 0.9)]).toBeLessThan(1_000);
+  });
+
+  it('streams model deltas recorded by the worker process to clients of both APIs, resumes staying exact', async () => {
+    const agentId = await createAgent(streamingSpec);
+    const runIds = await Promise.all([startRun(agentId), startRun(agentId, urls[1])]);
+    const [clean, resumed] = await Promise.all([
+      Promise.all(
+        runIds.map((runId, index) => readRunEventStream(runId, { apiKey, baseUrls: [urls[index % 2] ?? ''] })),
+      ),
+      Promise.all(
+        runIds.map((runId, index) =>
+          readRunEventStream(runId, { apiKey, baseUrls: urls, drops: 5, random: seededRandom(4_000 + index) }),
+        ),
+      ),
+    ]);
+    for (const [index, runId] of runIds.entries()) {
+      const stored = await storedEvents(runId);
+      expect(stored.at(-1)?.type).toBe('run.succeeded');
+      expect(clean[index]?.events).toEqual(stored);
+      expect(resumed[index]?.events).toEqual(stored);
+      const texts = new Map(
+        stored
+          .filter((event) => event.type === 'model.completed')
+          .map((event) => [event.step ?? 0, (event.data as { text: string }).text]),
+      );
+      expectDeltasMatchStoredText(clean[index]?.messages ?? [], texts);
+    }
   });
 
   it('loses no event when Redis crashes mid-stream: the stream completes from the database', async () => {

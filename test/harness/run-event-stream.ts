@@ -11,11 +11,23 @@ export interface StreamedRunEvent {
   readonly createdAt: string;
 }
 
+/** A model text delta as the SSE `data` of a `model.delta` message carries it. */
+export interface StreamedModelDelta {
+  readonly runId: string;
+  readonly step: number;
+  readonly attempt: number;
+  readonly index: number;
+  readonly text: string;
+}
+
 /** What {@link readRunEventStream} received over all its connections. */
 export interface ReadStream {
   /** Every message received, in order, over every connection. */
   readonly messages: readonly SseMessage[];
+  /** The stored events received (messages with an `id`), in order. */
   readonly events: readonly StreamedRunEvent[];
+  /** The ephemeral `model.delta` messages received (no `id`), in order. */
+  readonly deltas: readonly StreamedModelDelta[];
   /** Connections opened (drops + 1 when the last one ended normally). */
   readonly connections: number;
   /** Connections the client cut on purpose. */
@@ -73,7 +85,8 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
       signal: controller.signal,
       onMessage(message) {
         messages.push(message);
-        lastId = message.id;
+        // As EventSource does: a message without an id (a model delta) keeps the last one.
+        if (message.id !== undefined) lastId = message.id;
         options.onMessage?.(message);
         received += 1;
         if (dropping && received >= messagesBeforeDrop) controller.abort();
@@ -87,7 +100,12 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
     else if (end.end === 'ended') {
       return {
         messages,
-        events: messages.map((message) => JSON.parse(message.data) as StreamedRunEvent),
+        events: messages
+          .filter((message) => message.id !== undefined)
+          .map((message) => JSON.parse(message.data) as StreamedRunEvent),
+        deltas: messages
+          .filter((message) => message.event === 'model.delta')
+          .map((message) => JSON.parse(message.data) as StreamedModelDelta),
         connections: connection + 1,
         drops,
       };

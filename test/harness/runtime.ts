@@ -17,6 +17,7 @@ import {
   type DatabaseHandle,
   type Logger,
   type Telemetry,
+  type RunCache,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
@@ -69,6 +70,8 @@ export interface TestRuntimeOptions {
   readonly logger?: Logger;
   /** The API's and the worker's telemetry. @default local, no export */
   readonly telemetry?: Telemetry;
+  /** The run cache of the API and the worker, built over the runtime's database. @default none */
+  readonly runCache?: (database: DatabaseHandle) => RunCache;
 }
 
 /** Starts a runtime for one test file; each gets its own task queue, so files never share work. */
@@ -91,6 +94,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
   const temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
   const bus = new InProcessRunEventBus({ logger });
+  const runCache = options.runCache?.(database);
   const created =
     options.worker === false
       ? undefined
@@ -103,6 +107,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           temporalAddress,
           ...(options.tools ? { tools: options.tools } : {}),
           ...telemetry,
+          ...(runCache ? { runCache } : {}),
         });
   const workerDone = created?.worker.run();
   const app = await buildApp({
@@ -113,6 +118,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     bus,
     blobs,
     ...telemetry,
+    ...(runCache ? { runCache } : {}),
     ...(options.live ? { live: options.live } : {}),
     ...(options.oidc ? { oidc: options.oidc } : {}),
   });
@@ -137,6 +143,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
       await created?.connection.close();
       await temporal.connection.close();
       await bus.close();
+      await runCache?.close();
       await database.close();
       await rm(blobDir, { recursive: true, force: true });
       if (blobs instanceof S3BlobStore) blobs.destroy();

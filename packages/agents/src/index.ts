@@ -1,5 +1,6 @@
 export * from './messages.ts';
 export * from './models/scripted-model.ts';
+export * from './models/model-call-context.ts';
 export * from './models/model-call-error.ts';
 export * from './tools/tool.ts';
 export * from './tools/arithmetic.ts';

@@ -99,6 +99,12 @@ const configSchema = z.object({
       .regex(/^rediss?:\/\/\S+$/, 'must look like redis://host:port or rediss://host:port')
       .optional(),
   ),
+  /**
+   * Seconds a run's cached copy lives in Redis (hot reads: `GET /v1/runs/{id}`, long polls).
+   * Copies are replaced on every change, so this only bounds staleness when a writer could
+   * not reach Redis after committing. 0 turns the cache off. Needs `REDIS_URL`. @default 30
+   */
+  AR_RUN_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Temporal frontend `host:port`; unset makes the embedded runtime start its own dev server. */
   TEMPORAL_ADDRESS: optionalString,
   /** @default default */

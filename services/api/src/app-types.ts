@@ -4,6 +4,7 @@ import type {
   Database,
   Logger,
   RequestRateLimiter,
+  RunCache,
   RunEventBus,
   Telemetry,
 } from '@agent-runtime/core';
@@ -34,6 +35,12 @@ export interface ApiDependencies {
    * @default the store the configuration selects
    */
   readonly blobs?: BlobStore;
+  /**
+   * Hot reads of runs (`GET /v1/runs/{id}`, long polls, SSE status checks) and where the
+   * cancel of a queued run records its change: the process's cache (`openRunCache`), the
+   * same kind the workers use. @default no cache: every read goes to the database
+   */
+  readonly runCache?: RunCache;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**
@@ -52,6 +59,9 @@ export interface ApiDependencies {
    */
   readonly oidc?: OidcVerifier;
 }
+
+/** What the run routes get: the dependencies with the run cache settled. */
+export type RunRouteDependencies = ApiDependencies & { readonly runCache: RunCache };
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */
 export interface LiveOptions {

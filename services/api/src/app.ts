@@ -1,5 +1,5 @@
 import fastifySwagger from '@fastify/swagger';
-import { AppError, createLocalTelemetry, openBlobStore, openRateLimiter } from '@agent-runtime/core';
+import { AppError, createLocalTelemetry, openBlobStore, openRateLimiter, UncachedRunReads } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -100,9 +100,14 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
-  registerRunRoutes(app, dependencies);
-  registerRunEventRoutes(app, dependencies);
-  registerRunControlRoutes(app, dependencies);
+  // Run routes read runs through the cache; without one, straight from the database.
+  const runRouteDependencies = {
+    ...dependencies,
+    runCache: dependencies.runCache ?? new UncachedRunReads(dependencies.db),
+  };
+  registerRunRoutes(app, runRouteDependencies);
+  registerRunEventRoutes(app, runRouteDependencies);
+  registerRunControlRoutes(app, runRouteDependencies);
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);

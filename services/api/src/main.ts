@@ -7,6 +7,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunCache,
   openRunEventBus,
   requireSharedBackends,
   seedDefaults,
@@ -48,7 +49,8 @@ try {
   // polls still end, but only see new events when they re-read the database.
   if (!config.REDIS_URL) logger.warn('REDIS_URL is not set: live run events arrive by database polling (every 5 s)');
   const bus = openRunEventBus(config, logger);
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, telemetry });
+  const runCache = openRunCache(config, database.db, logger);
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -62,6 +64,7 @@ try {
     await app.close();
     await stopReconciler();
     await bus.close();
+    await runCache.close();
     await temporal.connection.close();
     await database.close();
     await telemetry.shutdown();

@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunCache,
   openRunEventBus,
   seedDefaults,
   withEmbeddedMasterKeys,
@@ -66,19 +67,22 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
 
   // One bus for the worker and the API: events recorded by one reach the other's streams.
   const bus = openRunEventBus(config, logger);
+  // Redis when configured (shared with separate API and worker processes), else none.
+  const runCache = openRunCache(config, database.db, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs,
     bus,
+    runCache,
     temporalAddress,
     telemetry,
   });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, telemetry });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({
     db: database.db,
@@ -97,6 +101,7 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
       worker.shutdown();
       await workerDone.catch(() => undefined);
       await bus.close();
+      await runCache.close();
       await connection.close();
       await temporal.connection.close();
       await devServer?.stop();

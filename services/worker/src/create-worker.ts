@@ -6,8 +6,10 @@ import {
   type Config,
   type Database,
   type Logger,
+  type RunCache,
   type RunEventBus,
   type Telemetry,
+  UncachedRunReads,
 } from '@agent-runtime/core';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
@@ -50,6 +52,11 @@ export interface WorkerDependencies {
    * (in-process when the API shares the process, else Redis; see `openRunEventBus`).
    */
   readonly bus: RunEventBus;
+  /**
+   * Where activities record every committed change of a run row: the run cache the API
+   * instances read (`openRunCache`, from the same configuration). @default no cache
+   */
+  readonly runCache?: RunCache;
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
   /**
@@ -117,6 +124,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       bus: dependencies.bus,
       blobs: dependencies.blobs,
       artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
+      runCache: dependencies.runCache ?? new UncachedRunReads(db),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       telemetry,
       runAdmission: {

@@ -6,6 +6,7 @@ import {
   migrateToLatest,
   openBlobStore,
   openDatabase,
+  openRunCache,
   openRunEventBus,
   requireSharedBackends,
 } from '@agent-runtime/core';
@@ -28,12 +29,14 @@ try {
   });
   await migrateToLatest(database.db);
   const bus = openRunEventBus(config, logger);
+  const runCache = openRunCache(config, database.db, logger);
   const { worker, connection } = await createWorker({
     config,
     db: database.db,
     logger,
     blobs: openBlobStore(config),
     bus,
+    runCache,
     temporalAddress: config.TEMPORAL_ADDRESS,
     telemetry,
     shutdownOnSignals: true,
@@ -41,6 +44,7 @@ try {
   // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
   await worker.run();
   await bus.close();
+  await runCache.close();
   await connection.close();
   await database.close();
   await metricsServer?.close();

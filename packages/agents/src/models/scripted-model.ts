@@ -1,5 +1,7 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import type { AgentSpec } from '@agent-runtime/core';
 import type { ModelReply } from '../messages.ts';
+import type { ModelCallContext } from './model-call-context.ts';
 import { ModelCallError } from './model-call-error.ts';
 
 type ScriptedModelSpec = Extract<AgentSpec['model'], { provider: 'scripted' }>;
@@ -27,4 +29,24 @@ export function scriptedModelReply(model: ScriptedModelSpec, step: number, attem
     })),
     usage: { inputTokens: 0, outputTokens: 0 },
   };
+}
+
+/**
+ * {@link scriptedModelReply} as a streaming provider: the reply's text goes to
+ * `context.onTextDelta` in pieces of the spec's `stream.chunkChars` characters, each after
+ * `stream.chunkDelayMs` (tests use the delay to watch text arrive before the step ends).
+ * Without `stream` in the spec the reply comes whole, like a provider that does not stream.
+ * @throws ModelCallError as {@link scriptedModelReply}; the signal's reason when aborted.
+ */
+export async function callScriptedModel(model: ScriptedModelSpec, context: ModelCallContext): Promise<ModelReply> {
+  const reply = scriptedModelReply(model, context.step, context.attempt);
+  const { stream } = model;
+  if (!stream || !context.onTextDelta) return reply;
+  const characters = Array.from(reply.text);
+  for (let start = 0; start < characters.length; start += stream.chunkChars) {
+    if (stream.chunkDelayMs > 0) await delay(stream.chunkDelayMs, undefined, { signal: context.signal });
+    context.signal?.throwIfAborted();
+    context.onTextDelta(characters.slice(start, start + stream.chunkChars).join(''));
+  }
+  return reply;
 }

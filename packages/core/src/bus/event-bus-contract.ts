@@ -5,6 +5,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent } from '../domain/resources.ts';
 import type { RunEventBus, RunEventListener } from './event-bus.ts';
+import type { ModelTextDelta } from './model-delta.ts';
 
 /** The buses under test: `publisher` and `subscriber` may be one instance or two connected ones. */
 export interface RunEventBusFixture {
@@ -18,12 +19,22 @@ export function runEvent(runId: string, seq: number, type = 'test.event'): RunEv
 }
 
 /** A listener that collects what it hears. */
-export function collectingListener(): RunEventListener & { events: RunEvent[]; resyncs: number } {
+export function collectingListener(): RunEventListener & {
+  events: RunEvent[];
+  resyncs: number;
+  /** Events and deltas in the order heard. */
+  heard: (RunEvent | ModelTextDelta)[];
+} {
   const listener = {
     events: [] as RunEvent[],
+    heard: [] as (RunEvent | ModelTextDelta)[],
     resyncs: 0,
     onEvents(events: readonly RunEvent[]) {
       listener.events.push(...events);
+      listener.heard.push(...events);
+    },
+    onDeltas(deltas: readonly ModelTextDelta[]) {
+      listener.heard.push(...deltas);
     },
     onResync() {
       listener.resyncs += 1;
@@ -68,6 +79,32 @@ export function describeRunEventBusContract(name: string, open: () => Promise<Ru
       expect(first.events).toEqual(published);
       expect(second.events).toEqual(published);
       for (const subscription of subscriptions) subscription.unsubscribe();
+    });
+
+    it("delivers a publisher's deltas and events in the order published, and only to the run's listeners", async () => {
+      const [runId, otherRunId] = [randomUUID(), randomUUID()];
+      const listener = collectingListener();
+      const other = collectingListener();
+      const subscriptions = [
+        await fixture.subscriber.subscribe(runId, listener),
+        await fixture.subscriber.subscribe(otherRunId, other),
+      ];
+      const delta = (index: number): ModelTextDelta => ({ runId, step: 1, attempt: 1, index, text: `t${index}` });
+      const started = runEvent(runId, 1, 'model.started');
+      const completed = runEvent(runId, 2, 'model.completed');
+      void fixture.publisher.publish(runId, [started]);
+      void fixture.publisher.publishDeltas(runId, [delta(0)]);
+      void fixture.publisher.publishDeltas(runId, [delta(1), delta(2)]);
+      await fixture.publisher.publish(runId, [completed]);
+      await eventually(() => listener.heard.length === 5);
+      expect(listener.heard).toEqual([started, delta(0), delta(1), delta(2), completed]);
+      // A listener without onDeltas is simply not given them.
+      const eventsOnly: RunEventListener = { onEvents() {}, onResync() {} };
+      const third = await fixture.subscriber.subscribe(runId, eventsOnly);
+      await fixture.publisher.publishDeltas(runId, [delta(3)]);
+      await eventually(() => listener.heard.length === 6);
+      expect(other.heard).toEqual([]);
+      for (const subscription of [...subscriptions, third]) subscription.unsubscribe();
     });
 
     it("delivers only the run's own events", async () => {

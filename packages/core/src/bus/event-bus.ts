@@ -1,5 +1,6 @@
 import type { RunEvent } from '../domain/resources.ts';
 import type { Logger } from '../logger.ts';
+import type { ModelTextDelta } from './model-delta.ts';
 
 /**
  * What a subscriber hears about one run. Delivery is best effort: an event can arrive late,
@@ -15,6 +16,11 @@ export interface RunEventListener {
    * database after the last `seq` seen.
    */
   onResync(): void;
+  /**
+   * Model text deltas of the run, as they are published (ephemeral: never stored, never
+   * replayed, not ordered against events by `seq`). Listeners that do not show them omit it.
+   */
+  onDeltas?(deltas: readonly ModelTextDelta[]): void;
 }
 
 /** One listener's subscription to one run. */
@@ -36,6 +42,12 @@ export interface RunEventBus {
    * never let a rejection fail their work: see {@link publishRunEventsBestEffort}.
    */
   publish(runId: string, events: readonly RunEvent[]): Promise<void>;
+  /**
+   * Hands model text deltas to every subscriber of the run, like {@link publish} but for
+   * ephemeral messages that are not in the database. A publisher's deltas and events reach a
+   * subscriber in the order they were published.
+   */
+  publishDeltas(runId: string, deltas: readonly ModelTextDelta[]): Promise<void>;
   /**
    * Subscribes `listener` to the run's events. Resolves once every event published from then
    * on will reach it; so a reader that subscribes first and reads the database second misses

@@ -1,5 +1,6 @@
 import type { RunEvent } from '../domain/resources.ts';
 import type { Logger } from '../logger.ts';
+import type { ModelTextDelta } from './model-delta.ts';
 import type { RunEventBus, RunEventListener, RunEventSubscription } from './event-bus.ts';
 
 /**
@@ -23,6 +24,18 @@ export class InProcessRunEventBus implements RunEventBus {
     for (const listener of [...listeners]) {
       try {
         listener.onEvents(events);
+      } catch (error) {
+        this.#logger?.error({ err: error, runId }, 'a run event listener failed');
+      }
+    }
+  }
+
+  async publishDeltas(runId: string, deltas: readonly ModelTextDelta[]): Promise<void> {
+    const listeners = this.#listeners.get(runId);
+    if (!listeners || deltas.length === 0) return;
+    for (const listener of [...listeners]) {
+      try {
+        listener.onDeltas?.(deltas);
       } catch (error) {
         this.#logger?.error({ err: error, runId }, 'a run event listener failed');
       }

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import type { RunEvent } from '../domain/resources.ts';
 import type { Logger } from '../logger.ts';
+import type { ModelTextDelta } from './model-delta.ts';
 import type { RunEventBus, RunEventListener, RunEventSubscription } from './event-bus.ts';
 
 /** Options of {@link RedisRunEventBus}. */
@@ -85,6 +86,13 @@ export class RedisRunEventBus implements RunEventBus {
     await this.#publisher.publish(this.#channelOf(runId), JSON.stringify(events));
   }
 
+  async publishDeltas(runId: string, deltas: readonly ModelTextDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    // On the run's channel, as an object (events travel as an array): one connection
+    // publishes both, so a subscriber gets a step's deltas before its `model.completed`.
+    await this.#publisher.publish(this.#channelOf(runId), JSON.stringify({ deltas }));
+  }
+
   async subscribe(runId: string, listener: RunEventListener): Promise<RunEventSubscription> {
     if (this.#closed) throw new Error('the run event bus is closed');
     let channel = this.#channels.get(runId);
@@ -147,16 +155,20 @@ export class RedisRunEventBus implements RunEventBus {
     if (!channelName.startsWith(this.#prefix)) return;
     const channel = this.#channels.get(channelName.slice(this.#prefix.length));
     if (!channel) return;
-    let events: RunEvent[];
+    let parsed: unknown;
     try {
-      events = JSON.parse(message) as RunEvent[];
+      parsed = JSON.parse(message);
     } catch (error) {
       this.#logger.warn({ err: error, channel: channelName }, 'ignored a malformed run event message');
       return;
     }
+    const events = Array.isArray(parsed) ? (parsed as RunEvent[]) : undefined;
+    const deltas = events ? undefined : (parsed as { deltas?: ModelTextDelta[] }).deltas;
+    if (!events && !Array.isArray(deltas)) return;
     for (const listener of [...channel.listeners]) {
       try {
-        listener.onEvents(events);
+        if (events) listener.onEvents(events);
+        else if (deltas) listener.onDeltas?.(deltas);
       } catch (error) {
         this.#logger.error({ err: error, channel: channelName }, 'a run event listener failed');
       }

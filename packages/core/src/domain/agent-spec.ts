@@ -43,6 +43,13 @@ export const scriptedReplySchema = z.strictObject({
 export const scriptedModelSchema = z.strictObject({
   provider: z.literal('scripted'),
   replies: z.array(scriptedReplySchema).min(1).max(10_000),
+  stream: z
+    .strictObject({
+      chunkChars: z.number().int().min(1).max(100_000).default(8).describe('Characters per streamed piece'),
+      chunkDelayMs: z.number().int().min(0).max(10_000).default(0).describe('Pause before each piece'),
+    })
+    .optional()
+    .describe('Stream each reply text in pieces (live `model.delta` events); unset: replies come whole'),
 });
 
 /** Which model answers the agent's model steps. More providers join this union. */

@@ -1,16 +1,9 @@
-import {
-  getRun,
-  isTerminal,
-  isTerminalRunEventType,
-  type Database,
-  type Run,
-  type RunEventBus,
-} from '@agent-runtime/core';
-import type { Kysely } from 'kysely';
+import { isTerminal, isTerminalRunEventType, type Run, type RunCache, type RunEventBus } from '@agent-runtime/core';
 
 /** What {@link awaitRunEnd} waits for, and for how long. */
 export interface AwaitRunEndOptions {
-  readonly db: Kysely<Database>;
+  /** Where the run is read: a change is in it before its events are published (`announceRunChange`). */
+  readonly runCache: RunCache;
   readonly bus: RunEventBus;
   /** The caller's tenant: the run must be one of its runs. */
   readonly tenantId: string;
@@ -29,7 +22,7 @@ export interface AwaitRunEndOptions {
  * again on the terminal event, on a resync from the bus, and every `catchUpMs`.
  */
 export async function awaitRunEnd(options: AwaitRunEndOptions): Promise<Run> {
-  const { db, bus, tenantId, runId, signal } = options;
+  const { runCache, bus, tenantId, runId, signal } = options;
   let recheck = false;
   let timedOut = false;
   let wake: (() => void) | undefined;
@@ -56,15 +49,15 @@ export async function awaitRunEnd(options: AwaitRunEndOptions): Promise<Run> {
       },
       onResync: askAgain,
     });
-    let run = await getRun(db, tenantId, runId);
+    let run = await runCache.getRun(tenantId, runId);
     while (!isTerminal(run.status) && !timedOut && !signal.aborted) {
       if (!recheck) await new Promise<void>((resolve) => (wake = resolve));
       if (recheck) {
         recheck = false;
-        run = await getRun(db, tenantId, runId);
+        run = await runCache.getRun(tenantId, runId);
       }
     }
-    return timedOut || signal.aborted ? await getRun(db, tenantId, runId) : run;
+    return timedOut || signal.aborted ? await runCache.getRun(tenantId, runId) : run;
   } finally {
     clearTimeout(deadline);
     clearInterval(catchUp);

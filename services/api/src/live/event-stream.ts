@@ -1,6 +1,7 @@
 import { once } from 'node:events';
-import type { RunEvent } from '@agent-runtime/core';
+import type { ModelTextDelta, RunEvent } from '@agent-runtime/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { isStoredEvent, type RunStreamItem } from './follow-run-events.ts';
 import type { WaitingRequest } from './waiting-requests.ts';
 
 /** The media type of server-sent events. */
@@ -31,6 +32,17 @@ export function formatEventMessage(event: RunEvent): string {
   return message;
 }
 
+/** The SSE event name of model text deltas. */
+export const modelDeltaEventName = 'model.delta';
+
+/**
+ * One model text delta as an SSE message, deliberately without `id:`: a client's
+ * `Last-Event-ID` keeps naming the last stored event, so a resume stays exact.
+ */
+export function formatDeltaMessage(delta: ModelTextDelta): string {
+  return `event: ${modelDeltaEventName}\ndata: ${JSON.stringify(delta)}\n\n`;
+}
+
 /**
  * Takes the response over from Fastify and writes `events` as server-sent events, with a
  * comment line every `keepAliveMs` so that idle proxies keep the connection. The response
@@ -41,7 +53,7 @@ export function formatEventMessage(event: RunEvent): string {
 export async function sendEventStream(
   request: FastifyRequest,
   reply: FastifyReply,
-  events: AsyncIterable<RunEvent>,
+  events: AsyncIterable<RunStreamItem>,
   options: { readonly keepAliveMs: number; readonly waiting: WaitingRequest },
 ): Promise<void> {
   const { signal } = options.waiting;
@@ -57,8 +69,8 @@ export async function sendEventStream(
   response.flushHeaders();
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), options.keepAliveMs);
   try {
-    for await (const event of events) {
-      if (!response.write(formatEventMessage(event))) {
+    for await (const item of events) {
+      if (!response.write(isStoredEvent(item) ? formatEventMessage(item) : formatDeltaMessage(item))) {
         // Gone, even if its `close` came before this stream could listen for it.
         if (response.destroyed) break;
         // A slow client: wait until it has read what is buffered (or went away).

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import {
   admitAndStartRuns,
+  announceRunChange,
   AppError,
   applyRunTransition,
   decideApprovalUpdate,
   getRun,
   isTerminal,
-  publishRunEventsBestEffort,
   recordAuditEvent,
   runSchema,
   sendMessageUpdate,
@@ -23,7 +23,7 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
 import { existingId, pathId, problemResponses } from '../http/schemas.ts';
 
@@ -66,7 +66,7 @@ const runParams = z.strictObject({ runId: pathId });
 /** Cancellation, approvals and messages: the routes that act on a live run. */
 export function registerRunControlRoutes(
   app: ApiInstance,
-  { db, temporal, bus, logger, config: settings }: ApiDependencies,
+  { db, temporal, bus, logger, runCache, config: settings }: RunRouteDependencies,
 ): void {
   const config = { access: 'write' as const };
   const tags = ['runs'];
@@ -101,13 +101,13 @@ export function registerRunControlRoutes(
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         // Never started (still queued): there is nothing to stop, only a row to close.
-        const { events } = await applyRunTransition(db, {
+        const change = await applyRunTransition(db, {
           runId: run.id,
           to: 'cancelled',
           error: { code: 'run_cancelled', message: 'the run was cancelled before it started', step: null },
           events: [{ runId: run.id, type: 'run.cancelled', data: {}, dedupeKey: 'run.finished' }],
         });
-        publishRunEventsBestEffort(bus, run.id, events, logger);
+        await announceRunChange({ runCache, bus, logger }, change);
         // It may have held a slot (admitted, its workflow not yet started): the next run gets it.
         await admitAndStartRuns({
           db,

@@ -1,6 +1,6 @@
-import { getRun, listRunEvents, runEventSchema } from '@agent-runtime/core';
+import { listRunEvents, runEventSchema } from '@agent-runtime/core';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, pathId, problemResponses } from '../http/schemas.ts';
 import { acceptsEventStream, eventStreamType, sendEventStream } from '../live/event-stream.ts';
 import { followRunEvents } from '../live/follow-run-events.ts';
@@ -14,11 +14,14 @@ const eventStreamDescription = [
   'a comment line comes every 15 s when nothing happens. The stream ends after the terminal event',
   '(`run.succeeded`, `run.failed`, `run.cancelled`, `run.timed_out`), at once when that was already',
   'sent. A stream cut otherwise is resumed by reconnecting with `Last-Event-ID`: no event is lost',
-  'or repeated.',
+  'or repeated. While a model step runs, its text may also stream as `event: model.delta` messages',
+  'without `id:` (`data`: runId, step, attempt, index, text): ephemeral and best effort, never stored,',
+  "never replayed; the complete text is in the step's stored `model.completed` event. The JSON form",
+  'never returns deltas.',
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
-export function registerRunEventRoutes(app: ApiInstance, { db, bus, live }: ApiDependencies): void {
+export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCache }: RunRouteDependencies): void {
   const keepAliveMs = live?.keepAliveMs ?? 15_000;
   const catchUpMs = live?.catchUpMs ?? 5_000;
   const waitFor = trackWaitingRequests(app);
@@ -59,11 +62,12 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live }: ApiD
       },
     },
     async (request, reply) => {
-      const run = await getRun(db, request.principal.tenantId, existingId('run', request.params.runId));
+      const run = await runCache.getRun(request.principal.tenantId, existingId('run', request.params.runId));
       if (acceptsEventStream(request.headers.accept)) {
         const waiting = waitFor(reply);
         const events = followRunEvents({
           db,
+          runCache,
           bus,
           tenantId: run.tenantId,
           runId: run.id,

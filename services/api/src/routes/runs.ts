@@ -2,7 +2,6 @@ import {
   admitAndStartRuns,
   contentHash,
   createRun,
-  getRun,
   isTerminal,
   jsonValueSchema,
   listRuns,
@@ -15,7 +14,7 @@ import {
   startRunWorkflow,
 } from '@agent-runtime/core';
 import { z } from 'zod';
-import type { ApiDependencies, ApiInstance } from '../app-types.ts';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { awaitRunEnd } from '../live/await-run-end.ts';
@@ -45,7 +44,7 @@ const runParams = z.strictObject({ runId: pathId });
 /** Runs: create (idempotently), read (or wait for the end), list. */
 export function registerRunRoutes(
   app: ApiInstance,
-  { db, temporal, config, logger, bus, live }: ApiDependencies,
+  { db, temporal, config, logger, bus, live, runCache }: RunRouteDependencies,
 ): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
@@ -152,12 +151,12 @@ export function registerRunRoutes(
       },
     },
     async (request, reply) => {
-      const run = await getRun(db, request.principal.tenantId, existingId('run', request.params.runId));
+      const run = await runCache.getRun(request.principal.tenantId, existingId('run', request.params.runId));
       if (request.query.wait === 0 || isTerminal(run.status)) return run;
       const waiting = waitFor(reply);
       try {
         return await awaitRunEnd({
-          db,
+          runCache,
           bus,
           tenantId: run.tenantId,
           runId: run.id,

@@ -1,5 +1,6 @@
 import type { Tool } from '@agent-runtime/agents';
 import {
+  announceRunChange,
   getAgentVersion,
   InvalidStateTransitionError,
   NotFoundError,
@@ -9,6 +10,8 @@ import {
   type Database,
   type Logger,
   type MasterKey,
+  type RunCache,
+  type RunChange,
   type RunEvent,
   type RunEventBus,
   type Telemetry,
@@ -27,6 +30,8 @@ export interface ActivityDependencies {
   readonly blobs: BlobStore;
   /** Largest artifact a tool may save (`AR_ARTIFACT_MAX_BYTES`). @default 104857600 */
   readonly artifactMaxBytes?: number;
+  /** Where each committed change of a run row goes (before its events are published): hot reads' cache. */
+  readonly runCache: RunCache;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Spans of model and tool calls, and step metrics. */
@@ -62,6 +67,18 @@ export function createEventPublisher({
   logger,
 }: ActivityDependencies): (runId: string, events: readonly RunEvent[]) => void {
   return (runId, events) => publishRunEventsBestEffort(bus, runId, events, logger);
+}
+
+/**
+ * Makes a committed change of a run row known: the run cache, then the bus
+ * (`announceRunChange`). Every activity that writes the run row goes through it.
+ */
+export function createRunChangeAnnouncer({
+  runCache,
+  bus,
+  logger,
+}: ActivityDependencies): (change: RunChange) => Promise<void> {
+  return (change) => announceRunChange({ runCache, bus, logger }, change);
 }
 
 /** Versions never change, so their specs are cached for the life of the process. */

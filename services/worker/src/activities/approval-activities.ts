@@ -1,15 +1,15 @@
 import { addPendingApproval, resolvePendingApproval } from '@agent-runtime/core';
-import { createEventPublisher, nonRetryable, type ActivityDependencies } from './activity-support.ts';
+import { createRunChangeAnnouncer, nonRetryable, type ActivityDependencies } from './activity-support.ts';
 import type { RequestApprovalInput, ResolveApprovalInput } from './activity-types.ts';
 
 /** The activities that put a tool call before a human and record the decision. */
 export function createApprovalActivities(dependencies: ActivityDependencies) {
   const { db } = dependencies;
-  const publish = createEventPublisher(dependencies);
+  const announce = createRunChangeAnnouncer(dependencies);
   return {
     /** Shows the approval on the run (now `waiting`) with an `approval.requested` event. */
     async requestApproval({ ref, step, call, approvalId, expiresAt }: RequestApprovalInput): Promise<void> {
-      const { events } = await addPendingApproval(
+      const change = await addPendingApproval(
         db,
         ref.runId,
         {
@@ -29,7 +29,7 @@ export function createApprovalActivities(dependencies: ActivityDependencies) {
           dedupeKey: `approval.requested:${approvalId}`,
         },
       ).catch(nonRetryable);
-      publish(ref.runId, events);
+      await announce(change);
     },
 
     /** Takes the approval off the run (back to `running` when none is left) with an `approval.decided` event. */
@@ -41,14 +41,14 @@ export function createApprovalActivities(dependencies: ActivityDependencies) {
       comment,
       decidedBy,
     }: ResolveApprovalInput): Promise<void> {
-      const { events } = await resolvePendingApproval(db, ref.runId, approvalId, {
+      const change = await resolvePendingApproval(db, ref.runId, approvalId, {
         runId: ref.runId,
         type: 'approval.decided',
         step,
         data: { approvalId, decision, comment: comment ?? null, decidedBy },
         dedupeKey: `approval.decided:${approvalId}`,
       }).catch(nonRetryable);
-      publish(ref.runId, events);
+      await announce(change);
     },
   };
 }

@@ -1,5 +1,5 @@
-import { ModelCallError, scriptedModelReply, type ModelReply } from '@agent-runtime/agents';
-import { appendRunEvents } from '@agent-runtime/core';
+import { callScriptedModel, ModelCallError, type ModelReply } from '@agent-runtime/agents';
+import { appendRunEvents, rateLimitedWarning } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -8,6 +8,7 @@ import {
   type createSpecCache,
 } from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
+import { openModelDeltaStream } from './model-delta-stream.ts';
 import { traceModelCall } from './step-telemetry.ts';
 
 /**
@@ -28,6 +29,7 @@ function toRetryPolicyFailure(error: ModelCallError): ApplicationFailure {
 export function createModelActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db } = dependencies;
   const publish = createEventPublisher(dependencies);
+  const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
     /** One model call: the assistant's reply and the tool calls it asks for. */
     async modelStep({ ref, step, messages }: ModelStepInput): Promise<ModelReply> {
@@ -42,12 +44,30 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
         },
       ]);
       publish(ref.runId, started);
-      const attempt = Context.current().info.attempt;
+      const context = Context.current();
+      const attempt = context.info.attempt;
+      // The text streams live as ephemeral deltas; the complete reply is stored once, below.
+      const deltas = openModelDeltaStream({
+        bus: dependencies.bus,
+        runId: ref.runId,
+        step,
+        attempt,
+        onPublishError: deltaPublishFailed,
+      });
       const reply = await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, () =>
-        withHeartbeats(async () => scriptedModelReply(spec.model, step, attempt)).catch((error: unknown) => {
+        withHeartbeats(() =>
+          callScriptedModel(spec.model, {
+            step,
+            attempt,
+            signal: context.cancellationSignal,
+            onTextDelta: deltas.write,
+          }),
+        ).catch((error: unknown) => {
+          deltas.discard();
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error) : error;
         }),
       );
+      deltas.flush();
       const completed = await appendRunEvents(db, [
         {
           runId: ref.runId,

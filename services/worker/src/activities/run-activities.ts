@@ -2,7 +2,7 @@ import { inputToUserMessage } from '@agent-runtime/agents';
 import { admitAndStartRuns, applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
-  createEventPublisher,
+  createRunChangeAnnouncer,
   nonRetryable,
   type ActivityDependencies,
   type createSpecCache,
@@ -12,7 +12,7 @@ import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 /** The activities that open and close a run. */
 export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db } = dependencies;
-  const publish = createEventPublisher(dependencies);
+  const announce = createRunChangeAnnouncer(dependencies);
   return {
     /** Marks the run `running` and hands the workflow its limits, policies and first message. */
     async startRun(runId: string): Promise<StartedRun> {
@@ -20,7 +20,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
       const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
       const spec = await specOf(ref);
-      const { events } = await applyRunTransition(db, {
+      const change = await applyRunTransition(db, {
         runId,
         to: 'running',
         events: [
@@ -32,7 +32,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
           },
         ],
       }).catch(nonRetryable);
-      publish(runId, events);
+      await announce(change);
       return {
         state: 'running',
         ref,
@@ -56,7 +56,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
      * runs whose start failed.
      */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
-      const { run, events } = await applyRunTransition(db, {
+      const change = await applyRunTransition(db, {
         runId,
         to: outcome.status,
         usage,
@@ -70,12 +70,12 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
           },
         ],
       }).catch(nonRetryable);
-      publish(runId, events);
+      await announce(change);
       await admitAndStartRuns({
         db,
         temporal: Context.current().client,
         taskQueue: dependencies.runAdmission.taskQueue,
-        tenantId: run.tenantId,
+        tenantId: change.run.tenantId,
         defaultMaxConcurrentRuns: dependencies.runAdmission.defaultMaxConcurrentRuns,
         // A retry may follow a failed start of runs this activity admitted before.
         restartAdmitted: Context.current().info.attempt > 1,

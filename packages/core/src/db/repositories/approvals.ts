@@ -4,7 +4,7 @@ import type { RunStatus } from '../../domain/run-status.ts';
 import { NotFoundError } from '../../errors.ts';
 import type { Database } from '../schema.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.ts';
-import { toRun, type RunChange } from './runs.ts';
+import { runChangeOf, type RunChange } from './runs.ts';
 
 /**
  * Puts an approval on the run and moves it to `waiting` (from `running`), with its event,
@@ -29,7 +29,7 @@ export async function addPendingApproval(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFoundError('run', runId);
-    return { run: toRun(row), events: await appendRunEvents(trx, [event]) };
+    return runChangeOf(row, await appendRunEvents(trx, [event]));
   });
 }
 
@@ -56,6 +56,6 @@ export async function resolvePendingApproval(
       .returningAll()
       .executeTakeFirst();
     if (!row) throw new NotFoundError('run', runId);
-    return { run: toRun(row), events: await appendRunEvents(trx, [event]) };
+    return runChangeOf(row, await appendRunEvents(trx, [event]));
   });
 }

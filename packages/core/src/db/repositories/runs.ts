@@ -152,6 +152,28 @@ export async function getRun(db: Kysely<Database>, tenantId: string, runId: stri
   return toRun(row);
 }
 
+/**
+ * A run as it is stored, with its version: `last_event_seq`, which every write that changes
+ * the run raises in the same transaction (it appends the change's event). Caches compare
+ * versions so that an older copy of a run never replaces a newer one.
+ */
+export interface VersionedRun {
+  readonly run: Run;
+  readonly version: number;
+}
+
+/** {@link getRun} with the run's version, for caches. */
+export async function getVersionedRun(db: Kysely<Database>, tenantId: string, runId: string): Promise<VersionedRun> {
+  const row = await db
+    .selectFrom('runs')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('run', runId);
+  return { run: toRun(row), version: row.last_event_seq };
+}
+
 /** A run by id alone: for the execution plane, which acts on behalf of the run's tenant. */
 export async function getRunById(db: Kysely<Database>, runId: string): Promise<Run> {
   const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
@@ -188,10 +210,24 @@ export interface RunTransition {
   readonly events?: readonly NewRunEvent[];
 }
 
-/** A run after a write, and the events the write appended (none when it was a repeat). */
+/**
+ * A run after a write, and the events the write appended (none when it was a repeat). Hand
+ * it to `announceRunChange` once the transaction has committed.
+ */
 export interface RunChange {
   readonly run: Run;
   readonly events: RunEvent[];
+  /** The run's `last_event_seq` once the write committed (see {@link VersionedRun}). */
+  readonly version: number;
+}
+
+/**
+ * The change a write made: `row` as its UPDATE returned it, `events` as appended after it in
+ * the same transaction. The row stays locked from the UPDATE to the commit, so the last
+ * appended event's `seq` is the run's committed `last_event_seq`.
+ */
+export function runChangeOf(row: RunRow, events: RunEvent[]): RunChange {
+  return { run: toRun(row), events, version: events.at(-1)?.seq ?? row.last_event_seq };
 }
 
 /**
@@ -238,12 +274,11 @@ export async function applyRunTransition(db: Kysely<Database>, transition: RunTr
             .returningAll()
             .executeTakeFirst();
     if (moved) {
-      const events = await appendRunEvents(trx, transition.events ?? []);
-      return { run: toRun(moved), events };
+      return runChangeOf(moved, await appendRunEvents(trx, transition.events ?? []));
     }
     const current = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
     if (!current) throw new NotFoundError('run', runId);
     if (current.status !== to) throw new InvalidStateTransitionError(runId, current.status, to);
-    return { run: toRun(current), events: [] };
+    return runChangeOf(current, []);
   });
 }

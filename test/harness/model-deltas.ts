@@ -1,0 +1,44 @@
+import { expect } from 'vitest';
+import type { StreamedModelDelta } from './run-event-stream.ts';
+import type { SseMessage } from './sse-client.ts';
+
+/** A model that streams its replies in 3-character pieces, 15 ms apart. */
+export const streamingSpec = {
+  model: {
+    provider: 'scripted',
+    stream: { chunkChars: 3, chunkDelayMs: 15 },
+    replies: [
+      { text: 'Let me look that up — one moment.', toolCalls: [{ id: 'a', name: 'echo', arguments: { n: 1 } }] },
+      { text: 'Still checking: ünïcode and emoji 🙂 survive the pieces.', toolCalls: [{ id: 'b', name: 'echo' }] },
+      { text: 'The answer is 42, and that is the whole of it.' },
+    ],
+  },
+  tools: [{ name: 'echo' }],
+};
+
+/**
+ * Checks a stream's `model.delta` messages: no `id`, each before its step's stored
+ * `model.completed`, indexes 0, 1, 2, … per step, and the texts adding up to the stored text.
+ */
+export function expectDeltasMatchStoredText(
+  messages: readonly SseMessage[],
+  completedTexts: ReadonlyMap<number, string>,
+): void {
+  const byStep = new Map<number, StreamedModelDelta[]>();
+  for (const [position, message] of messages.entries()) {
+    if (message.event !== 'model.delta') continue;
+    expect(message.id).toBeUndefined();
+    const delta = JSON.parse(message.data) as StreamedModelDelta;
+    // Before the stored completion of its step.
+    const completion = messages.findIndex(
+      (other) => other.event === 'model.completed' && (JSON.parse(other.data) as { step: number }).step === delta.step,
+    );
+    expect(completion === -1 || completion > position).toBe(true);
+    byStep.set(delta.step, [...(byStep.get(delta.step) ?? []), delta]);
+  }
+  expect(byStep.size).toBeGreaterThan(0);
+  for (const [step, deltas] of byStep) {
+    expect(deltas.map((delta) => delta.index)).toEqual(deltas.map((_, index) => index));
+    expect(deltas.map((delta) => delta.text).join('')).toBe(completedTexts.get(step));
+  }
+}
