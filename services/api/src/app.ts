@@ -13,6 +13,7 @@ import { createAuthHook, createRouteAccessRecorder, type RouteAccessEntry } from
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
+import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
@@ -88,6 +89,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
+  registerAgentToolRoutes(app, dependencies);
   registerRunRoutes(app, dependencies);
   registerRunEventRoutes(app, dependencies);
   registerRunControlRoutes(app, dependencies);

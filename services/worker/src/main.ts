@@ -28,7 +28,7 @@ try {
   });
   await migrateToLatest(database.db);
   const bus = openRunEventBus(config, logger);
-  const { worker, connection } = await createWorker({
+  const { worker, connection, mcpConnections } = await createWorker({
     config,
     db: database.db,
     logger,
@@ -40,6 +40,7 @@ try {
   });
   // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
   await worker.run();
+  await mcpConnections.close();
   await bus.close();
   await connection.close();
   await database.close();
