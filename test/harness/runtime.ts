@@ -128,6 +128,7 @@ export async function startTestRuntime(
       await app.close();
       created?.worker.shutdown();
       await workerDone;
+      await created?.mcpConnections.close();
       await created?.connection.close();
       await temporal.connection.close();
       await bus.close();
