@@ -63,6 +63,7 @@ describe('API input handling', () => {
       '/v1/agents/{agentId}',
       '/v1/agents/{agentId}/versions',
       '/v1/agents/{agentId}/versions/{version}',
+      '/v1/agents/{agentId}/versions/{version}/tools',
       '/v1/api-keys',
       '/v1/api-keys/{keyId}',
       '/v1/audit',

@@ -140,6 +140,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
       await app.close();
       created?.worker.shutdown();
       await workerDone;
+      await created?.mcpConnections.close();
       await created?.connection.close();
       await temporal.connection.close();
       await bus.close();

@@ -219,6 +219,22 @@ const configSchema = z.object({
    * a dotted path reads nested claims, e.g. Keycloak's `realm_access.roles`. @default roles
    */
   AR_OIDC_ROLES_CLAIM: optionalString.transform((value) => value ?? 'roles'),
+  /**
+   * Commands agent specs may start as stdio MCP servers, separated by commas and matched
+   * exactly as a spec writes them (`/usr/bin/node,uvx`), or `*` for any command. A stdio
+   * server runs with the API's and the worker's user and network access, so a tenant that
+   * may name any command may run any code there: keep this empty on a shared deployment
+   * (Streamable HTTP servers need no allow-list). Unset: empty (off), except in the embedded
+   * runtime, where it is `*` (one user, one machine). See docs/agents.md.
+   */
+  AR_MCP_STDIO_COMMANDS: optionalString.transform((value) =>
+    value === undefined
+      ? undefined
+      : value
+          .split(',')
+          .map((command) => command.trim())
+          .filter((command) => command !== ''),
+  ),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**

@@ -4,6 +4,7 @@ export * from './config.ts';
 export * from './logger.ts';
 export * from './canonical-json.ts';
 export * from './domain/agent-spec.ts';
+export * from './domain/agent-tool.ts';
 export * from './domain/run-status.ts';
 export * from './domain/resources.ts';
 export * from './domain/access-resources.ts';

@@ -14,6 +14,7 @@ import { createOidcVerifier, oidcOptionsFromConfig } from './http/oidc.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
+import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
@@ -100,6 +101,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
   registerTenantRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
+  registerAgentToolRoutes(app, dependencies);
   // Run routes read runs through the cache; without one, straight from the database.
   const runRouteDependencies = {
     ...dependencies,

@@ -36,7 +36,9 @@ export interface EmbeddedRuntime {
  * Temporal keeps their workflows, and the reconciler starts any still queued.
  */
 export async function startEmbeddedRuntime(configured: Config, logger: Logger): Promise<EmbeddedRuntime> {
-  const config = await withEmbeddedMasterKeys(configured, logger);
+  const keyed = await withEmbeddedMasterKeys(configured, logger);
+  // One user on one machine: specs may start any stdio MCP server unless configured otherwise.
+  const config = { ...keyed, AR_MCP_STDIO_COMMANDS: keyed.AR_MCP_STDIO_COMMANDS ?? ['*'] };
   const database = await openDatabase(
     config.DATABASE_URL
       ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: config.DATABASE_POOL_SIZE }
@@ -69,7 +71,7 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
   const bus = openRunEventBus(config, logger);
   // Redis when configured (shared with separate API and worker processes), else none.
   const runCache = openRunCache(config, database.db, logger);
-  const { worker, connection } = await createWorker({
+  const { worker, connection, mcpConnections } = await createWorker({
     config,
     db: database.db,
     logger,
@@ -100,6 +102,7 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
       await stopReconciler();
       worker.shutdown();
       await workerDone.catch(() => undefined);
+      await mcpConnections.close();
       await bus.close();
       await runCache.close();
       await connection.close();

@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { McpConnectionPool } from '@agent-runtime/agents';
 import {
   createDataConverter,
   createLocalTelemetry,
@@ -75,10 +76,12 @@ export interface WorkerDependencies {
   readonly workerOptions?: Partial<WorkerOptions>;
 }
 
-/** A worker ready to `run()`, and the connection to close after it stops. */
+/** A worker ready to `run()`, and what to close after it stops. */
 export interface CreatedWorker {
   readonly worker: Worker;
   readonly connection: NativeConnection;
+  /** The MCP sessions its tool calls opened (stdio servers are child processes): close after `run()` ends. */
+  readonly mcpConnections: McpConnectionPool;
 }
 
 let runtimeInstalled = false;
@@ -113,6 +116,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
   installRuntime(logger.child({ component: 'temporal-sdk' }), dependencies.shutdownOnSignals ?? false);
   const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
+  const mcpConnections = new McpConnectionPool();
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -132,6 +136,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
         defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
       },
       masterKeys: config.AR_MASTER_KEYS,
+      mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,
@@ -139,5 +144,5 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     shutdownGraceTime: '10s',
     ...dependencies.workerOptions,
   });
-  return { worker, connection };
+  return { worker, connection, mcpConnections };
 }

@@ -30,7 +30,7 @@ try {
   await migrateToLatest(database.db);
   const bus = openRunEventBus(config, logger);
   const runCache = openRunCache(config, database.db, logger);
-  const { worker, connection } = await createWorker({
+  const { worker, connection, mcpConnections } = await createWorker({
     config,
     db: database.db,
     logger,
@@ -43,6 +43,7 @@ try {
   });
   // SIGINT/SIGTERM: the SDK stops polling and waits for in-flight activities (shutdownGraceTime).
   await worker.run();
+  await mcpConnections.close();
   await bus.close();
   await runCache.close();
   await connection.close();

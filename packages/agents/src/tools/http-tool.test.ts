@@ -2,7 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { httpToolSpecSchema, SecretUnavailableError } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHttpTool, type SecretSource } from './http-tool.ts';
+import { createHttpTool } from './http-tool.ts';
+import type { SecretSource } from './secret-values.ts';
 import type { ToolContext } from './tool.ts';
 
 const token = 'tok-0123456789abcdef';

@@ -1,21 +1,13 @@
-import { jsonSchemaErrors, SecretUnavailableError, type HttpToolSpec } from '@agent-runtime/core';
+import type { HttpToolSpec } from '@agent-runtime/core';
 import { redactSecrets } from './redact-secrets.ts';
-import { ToolError, type Tool, type ToolOutcome } from './tool.ts';
+import { headerTarget, resolveSecretValues, type SecretSource } from './secret-values.ts';
+import { ToolError, type Tool } from './tool.ts';
 
 /** Statuses that say "try again later": the attempt throws, so Temporal retries it. */
 const retryableStatuses = new Set([408, 425, 429, 500, 502, 503, 504]);
 
 /** Largest response body read from a tool endpoint. */
 const maxResponseBytes = 10 * 1024 * 1024;
-
-/** Text a header may carry (Fetch's header value rules): no NUL, CR or LF, nothing past U+00FF. */
-const headerValuePattern = /^[^\0\r\n\u0100-\uffff]*$/;
-
-/**
- * Reads a tenant secret's value at call time, by name. Throws `SecretUnavailableError`
- * when the secret is gone or unreadable; anything else it throws is retried.
- */
-export type SecretSource = (name: string) => Promise<string>;
 
 /** Raised for an answer worth retrying (408/429/5xx); the activity's retry policy retries it. */
 export class HttpToolRetryableError extends Error {
@@ -40,51 +32,9 @@ async function readBody(response: Response): Promise<unknown> {
   }
 }
 
-/** The request's headers, secret values read now; or the error outcome naming what is wrong. */
-async function resolveHeaders(
-  spec: HttpToolSpec,
-  secrets: SecretSource,
-): Promise<{ headers: Record<string, string>; secretValues: string[] } | { failed: ToolOutcome }> {
-  const headers: Record<string, string> = {};
-  const secretValues: string[] = [];
-  for (const [header, declared] of Object.entries(spec.headers)) {
-    if (typeof declared === 'string') {
-      headers[header] = declared;
-      continue;
-    }
-    let value: string;
-    try {
-      value = await secrets(declared.secret);
-    } catch (error) {
-      if (!(error instanceof SecretUnavailableError)) throw error;
-      return {
-        failed: {
-          ok: false,
-          error: { code: `secret_${error.reason}`, message: `header "${header}": ${error.message}` },
-        },
-      };
-    }
-    secretValues.push(value);
-    // Checked here rather than left to fetch, whose error would quote the offending value.
-    if (!headerValuePattern.test(value)) {
-      return {
-        failed: {
-          ok: false,
-          error: {
-            code: 'secret_invalid_header',
-            message: `header "${header}": secret "${declared.secret}" holds characters an HTTP header cannot carry (line breaks, NUL or non-Latin-1)`,
-          },
-        },
-      };
-    }
-    headers[header] = `${declared.prefix}${value}`;
-  }
-  return { headers, secretValues };
-}
-
 /**
- * A tool declared in a spec as an HTTP endpoint. The input is validated against the
- * declared JSON Schema first; the call's idempotency key goes out as `Idempotency-Key`, so a
+ * A tool declared in a spec as an HTTP endpoint; its input has been validated against the
+ * declared JSON Schema (`inputSchema`) by then. The call's idempotency key goes out as `Idempotency-Key`, so a
  * retried call is recognisable by any endpoint that honours it. 2xx → output; 408, 429 and
  * 5xx or a network failure → retried; any other 4xx → an error result for the model.
  *
@@ -96,11 +46,9 @@ export function createHttpTool(spec: HttpToolSpec, secrets: SecretSource): Tool 
   return {
     name: spec.name,
     description: spec.description,
+    inputSchema: spec.input,
     async invoke(rawInput, context) {
-      const problems = jsonSchemaErrors(spec.input, rawInput);
-      if (problems.length > 0)
-        return { ok: false, error: { code: 'invalid_tool_input', message: problems.join('; ') } };
-      const resolved = await resolveHeaders(spec, secrets);
+      const resolved = await resolveSecretValues(spec.headers, secrets, headerTarget);
       if ('failed' in resolved) return resolved.failed;
       const { secretValues } = resolved;
       const url = new URL(spec.url);
@@ -113,7 +61,7 @@ export function createHttpTool(spec: HttpToolSpec, secrets: SecretSource): Tool 
         response = await fetch(url, {
           method: spec.method,
           headers: {
-            ...resolved.headers,
+            ...resolved.values,
             'idempotency-key': context.idempotencyKey,
             ...(hasBody ? { 'content-type': 'application/json' } : {}),
           },

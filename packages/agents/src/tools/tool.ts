@@ -1,5 +1,5 @@
 import type { Artifact } from '@agent-runtime/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An artifact a tool saves for its run. */
 export interface ArtifactToSave {
@@ -56,7 +56,12 @@ export interface Tool {
   readonly name: string;
   readonly description: string;
   /**
-   * Validates the raw input, then executes. Invalid input and {@link ToolError}s become error
+   * JSON Schema (2020-12) of the input. The runtime validates every call's input against it
+   * before `invoke` (see `invokeTool`), and lists it with the version's tools.
+   */
+  readonly inputSchema: Readonly<Record<string, unknown>>;
+  /**
+   * Executes with input that matched `inputSchema`. Invalid input and {@link ToolError}s become error
    * outcomes for the model; anything else is thrown so the step can be retried.
    */
   invoke(rawInput: unknown, context: ToolContext): Promise<ToolOutcome>;
@@ -78,6 +83,7 @@ export function defineTool<Input>(definition: ToolDefinition<Input>): Tool {
   return {
     name: definition.name,
     description: definition.description,
+    inputSchema: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }),
     async invoke(rawInput, context) {
       const parsed = definition.input.safeParse(rawInput);
       if (!parsed.success) {

@@ -32,6 +32,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0005-api-keys-and-audit',
       '0006-secrets',
       '0007-tenant-limits',
+      '0008-mcp-tools',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;

@@ -55,6 +55,8 @@ export interface AgentVersionsTable {
   version: number;
   spec: Jsonb<unknown>;
   spec_hash: string;
+  /** The MCP tools the version's servers listed at its creation (migration 0008). */
+  mcp_tools: ColumnType<unknown, string | undefined, never>;
   created_at: CreatedAt;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { agentSpecSchema, secretReferencesOf } from './agent-spec.ts';
+import { agentSpecSchema, declaredToolsOf, secretReferencesOf } from './agent-spec.ts';
 
 describe('agent specs', () => {
   it('applies defaults', () => {
@@ -59,5 +59,60 @@ describe('secret references', () => {
       });
       expect(result.success, JSON.stringify(header)).toBe(false);
     }
+  });
+
+  it('declares MCP tools from tools and allowTools, and checks their servers', () => {
+    const spec = agentSpecSchema.parse({
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'files.read' }, { name: 'crm.find' }] }] },
+      tools: [{ kind: 'mcp', name: 'crm.find', requiresApproval: true }],
+      mcpServers: [
+        {
+          name: 'files',
+          transport: { type: 'stdio', command: '/usr/bin/mcp-files', env: { TOKEN: { secret: 'FILES' } } },
+          allowTools: ['read', 'write'],
+        },
+        {
+          name: 'crm',
+          transport: { type: 'streamable-http', url: 'http://crm/mcp', headers: { 'x-key': { secret: 'CRM' } } },
+          allowTools: ['find'],
+        },
+      ],
+    });
+    expect(declaredToolsOf(spec).map((tool) => [tool.name, tool.requiresApproval])).toEqual([
+      ['crm.find', true],
+      ['files.read', false],
+      ['files.write', false],
+    ]);
+    expect(secretReferencesOf(spec)).toEqual([
+      { name: 'FILES', path: ['mcpServers', 0, 'transport', 'env', 'TOKEN', 'secret'] },
+      { name: 'CRM', path: ['mcpServers', 1, 'transport', 'headers', 'x-key', 'secret'] },
+    ]);
+    const stdio = { type: 'stdio', command: 'x' };
+    const invalid = agentSpecSchema.safeParse({
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'a.nope' }] }] },
+      tools: [
+        { kind: 'mcp', name: 'ghost.tool' },
+        { kind: 'mcp', name: 'no-dot' },
+      ],
+      mcpServers: [
+        { name: 'a', transport: stdio },
+        { name: 'a', transport: stdio },
+      ],
+    });
+    const messages = invalid.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`) ?? [];
+    expect(messages).toEqual(expect.arrayContaining([expect.stringMatching(/^tools\.1\.name: .*<server>\.<tool>/)]));
+    const declaredOnly = agentSpecSchema.safeParse({
+      model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'a.nope' }] }] },
+      tools: [{ kind: 'mcp', name: 'ghost.tool' }],
+      mcpServers: [
+        { name: 'a', transport: stdio },
+        { name: 'a', transport: stdio },
+      ],
+    });
+    expect(declaredOnly.error?.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)).toEqual([
+      'mcpServers: MCP server names must be unique',
+      'tools.0.name: MCP server "ghost" is not declared in mcpServers',
+      'model.replies.0.toolCalls.0.name: tool "a.nope" is not declared in tools',
+    ]);
   });
 });

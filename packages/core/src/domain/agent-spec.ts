@@ -109,8 +109,79 @@ export const httpToolSpecSchema = z.strictObject({
   ...toolPolicy,
 });
 
+/** Name of an MCP server in a spec: the part of its tools' names before the dot. */
+const mcpServerNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}$/, 'a letter, then letters, digits, "_" or "-"; at most 32 characters');
+
+/** Name of a tool on an MCP server, as the server lists it. */
+const mcpToolNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, 'letters, digits, "_", "-" or "."; at most 64 characters');
+
+/**
+ * A tool of an MCP server declared in `mcpServers`, named `<server>.<tool>`, with the usual
+ * policies. Its description and input schema come from the server, listed when the version
+ * is created.
+ */
+export const mcpToolSpecSchema = z.strictObject({
+  kind: z.literal('mcp'),
+  name: z
+    .string()
+    .max(97)
+    .regex(/^[A-Za-z][A-Za-z0-9_-]{0,31}\.[A-Za-z0-9_][A-Za-z0-9_.-]{0,63}$/, '`<server>.<tool>`'),
+  ...toolPolicy,
+});
+
+/** How long connecting to an MCP server and listing its tools may take. */
+const mcpConnectTimeout = z
+  .number()
+  .int()
+  .min(1)
+  .max(120)
+  .default(10)
+  .describe("Limit of connecting and listing tools, in seconds (a call is limited by its tool's timeoutSeconds)");
+
+/**
+ * An MCP server the worker starts as a child process and speaks to over stdin/stdout. Only
+ * commands on the deployment's allow-list (`AR_MCP_STDIO_COMMANDS`) may be named.
+ */
+export const mcpStdioTransportSchema = z.strictObject({
+  type: z.literal('stdio'),
+  command: z.string().min(1).max(1024).describe('Executable; must be allowed by AR_MCP_STDIO_COMMANDS'),
+  args: z.array(z.string().max(4096)).max(64).default([]),
+  env: z
+    .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]{0,127}$/), httpHeaderValueSchema)
+    .default({})
+    .describe('Variables besides a minimal PATH/HOME; literal, or `{ secret, prefix? }` read at start'),
+  cwd: z.string().min(1).max(1024).optional(),
+  timeoutSeconds: mcpConnectTimeout,
+});
+
+/** An MCP server reached over Streamable HTTP. */
+export const mcpStreamableHttpTransportSchema = z.strictObject({
+  type: z.literal('streamable-http'),
+  url: z.url({ protocol: /^https?$/ }),
+  headers: z
+    .record(z.string().regex(/^[A-Za-z0-9-]{1,64}$/), httpHeaderValueSchema)
+    .default({})
+    .describe('Literal values, or `{ secret, prefix? }` for a value read from a tenant secret'),
+  timeoutSeconds: mcpConnectTimeout,
+});
+
+/** An MCP server whose tools the agent may call. */
+export const mcpServerSpecSchema = z.strictObject({
+  name: mcpServerNameSchema,
+  transport: z.discriminatedUnion('type', [mcpStdioTransportSchema, mcpStreamableHttpTransportSchema]),
+  allowTools: z
+    .array(mcpToolNameSchema)
+    .max(128)
+    .default([])
+    .describe('Tools of the server enabled with default policies, besides those declared in tools'),
+});
+
 /** A tool the agent may call. */
-export const toolSpecSchema = z.union([builtinToolSpecSchema, httpToolSpecSchema]);
+export const toolSpecSchema = z.union([builtinToolSpecSchema, httpToolSpecSchema, mcpToolSpecSchema]);
 
 /** What happens to calls that need approval. */
 export const approvalPolicySchema = z.strictObject({
@@ -147,14 +218,28 @@ export const agentSpecSchema = z
     model: modelSpecSchema,
     instructions: z.string().max(100_000).optional(),
     tools: z.array(toolSpecSchema).max(128).default([]),
+    mcpServers: z.array(mcpServerSpecSchema).max(16).default([]),
     approvals: approvalPolicySchema.default({ onTimeout: 'reject' }),
     limits: runLimitsSchema.default({ maxSteps: 25, modelStepTimeoutSeconds: 300 }),
   })
   .superRefine((spec, ctx) => {
-    const declared = new Set<string>(spec.tools.map((tool) => tool.name));
-    if (declared.size !== spec.tools.length) {
+    const declared = new Set<string>(declaredToolsOf(spec).map((tool) => tool.name));
+    if (new Set(spec.tools.map((tool) => tool.name)).size !== spec.tools.length) {
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
     }
+    const servers = new Set(spec.mcpServers.map((server) => server.name));
+    if (servers.size !== spec.mcpServers.length) {
+      ctx.addIssue({ code: 'custom', path: ['mcpServers'], message: 'MCP server names must be unique' });
+    }
+    spec.tools.forEach((tool, index) => {
+      if (tool.kind === 'mcp' && !servers.has(mcpToolServer(tool.name))) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['tools', index, 'name'],
+          message: `MCP server "${mcpToolServer(tool.name)}" is not declared in mcpServers`,
+        });
+      }
+    });
     spec.tools.forEach((tool, index) => {
       const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
@@ -171,6 +256,37 @@ export const agentSpecSchema = z
       });
     });
   });
+
+/** The server part of an MCP tool's name `<server>.<tool>`. */
+export function mcpToolServer(name: string): string {
+  return name.slice(0, name.indexOf('.'));
+}
+
+/** The tool part of an MCP tool's name `<server>.<tool>`: the name the server lists. */
+export function mcpToolOnServer(name: string): string {
+  return name.slice(name.indexOf('.') + 1);
+}
+
+/**
+ * Every tool the agent may call: those declared in `tools`, then the `allowTools` of each MCP
+ * server not declared there, with default policies.
+ */
+export function declaredToolsOf(spec: {
+  readonly tools: readonly ToolSpec[];
+  readonly mcpServers: readonly McpServerSpec[];
+}): ToolSpec[] {
+  const tools: ToolSpec[] = [...spec.tools];
+  const names = new Set(tools.map((tool) => tool.name));
+  for (const server of spec.mcpServers) {
+    for (const tool of server.allowTools) {
+      const name = `${server.name}.${tool}`;
+      if (names.has(name)) continue;
+      names.add(name);
+      tools.push(mcpToolSpecSchema.parse({ kind: 'mcp', name }));
+    }
+  }
+  return tools;
+}
 
 /** Where a spec names a secret: the secret, and the path of the reference in the spec. */
 export interface SecretReference {
@@ -189,6 +305,15 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
       }
     }
   });
+  spec.mcpServers.forEach((server, index) => {
+    const values = server.transport.type === 'stdio' ? server.transport.env : server.transport.headers;
+    const field = server.transport.type === 'stdio' ? 'env' : 'headers';
+    for (const [key, value] of Object.entries(values)) {
+      if (typeof value !== 'string') {
+        references.push({ name: value.secret, path: ['mcpServers', index, 'transport', field, key, 'secret'] });
+      }
+    }
+  });
   return references;
 }
 
@@ -202,5 +327,9 @@ export type ToolSpec = z.output<typeof toolSpecSchema>;
 export type HttpToolSpec = z.output<typeof httpToolSpecSchema>;
 /** A header of an HTTP tool whose value comes from a secret. */
 export type SecretHeader = z.output<typeof secretHeaderSchema>;
+/** An MCP tool declared in a spec. */
+export type McpToolSpec = z.output<typeof mcpToolSpecSchema>;
+/** An MCP server declared in a spec, defaults applied. */
+export type McpServerSpec = z.output<typeof mcpServerSpecSchema>;
 /** Bounds on one run, defaults applied. */
 export type RunLimits = z.output<typeof runLimitsSchema>;

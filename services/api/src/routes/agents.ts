@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { listVersionMcpTools } from './agent-tools.ts';
 
 const agentName = z
   .string()
@@ -60,7 +61,7 @@ async function assertSecretsExist(db: Kysely<Database>, tenantId: string, spec: 
 }
 
 /** Agents and their immutable versions, scoped to the caller's tenant. */
-export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): void {
+export function registerAgentRoutes(app: ApiInstance, { db, config }: ApiDependencies): void {
   const read = { access: 'read' as const };
   const write = { access: 'write' as const };
   const tags = ['agents'];
@@ -179,7 +180,10 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
       config: write,
       schema: {
         tags,
-        description: 'Appends an immutable version (numbered latest + 1).',
+        description:
+          'Appends an immutable version (numbered latest + 1). Its MCP servers are connected to and their ' +
+          'tools listed first: a server that cannot be reached, or a tool it does not list or lists with an ' +
+          'invalid input schema, answers 422.',
         params: agentParams,
         body: z.strictObject({ spec: agentSpecSchema }),
         response: { 201: agentVersionSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
@@ -188,8 +192,9 @@ export function registerAgentRoutes(app: ApiInstance, { db }: ApiDependencies): 
     async (request, reply) => {
       const agentId = existingId('agent', request.params.agentId);
       await assertSecretsExist(db, request.principal.tenantId, request.body.spec);
+      const mcpTools = await listVersionMcpTools(db, config, request.principal.tenantId, request.body.spec);
       const version = await db.transaction().execute(async (trx) => {
-        const created = await createAgentVersion(trx, request.principal.tenantId, agentId, request.body.spec);
+        const created = await createAgentVersion(trx, request.principal.tenantId, agentId, request.body.spec, mcpTools);
         await recordAuditEvent(trx, {
           ...auditedBy(request),
           action: 'agent_version.created',

@@ -1,4 +1,4 @@
-import type { Tool } from '@agent-runtime/agents';
+import type { McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -48,6 +48,11 @@ export interface ActivityDependencies {
    * decrypted inside the activity that uses them, at the moment of use.
    */
   readonly masterKeys: readonly MasterKey[];
+  /**
+   * The worker's MCP sessions, and the commands stdio MCP servers may run
+   * (`AR_MCP_STDIO_COMMANDS`). @default a pool of this activity set's own; no stdio commands
+   */
+  readonly mcp?: { readonly pool: McpConnectionPool; readonly stdioCommands: StdioCommandPolicy };
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

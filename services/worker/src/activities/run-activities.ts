@@ -1,5 +1,5 @@
 import { inputToUserMessage } from '@agent-runtime/agents';
-import { admitAndStartRuns, applyRunTransition, getRunById, isTerminal } from '@agent-runtime/core';
+import { admitAndStartRuns, applyRunTransition, declaredToolsOf, getRunById, isTerminal } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
   createRunChangeAnnouncer,
@@ -37,7 +37,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         state: 'running',
         ref,
         limits: spec.limits,
-        tools: spec.tools.map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
+        tools: declaredToolsOf(spec).map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
           name,
           requiresApproval,
           onError,

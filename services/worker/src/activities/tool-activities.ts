@@ -1,13 +1,28 @@
-import { builtinTools, resolveTool, type ToolOutcome } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret } from '@agent-runtime/core';
-import { Context } from '@temporalio/activity';
+import {
+  builtinTools,
+  invokeTool,
+  McpConnectionPool,
+  McpUnavailableError,
+  resolveTool,
+  type ToolOutcome,
+} from '@agent-runtime/agents';
+import {
+  appendRunEvents,
+  claimToolCall,
+  completeToolCall,
+  getAgentVersionMcpTools,
+  resolveSecret,
+  type ListedMcpTool,
+} from '@agent-runtime/core';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
+  nonRetryable,
   withHeartbeats,
   type ActivityDependencies,
   type createSpecCache,
 } from './activity-support.ts';
-import type { ToolStepInput } from './activity-types.ts';
+import type { RunRef, ToolStepInput } from './activity-types.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -16,6 +31,19 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
   const { db, logger } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
+  const mcp = dependencies.mcp ?? { pool: new McpConnectionPool(), stdioCommands: [] };
+  // Versions never change, so neither do the MCP tools listed when they were created.
+  const listings = new Map<string, Promise<ListedMcpTool[]>>();
+  const mcpToolsOf = (ref: RunRef): Promise<ListedMcpTool[]> => {
+    const key = `${ref.agentId}/${ref.agentVersion}`;
+    let listing = listings.get(key);
+    if (!listing) {
+      listing = getAgentVersionMcpTools(db, ref.tenantId, ref.agentId, ref.agentVersion).catch(nonRetryable);
+      listing.catch(() => listings.delete(key));
+      listings.set(key, listing);
+    }
+    return listing;
+  };
 
   return {
     /**
@@ -49,7 +77,13 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
         publish(ref.runId, started);
         // Secrets are read and decrypted here, per attempt, and live only in the tool's request.
         const secrets = (name: string) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name);
-        const resolved = resolveTool(spec, call.name, builtins, secrets);
+        const resolved = resolveTool(spec, call.name, {
+          builtins,
+          secrets,
+          ...(spec.mcpServers.length > 0
+            ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
+            : {}),
+        });
         const context = Context.current();
         const result = await traceToolCall(
           dependencies.telemetry,
@@ -57,13 +91,19 @@ export function createToolActivities(dependencies: ActivityDependencies, specOf:
           async (): Promise<ToolOutcome> =>
             resolved
               ? await withHeartbeats(() =>
-                  resolved.tool.invoke(call.arguments, {
+                  invokeTool(resolved.tool, call.arguments, {
                     idempotencyKey,
                     signal: context.cancellationSignal,
                     heartbeat: () => context.heartbeat(),
                     saveArtifact: createArtifactSaver(dependencies, { ref, step, callId: call.id }),
                   }),
-                )
+                ).catch((error: unknown) => {
+                  // Typed, so the workflow's tool_failed result says what was unreachable.
+                  if (error instanceof McpUnavailableError) {
+                    throw ApplicationFailure.retryable(error.message, 'mcp_server_unavailable');
+                  }
+                  throw error;
+                })
               : {
                   ok: false,
                   error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },

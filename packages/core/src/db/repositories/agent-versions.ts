@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import { contentHash } from '../../canonical-json.ts';
 import type { AgentSpec } from '../../domain/agent-spec.ts';
+import type { ListedMcpTool } from '../../domain/agent-tool.ts';
 import type { AgentVersion } from '../../domain/resources.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { inTransaction } from '../in-transaction.ts';
@@ -19,15 +20,17 @@ function toAgentVersion(row: AgentVersionRow): AgentVersion {
 }
 
 /**
- * Appends the next version (latest + 1) of an agent. The agent row is locked for the
- * numbering, so concurrent creations get consecutive numbers instead of colliding. Joins the
- * caller's transaction when given one.
+ * Appends the next version (latest + 1) of an agent, with the tools its MCP servers listed
+ * (`mcpTools`, stored in the same insert: versions are never updated). The agent row is
+ * locked for the numbering, so concurrent creations get consecutive numbers instead of
+ * colliding. Joins the caller's transaction when given one.
  */
 export async function createAgentVersion(
   db: Kysely<Database>,
   tenantId: string,
   agentId: string,
   spec: AgentSpec,
+  mcpTools: readonly ListedMcpTool[] = [],
 ): Promise<AgentVersion> {
   return inTransaction(db, async (trx) => {
     const agent = await trx
@@ -48,6 +51,7 @@ export async function createAgentVersion(
         version,
         spec: JSON.stringify(spec),
         spec_hash: contentHash(spec),
+        mcp_tools: JSON.stringify(mcpTools),
       })
       .returningAll()
       .executeTakeFirstOrThrow();
@@ -76,6 +80,27 @@ export async function getAgentVersion(
     .executeTakeFirst();
   if (!row) throw new NotFoundError('agent version', `${agentId}/${version}`);
   return toAgentVersion(row);
+}
+
+/**
+ * The MCP tools a version's servers listed when it was created (empty for a version without
+ * MCP servers), or a not-found error.
+ */
+export async function getAgentVersionMcpTools(
+  db: Kysely<Database>,
+  tenantId: string,
+  agentId: string,
+  version: number,
+): Promise<ListedMcpTool[]> {
+  const row = await db
+    .selectFrom('agent_versions')
+    .select('mcp_tools')
+    .where('tenant_id', '=', tenantId)
+    .where('agent_id', '=', agentId)
+    .where('version', '=', version)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('agent version', `${agentId}/${version}`);
+  return row.mcp_tools as ListedMcpTool[];
 }
 
 /** Versions of an agent, newest first. The cursor is the last version number seen. */
