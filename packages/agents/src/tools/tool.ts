@@ -1,5 +1,5 @@
 import type { Artifact } from '@agent-runtime/core';
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** An artifact a tool saves for its run. */
 export interface ArtifactToSave {
@@ -55,6 +55,8 @@ export interface ToolDefinition<Input> {
 export interface Tool {
   readonly name: string;
   readonly description: string;
+  /** JSON Schema of the input, as models are told it; unset: any JSON object. */
+  readonly inputSchema?: Record<string, unknown>;
   /**
    * Validates the raw input, then executes. Invalid input and {@link ToolError}s become error
    * outcomes for the model; anything else is thrown so the step can be retried.
@@ -78,6 +80,7 @@ export function defineTool<Input>(definition: ToolDefinition<Input>): Tool {
   return {
     name: definition.name,
     description: definition.description,
+    inputSchema: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     async invoke(rawInput, context) {
       const parsed = definition.input.safeParse(rawInput);
       if (!parsed.success) {

@@ -43,6 +43,11 @@ export interface ActivityDependencies {
    * decrypted inside the activity that uses them, at the moment of use.
    */
   readonly masterKeys: readonly MasterKey[];
+  /**
+   * Receives each text delta of a model reply as it streams (ephemeral: for live display
+   * only, never recorded). Deltas of a failed attempt are not retracted.
+   */
+  readonly onModelTextDelta?: (ref: RunRef, step: number, text: string) => void;
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */
