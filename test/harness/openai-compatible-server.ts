@@ -34,6 +34,8 @@ export type ServerAnswer =
 
 /** One request the server received, as it arrived. */
 export interface ReceivedModelRequest {
+  /** `Date.now()` when the request arrived. */
+  readonly receivedAt: number;
   readonly path: string;
   readonly authorization: string | undefined;
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
@@ -200,6 +202,7 @@ export async function startOpenAiCompatibleServer(
   const open = new Set<ServerResponse>();
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const receivedAt = Date.now();
     const raw = await readBody(request);
     let body: ChatCompletionsBody | undefined;
     try {
@@ -210,7 +213,7 @@ export async function startOpenAiCompatibleServer(
     const path = request.url ?? '/';
     const authorization = request.headers.authorization;
     const record = (answer: ServerAnswer | undefined) =>
-      requests.push({ path, authorization, headers: request.headers, body, answer });
+      requests.push({ receivedAt, path, authorization, headers: request.headers, body, answer });
     if (request.method !== 'POST' || path !== '/v1/chat/completions') {
       record(undefined);
       sendJson(response, 404, errorBody(`no route ${request.method} ${path}`, 'invalid_request_error'));

@@ -62,6 +62,8 @@ export async function startTestRuntime(
     env?: Record<string, string>;
     /** The worker's builtin tools by name. @default the shipped builtins */
     tools?: WorkerDependencies['tools'];
+    /** Receives model text deltas as the worker streams them. */
+    onModelTextDelta?: WorkerDependencies['onModelTextDelta'];
     /** The API's and the worker's logger. @default warnings and up on stdout */
     logger?: Logger;
     /** The API's and the worker's telemetry. @default local, no export */
@@ -97,6 +99,7 @@ export async function startTestRuntime(
           bus,
           temporalAddress,
           ...(options.tools ? { tools: options.tools } : {}),
+          ...(options.onModelTextDelta ? { onModelTextDelta: options.onModelTextDelta } : {}),
           ...telemetry,
         });
   const workerDone = created?.worker.run();

@@ -52,6 +52,8 @@ export interface WorkerDependencies {
   readonly bus: RunEventBus;
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
+  /** Receives model text deltas as they stream (live display); none when omitted. */
+  readonly onModelTextDelta?: ActivityDependencies['onModelTextDelta'];
   /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
@@ -118,6 +120,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       blobs: dependencies.blobs,
       artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
+      ...(dependencies.onModelTextDelta ? { onModelTextDelta: dependencies.onModelTextDelta } : {}),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,
