@@ -9,6 +9,8 @@ import {
   generateMasterKeyEntry,
   loadConfig,
   InProcessRunEventBus,
+  migrateToLatest,
+  openDatabase,
   openBlobStore,
   S3BlobStore,
   seedDefaults,
@@ -54,6 +56,11 @@ export interface TestRuntime {
 export async function startTestRuntime(
   options: {
     database?: DatabaseKind;
+    /**
+     * A PostgreSQL database to use (migrated here) instead of a new one, e.g. one a worker
+     * process started by the test shares. Overrides `database`.
+     */
+    databaseUrl?: string;
     worker?: boolean;
     live?: LiveOptions;
     /** @default filesystem */
@@ -81,7 +88,10 @@ export async function startTestRuntime(
   });
   const logger = options.logger ?? createLogger('warn', 'test');
   const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
-  const database = await openTestDatabase(options.database ?? 'postgres');
+  const database = options.databaseUrl
+    ? await openDatabase({ kind: 'postgres', url: options.databaseUrl })
+    : await openTestDatabase(options.database ?? 'postgres');
+  if (options.databaseUrl) await migrateToLatest(database.db);
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
   const blobs = options.blobStore === 's3' ? openTestS3Store() : openBlobStore(config);
