@@ -26,7 +26,14 @@ export type ServerAnswer =
       readonly chunkDelayMs?: number;
     }
   /** An HTTP error, as a provider sends it: JSON body in the OpenAI error shape. */
-  | { readonly kind: 'status'; readonly status: number; readonly retryAfter?: string; readonly message?: string }
+  | {
+      readonly kind: 'status';
+      readonly status: number;
+      readonly retryAfter?: string;
+      readonly message?: string;
+      /** A careless server: the error message repeats the Authorization header it got. */
+      readonly echoAuthorization?: boolean;
+    }
   /** A 200 whose body (or first stream chunk) is not JSON. */
   | { readonly kind: 'malformed' }
   /** Headers sent, then nothing until the client gives up. */
@@ -243,7 +250,7 @@ export async function startOpenAiCompatibleServer(
           response,
           answer.status,
           errorBody(
-            answer.message ?? `scripted ${answer.status}`,
+            `${answer.message ?? `scripted ${answer.status}`}${answer.echoAuthorization ? ` (you sent ${authorization})` : ''}`,
             answer.status === 429 ? 'rate_limit_error' : 'error',
           ),
           answer.retryAfter === undefined ? {} : { 'retry-after': answer.retryAfter },
