@@ -6,6 +6,7 @@ import { createLogger, createTelemetry, loadConfig, type Telemetry } from '@agen
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseHaystacks, directoryHaystacks, findLeaks, historyText, type Haystack } from '../harness/leak-scan.ts';
 import { startOtlpReceiver, type OtlpReceiver } from '../harness/otlp-receiver.ts';
+import { startOpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface ToolRequest {
@@ -183,6 +184,33 @@ describe('planted-secret scan', () => {
       error: { code: 'secret_not_found', message: expect.stringContaining('secret "OLD_TOKEN" does not exist') },
     });
 
+    // A model provider keyed by the same secret: a 500 that is retried, then a reply; and a
+    // careless model server whose 401 repeats the key it was sent.
+    const modelServer = await startOpenAiCompatibleServer();
+    modelServer.enqueue(
+      { kind: 'status', status: 500, echoAuthorization: true },
+      { kind: 'reply', text: 'modelled' },
+      { kind: 'status', status: 401, message: 'key refused', echoAuthorization: true },
+    );
+    const providerModel = {
+      provider: 'openai-compatible',
+      baseUrl: modelServer.baseUrl,
+      model: 'local',
+      apiKeySecret: 'CRM_TOKEN',
+      headers: { 'x-crm': { secret: 'CRM_TOKEN', prefix: 'crm ' } },
+    };
+    const modelRunId = await startRun('model-agent', { model: providerModel }, 'hello');
+    expect(await waitForRun(runtime, modelRunId)).toMatchObject({ status: 'succeeded', output: { text: 'modelled' } });
+    const refusedRunId = await startRun('refused-model-agent', { model: providerModel }, 'hello');
+    const refused = await waitForRun(runtime, refusedRunId);
+    expect(refused).toMatchObject({ status: 'failed', error: { code: 'model_request_rejected' } });
+    expect((refused.error as { message: string }).message).toContain('you sent Bearer [redacted]');
+    expect(modelServer.requests.map((request) => request.authorization)).toEqual(
+      Array.from({ length: 3 }, () => `Bearer ${secretValue}`),
+    );
+    expect(modelServer.requests[0]?.headers['x-crm']).toBe(`crm ${secretValue}`);
+    await modelServer.close();
+
     // Controls, through the same channels the scan reads.
     runtime.app.log.info({ note: controlValue }, 'control line planted by the leak-scan test');
     const controlRunId = await startRun(
@@ -195,7 +223,7 @@ describe('planted-secret scan', () => {
 
     const eventHaystacks: Haystack[] = [];
     const historyHaystacks: Haystack[] = [];
-    for (const id of [runId, controlRunId]) {
+    for (const id of [runId, modelRunId, refusedRunId, controlRunId]) {
       eventHaystacks.push({ place: `events of run ${id}`, text: JSON.stringify(await eventsOf(id)) });
       const history = await runtime.temporal.workflow.getHandle(id).fetchHistory();
       historyHaystacks.push({ place: `history of run ${id}`, text: await historyText(history, runtime.blobs) });

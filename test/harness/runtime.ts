@@ -9,6 +9,8 @@ import {
   generateMasterKeyEntry,
   loadConfig,
   InProcessRunEventBus,
+  migrateToLatest,
+  openDatabase,
   openBlobStore,
   S3BlobStore,
   seedDefaults,
@@ -62,6 +64,11 @@ export interface TestRuntimeOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The API's OIDC verifier, for tests that tune its timing. @default from the configuration */
   readonly oidc?: OidcVerifier;
+  /**
+   * A PostgreSQL database to use (migrated here) instead of a new one, e.g. one a worker
+   * process started by the test shares. Overrides `database`.
+   */
+  readonly databaseUrl?: string;
   /** @default filesystem */
   readonly blobStore?: 'filesystem' | 's3';
   /** The worker's builtin tools by name. @default the shipped builtins */
@@ -87,7 +94,10 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   });
   const logger = options.logger ?? createLogger('warn', 'test');
   const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
-  const database = await openTestDatabase(options.database ?? 'postgres');
+  const database = options.databaseUrl
+    ? await openDatabase({ kind: 'postgres', url: options.databaseUrl })
+    : await openTestDatabase(options.database ?? 'postgres');
+  if (options.databaseUrl) await migrateToLatest(database.db);
   const seed = await seedDefaults(database.db, {});
   const temporalAddress = inject('temporalAddress');
   const blobs = options.blobStore === 's3' ? openTestS3Store() : openBlobStore(config);

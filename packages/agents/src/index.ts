@@ -1,6 +1,5 @@
 export * from './messages.ts';
 export * from './models/scripted-model.ts';
-export * from './models/model-call-context.ts';
 export * from './models/model-call-error.ts';
 export * from './tools/tool.ts';
 export * from './tools/arithmetic.ts';
@@ -15,3 +14,9 @@ export * from './tools/mcp/mcp-connect.ts';
 export * from './tools/mcp/mcp-connection-pool.ts';
 export * from './tools/mcp/mcp-tool.ts';
 export * from './tools/mcp/list-mcp-tools.ts';
+export * from './models/ai-sdk-model.ts';
+export * from './models/call-model.ts';
+export * from './models/model-call.ts';
+export * from './models/model-credentials.ts';
+export * from './models/model-errors.ts';
+export * from './models/model-usage.ts';

@@ -12,10 +12,17 @@ export type ConversationMessage =
   | { readonly role: 'assistant'; readonly content: string; readonly toolCalls: readonly ToolCall[] }
   | { readonly role: 'tool'; readonly toolCallId: string; readonly name: string; readonly content: string };
 
-/** Tokens a model step consumed. */
+/** Tokens a model step consumed, and what they cost. */
 export interface TokenUsage {
+  /** Every input token, cached or not. */
   readonly inputTokens: number;
   readonly outputTokens: number;
+  /** Input plus output, as the provider counts it (some count reasoning apart). */
+  readonly totalTokens?: number;
+  /** Input tokens the provider read from its prompt cache, when it says. */
+  readonly cachedInputTokens?: number;
+  /** USD, from the spec's `model.pricing`; null when the spec has no pricing. */
+  readonly costUsd?: number | null;
 }
 
 /** What one model step returns: text, tool calls to run next, usage. No tool calls = final. */

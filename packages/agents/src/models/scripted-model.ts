@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AgentSpec } from '@agent-runtime/core';
 import type { ModelReply } from '../messages.ts';
-import type { ModelCallContext } from './model-call-context.ts';
+import type { ModelCallContext } from './model-call.ts';
 import { ModelCallError } from './model-call-error.ts';
 
 type ScriptedModelSpec = Extract<AgentSpec['model'], { provider: 'scripted' }>;
@@ -38,7 +38,10 @@ export function scriptedModelReply(model: ScriptedModelSpec, step: number, attem
  * Without `stream` in the spec the reply comes whole, like a provider that does not stream.
  * @throws ModelCallError as {@link scriptedModelReply}; the signal's reason when aborted.
  */
-export async function callScriptedModel(model: ScriptedModelSpec, context: ModelCallContext): Promise<ModelReply> {
+export async function callScriptedModel(
+  model: ScriptedModelSpec,
+  context: Pick<ModelCallContext, 'step' | 'attempt' | 'onTextDelta'> & { readonly signal?: AbortSignal },
+): Promise<ModelReply> {
   const reply = scriptedModelReply(model, context.step, context.attempt);
   const { stream } = model;
   if (!stream || !context.onTextDelta) return reply;

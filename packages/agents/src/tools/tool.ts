@@ -83,7 +83,7 @@ export function defineTool<Input>(definition: ToolDefinition<Input>): Tool {
   return {
     name: definition.name,
     description: definition.description,
-    inputSchema: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }),
+    inputSchema: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
     async invoke(rawInput, context) {
       const parsed = definition.input.safeParse(rawInput);
       if (!parsed.success) {

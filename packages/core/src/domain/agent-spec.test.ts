@@ -116,3 +116,54 @@ describe('secret references', () => {
     ]);
   });
 });
+
+describe('model providers', () => {
+  it('accepts OpenAI-compatible, OpenAI and Anthropic models and lists their secrets', () => {
+    const spec = agentSpecSchema.parse({
+      model: {
+        provider: 'openai-compatible',
+        baseUrl: 'http://127.0.0.1:11434/v1',
+        model: 'llama3.2',
+        apiKeySecret: 'OLLAMA_KEY',
+        headers: { 'x-org': 'acme', 'x-gateway-token': { secret: 'GATEWAY_TOKEN' } },
+        pricing: { inputPerMillionTokens: 0.1, outputPerMillionTokens: 0.4 },
+      },
+    });
+    expect(spec.model).toMatchObject({ maxAttempts: 10 });
+    expect(secretReferencesOf(spec)).toEqual([
+      { name: 'OLLAMA_KEY', path: ['model', 'apiKeySecret'] },
+      { name: 'GATEWAY_TOKEN', path: ['model', 'headers', 'x-gateway-token', 'secret'] },
+    ]);
+    for (const provider of ['openai', 'anthropic']) {
+      const parsed = agentSpecSchema.parse({ model: { provider, model: 'm', apiKeySecret: 'KEY' } });
+      expect(secretReferencesOf(parsed)).toEqual([{ name: 'KEY', path: ['model', 'apiKeySecret'] }]);
+    }
+  });
+
+  it('rejects a bad base URL, credentials in it, a missing key secret and negative prices', () => {
+    const cases: [unknown, string][] = [
+      [{ provider: 'openai-compatible', baseUrl: 'ftp://host/v1', model: 'm' }, 'model.baseUrl'],
+      [{ provider: 'openai-compatible', baseUrl: 'not a url', model: 'm' }, 'model.baseUrl'],
+      [{ provider: 'openai-compatible', baseUrl: 'http://user:pw@host/v1', model: 'm' }, 'model.baseUrl'],
+      [{ provider: 'openai', model: 'gpt-4o-mini' }, 'model.apiKeySecret'],
+      [{ provider: 'anthropic', model: 'claude', apiKeySecret: 'bad name' }, 'model.apiKeySecret'],
+      [
+        {
+          provider: 'openai',
+          model: 'm',
+          apiKeySecret: 'K',
+          pricing: { inputPerMillionTokens: -1, outputPerMillionTokens: 1 },
+        },
+        'model.pricing.inputPerMillionTokens',
+      ],
+      [{ provider: 'llamas', model: 'm' }, 'model.provider'],
+    ];
+    for (const [model, path] of cases) {
+      const result = agentSpecSchema.safeParse({ model });
+      expect(
+        result.error?.issues.map((issue) => issue.path.join('.')),
+        JSON.stringify(model),
+      ).toContain(path);
+    }
+  });
+});

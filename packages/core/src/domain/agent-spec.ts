@@ -52,9 +52,6 @@ export const scriptedModelSchema = z.strictObject({
     .describe('Stream each reply text in pieces (live `model.delta` events); unset: replies come whole'),
 });
 
-/** Which model answers the agent's model steps. More providers join this union. */
-export const modelSpecSchema = z.discriminatedUnion('provider', [scriptedModelSchema]);
-
 /** How every tool call is governed, whatever the tool's kind. */
 const toolPolicy = {
   requiresApproval: z
@@ -87,6 +84,83 @@ export const secretHeaderSchema = z.strictObject({
 
 /** A header of an HTTP tool: literal text, or a value from a secret. */
 export const httpHeaderValueSchema = z.union([z.string().max(4096), secretHeaderSchema]);
+
+/** The name of a header a spec sets on outgoing requests. */
+const headerNameSchema = z.string().regex(/^[A-Za-z0-9-]{1,64}$/);
+
+/**
+ * What a model costs, in USD per million tokens, for `usage.costUsd` of steps and runs.
+ * Without it, a step's cost is null and adds nothing to the run's.
+ */
+export const modelPricingSchema = z.strictObject({
+  inputPerMillionTokens: z.number().min(0).max(100_000).describe('USD per million input tokens not read from cache'),
+  outputPerMillionTokens: z.number().min(0).max(100_000).describe('USD per million output tokens'),
+  cachedInputPerMillionTokens: z
+    .number()
+    .min(0)
+    .max(100_000)
+    .optional()
+    .describe('USD per million input tokens read from the provider cache; unset: the input price'),
+});
+
+/** Settings every provider that calls a real model shares. */
+const providerModelFields = {
+  model: z.string().min(1).max(256).describe("The provider's model id, e.g. llama3.2 or gpt-4o-mini"),
+  temperature: z.number().min(0).max(2).optional(),
+  maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
+  pricing: modelPricingSchema.optional(),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(10)
+    .describe('Attempts of one model step before its failure fails the run (429, 5xx, network, malformed answers)'),
+};
+
+/** Base URL of an HTTP API: http or https, no credentials in it (they belong in secrets). */
+const baseUrlSchema = z
+  .url({ protocol: /^https?$/, error: 'an http(s) URL' })
+  .refine((url) => !/^[a-z]+:\/\/[^/]*@/i.test(url), 'credentials do not belong in the URL: use apiKeySecret');
+
+/**
+ * Any server speaking the OpenAI chat-completions protocol: Ollama, vLLM, llama.cpp server,
+ * LM Studio, or a hosted gateway. How the runtime works offline, with a local model.
+ */
+export const openAiCompatibleModelSchema = z.strictObject({
+  provider: z.literal('openai-compatible'),
+  baseUrl: baseUrlSchema.describe('Up to the API version, e.g. http://127.0.0.1:11434/v1 for Ollama'),
+  apiKeySecret: secretNameSchema.optional().describe('Secret sent as `Authorization: Bearer <value>`; unset: none'),
+  headers: z
+    .record(headerNameSchema, httpHeaderValueSchema)
+    .default({})
+    .describe('More request headers: literal values, or `{ secret, prefix? }` read from a tenant secret per call'),
+  ...providerModelFields,
+});
+
+/** OpenAI's API (chat completions), or a proxy of it at `baseUrl`. */
+export const openAiModelSchema = z.strictObject({
+  provider: z.literal('openai'),
+  apiKeySecret: secretNameSchema.describe('Secret holding the API key'),
+  baseUrl: baseUrlSchema.optional().describe("Unset: OpenAI's public API"),
+  ...providerModelFields,
+});
+
+/** Anthropic's Messages API, or a proxy of it at `baseUrl`. */
+export const anthropicModelSchema = z.strictObject({
+  provider: z.literal('anthropic'),
+  apiKeySecret: secretNameSchema.describe('Secret holding the API key'),
+  baseUrl: baseUrlSchema.optional().describe("Unset: Anthropic's public API"),
+  ...providerModelFields,
+});
+
+/** Which model answers the agent's model steps. */
+export const modelSpecSchema = z.discriminatedUnion('provider', [
+  scriptedModelSchema,
+  openAiCompatibleModelSchema,
+  openAiModelSchema,
+  anthropicModelSchema,
+]);
 
 /**
  * A tool that is an HTTP endpoint: the call's input is sent as the JSON body (or query for
@@ -244,6 +318,7 @@ export const agentSpecSchema = z
       const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
     });
+    if (spec.model.provider !== 'scripted') return;
     spec.model.replies.forEach((reply, replyIndex) => {
       reply.toolCalls?.forEach((call, callIndex) => {
         if (!declared.has(call.name)) {
@@ -297,6 +372,16 @@ export interface SecretReference {
 /** Every secret a spec names, in spec order (a name appears once per place that names it). */
 export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
   const references: SecretReference[] = [];
+  const { model } = spec;
+  if (model.provider !== 'scripted' && model.apiKeySecret !== undefined) {
+    references.push({ name: model.apiKeySecret, path: ['model', 'apiKeySecret'] });
+  }
+  if (model.provider === 'openai-compatible') {
+    for (const [header, value] of Object.entries(model.headers)) {
+      if (typeof value !== 'string')
+        references.push({ name: value.secret, path: ['model', 'headers', header, 'secret'] });
+    }
+  }
   spec.tools.forEach((tool, index) => {
     if (tool.kind !== 'http') return;
     for (const [header, value] of Object.entries(tool.headers)) {
@@ -319,6 +404,10 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
 
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
+/** A model that a provider serves (every provider but `scripted`), defaults applied. */
+export type ProviderModelSpec = Exclude<AgentSpec['model'], { provider: 'scripted' }>;
+/** What a model costs per million tokens. */
+export type ModelPricing = z.output<typeof modelPricingSchema>;
 /** One reply of the scripted model. */
 export type ScriptedReply = z.output<typeof scriptedReplySchema>;
 /** A tool declared in a spec, defaults applied. */

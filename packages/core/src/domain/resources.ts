@@ -93,9 +93,11 @@ export const runUsageSchema = z
     steps: z.number().int(),
     modelCalls: z.number().int(),
     toolCalls: z.number().int(),
-    inputTokens: z.number().int(),
+    inputTokens: z.number().int().describe('Input tokens of every model call, cached ones included'),
     outputTokens: z.number().int(),
-    costUsd: z.number(),
+    totalTokens: z.number().int().optional().describe('As the providers count them (input + output, or more)'),
+    cachedInputTokens: z.number().int().optional().describe('Input tokens providers read from their prompt cache'),
+    costUsd: z.number().describe('USD, summed over the model calls whose spec sets `model.pricing` (0 when none does)'),
   })
   .meta({ id: 'RunUsage' });
 

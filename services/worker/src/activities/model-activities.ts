@@ -1,5 +1,5 @@
-import { callScriptedModel, ModelCallError, type ModelReply } from '@agent-runtime/agents';
-import { appendRunEvents, rateLimitedWarning } from '@agent-runtime/core';
+import { builtinTools, callModel, ModelCallError, type ModelReply } from '@agent-runtime/agents';
+import { appendRunEvents, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -12,14 +12,18 @@ import { openModelDeltaStream } from './model-delta-stream.ts';
 import { traceModelCall } from './step-telemetry.ts';
 
 /**
- * A provider failure as Temporal should retry it: rate limits, timeouts, 5xx and network
- * failures are retried (after Retry-After when the provider sent one); any other 4xx fails
- * the step at once.
+ * A provider failure as Temporal should retry it: rate limits, timeouts, 5xx, network
+ * failures and malformed answers are retried (after Retry-After when the provider sent one)
+ * until the model's `maxAttempts`; any other 4xx or an unusable secret fails the step at
+ * once. The failure's type is the error's code, which becomes the run's error code.
  */
-function toRetryPolicyFailure(error: ModelCallError): ApplicationFailure {
-  if (!error.retryable) return ApplicationFailure.nonRetryable(error.message, 'model_request_rejected');
+function toRetryPolicyFailure(error: ModelCallError, attempt: number, maxAttempts: number): ApplicationFailure {
+  if (!error.retryable) return ApplicationFailure.nonRetryable(error.message, error.code);
+  if (attempt >= maxAttempts) {
+    return ApplicationFailure.nonRetryable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, error.code);
+  }
   return ApplicationFailure.create({
-    type: 'model_unavailable',
+    type: error.code,
     message: error.message,
     ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
   });
@@ -28,6 +32,7 @@ function toRetryPolicyFailure(error: ModelCallError): ApplicationFailure {
 /** The model step activity. */
 export function createModelActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db } = dependencies;
+  const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
@@ -46,6 +51,7 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
       publish(ref.runId, started);
       const context = Context.current();
       const attempt = context.info.attempt;
+      const maxAttempts = spec.model.provider === 'scripted' ? Number.POSITIVE_INFINITY : spec.model.maxAttempts;
       // The text streams live as ephemeral deltas; the complete reply is stored once, below.
       const deltas = openModelDeltaStream({
         bus: dependencies.bus,
@@ -56,15 +62,18 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
       });
       const reply = await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, () =>
         withHeartbeats(() =>
-          callScriptedModel(spec.model, {
+          callModel(spec, messages, builtins, {
             step,
             attempt,
             signal: context.cancellationSignal,
+            timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
+            // Secrets are read and decrypted here, per attempt, and live only in the request.
+            secrets: (name) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name),
             onTextDelta: deltas.write,
           }),
         ).catch((error: unknown) => {
           deltas.discard();
-          throw error instanceof ModelCallError ? toRetryPolicyFailure(error) : error;
+          throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
         }),
       );
       deltas.flush();

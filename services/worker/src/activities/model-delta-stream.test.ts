@@ -11,15 +11,22 @@ async function listen(bus: InProcessRunEventBus, runId: string): Promise<ModelTe
   return heard;
 }
 
+/** The scripted model of a spec. */
+function scriptedModelOf(spec: unknown) {
+  const { model } = agentSpecSchema.parse(spec);
+  if (model.provider !== 'scripted') throw new Error('expected a scripted model');
+  return model;
+}
+
 describe('openModelDeltaStream', () => {
   it('coalesces a fast model into few numbered deltas, and flushes the rest before the step is stored', async () => {
     const bus = new InProcessRunEventBus();
     const runId = randomUUID();
     const heard = await listen(bus, runId);
     const stream = openModelDeltaStream({ bus, runId, step: 2, attempt: 1, coalesceMs: 30, onPublishError: () => {} });
-    const model = agentSpecSchema.parse({
+    const model = scriptedModelOf({
       model: { provider: 'scripted', stream: { chunkChars: 1 }, replies: [{ text: 'x'.repeat(500) }] },
-    }).model;
+    });
     const reply = await callScriptedModel(model, { step: 1, attempt: 1, onTextDelta: stream.write });
     expect(heard).toEqual([]);
     stream.flush();
@@ -41,14 +48,14 @@ describe('openModelDeltaStream', () => {
 
   it('streams nothing for a scripted model without `stream`, and stops when aborted', async () => {
     const pieces: string[] = [];
-    const whole = agentSpecSchema.parse({ model: { provider: 'scripted', replies: [{ text: 'hello' }] } }).model;
+    const whole = scriptedModelOf({ model: { provider: 'scripted', replies: [{ text: 'hello' }] } });
     expect(
       (await callScriptedModel(whole, { step: 1, attempt: 1, onTextDelta: (text) => pieces.push(text) })).text,
     ).toBe('hello');
     expect(pieces).toEqual([]);
-    const slow = agentSpecSchema.parse({
+    const slow = scriptedModelOf({
       model: { provider: 'scripted', stream: { chunkChars: 2, chunkDelayMs: 20 }, replies: [{ text: 'abcdefgh' }] },
-    }).model;
+    });
     const controller = new AbortController();
     setTimeout(() => controller.abort(new Error('cancelled')), 50);
     await expect(

@@ -145,7 +145,16 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   const messages: ConversationMessage[] = [...started.messages];
   const usage: RunUsage = continued
     ? { ...continued.usage }
-    : { steps: 0, modelCalls: 0, toolCalls: 0, inputTokens: 0, outputTokens: 0, costUsd: 0 };
+    : {
+        steps: 0,
+        modelCalls: 0,
+        toolCalls: 0,
+        inputTokens: 0,
+        outputTokens: 0,
+        totalTokens: 0,
+        cachedInputTokens: 0,
+        costUsd: 0,
+      };
   const firstStep = continued?.nextStep ?? 1;
   const deadlineAt =
     continued?.deadlineAt ?? (limits.timeoutSeconds === undefined ? null : Date.now() + limits.timeoutSeconds * 1000);
@@ -225,6 +234,11 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       usage.modelCalls += 1;
       usage.inputTokens += reply.usage.inputTokens;
       usage.outputTokens += reply.usage.outputTokens;
+      // Usage carried over from before these fields existed starts them from 0.
+      usage.totalTokens =
+        (usage.totalTokens ?? 0) + (reply.usage.totalTokens ?? reply.usage.inputTokens + reply.usage.outputTokens);
+      usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + (reply.usage.cachedInputTokens ?? 0);
+      usage.costUsd = roundUsd(usage.costUsd + (reply.usage.costUsd ?? 0));
       messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
       if (reply.toolCalls.length === 0) {
         // A message that arrived during the last step still gets an answer.
@@ -277,6 +291,11 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   // Recorded even when the run was cancelled: this scope ignores the cancellation.
   await CancellationScope.nonCancellable(() => finishRun({ runId, outcome, usage }));
   return outcome;
+}
+
+/** Sums of prices drift in binary (0.1 + 0.2); far below a micro-dollar is noise. */
+function roundUsd(usd: number): number {
+  return Math.round(usd * 1e10) / 1e10;
 }
 
 function runErrorOf(error: unknown, step: number): RunError {

@@ -17,6 +17,8 @@ export const emptyUsage: RunUsage = {
   toolCalls: 0,
   inputTokens: 0,
   outputTokens: 0,
+  totalTokens: 0,
+  cachedInputTokens: 0,
   costUsd: 0,
 };
 
