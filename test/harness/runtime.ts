@@ -90,6 +90,9 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     AR_MASTER_KEYS: generateMasterKeyEntry('test'),
     LOG_LEVEL: 'warn',
     PORT: '0',
+    // Tests that poll hard would trip the default per-tenant request limit; the limit's own
+    // tests set it in `env`.
+    AR_TENANT_RATE_LIMIT: '0',
     ...options.env,
   });
   const logger = options.logger ?? createLogger('warn', 'test');
