@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startMcpTestHttpServer } from '../harness/mcp-test-server.ts';
 import {
   startOpenAiCompatibleServer,
   type OpenAiCompatibleServer,
@@ -131,6 +132,71 @@ describe('model providers end to end', () => {
       output: { value: 42 },
     });
     expect(JSON.stringify(events)).not.toContain(apiKey);
+  });
+
+  it('offers an MCP tool under a provider-safe name, runs the call, and records the declared name', async () => {
+    const mcp = await startMcpTestHttpServer();
+    try {
+      const server = await modelServer(
+        {
+          kind: 'reply',
+          toolCalls: [{ id: 'call_add', name: 'remote_add', arguments: { a: 2, b: 40 } }],
+        },
+        { kind: 'reply', text: 'The sum is 42.' },
+      );
+      const { runId, finished } = await runAgent(
+        'local-mcp',
+        { baseUrl: server.baseUrl, apiKeySecret: 'LOCAL_MODEL_KEY' },
+        {
+          tools: [{ name: 'calculator' }],
+          mcpServers: [{ name: 'remote', transport: { type: 'streamable-http', url: mcp.url }, allowTools: ['add'] }],
+        },
+      );
+
+      expect(finished).toMatchObject({ status: 'succeeded', output: { text: 'The sum is 42.' } });
+      expect(mcp.calls.get('add')).toBe(1);
+      expect(server.requests).toHaveLength(2);
+      const offered = server.requests[0]?.body?.tools?.map((tool) => tool.function);
+      expect(offered?.map((tool) => tool.name)).toEqual(['calculator', 'remote_add']);
+      expect(offered?.[1]).toEqual({
+        name: 'remote_add',
+        description: 'Adds two numbers.',
+        parameters: {
+          type: 'object',
+          properties: { a: { type: 'number' }, b: { type: 'number' } },
+          required: ['a', 'b'],
+          additionalProperties: false,
+        },
+      });
+      expect(server.requests[1]?.body?.tools?.map((tool) => tool.function.name)).toEqual(['calculator', 'remote_add']);
+      expect(server.requests[1]?.body?.messages.slice(-2)).toEqual([
+        {
+          role: 'assistant',
+          content: null,
+          tool_calls: [
+            { id: 'call_add', type: 'function', function: { name: 'remote_add', arguments: '{"a":2,"b":40}' } },
+          ],
+        },
+        { role: 'tool', tool_call_id: 'call_add', content: JSON.stringify({ ok: true, output: { sum: 42 } }) },
+      ]);
+
+      const events = await eventsOf(runId);
+      expect(events.find((event) => event.type === 'model.completed')?.data['toolCalls']).toEqual([
+        { id: 'call_add', name: 'remote.add', arguments: { a: 2, b: 40 } },
+      ]);
+      expect(events.find((event) => event.type === 'tool.started')?.data).toMatchObject({
+        callId: 'call_add',
+        tool: 'remote.add',
+      });
+      expect(events.find((event) => event.type === 'tool.completed')?.data).toMatchObject({
+        tool: 'remote.add',
+        ok: true,
+        output: { sum: 42 },
+      });
+      expect(JSON.stringify(events)).not.toContain('remote_add');
+    } finally {
+      await mcp.close();
+    }
   });
 
   it('retries a 429 after its Retry-After, and a malformed answer, then succeeds', async () => {

@@ -6,10 +6,11 @@ import {
 } from '../../../../test/harness/openai-compatible-server.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { callModel } from './call-model.ts';
-import type { ModelCallContext } from './model-call.ts';
+import type { ModelCallContext, ModelToolSources } from './model-call.ts';
 import { ModelCallError } from './model-call-error.ts';
 
 const apiKey = 'sk-local-test-0123456789';
+const toolSources: ModelToolSources = { builtins: builtinTools, mcpTools: [] };
 
 describe('AI SDK provider models against an OpenAI-compatible server', () => {
   let server: OpenAiCompatibleServer;
@@ -71,7 +72,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
     });
     const context = contextFor();
     const seen = server.requests.length;
-    const reply = await callModel(specFor(), [{ role: 'user', content: 'what is 6*7?' }], builtinTools, context);
+    const reply = await callModel(specFor(), [{ role: 'user', content: 'what is 6*7?' }], toolSources, context);
 
     expect(reply.text).toBe('Let me compute that.');
     expect(context.deltas.length).toBeGreaterThan(1);
@@ -122,7 +123,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
         },
         { role: 'tool', toolCallId: 'c1', name: 'calculator', content: '{"ok":true,"output":{"value":42}}' },
       ],
-      builtinTools,
+      toolSources,
       contextFor(),
     );
     expect(reply).toMatchObject({
@@ -142,28 +143,78 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
     ]);
   });
 
+  it('offers MCP and allowTools tools under provider-safe names and maps calls back to declared names', async () => {
+    const spec = agentSpecSchema.parse({
+      model: {
+        provider: 'openai-compatible',
+        baseUrl: server.baseUrl,
+        model: 'local-llama',
+        apiKeySecret: 'LOCAL_KEY',
+      },
+      tools: [{ name: 'calculator' }, { kind: 'mcp', name: 'remote.add' }],
+      mcpServers: [
+        { name: 'remote', transport: { type: 'streamable-http', url: 'http://127.0.0.1:9/mcp' }, allowTools: ['echo'] },
+      ],
+    });
+    const addSchema = { type: 'object', properties: { a: { type: 'number' }, b: { type: 'number' } } };
+    const sources: ModelToolSources = {
+      builtins: builtinTools,
+      mcpTools: [
+        { name: 'remote.add', description: 'Adds two numbers.', inputSchema: addSchema },
+        { name: 'remote.echo', description: 'Returns its text.', inputSchema: { type: 'object' } },
+      ],
+    };
+    server.enqueue({
+      kind: 'reply',
+      toolCalls: [{ id: 'again', name: 'remote_add', arguments: { a: 1, b: 2 } }],
+    });
+    const seen = server.requests.length;
+    const reply = await callModel(
+      spec,
+      [
+        { role: 'user', content: 'add things' },
+        {
+          role: 'assistant',
+          content: '',
+          toolCalls: [{ id: 'first', name: 'remote.add', arguments: { a: 2, b: 40 } }],
+        },
+        { role: 'tool', toolCallId: 'first', name: 'remote.add', content: '{"ok":true,"output":42}' },
+      ],
+      sources,
+      contextFor(),
+    );
+
+    expect(reply.toolCalls).toEqual([{ id: 'again', name: 'remote.add', arguments: { a: 1, b: 2 } }]);
+    const body = server.requests[seen]?.body;
+    expect(body?.tools?.map((offered) => offered.function.name)).toEqual(['calculator', 'remote_add', 'remote_echo']);
+    expect(body?.tools?.[1]?.function).toMatchObject({ description: 'Adds two numbers.', parameters: addSchema });
+    expect(body?.messages[1]).toMatchObject({
+      tool_calls: [{ id: 'first', function: { name: 'remote_add', arguments: '{"a":2,"b":40}' } }],
+    });
+  });
+
   it('maps 429 with Retry-After, 500, 400 and malformed answers to retryable or final errors', async () => {
     const messages = [{ role: 'user' as const, content: 'hi' }];
     server.enqueue({ kind: 'status', status: 429, retryAfter: '2', message: 'slow down' });
-    const limited = await failureOf(callModel(specFor(), messages, builtinTools, contextFor()));
+    const limited = await failureOf(callModel(specFor(), messages, toolSources, contextFor()));
     expect(limited).toMatchObject({ status: 429, retryAfterMs: 2000, code: 'model_unavailable', retryable: true });
     expect(limited.message).toMatch(/answered 429: slow down/);
 
     server.enqueue({ kind: 'status', status: 500 });
-    expect(await failureOf(callModel(specFor(), messages, builtinTools, contextFor()))).toMatchObject({
+    expect(await failureOf(callModel(specFor(), messages, toolSources, contextFor()))).toMatchObject({
       status: 500,
       retryable: true,
     });
 
     server.enqueue({ kind: 'status', status: 400, message: 'unknown model' });
-    expect(await failureOf(callModel(specFor(), messages, builtinTools, contextFor()))).toMatchObject({
+    expect(await failureOf(callModel(specFor(), messages, toolSources, contextFor()))).toMatchObject({
       status: 400,
       code: 'model_request_rejected',
       retryable: false,
     });
 
     server.enqueue({ kind: 'malformed' });
-    const malformed = await failureOf(callModel(specFor(), messages, builtinTools, contextFor()));
+    const malformed = await failureOf(callModel(specFor(), messages, toolSources, contextFor()));
     expect(malformed).toMatchObject({ code: 'model_response_invalid', retryable: true });
   });
 
@@ -173,7 +224,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
       callModel(
         specFor(),
         [{ role: 'user', content: 'hi' }],
-        builtinTools,
+        toolSources,
         contextFor({ secrets: async () => wrongKey }),
       ),
     );
@@ -184,7 +235,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
   it('names a missing secret and does not call the model', async () => {
     const seen = server.requests.length;
     const error = await failureOf(
-      callModel(specFor({ apiKeySecret: 'GONE' }), [{ role: 'user', content: 'hi' }], builtinTools, contextFor()),
+      callModel(specFor({ apiKeySecret: 'GONE' }), [{ role: 'user', content: 'hi' }], toolSources, contextFor()),
     );
     expect(error).toMatchObject({ code: 'secret_not_found', retryable: false });
     expect(error.message).toMatch(/GONE/);
@@ -196,7 +247,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
       callModel(
         specFor({ baseUrl: 'http://127.0.0.1:9/v1' }),
         [{ role: 'user', content: 'hi' }],
-        builtinTools,
+        toolSources,
         contextFor(),
       ),
     );
@@ -206,7 +257,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
     server.enqueue({ kind: 'hang' });
     const started = Date.now();
     const hung = await failureOf(
-      callModel(specFor(), [{ role: 'user', content: 'hi' }], builtinTools, contextFor({ timeoutMs: 500 })),
+      callModel(specFor(), [{ role: 'user', content: 'hi' }], toolSources, contextFor({ timeoutMs: 500 })),
     );
     expect(hung).toMatchObject({ status: 408, retryable: true });
     expect(Date.now() - started).toBeLessThan(5_000);
@@ -220,7 +271,7 @@ describe('AI SDK provider models against an OpenAI-compatible server', () => {
     const outcome = await callModel(
       specFor(),
       [{ role: 'user', content: 'hi' }],
-      builtinTools,
+      toolSources,
       contextFor({ signal: cancel.signal }),
     ).catch((error: unknown) => error);
     expect(outcome).toBe(reason);

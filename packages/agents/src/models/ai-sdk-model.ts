@@ -7,6 +7,7 @@ import type { ConversationMessage, ModelReply, ToolCall } from '../messages.ts';
 import { ModelCallError } from './model-call-error.ts';
 import type { ModelCallContext, ModelToolDefinition } from './model-call.ts';
 import { resolveModelCredentials } from './model-credentials.ts';
+import { modelToolNamesOf, type ModelToolNames } from './model-tool-names.ts';
 import { toModelCallError } from './model-errors.ts';
 import { priceUsage } from './model-usage.ts';
 
@@ -15,6 +16,7 @@ export interface ProviderModelRequest {
   readonly model: ProviderModelSpec;
   readonly instructions?: string | undefined;
   readonly messages: readonly ConversationMessage[];
+  /** Under their declared names: the call sends them under provider-safe names (`modelToolNamesOf`). */
   readonly tools: readonly ModelToolDefinition[];
 }
 
@@ -41,8 +43,8 @@ function languageModelOf(model: ProviderModelSpec, apiKey: string | undefined, h
   }
 }
 
-/** Our conversation as AI SDK model messages. */
-export function toModelMessages(messages: readonly ConversationMessage[]): ModelMessage[] {
+/** Our conversation as AI SDK model messages, earlier tool calls and results under the names the model sees. */
+export function toModelMessages(messages: readonly ConversationMessage[], names: ModelToolNames): ModelMessage[] {
   return messages.map((message): ModelMessage => {
     switch (message.role) {
       case 'user':
@@ -55,7 +57,7 @@ export function toModelMessages(messages: readonly ConversationMessage[]): Model
             ...message.toolCalls.map((call) => ({
               type: 'tool-call' as const,
               toolCallId: call.id,
-              toolName: call.name,
+              toolName: names.toModel(call.name),
               input: call.arguments,
             })),
           ],
@@ -67,7 +69,7 @@ export function toModelMessages(messages: readonly ConversationMessage[]): Model
             {
               type: 'tool-result',
               toolCallId: message.toolCallId,
-              toolName: message.name,
+              toolName: names.toModel(message.name),
               output: { type: 'text', value: message.content },
             },
           ],
@@ -77,17 +79,17 @@ export function toModelMessages(messages: readonly ConversationMessage[]): Model
 }
 
 /**
- * The spec's tools as an AI SDK tool set with no `execute`: the SDK hands the calls back
- * and the runtime runs each as its own durable step. Inputs are not validated here (the
- * tool step validates them and tells the model what is wrong).
+ * The spec's tools as an AI SDK tool set under the names the model sees, with no `execute`:
+ * the SDK hands the calls back and the runtime runs each as its own durable step. Inputs are
+ * not validated here (the tool step validates them and tells the model what is wrong).
  */
-export function toToolSet(tools: readonly ModelToolDefinition[]): ToolSet | undefined {
+export function toToolSet(tools: readonly ModelToolDefinition[], names: ModelToolNames): ToolSet | undefined {
   if (tools.length === 0) return undefined;
   return Object.fromEntries(
     tools.map(({ name, description, inputSchema }) => {
       // The dialect marker is dropped: some local servers reject unknown keywords.
       const schema = Object.fromEntries(Object.entries(inputSchema).filter(([key]) => key !== '$schema'));
-      return [name, tool({ description, inputSchema: jsonSchema(schema) })];
+      return [names.toModel(name), tool({ description, inputSchema: jsonSchema(schema) })];
     }),
   );
 }
@@ -101,8 +103,8 @@ function argumentsOf(input: unknown): Record<string, unknown> {
 /**
  * One model step against a provider, through the AI SDK: streams the reply (each text
  * delta to `context.onTextDelta`), stops after one model call, and returns the text, the
- * tool calls the model asks for (not executed) and the usage priced by the spec. The
- * provider's own retries are off: Temporal retries the step.
+ * tool calls the model asks for (not executed, under their declared names) and the usage
+ * priced by the spec. The provider's own retries are off: Temporal retries the step.
  * @throws ModelCallError for every provider failure, secret values scrubbed from its message.
  * @throws the signal's reason when the run is cancelled.
  */
@@ -119,12 +121,13 @@ export async function callProviderModel(request: ProviderModelRequest, context: 
   let failure: unknown;
   let cachedInputTokens: number | undefined;
   let totalTokens: number | undefined;
-  const tools = toToolSet(request.tools);
+  const names = modelToolNamesOf(request.tools.map((definition) => definition.name));
+  const tools = toToolSet(request.tools, names);
   try {
     const result = streamText({
       model: languageModelOf(model, credentials.apiKey, credentials.headers) as LanguageModel,
       ...(request.instructions ? { instructions: request.instructions } : {}),
-      messages: toModelMessages(request.messages),
+      messages: toModelMessages(request.messages, names),
       ...(tools ? { tools } : {}),
       maxRetries: 0,
       abortSignal: signal,
@@ -139,7 +142,11 @@ export async function callProviderModel(request: ProviderModelRequest, context: 
         text += part.text;
         context.onTextDelta?.(part.text);
       } else if (part.type === 'tool-call') {
-        toolCalls.push({ id: part.toolCallId, name: part.toolName, arguments: argumentsOf(part.input) });
+        toolCalls.push({
+          id: part.toolCallId,
+          name: names.toDeclared(part.toolName),
+          arguments: argumentsOf(part.input),
+        });
       } else if (part.type === 'error') {
         failure ??= part.error;
       } else if (part.type === 'finish') {

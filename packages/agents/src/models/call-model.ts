@@ -1,27 +1,26 @@
 import type { AgentSpec } from '@agent-runtime/core';
 import type { ConversationMessage, ModelReply } from '../messages.ts';
-import type { Tool } from '../tools/tool.ts';
 import { callProviderModel } from './ai-sdk-model.ts';
-import { modelToolsOf, type ModelCallContext } from './model-call.ts';
+import { modelToolsOf, type ModelCallContext, type ModelToolSources } from './model-call.ts';
 import { callScriptedModel } from './scripted-model.ts';
 
 /**
  * One model step of a run under `spec`: the scripted model's reply, or one call of the
- * provider's model (the spec's instructions, the conversation, and the spec's tools as
- * `builtins` and HTTP declarations describe them).
+ * provider's model (the spec's instructions, the conversation, and every tool the spec
+ * declares, described by `tools`).
  * @throws ModelCallError when the provider fails; `retryable` says whether to try again.
  */
 export async function callModel(
   spec: AgentSpec,
   messages: readonly ConversationMessage[],
-  builtins: Readonly<Record<string, Tool>>,
+  tools: ModelToolSources,
   context: ModelCallContext,
 ): Promise<ModelReply> {
   if (spec.model.provider === 'scripted') {
     return callScriptedModel(spec.model, context);
   }
   return callProviderModel(
-    { model: spec.model, instructions: spec.instructions, messages, tools: modelToolsOf(spec, builtins) },
+    { model: spec.model, instructions: spec.instructions, messages, tools: modelToolsOf(spec, tools) },
     context,
   );
 }

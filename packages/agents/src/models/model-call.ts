@@ -1,4 +1,4 @@
-import type { AgentSpec } from '@agent-runtime/core';
+import { declaredToolsOf, type AgentSpec, type ListedMcpTool } from '@agent-runtime/core';
 import type { SecretSource } from '../tools/secret-values.ts';
 import type { Tool } from '../tools/tool.ts';
 
@@ -32,17 +32,36 @@ export interface ModelToolDefinition {
 /** Any JSON object: the input schema of a tool that declares none. */
 const anyObject: Record<string, unknown> = { type: 'object' };
 
+/** Where the model step learns what the spec's tools look like. */
+export interface ModelToolSources {
+  /** Builtin tools by name: the worker's registry. */
+  readonly builtins: Readonly<Record<string, Tool>>;
+  /** The version's MCP tools as listed when it was created (`agent_versions.mcp_tools`). */
+  readonly mcpTools: readonly ListedMcpTool[];
+}
+
 /**
- * The tools of a spec as the model sees them. Builtins describe themselves (from the worker's
- * registry); HTTP tools by their declaration. A declared builtin the worker lacks is left out.
+ * Every tool the spec declares (`declaredToolsOf`: `tools`, then MCP servers' `allowTools`),
+ * as the model is told about it, under its declared name. Builtins describe themselves (from
+ * the worker's registry), HTTP tools by their declaration, MCP tools by what their server
+ * listed at version creation. A builtin the worker lacks, or an MCP tool the listing lacks,
+ * is left out: calling it could only fail.
  */
-export function modelToolsOf(spec: AgentSpec, builtins: Readonly<Record<string, Tool>>): ModelToolDefinition[] {
-  return spec.tools.flatMap((declaration): ModelToolDefinition[] => {
-    if (declaration.kind === 'http') {
-      return [{ name: declaration.name, description: declaration.description, inputSchema: declaration.input }];
+export function modelToolsOf(spec: AgentSpec, sources: ModelToolSources): ModelToolDefinition[] {
+  return declaredToolsOf(spec).flatMap((declaration): ModelToolDefinition[] => {
+    switch (declaration.kind) {
+      case 'http':
+        return [{ name: declaration.name, description: declaration.description, inputSchema: declaration.input }];
+      case 'builtin': {
+        const tool = sources.builtins[declaration.name];
+        if (!tool) return [];
+        return [{ name: tool.name, description: tool.description, inputSchema: tool.inputSchema ?? anyObject }];
+      }
+      case 'mcp': {
+        const listed = sources.mcpTools.find((candidate) => candidate.name === declaration.name);
+        if (!listed) return [];
+        return [{ name: listed.name, description: listed.description, inputSchema: listed.inputSchema }];
+      }
     }
-    const tool = builtins[declaration.name];
-    if (!tool) return [];
-    return [{ name: tool.name, description: tool.description, inputSchema: tool.inputSchema ?? anyObject }];
   });
 }

@@ -2,12 +2,14 @@ import type { McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime
 import {
   announceRunChange,
   getAgentVersion,
+  getAgentVersionMcpTools,
   InvalidStateTransitionError,
   NotFoundError,
   publishRunEventsBestEffort,
   type AgentSpec,
   type BlobStore,
   type Database,
+  type ListedMcpTool,
   type Logger,
   type MasterKey,
   type RunCache,
@@ -100,6 +102,24 @@ export function createSpecCache(db: Kysely<Database>): (ref: RunRef) => Promise<
       specs.set(key, spec);
     }
     return spec;
+  };
+}
+
+/**
+ * Versions never change, so neither do the MCP tools listed when they were created: cached
+ * for the life of the process, like the specs.
+ */
+export function createMcpToolsCache(db: Kysely<Database>): (ref: RunRef) => Promise<ListedMcpTool[]> {
+  const listings = new Map<string, Promise<ListedMcpTool[]>>();
+  return (ref) => {
+    const key = `${ref.agentId}/${ref.agentVersion}`;
+    let listing = listings.get(key);
+    if (!listing) {
+      listing = getAgentVersionMcpTools(db, ref.tenantId, ref.agentId, ref.agentVersion).catch(nonRetryable);
+      listing.catch(() => listings.delete(key));
+      listings.set(key, listing);
+    }
+    return listing;
   };
 }
 

@@ -1,5 +1,5 @@
 import { createApprovalActivities } from './approval-activities.ts';
-import { createSpecCache, type ActivityDependencies } from './activity-support.ts';
+import { createMcpToolsCache, createSpecCache, type ActivityDependencies } from './activity-support.ts';
 import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
 import { createRunActivities } from './run-activities.ts';
@@ -13,10 +13,11 @@ export type { ActivityDependencies } from './activity-support.ts';
  */
 export function createActivities(dependencies: ActivityDependencies) {
   const specOf = createSpecCache(dependencies.db);
+  const mcpToolsOf = createMcpToolsCache(dependencies.db);
   return {
     ...createRunActivities(dependencies, specOf),
-    ...createModelActivities(dependencies, specOf),
-    ...createToolActivities(dependencies, specOf),
+    ...createModelActivities(dependencies, specOf, mcpToolsOf),
+    ...createToolActivities(dependencies, specOf, mcpToolsOf),
     ...createApprovalActivities(dependencies),
     ...createMessageActivities(dependencies),
   };

@@ -5,6 +5,7 @@ import {
   createEventPublisher,
   withHeartbeats,
   type ActivityDependencies,
+  type createMcpToolsCache,
   type createSpecCache,
 } from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
@@ -30,7 +31,11 @@ function toRetryPolicyFailure(error: ModelCallError, attempt: number, maxAttempt
 }
 
 /** The model step activity. */
-export function createModelActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createModelActivities(
+  dependencies: ActivityDependencies,
+  specOf: ReturnType<typeof createSpecCache>,
+  mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
+) {
   const { db } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
@@ -39,6 +44,8 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
     /** One model call: the assistant's reply and the tool calls it asks for. */
     async modelStep({ ref, step, messages }: ModelStepInput): Promise<ModelReply> {
       const spec = await specOf(ref);
+      // Read before the step counts as started: the model is offered every declared tool.
+      const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, [
         {
           runId: ref.runId,
@@ -62,15 +69,20 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
       });
       const reply = await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, () =>
         withHeartbeats(() =>
-          callModel(spec, messages, builtins, {
-            step,
-            attempt,
-            signal: context.cancellationSignal,
-            timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
-            // Secrets are read and decrypted here, per attempt, and live only in the request.
-            secrets: (name) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name),
-            onTextDelta: deltas.write,
-          }),
+          callModel(
+            spec,
+            messages,
+            { builtins, mcpTools },
+            {
+              step,
+              attempt,
+              signal: context.cancellationSignal,
+              timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
+              // Secrets are read and decrypted here, per attempt, and live only in the request.
+              secrets: (name) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name),
+              onTextDelta: deltas.write,
+            },
+          ),
         ).catch((error: unknown) => {
           deltas.discard();
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;

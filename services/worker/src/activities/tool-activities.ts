@@ -6,44 +6,29 @@ import {
   resolveTool,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import {
-  appendRunEvents,
-  claimToolCall,
-  completeToolCall,
-  getAgentVersionMcpTools,
-  resolveSecret,
-  type ListedMcpTool,
-} from '@agent-runtime/core';
+import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
-  nonRetryable,
   withHeartbeats,
   type ActivityDependencies,
+  type createMcpToolsCache,
   type createSpecCache,
 } from './activity-support.ts';
-import type { RunRef, ToolStepInput } from './activity-types.ts';
+import type { ToolStepInput } from './activity-types.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
 /** The tool call activity. */
-export function createToolActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createToolActivities(
+  dependencies: ActivityDependencies,
+  specOf: ReturnType<typeof createSpecCache>,
+  mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
+) {
   const { db, logger } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
   const mcp = dependencies.mcp ?? { pool: new McpConnectionPool(), stdioCommands: [] };
-  // Versions never change, so neither do the MCP tools listed when they were created.
-  const listings = new Map<string, Promise<ListedMcpTool[]>>();
-  const mcpToolsOf = (ref: RunRef): Promise<ListedMcpTool[]> => {
-    const key = `${ref.agentId}/${ref.agentVersion}`;
-    let listing = listings.get(key);
-    if (!listing) {
-      listing = getAgentVersionMcpTools(db, ref.tenantId, ref.agentId, ref.agentVersion).catch(nonRetryable);
-      listing.catch(() => listings.delete(key));
-      listings.set(key, listing);
-    }
-    return listing;
-  };
 
   return {
     /**
