@@ -1,5 +1,4 @@
-import { buildApp, type ApiInstance } from '@agent-runtime/api';
-import { createApiKey, createLogger, type Config } from '@agent-runtime/core';
+import { createApiKey } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
 import { startRedis, type RedisServer } from '../harness/redis-server.ts';
@@ -11,20 +10,6 @@ const limits = { rateLimitPerMinute: 60, rateLimitBurst: 10 };
 describe('per-tenant request rate limits over HTTP', () => {
   let redis: RedisServer;
   let runtime: TestRuntime;
-  const extraApps: ApiInstance[] = [];
-
-  /** Another API instance on the same database, with its own rate limiter from `config`. */
-  async function startInstance(config: Config): Promise<string> {
-    const app = await buildApp({
-      config,
-      db: runtime.database.db,
-      temporal: runtime.temporal,
-      logger: createLogger('warn', 'test'),
-      bus: runtime.bus,
-    });
-    extraApps.push(app);
-    return app.listen({ host: '127.0.0.1', port: 0 });
-  }
 
   /** A tenant with its own limits (through the API) and a developer key of its own. */
   async function tenantCaller(name: string, baseUrls: string[]): Promise<ApiRequest[]> {
@@ -48,13 +33,12 @@ describe('per-tenant request rate limits over HTTP', () => {
     runtime = await startTestRuntime({ worker: false, env: { REDIS_URL: redis.url } });
   });
   afterAll(async () => {
-    for (const app of extraApps) await app.close();
     await runtime.stop();
     await redis.stop();
   });
 
   it('holds one budget per tenant across two API instances sharing Redis, with 429s that say when to retry', async () => {
-    const second = await startInstance(runtime.config);
+    const second = await runtime.startExtraApi(runtime.config);
     const callers = await tenantCaller('rate-shared', [runtime.url, second]);
     const bystander = await tenantCaller('rate-bystander', [runtime.url, second]);
     const startedAt = Date.now();
@@ -87,7 +71,7 @@ describe('per-tenant request rate limits over HTTP', () => {
   });
 
   it('counts in-process on an instance without Redis', async () => {
-    const local = await startInstance({ ...runtime.config, REDIS_URL: undefined });
+    const local = await runtime.startExtraApi({ ...runtime.config, REDIS_URL: undefined });
     const [caller] = await tenantCaller('rate-local', [local]);
     const responses = await burst([caller as ApiRequest], 25);
     const accepted = responses.filter((response) => response.status === 200).length;

@@ -1,5 +1,5 @@
-import { buildApp, startRunReconciler, type ApiInstance } from '@agent-runtime/api';
-import { createApiKey, createLogger, createRun, type Config } from '@agent-runtime/core';
+import { startRunReconciler } from '@agent-runtime/api';
+import { createApiKey, createLogger, createRun } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
 import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
@@ -30,19 +30,6 @@ const inProgress = new Set(['running', 'waiting']);
 
 describe('per-tenant concurrent-run limits over HTTP (two API instances)', () => {
   let runtime: TestRuntime;
-  const extraApps: ApiInstance[] = [];
-
-  async function startInstance(config: Config): Promise<string> {
-    const app = await buildApp({
-      config,
-      db: runtime.database.db,
-      temporal: runtime.temporal,
-      logger: createLogger('warn', 'test'),
-      bus: runtime.bus,
-    });
-    extraApps.push(app);
-    return app.listen({ host: '127.0.0.1', port: 0 });
-  }
 
   /** A tenant limited to `maxConcurrentRuns`, a sleeping agent of its own, callers on each URL. */
   async function tenantWithAgent(name: string, maxConcurrentRuns: number, seconds: number, urls: string[]) {
@@ -65,12 +52,11 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
     runtime = await startTestRuntime({ database: 'postgres' });
   });
   afterAll(async () => {
-    for (const app of extraApps) await app.close();
     await runtime.stop();
   });
 
   it('queues runs over the limit and starts them oldest first as slots free, never more than the limit at once', async () => {
-    const second = await startInstance(runtime.config);
+    const second = await runtime.startExtraApi(runtime.config);
     const { callers, first, agentId } = await tenantWithAgent('concurrency-queue', 2, 0.6, [runtime.url, second]);
     const runIds: string[] = [];
     for (let index = 0; index < 6; index += 1) {
@@ -120,7 +106,7 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
 
   it('answers 429 rate_limited over the limit in reject mode, even for concurrent requests on two instances', async () => {
     const rejecting = { ...runtime.config, AR_TENANT_RUN_OVERFLOW: 'reject' as const };
-    const urls = [await startInstance(rejecting), await startInstance(rejecting)];
+    const urls = [await runtime.startExtraApi(rejecting), await runtime.startExtraApi(rejecting)];
     const { callers, first, agentId } = await tenantWithAgent('concurrency-reject', 2, 1, urls);
     const responses = await Promise.all(
       Array.from({ length: 6 }, (_, index) =>

@@ -50,6 +50,12 @@ export interface TestRuntime {
   readonly exampleAgentId: string;
   /** fetch against the API with the admin key and JSON bodies. */
   request(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Response>;
+  /**
+   * Starts another API instance on the runtime's database, Temporal client and bus, with its
+   * own `config` (limits, Redis…), as a second replica would be; stopped with the runtime.
+   * @returns its base URL
+   */
+  startExtraApi(config: Config): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -137,6 +143,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
   });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   const apiKey = seed.createdApiKey ?? '';
+  const extraApps: ApiInstance[] = [];
   return {
     app,
     url,
@@ -149,7 +156,13 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     tenantId: seed.tenant.id,
     exampleAgentId: seed.exampleAgent?.id ?? '',
     request: createApiRequest(url, apiKey),
+    async startExtraApi(extraConfig) {
+      const extra = await buildApp({ config: extraConfig, db: database.db, temporal, logger, bus, blobs });
+      extraApps.push(extra);
+      return extra.listen({ host: '127.0.0.1', port: 0 });
+    },
     async stop() {
+      for (const extra of extraApps) await extra.close();
       await app.close();
       created?.worker.shutdown();
       await workerDone;

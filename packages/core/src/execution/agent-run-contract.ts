@@ -1,3 +1,5 @@
+import type { RunUsage } from '../domain/resources.ts';
+
 /** Workflow type of a run; its workflow id is always the run id. */
 export const agentRunWorkflowType = 'agentRun';
 
@@ -44,3 +46,15 @@ export const updateRejections = {
   runBusy: 'run_busy',
   runFinishing: 'run_finished',
 } as const;
+
+/** Usage of a run that has not done anything yet. */
+export const emptyUsage: RunUsage = {
+  steps: 0,
+  modelCalls: 0,
+  toolCalls: 0,
+  inputTokens: 0,
+  outputTokens: 0,
+  totalTokens: 0,
+  cachedInputTokens: 0,
+  costUsd: 0,
+};

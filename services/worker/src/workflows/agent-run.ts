@@ -2,6 +2,7 @@ import type { ConversationMessage, ToolCall, ToolOutcome } from '@agent-runtime/
 import type { MessagePolicy, RunError, RunUsage } from '@agent-runtime/core';
 import {
   decideApprovalUpdate,
+  emptyUsage,
   sendMessageUpdate,
   updateRejections,
   type ApprovalDecision,
@@ -143,18 +144,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   messagePolicy = started.messagePolicy;
   const toolPolicies = new Map<string, ToolPolicy>(started.tools.map((tool) => [tool.name, tool]));
   const messages: ConversationMessage[] = [...started.messages];
-  const usage: RunUsage = continued
-    ? { ...continued.usage }
-    : {
-        steps: 0,
-        modelCalls: 0,
-        toolCalls: 0,
-        inputTokens: 0,
-        outputTokens: 0,
-        totalTokens: 0,
-        cachedInputTokens: 0,
-        costUsd: 0,
-      };
+  const usage: RunUsage = { ...(continued?.usage ?? emptyUsage) };
   const firstStep = continued?.nextStep ?? 1;
   const deadlineAt =
     continued?.deadlineAt ?? (limits.timeoutSeconds === undefined ? null : Date.now() + limits.timeoutSeconds * 1000);

@@ -8,19 +8,8 @@ import type { Database, RunRow } from '../schema.ts';
 import { getAgent } from './agents.ts';
 import { getAgentVersion } from './agent-versions.ts';
 import { insertRunIfSlotFree } from '../../limits/run-admission.ts';
+import { emptyUsage } from '../../execution/agent-run-contract.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.ts';
-
-/** Usage of a run that has not done anything yet. */
-export const emptyUsage: RunUsage = {
-  steps: 0,
-  modelCalls: 0,
-  toolCalls: 0,
-  inputTokens: 0,
-  outputTokens: 0,
-  totalTokens: 0,
-  cachedInputTokens: 0,
-  costUsd: 0,
-};
 
 export function toRun(row: RunRow): Run {
   return {
@@ -144,14 +133,7 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
 
 /** The tenant's run with this id, or a not-found error. */
 export async function getRun(db: Kysely<Database>, tenantId: string, runId: string): Promise<Run> {
-  const row = await db
-    .selectFrom('runs')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('id', '=', runId)
-    .executeTakeFirst();
-  if (!row) throw new NotFoundError('run', runId);
-  return toRun(row);
+  return (await getVersionedRun(db, tenantId, runId)).run;
 }
 
 /**
