@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { buildApp, type ApiInstance } from '@agent-runtime/api';
@@ -20,41 +19,7 @@ import { createWorker, type CreatedWorker } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase } from '../harness/databases.ts';
-
-/** A span as OTLP/HTTP JSON carries it. */
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  attributes: { key: string; value: Record<string, unknown> }[];
-}
-
-/** Receives OTLP/HTTP JSON exports (`POST /v1/traces`), as a collector or LangFuse would. */
-async function startOtlpReceiver(): Promise<{ server: Server; url: string; spans: OtlpSpan[]; headers: string[] }> {
-  const spans: OtlpSpan[] = [];
-  const headers: string[] = [];
-  const server = createServer((request, response) => {
-    const chunks: Buffer[] = [];
-    request.on('data', (chunk: Buffer) => chunks.push(chunk));
-    request.on('end', () => {
-      if (request.method !== 'POST' || request.url !== '/v1/traces') {
-        response.writeHead(404).end();
-        return;
-      }
-      headers.push(String(request.headers.authorization));
-      const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
-        resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
-      };
-      for (const resource of body.resourceSpans) for (const scope of resource.scopeSpans) spans.push(...scope.spans);
-      response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  return { server, url: `http://127.0.0.1:${port}`, spans, headers };
-}
+import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '../harness/otlp-receiver.ts';
 
 const attribute = (span: OtlpSpan, key: string): unknown => {
   const value = span.attributes.find((entry) => entry.key === key)?.value;
@@ -64,7 +29,7 @@ const attribute = (span: OtlpSpan, key: string): unknown => {
 const secretPrompt = 'the launch code is swordfish-7731';
 
 describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => {
-  let receiver: Awaited<ReturnType<typeof startOtlpReceiver>>;
+  let receiver: OtlpReceiver;
   let blobDir: string;
   let database: DatabaseHandle;
   let telemetry: Telemetry;
@@ -120,7 +85,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     await bus.close();
     await database.close();
     await telemetry.shutdown();
-    await new Promise((resolve) => receiver.server.close(resolve));
+    await receiver.close();
     await rm(blobDir, { recursive: true, force: true });
   });
 
@@ -196,7 +161,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     const toolSpan = toolSpans[0] as OtlpSpan;
     expect(attribute(toolSpan, 'gen_ai.tool.name')).toBe('calculator');
     expect(attribute(toolSpan, 'gen_ai.tool.call.id')).toBe('c1');
-    expect(receiver.headers).toContain('Basic cGs6c2s=');
+    expect(receiver.authorizations).toContain('Basic cGs6c2s=');
 
     // OTEL_GENAI_CAPTURE_CONTENT defaults to off: no span of the run carries the prompt.
     expect(JSON.stringify(trace)).not.toContain('swordfish');

@@ -16,12 +16,15 @@ export interface OtlpReceiver {
   readonly url: string;
   /** Every span received so far. */
   readonly spans: OtlpSpan[];
+  /** The `Authorization` header of every export, as sent. */
+  readonly authorizations: string[];
   close(): Promise<void>;
 }
 
 /** Starts an {@link OtlpReceiver} on a free loopback port. */
 export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   const spans: OtlpSpan[] = [];
+  const authorizations: string[] = [];
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -30,6 +33,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         response.writeHead(404).end();
         return;
       }
+      authorizations.push(String(request.headers.authorization));
       const body = JSON.parse(Buffer.concat(chunks).toString('utf8')) as {
         resourceSpans: { scopeSpans: { spans: OtlpSpan[] }[] }[];
       };
@@ -43,6 +47,7 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
   return {
     url: `http://127.0.0.1:${port}`,
     spans,
+    authorizations,
     close: () => new Promise((resolve) => server.close(() => resolve())),
   };
 }
