@@ -285,10 +285,55 @@ export const runLimitsSchema = z.strictObject({
   modelStepTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe('Limit of one model call attempt'),
 });
 
+/** Name of a code agent: the key it is registered under in the worker (`createWorker({ agents })`). */
+export const codeAgentNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a letter, then letters, digits, "_", "." or "-"; at most 64 characters');
+
+/** Today's loop: the runtime calls `model` each step and runs the tool calls it asks for. */
+export const builtinAgentSchema = z.strictObject({ kind: z.literal('builtin') });
+
+/**
+ * A TypeScript function registered in the worker by name decides each step. The API cannot
+ * know a worker's registrations: a name no worker registered fails the run at its first step
+ * (`agent_not_registered`).
+ */
+export const codeAgentSchema = z.strictObject({
+  kind: z.literal('code'),
+  name: codeAgentNameSchema,
+});
+
+/**
+ * An agent in any language behind an HTTP endpoint speaking `agent-runtime.step/v1`
+ * (docs/agent-protocol.md): each step is one `POST {url}/step`.
+ */
+export const httpAgentSchema = z.strictObject({
+  kind: z.literal('http'),
+  url: baseUrlSchema.describe('Base URL of the agent; the runtime POSTs to `{url}/step`'),
+  headers: z
+    .record(headerNameSchema, httpHeaderValueSchema)
+    .default({})
+    .describe('Literal values, or `{ secret, prefix? }` for a value read from a tenant secret per call'),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(120).describe('Limit of one `/step` request'),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(10)
+    .describe('Attempts of one step before its failure fails the run (429, 5xx, network failures)'),
+});
+
+/** Who decides each step of a run: the builtin loop, a code agent or an HTTP agent. */
+export const agentAdapterSchema = z.discriminatedUnion('kind', [builtinAgentSchema, codeAgentSchema, httpAgentSchema]);
+
 /** The immutable definition of an agent version: how its runs execute. */
 export const agentSpecSchema = z
   .strictObject({
     runtime: z.literal('builtin').default('builtin'),
+    agent: agentAdapterSchema
+      .default({ kind: 'builtin' })
+      .describe('Who decides each step; code and HTTP agents do not use `model` (any model spec is accepted)'),
     model: modelSpecSchema,
     instructions: z.string().max(100_000).optional(),
     tools: z.array(toolSpecSchema).max(128).default([]),
@@ -382,6 +427,12 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
         references.push({ name: value.secret, path: ['model', 'headers', header, 'secret'] });
     }
   }
+  if (spec.agent.kind === 'http') {
+    for (const [header, value] of Object.entries(spec.agent.headers)) {
+      if (typeof value !== 'string')
+        references.push({ name: value.secret, path: ['agent', 'headers', header, 'secret'] });
+    }
+  }
   spec.tools.forEach((tool, index) => {
     if (tool.kind !== 'http') return;
     for (const [header, value] of Object.entries(tool.headers)) {
@@ -402,6 +453,10 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
   return references;
 }
 
+/** Who decides each step of a run, defaults applied. */
+export type AgentAdapterSpec = z.output<typeof agentAdapterSchema>;
+/** An HTTP agent declared in a spec, defaults applied. */
+export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** A model that a provider serves (every provider but `scripted`), defaults applied. */
