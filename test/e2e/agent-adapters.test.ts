@@ -122,12 +122,8 @@ describe('agent adapters end to end', () => {
     return ((await response.json()) as { items: RunEvent[] }).items;
   }
 
-  /** Code and HTTP agents ignore `model`; the spec still needs one. */
-  const unusedModel = { provider: 'scripted', replies: [{ text: 'unused' }] };
-
   const httpSpec = (extra: Record<string, unknown> = {}) => ({
     agent: { kind: 'http', url: agentUrl, headers: { Authorization: { secret: 'AGENT_TOKEN', prefix: 'Bearer ' } } },
-    model: unusedModel,
     tools: [{ name: 'calculator' }],
     ...extra,
   });
@@ -135,7 +131,7 @@ describe('agent adapters end to end', () => {
   it('runs a code agent: its tool calls run as runtime tool steps and its state reaches the next step', async () => {
     const runId = await startAgentRun(
       'code-doubler',
-      { agent: { kind: 'code', name: 'doubler' }, model: unusedModel, tools: [{ name: 'calculator' }] },
+      { agent: { kind: 'code', name: 'doubler' }, tools: [{ name: 'calculator' }] },
       { times: 3 },
     );
     const run = await waitForRun(runtime, runId);
@@ -150,11 +146,7 @@ describe('agent adapters end to end', () => {
   });
 
   it('fails a run whose code agent no worker registered, with a clear error', async () => {
-    const runId = await startAgentRun(
-      'code-missing',
-      { agent: { kind: 'code', name: 'nobody' }, model: unusedModel },
-      'hello',
-    );
+    const runId = await startAgentRun('code-missing', { agent: { kind: 'code', name: 'nobody' } }, 'hello');
     const run = await waitForRun(runtime, runId);
     expect(run).toMatchObject({ status: 'failed', error: { code: 'agent_not_registered', step: 1 } });
     expect((run.error as { message: string }).message).toContain('no code agent "nobody" is registered on this worker');

@@ -84,7 +84,6 @@ describe('an HTTP agent run after kill -9 of its worker', () => {
       const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
         spec: {
           agent: { kind: 'http', url: agentUrl },
-          model: { provider: 'scripted', replies: [{ text: 'unused' }] },
           tools: [{ name: 'calculator' }],
         },
       });

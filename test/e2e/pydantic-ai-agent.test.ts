@@ -67,7 +67,6 @@ describe('PydanticAI agent over agent-runtime.step/v1', () => {
     const version = await runtime.request('POST', `/v1/agents/${created.id}/versions`, {
       spec: {
         agent: { kind: 'http', url: agent.url },
-        model: { provider: 'scripted', replies: [{ text: 'unused: the agent calls its own model' }] },
         instructions: 'Use the calculator for arithmetic.',
         tools: [{ name: 'calculator' }],
       },

@@ -188,6 +188,11 @@ describe('model providers', () => {
     expect(secretReferencesOf(http)).toEqual([
       { name: 'AGENT_TOKEN', path: ['agent', 'headers', 'Authorization', 'secret'] },
     ]);
+    expect(agentSpecSchema.parse({ agent: { kind: 'code', name: 'doubler' } }).model).toBeUndefined();
+    const modelless = agentSpecSchema.safeParse({ tools: [] });
+    expect(modelless.error?.issues).toEqual([
+      expect.objectContaining({ path: ['model'], message: 'the builtin agent needs a model' }),
+    ]);
     for (const agent of [
       { kind: 'code', name: '1bad name' },
       { kind: 'code' },

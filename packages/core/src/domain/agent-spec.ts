@@ -331,10 +331,8 @@ export const agentAdapterSchema = z.discriminatedUnion('kind', [builtinAgentSche
 export const agentSpecSchema = z
   .strictObject({
     runtime: z.literal('builtin').default('builtin'),
-    agent: agentAdapterSchema
-      .default({ kind: 'builtin' })
-      .describe('Who decides each step; code and HTTP agents do not use `model` (any model spec is accepted)'),
-    model: modelSpecSchema,
+    agent: agentAdapterSchema.default({ kind: 'builtin' }).describe('Who decides each step (docs/agents.md)'),
+    model: modelSpecSchema.optional().describe('Required by the builtin agent; code and HTTP agents call their own'),
     instructions: z.string().max(100_000).optional(),
     tools: z.array(toolSpecSchema).max(128).default([]),
     mcpServers: z.array(mcpServerSpecSchema).max(16).default([]),
@@ -342,6 +340,9 @@ export const agentSpecSchema = z
     limits: runLimitsSchema.default({ maxSteps: 25, modelStepTimeoutSeconds: 300 }),
   })
   .superRefine((spec, ctx) => {
+    if (spec.agent.kind === 'builtin' && spec.model === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: 'the builtin agent needs a model' });
+    }
     const declared = new Set<string>(declaredToolsOf(spec).map((tool) => tool.name));
     if (new Set(spec.tools.map((tool) => tool.name)).size !== spec.tools.length) {
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
@@ -363,7 +364,7 @@ export const agentSpecSchema = z
       const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
     });
-    if (spec.model.provider !== 'scripted') return;
+    if (spec.model?.provider !== 'scripted') return;
     spec.model.replies.forEach((reply, replyIndex) => {
       reply.toolCalls?.forEach((call, callIndex) => {
         if (!declared.has(call.name)) {
@@ -418,10 +419,10 @@ export interface SecretReference {
 export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
   const references: SecretReference[] = [];
   const { model } = spec;
-  if (model.provider !== 'scripted' && model.apiKeySecret !== undefined) {
+  if (model !== undefined && model.provider !== 'scripted' && model.apiKeySecret !== undefined) {
     references.push({ name: model.apiKeySecret, path: ['model', 'apiKeySecret'] });
   }
-  if (model.provider === 'openai-compatible') {
+  if (model?.provider === 'openai-compatible') {
     for (const [header, value] of Object.entries(model.headers)) {
       if (typeof value !== 'string')
         references.push({ name: value.secret, path: ['model', 'headers', header, 'secret'] });
@@ -460,7 +461,9 @@ export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** A model that a provider serves (every provider but `scripted`), defaults applied. */
-export type ProviderModelSpec = Exclude<AgentSpec['model'], { provider: 'scripted' }>;
+export type ProviderModelSpec = Exclude<ModelSpec, { provider: 'scripted' }>;
+/** Which model answers a builtin agent's steps, defaults applied. */
+export type ModelSpec = z.output<typeof modelSpecSchema>;
 /** What a model costs per million tokens. */
 export type ModelPricing = z.output<typeof modelPricingSchema>;
 /** One reply of the scripted model. */

@@ -37,7 +37,9 @@ function toRetryPolicyFailure(
 /** Attempts of one step before a retryable failure fails the run; the workflow's policy caps the rest. */
 function maxAttemptsOf(spec: AgentSpec): number {
   if (spec.agent.kind === 'http') return spec.agent.maxAttempts;
-  if (spec.agent.kind === 'code' || spec.model.provider === 'scripted') return Number.POSITIVE_INFINITY;
+  if (spec.agent.kind === 'code' || spec.model === undefined || spec.model.provider === 'scripted') {
+    return Number.POSITIVE_INFINITY;
+  }
   return spec.model.maxAttempts;
 }
 
@@ -61,7 +63,10 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
           runId: ref.runId,
           type: 'model.started',
           step,
-          data: spec.agent.kind === 'builtin' ? { provider: spec.model.provider } : { agent: spec.agent.kind },
+          data:
+            spec.model && spec.agent.kind === 'builtin'
+              ? { provider: spec.model.provider }
+              : { agent: spec.agent.kind },
           dedupeKey: `model.started:${step}`,
         },
       ]);
@@ -99,7 +104,7 @@ export function createModelActivities(dependencies: ActivityDependencies, specOf
         });
       // Code and HTTP agents make their own model calls, if any: only the builtin loop's is traced here.
       const reply =
-        spec.agent.kind === 'builtin'
+        spec.model && spec.agent.kind === 'builtin'
           ? await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, call)
           : await call();
       deltas.flush();

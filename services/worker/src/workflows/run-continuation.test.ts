@@ -69,7 +69,6 @@ describe('agentRun continuing as new', () => {
       'stateful',
       {
         agent: { kind: 'code', name: 'counter' },
-        model: { provider: 'scripted', replies: [{ text: 'unused' }] },
         tools: [{ name: 'echo' }],
       },
       20,
