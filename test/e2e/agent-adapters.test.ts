@@ -185,13 +185,8 @@ describe('agent adapters end to end', () => {
     expect(events.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
   });
 
-  it('puts an HTTP agent tool call that needs approval through the approval flow', async () => {
-    seen.length = 0;
-    const runId = await startAgentRun(
-      'http-approval',
-      httpSpec({ tools: [{ name: 'calculator', requiresApproval: true }] }),
-      'what is 6*7?',
-    );
+  /** Waits until the run waits for `approvalId`, approves it, and waits for the run's end. */
+  async function approveAndFinish(runId: string, approvalId: string) {
     const deadline = Date.now() + 20_000;
     for (;;) {
       const run = (await (await runtime.request('GET', `/v1/runs/${runId}`)).json()) as {
@@ -199,17 +194,40 @@ describe('agent adapters end to end', () => {
         pendingApprovals: { id: string }[];
       };
       if (run.status === 'waiting' && run.pendingApprovals[0]) {
-        expect(run.pendingApprovals[0].id).toBe('1-calc-1');
+        expect(run.pendingApprovals[0].id).toBe(approvalId);
         break;
       }
       if (Date.now() > deadline) throw new Error(`no pending approval; run is ${run.status}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    const approved = await runtime.request('POST', `/v1/runs/${runId}/approvals/1-calc-1`, { decision: 'approve' });
+    const approved = await runtime.request('POST', `/v1/runs/${runId}/approvals/${approvalId}`, {
+      decision: 'approve',
+    });
     expect(approved.status).toBe(200);
-    expect(await waitForRun(runtime, runId)).toMatchObject({
+    return waitForRun(runtime, runId);
+  }
+
+  it('puts an HTTP agent tool call that needs approval through the approval flow', async () => {
+    const runId = await startAgentRun(
+      'http-approval',
+      httpSpec({ tools: [{ name: 'calculator', requiresApproval: true }] }),
+      'what is 6*7?',
+    );
+    expect(await approveAndFinish(runId, '1-calc-1')).toMatchObject({
       status: 'succeeded',
       output: { answer: { ok: true, output: { value: 42 } } },
+    });
+  });
+
+  it('puts a code agent tool call that needs approval through the approval flow', async () => {
+    const runId = await startAgentRun(
+      'code-approval',
+      { agent: { kind: 'code', name: 'doubler' }, tools: [{ name: 'calculator', requiresApproval: true }] },
+      { times: 1 },
+    );
+    expect(await approveAndFinish(runId, '1-double-0')).toMatchObject({
+      status: 'succeeded',
+      output: { value: 2, steps: 2 },
     });
   });
 
