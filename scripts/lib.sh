@@ -57,6 +57,23 @@ ensure_s3_server() {
   export RCLONE_PATH="$venv/bin/rclone"
 }
 
+# The example PydanticAI agent's venv (.tools/pydantic-agent) from its pinned
+# requirements.txt, for test/e2e/pydantic-ai-agent.test.ts. Reinstalled when the requirements
+# change (a copy of the installed file is kept beside the venv).
+ensure_pydantic_agent() {
+  local venv="$tools_dir/pydantic-agent"
+  local requirements="$repo_root/examples/pydantic-ai-agent/requirements.txt"
+  if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/installed-requirements.txt"; then return; fi
+  if ! python3 -c 'import sys; sys.exit(sys.version_info < (3, 10))'; then
+    log "the PydanticAI example needs Python >= 3.10; python3 is $(python3 --version 2>&1)"
+    return 1
+  fi
+  log "installing the PydanticAI example agent (examples/pydantic-ai-agent/requirements.txt) into .tools/pydantic-agent"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --disable-pip-version-check --progress-bar on -r "$requirements" >&2
+  cp "$requirements" "$venv/installed-requirements.txt"
+}
+
 # PostgreSQL server binaries (initdb, pg_ctl) for the test harness, from Debian's packages.
 ensure_postgres() {
   if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then return; fi

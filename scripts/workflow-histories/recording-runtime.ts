@@ -16,6 +16,7 @@ import {
 import { createWorker } from '@agent-runtime/worker';
 import { Client, Connection } from '@temporalio/client';
 import { createApiRequest } from '../../test/harness/api-request.ts';
+import { recordingCodeAgents } from './representative-runs.ts';
 
 /**
  * Who the recorded histories say started, signalled and worked on the runs. Fixed names
@@ -79,6 +80,7 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
     blobs,
     bus,
     temporalAddress: options.temporalAddress,
+    agents: recordingCodeAgents,
     workerOptions: { identity: recorderIdentity.worker },
   });
   const workerDone = worker.run().catch((error: unknown) => logger.error({ err: error }, 'agent worker stopped'));

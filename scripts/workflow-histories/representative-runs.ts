@@ -1,3 +1,4 @@
+import type { CodeAgent } from '@agent-runtime/agents';
 import type { RunControl } from './run-control.ts';
 
 /** How a representative run must end, or its history does not show the path it is named after. */
@@ -192,4 +193,21 @@ export const representativeRuns: readonly RepresentativeRun[] = [
     spec: failingToolSpec('fail'),
     expected: { status: 'failed', errorCode: 'invalid_expression' },
   },
+  {
+    // A code agent (recordingCodeAgents) counting in its state: the state rides in the step
+    // inputs and results and across continue-as-new, and the run ends with its final output.
+    name: 'code-agent-state',
+    spec: { agent: { kind: 'code', name: 'count-to-three' }, tools: [{ name: 'echo' }] },
+    continueAsNewAfterEvents: 20,
+    expected: { status: 'succeeded' },
+  },
 ];
+
+/** The code agents the recording worker registers, for the representative runs that name them. */
+export const recordingCodeAgents: Readonly<Record<string, CodeAgent>> = {
+  'count-to-three': ({ state }) => {
+    const count = ((state as { count?: number } | undefined)?.count ?? 0) + 1;
+    if (count === 3) return { final: { count } };
+    return { toolCalls: [{ id: `echo-${count}`, name: 'echo', arguments: { count } }], state: { count } };
+  },
+};

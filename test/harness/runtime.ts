@@ -79,6 +79,8 @@ export interface TestRuntimeOptions {
   readonly blobStore?: 'filesystem' | 's3';
   /** The worker's builtin tools by name. @default the shipped builtins */
   readonly tools?: WorkerDependencies['tools'];
+  /** The worker's code agents by name. @default none */
+  readonly agents?: WorkerDependencies['agents'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
   readonly logger?: Logger;
   /** The API's and the worker's telemetry. @default local, no export */
@@ -125,6 +127,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           bus,
           temporalAddress,
           ...(options.tools ? { tools: options.tools } : {}),
+          ...(options.agents ? { agents: options.agents } : {}),
           ...telemetry,
           ...(runCache ? { runCache } : {}),
         });

@@ -21,3 +21,7 @@ export * from './models/model-tool-names.ts';
 export * from './models/model-credentials.ts';
 export * from './models/model-errors.ts';
 export * from './models/model-usage.ts';
+export * from './adapters/agent-step-error.ts';
+export * from './adapters/agent-step.ts';
+export * from './adapters/http-agent.ts';
+export * from './adapters/call-agent-step.ts';

@@ -61,6 +61,12 @@ export interface WorkerDependencies {
   /** Tools by name; the builtin tools when omitted. */
   readonly tools?: ActivityDependencies['tools'];
   /**
+   * Code agents by name: specs with `agent: { kind: 'code', name }` run their decision steps
+   * through these functions. Every worker of the task queue must register the same ones.
+   * @default none
+   */
+  readonly agents?: ActivityDependencies['agents'];
+  /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
    */
@@ -130,6 +136,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
       runCache: dependencies.runCache ?? new UncachedRunReads(db),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
+      ...(dependencies.agents ? { agents: dependencies.agents } : {}),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,

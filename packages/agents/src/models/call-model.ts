@@ -16,11 +16,14 @@ export async function callModel(
   tools: ModelToolSources,
   context: ModelCallContext,
 ): Promise<ModelReply> {
-  if (spec.model.provider === 'scripted') {
-    return callScriptedModel(spec.model, context);
+  const { model } = spec;
+  // The spec schema requires a model of builtin agents, the only ones that get here.
+  if (model === undefined) throw new Error('the builtin agent needs a model');
+  if (model.provider === 'scripted') {
+    return callScriptedModel(model, context);
   }
   return callProviderModel(
-    { model: spec.model, instructions: spec.instructions, messages, tools: modelToolsOf(spec, tools) },
+    { model, instructions: spec.instructions, messages, tools: modelToolsOf(spec, tools) },
     context,
   );
 }

@@ -1,10 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AgentSpec } from '@agent-runtime/core';
+import type { ModelSpec } from '@agent-runtime/core';
 import type { ModelReply } from '../messages.ts';
 import type { ModelCallContext } from './model-call.ts';
 import { ModelCallError } from './model-call-error.ts';
 
-type ScriptedModelSpec = Extract<AgentSpec['model'], { provider: 'scripted' }>;
+type ScriptedModelSpec = Extract<ModelSpec, { provider: 'scripted' }>;
 
 /**
  * The deterministic model: step `n` (from 1) returns reply `n`, and steps past the script

@@ -166,4 +166,42 @@ describe('model providers', () => {
       ).toContain(path);
     }
   });
+
+  it('defaults the agent adapter to builtin and validates code and HTTP agents', () => {
+    const model = { provider: 'scripted', replies: [{ text: 'hi' }] };
+    expect(agentSpecSchema.parse({ model }).agent).toEqual({ kind: 'builtin' });
+    expect(agentSpecSchema.parse({ model, agent: { kind: 'code', name: 'doubler' } }).agent).toEqual({
+      kind: 'code',
+      name: 'doubler',
+    });
+    const http = agentSpecSchema.parse({
+      model,
+      agent: { kind: 'http', url: 'http://127.0.0.1:8700', headers: { Authorization: { secret: 'AGENT_TOKEN' } } },
+    });
+    expect(http.agent).toEqual({
+      kind: 'http',
+      url: 'http://127.0.0.1:8700',
+      headers: { Authorization: { secret: 'AGENT_TOKEN', prefix: '' } },
+      timeoutSeconds: 120,
+      maxAttempts: 10,
+    });
+    expect(secretReferencesOf(http)).toEqual([
+      { name: 'AGENT_TOKEN', path: ['agent', 'headers', 'Authorization', 'secret'] },
+    ]);
+    expect(agentSpecSchema.parse({ agent: { kind: 'code', name: 'doubler' } }).model).toBeUndefined();
+    const modelless = agentSpecSchema.safeParse({ tools: [] });
+    expect(modelless.error?.issues).toEqual([
+      expect.objectContaining({ path: ['model'], message: 'the builtin agent needs a model' }),
+    ]);
+    for (const agent of [
+      { kind: 'code', name: '1bad name' },
+      { kind: 'code' },
+      { kind: 'http', url: 'ftp://example.test' },
+      { kind: 'http', url: 'http://user:pw@example.test' },
+      { kind: 'http', url: 'http://example.test', timeoutSeconds: 0 },
+      { kind: 'python', name: 'x' },
+    ]) {
+      expect(agentSpecSchema.safeParse({ model, agent }).success, JSON.stringify(agent)).toBe(false);
+    }
+  });
 });

@@ -285,11 +285,54 @@ export const runLimitsSchema = z.strictObject({
   modelStepTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe('Limit of one model call attempt'),
 });
 
+/** Name of a code agent: the key it is registered under in the worker (`createWorker({ agents })`). */
+export const codeAgentNameSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,63}$/, 'a letter, then letters, digits, "_", "." or "-"; at most 64 characters');
+
+/** Today's loop: the runtime calls `model` each step and runs the tool calls it asks for. */
+export const builtinAgentSchema = z.strictObject({ kind: z.literal('builtin') });
+
+/**
+ * A TypeScript function registered in the worker by name decides each step. The API cannot
+ * know a worker's registrations: a name no worker registered fails the run at its first step
+ * (`agent_not_registered`).
+ */
+export const codeAgentSchema = z.strictObject({
+  kind: z.literal('code'),
+  name: codeAgentNameSchema,
+});
+
+/**
+ * An agent in any language behind an HTTP endpoint speaking `agent-runtime.step/v1`
+ * (docs/agent-protocol.md): each step is one `POST {url}/step`.
+ */
+export const httpAgentSchema = z.strictObject({
+  kind: z.literal('http'),
+  url: baseUrlSchema.describe('Base URL of the agent; the runtime POSTs to `{url}/step`'),
+  headers: z
+    .record(headerNameSchema, httpHeaderValueSchema)
+    .default({})
+    .describe('Literal values, or `{ secret, prefix? }` for a value read from a tenant secret per call'),
+  timeoutSeconds: z.number().int().min(1).max(3600).default(120).describe('Limit of one `/step` request'),
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(10)
+    .describe('Attempts of one step before its failure fails the run (429, 5xx, network failures)'),
+});
+
+/** Who decides each step of a run: the builtin loop, a code agent or an HTTP agent. */
+export const agentAdapterSchema = z.discriminatedUnion('kind', [builtinAgentSchema, codeAgentSchema, httpAgentSchema]);
+
 /** The immutable definition of an agent version: how its runs execute. */
 export const agentSpecSchema = z
   .strictObject({
     runtime: z.literal('builtin').default('builtin'),
-    model: modelSpecSchema,
+    agent: agentAdapterSchema.default({ kind: 'builtin' }).describe('Who decides each step (docs/agents.md)'),
+    model: modelSpecSchema.optional().describe('Required by the builtin agent; code and HTTP agents call their own'),
     instructions: z.string().max(100_000).optional(),
     tools: z.array(toolSpecSchema).max(128).default([]),
     mcpServers: z.array(mcpServerSpecSchema).max(16).default([]),
@@ -297,6 +340,9 @@ export const agentSpecSchema = z
     limits: runLimitsSchema.default({ maxSteps: 25, modelStepTimeoutSeconds: 300 }),
   })
   .superRefine((spec, ctx) => {
+    if (spec.agent.kind === 'builtin' && spec.model === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['model'], message: 'the builtin agent needs a model' });
+    }
     const declared = new Set<string>(declaredToolsOf(spec).map((tool) => tool.name));
     if (new Set(spec.tools.map((tool) => tool.name)).size !== spec.tools.length) {
       ctx.addIssue({ code: 'custom', path: ['tools'], message: 'tool names must be unique' });
@@ -318,7 +364,7 @@ export const agentSpecSchema = z
       const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
     });
-    if (spec.model.provider !== 'scripted') return;
+    if (spec.model?.provider !== 'scripted') return;
     spec.model.replies.forEach((reply, replyIndex) => {
       reply.toolCalls?.forEach((call, callIndex) => {
         if (!declared.has(call.name)) {
@@ -373,13 +419,19 @@ export interface SecretReference {
 export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
   const references: SecretReference[] = [];
   const { model } = spec;
-  if (model.provider !== 'scripted' && model.apiKeySecret !== undefined) {
+  if (model !== undefined && model.provider !== 'scripted' && model.apiKeySecret !== undefined) {
     references.push({ name: model.apiKeySecret, path: ['model', 'apiKeySecret'] });
   }
-  if (model.provider === 'openai-compatible') {
+  if (model?.provider === 'openai-compatible') {
     for (const [header, value] of Object.entries(model.headers)) {
       if (typeof value !== 'string')
         references.push({ name: value.secret, path: ['model', 'headers', header, 'secret'] });
+    }
+  }
+  if (spec.agent.kind === 'http') {
+    for (const [header, value] of Object.entries(spec.agent.headers)) {
+      if (typeof value !== 'string')
+        references.push({ name: value.secret, path: ['agent', 'headers', header, 'secret'] });
     }
   }
   spec.tools.forEach((tool, index) => {
@@ -402,10 +454,16 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
   return references;
 }
 
+/** Who decides each step of a run, defaults applied. */
+export type AgentAdapterSpec = z.output<typeof agentAdapterSchema>;
+/** An HTTP agent declared in a spec, defaults applied. */
+export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** A model that a provider serves (every provider but `scripted`), defaults applied. */
-export type ProviderModelSpec = Exclude<AgentSpec['model'], { provider: 'scripted' }>;
+export type ProviderModelSpec = Exclude<ModelSpec, { provider: 'scripted' }>;
+/** Which model answers a builtin agent's steps, defaults applied. */
+export type ModelSpec = z.output<typeof modelSpecSchema>;
 /** What a model costs per million tokens. */
 export type ModelPricing = z.output<typeof modelPricingSchema>;
 /** One reply of the scripted model. */

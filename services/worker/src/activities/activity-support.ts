@@ -1,4 +1,4 @@
-import type { McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
+import type { CodeAgent, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -36,6 +36,8 @@ export interface ActivityDependencies {
   readonly runCache: RunCache;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
+  /** Code agents by name, for specs with `agent: { kind: 'code', name }`. @default none */
+  readonly agents?: Readonly<Record<string, CodeAgent>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
   /** What a run's end needs to hand its slot to the tenant's next queued run. */

@@ -1,4 +1,4 @@
-import type { ConversationMessage, ModelReply, ToolCall, ToolOutcome } from '@agent-runtime/agents';
+import type { AgentReply, ConversationMessage, ModelReply, ToolCall, ToolOutcome } from '@agent-runtime/agents';
 import type {
   AgentSpec,
   MessagePolicy,
@@ -42,6 +42,8 @@ export interface ModelStepInput {
   readonly ref: RunRef;
   readonly step: number;
   readonly messages: readonly ConversationMessage[];
+  /** What the agent's previous step returned as `state` (code and HTTP agents); absent before. */
+  readonly state?: unknown;
 }
 
 export interface ToolStepInput {
@@ -88,4 +90,4 @@ export interface FinishRunInput {
   readonly usage: RunUsage;
 }
 
-export type { ModelReply, ToolOutcome };
+export type { AgentReply, ModelReply, ToolOutcome };

@@ -1,5 +1,5 @@
-import { builtinTools, callModel, ModelCallError, type ModelReply } from '@agent-runtime/agents';
-import { appendRunEvents, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
+import { AgentStepError, builtinTools, callAgentStep, ModelCallError, type AgentReply } from '@agent-runtime/agents';
+import { appendRunEvents, type AgentSpec, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -18,7 +18,11 @@ import { traceModelCall } from './step-telemetry.ts';
  * until the model's `maxAttempts`; any other 4xx or an unusable secret fails the step at
  * once. The failure's type is the error's code, which becomes the run's error code.
  */
-function toRetryPolicyFailure(error: ModelCallError, attempt: number, maxAttempts: number): ApplicationFailure {
+function toRetryPolicyFailure(
+  error: ModelCallError | AgentStepError,
+  attempt: number,
+  maxAttempts: number,
+): ApplicationFailure {
   if (!error.retryable) return ApplicationFailure.nonRetryable(error.message, error.code);
   if (attempt >= maxAttempts) {
     return ApplicationFailure.nonRetryable(`${error.message} (attempt ${attempt} of ${maxAttempts})`, error.code);
@@ -26,11 +30,21 @@ function toRetryPolicyFailure(error: ModelCallError, attempt: number, maxAttempt
   return ApplicationFailure.create({
     type: error.code,
     message: error.message,
-    ...(error.retryAfterMs === undefined ? {} : { nextRetryDelay: error.retryAfterMs }),
+    // Temporal refuses a zero delay; without one, the step's backoff applies.
+    ...(error.retryAfterMs === undefined || error.retryAfterMs <= 0 ? {} : { nextRetryDelay: error.retryAfterMs }),
   });
 }
 
-/** The model step activity. */
+/** Attempts of one step before a retryable failure fails the run; the workflow's policy caps the rest. */
+function maxAttemptsOf(spec: AgentSpec): number {
+  if (spec.agent.kind === 'http') return spec.agent.maxAttempts;
+  if (spec.agent.kind === 'code' || spec.model === undefined || spec.model.provider === 'scripted') {
+    return Number.POSITIVE_INFINITY;
+  }
+  return spec.model.maxAttempts;
+}
+
+/** The model step activity: one decision step of the run's agent, whatever its adapter. */
 export function createModelActivities(
   dependencies: ActivityDependencies,
   specOf: ReturnType<typeof createSpecCache>,
@@ -38,11 +52,16 @@ export function createModelActivities(
 ) {
   const { db } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
+  const agents = dependencies.agents ?? {};
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
-    /** One model call: the assistant's reply and the tool calls it asks for. */
-    async modelStep({ ref, step, messages }: ModelStepInput): Promise<ModelReply> {
+    /**
+     * One decision step: a model call for the builtin loop, or a step of the code or HTTP
+     * agent, given the state its previous step returned. The reply's text, tool calls, usage,
+     * and for code and HTTP agents the final output and the state for the next step.
+     */
+    async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
@@ -51,14 +70,17 @@ export function createModelActivities(
           runId: ref.runId,
           type: 'model.started',
           step,
-          data: { provider: spec.model.provider },
+          data:
+            spec.model && spec.agent.kind === 'builtin'
+              ? { provider: spec.model.provider }
+              : { agent: spec.agent.kind },
           dedupeKey: `model.started:${step}`,
         },
       ]);
       publish(ref.runId, started);
       const context = Context.current();
       const attempt = context.info.attempt;
-      const maxAttempts = spec.model.provider === 'scripted' ? Number.POSITIVE_INFINITY : spec.model.maxAttempts;
+      const maxAttempts = maxAttemptsOf(spec);
       // The text streams live as ephemeral deltas; the complete reply is stored once, below.
       const deltas = openModelDeltaStream({
         bus: dependencies.bus,
@@ -67,13 +89,14 @@ export function createModelActivities(
         attempt,
         onPublishError: deltaPublishFailed,
       });
-      const reply = await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, () =>
+      const call = () =>
         withHeartbeats(() =>
-          callModel(
+          callAgentStep(
             spec,
             messages,
             { builtins, mcpTools },
             {
+              runId: ref.runId,
               step,
               attempt,
               signal: context.cancellationSignal,
@@ -81,20 +104,33 @@ export function createModelActivities(
               // Secrets are read and decrypted here, per attempt, and live only in the request.
               secrets: (name) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name),
               onTextDelta: deltas.write,
+              input: () => runInputOf(db, ref.runId),
+              state,
+              agents,
             },
           ),
         ).catch((error: unknown) => {
           deltas.discard();
-          throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
-        }),
-      );
+          const retryPolicyError = error instanceof ModelCallError || error instanceof AgentStepError;
+          throw retryPolicyError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
+        });
+      // Code and HTTP agents make their own model calls, if any: only the builtin loop's is traced here.
+      const reply =
+        spec.model && spec.agent.kind === 'builtin'
+          ? await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, call)
+          : await call();
       deltas.flush();
       const completed = await appendRunEvents(db, [
         {
           runId: ref.runId,
           type: 'model.completed',
           step,
-          data: { text: reply.text, toolCalls: reply.toolCalls, usage: reply.usage },
+          data: {
+            text: reply.text,
+            toolCalls: reply.toolCalls,
+            usage: reply.usage,
+            ...('final' in reply ? { final: reply.final } : {}),
+          },
           dedupeKey: `model.completed:${step}`,
         },
       ]);
@@ -102,4 +138,10 @@ export function createModelActivities(
       return reply;
     },
   };
+}
+
+/** The run's input, as code and HTTP agents get it. */
+async function runInputOf(db: ActivityDependencies['db'], runId: string): Promise<unknown> {
+  const run = await db.selectFrom('runs').select('input').where('id', '=', runId).executeTakeFirstOrThrow();
+  return run.input;
 }

@@ -14,7 +14,7 @@ async function listen(bus: InProcessRunEventBus, runId: string): Promise<ModelTe
 /** The scripted model of a spec. */
 function scriptedModelOf(spec: unknown) {
   const { model } = agentSpecSchema.parse(spec);
-  if (model.provider !== 'scripted') throw new Error('expected a scripted model');
+  if (model?.provider !== 'scripted') throw new Error('expected a scripted model');
   return model;
 }
 

@@ -1,5 +1,5 @@
 import type { ConversationMessage, ModelReply, ToolOutcome } from '@agent-runtime/agents';
-import { genAiContentAttributes, type AgentSpec, type Logger, type Telemetry } from '@agent-runtime/core';
+import { genAiContentAttributes, type Logger, type ModelSpec, type Telemetry } from '@agent-runtime/core';
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { RunRef } from './activity-types.ts';
 
@@ -20,7 +20,7 @@ export function stepLogger(logger: Logger, ref: RunRef, step: number): Logger {
 }
 
 /** The model a spec calls, as `gen_ai.request.model`: the provider's model name, else the provider. */
-function requestModel(model: AgentSpec['model']): string {
+function requestModel(model: ModelSpec): string {
   return 'model' in model && typeof model.model === 'string' ? model.model : model.provider;
 }
 
@@ -44,7 +44,7 @@ function recordError(span: Span, error: unknown): void {
  */
 export async function traceModelCall(
   telemetry: Telemetry,
-  call: { ref: RunRef; step: number; model: AgentSpec['model']; messages: readonly ConversationMessage[] },
+  call: { ref: RunRef; step: number; model: ModelSpec; messages: readonly ConversationMessage[] },
   work: () => Promise<ModelReply>,
 ): Promise<ModelReply> {
   const { tracer, metrics } = telemetry;

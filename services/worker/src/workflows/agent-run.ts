@@ -71,8 +71,8 @@ const interruptedOutcome: ToolOutcome = {
 };
 
 /**
- * One run of a builtin agent: model step → tool calls → model step … until the model gives
- * a final answer (no tool calls), `maxSteps` is used up, the run deadline passes, or the
+ * One run of an agent: decision step → tool calls → decision step … until the agent gives
+ * a final answer (no tool calls, or a code or HTTP agent's `final` output), `maxSteps` is used up, the run deadline passes, or the
  * run is cancelled. Every model call and tool call is its own activity, so a crash resumes
  * at the step it was in. Tool calls that need approval wait for a `decideApproval` update;
  * user messages arrive as `sendMessage` updates. A long run continues as new between steps,
@@ -86,6 +86,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   const inFlight = new InterruptibleStep();
   let messagePolicy: MessagePolicy = continued?.run.messagePolicy ?? 'enqueue';
   let interruptedForMessage = continued?.interruptedForMessage ?? false;
+  // What a code or HTTP agent's last step returned as `state`, handed to its next step.
+  let agentState: unknown = continued?.agentState;
   let finishing = false;
 
   setHandler(
@@ -218,7 +220,9 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
         interruptedForMessage = false;
         for (const message of delivered) messages.push({ role: 'user', content: message.content });
       }
-      const model = await inFlight.run(() => modelStep({ ref, step, messages }));
+      // Without agent state the input stays as builtin runs always sent it.
+      const stepInput = agentState === undefined ? { ref, step, messages } : { ref, step, messages, state: agentState };
+      const model = await inFlight.run(() => modelStep(stepInput));
       if (model.interrupted) continue;
       const reply = model.value;
       usage.modelCalls += 1;
@@ -229,11 +233,12 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
         (usage.totalTokens ?? 0) + (reply.usage.totalTokens ?? reply.usage.inputTokens + reply.usage.outputTokens);
       usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + (reply.usage.cachedInputTokens ?? 0);
       usage.costUsd = roundUsd(usage.costUsd + (reply.usage.costUsd ?? 0));
+      if (reply.state !== undefined) agentState = reply.state;
       messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
       if (reply.toolCalls.length === 0) {
         // A message that arrived during the last step still gets an answer.
         if (inbox.length > 0) continue;
-        return { status: 'succeeded', output: { text: reply.text } };
+        return { status: 'succeeded', output: 'final' in reply ? reply.final : { text: reply.text } };
       }
       for (const call of reply.toolCalls) {
         const outcome = interruptedForMessage ? interruptedOutcome : await callTool(step, call);
@@ -274,6 +279,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
         inbox,
         interruptedForMessage,
         deadlineAt,
+        ...(agentState === undefined ? {} : { agentState }),
       },
     });
   }

@@ -7,15 +7,23 @@ import {
   getRun,
   listRunEvents,
 } from '@agent-runtime/core';
+import type { CodeAgent } from '@agent-runtime/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, type TestRuntime } from '../../../../test/harness/runtime.ts';
 import type { AgentRunInput } from './run-continuation.ts';
+
+/** A code agent that counts its steps in its state only: echo until 12, then report the count. */
+const counter: CodeAgent = ({ state }) => {
+  const count = ((state as { count?: number } | undefined)?.count ?? 0) + 1;
+  if (count === 12) return { final: { count } };
+  return { toolCalls: [{ id: `echo-${count}`, name: 'echo', arguments: { count } }], state: { count } };
+};
 
 /** The run's state crosses continue-as-new: step numbers, usage and the run deadline. */
 describe('agentRun continuing as new', () => {
   let runtime: TestRuntime;
   beforeAll(async () => {
-    runtime = await startTestRuntime({ database: 'pglite' });
+    runtime = await startTestRuntime({ database: 'pglite', agents: { counter } });
   });
   afterAll(() => runtime.stop());
 
@@ -54,6 +62,21 @@ describe('agentRun continuing as new', () => {
       Array.from({ length: 12 }, (_, index) => index + 1),
     );
     expect(events.filter((event) => event.type === 'run.started')).toHaveLength(1);
+  });
+
+  it("carries a code agent's state across executions", async () => {
+    const { runId, firstExecution } = await startRun(
+      'stateful',
+      {
+        agent: { kind: 'code', name: 'counter' },
+        tools: [{ name: 'echo' }],
+      },
+      20,
+    );
+    await runtime.temporal.workflow.getHandle(runId).result();
+    const run = await getRun(runtime.database.db, runtime.tenantId, runId);
+    expect(run).toMatchObject({ status: 'succeeded', output: { count: 12 }, usage: { steps: 12, toolCalls: 11 } });
+    expect((await runtime.temporal.workflow.getHandle(runId).describe()).runId).not.toBe(firstExecution);
   });
 
   it('keeps the run deadline across executions instead of starting it afresh', async () => {

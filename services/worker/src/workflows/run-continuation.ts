@@ -22,6 +22,8 @@ export interface RunContinuation {
   readonly interruptedForMessage: boolean;
   /** The run's deadline in epoch milliseconds (workflow time), or null without one. */
   readonly deadlineAt: number | null;
+  /** The `state` a code or HTTP agent's last step returned; absent for builtin agents. */
+  readonly agentState?: unknown;
 }
 
 /** The input of the `agentRun` workflow as the worker sees it. */

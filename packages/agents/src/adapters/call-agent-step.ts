@@ -1,0 +1,69 @@
+import type { AgentSpec } from '@agent-runtime/core';
+import type { ConversationMessage } from '../messages.ts';
+import { callModel } from '../models/call-model.ts';
+import { modelToolsOf, type ModelCallContext, type ModelToolSources } from '../models/model-call.ts';
+import { AgentStepError } from './agent-step-error.ts';
+import { callCodeAgent, type AgentReply, type CodeAgent } from './agent-step.ts';
+import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
+
+/** What a step of a code or HTTP agent needs besides a model call's context. */
+export interface AgentStepCallContext extends ModelCallContext {
+  readonly runId: string;
+  /** The run's input; read only for code and HTTP agents. */
+  readonly input: () => Promise<unknown>;
+  /** The state the previous step returned. */
+  readonly state: unknown;
+  /** The worker's code agents by name. */
+  readonly agents: Readonly<Record<string, CodeAgent>>;
+}
+
+/**
+ * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
+ * the registered function (code), or `POST {url}/step` (http).
+ * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
+ */
+export async function callAgentStep(
+  spec: AgentSpec,
+  messages: readonly ConversationMessage[],
+  sources: ModelToolSources,
+  context: AgentStepCallContext,
+): Promise<AgentReply> {
+  const { agent } = spec;
+  if (agent.kind === 'builtin') return callModel(spec, messages, sources, context);
+  const tools = modelToolsOf(spec, sources);
+  const input = await context.input();
+  if (agent.kind === 'code') {
+    const registered = Object.hasOwn(context.agents, agent.name) ? context.agents[agent.name] : undefined;
+    if (!registered) {
+      throw new AgentStepError(
+        'agent_not_registered',
+        `no code agent "${agent.name}" is registered on this worker (createWorker({ agents }))`,
+      );
+    }
+    return callCodeAgent(agent.name, registered, {
+      runId: context.runId,
+      step: context.step,
+      attempt: context.attempt,
+      input,
+      messages,
+      state: context.state,
+      tools,
+      signal: context.signal,
+    });
+  }
+  return callHttpAgent(
+    agent,
+    {
+      protocol: agentStepProtocol,
+      runId: context.runId,
+      step: context.step,
+      attempt: context.attempt,
+      input,
+      instructions: spec.instructions ?? null,
+      messages,
+      state: context.state ?? null,
+      tools,
+    },
+    { secrets: context.secrets, signal: context.signal },
+  );
+}

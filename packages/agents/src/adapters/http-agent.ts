@@ -1,0 +1,138 @@
+import type { HttpAgentSpec } from '@agent-runtime/core';
+import { z } from 'zod';
+import type { ConversationMessage } from '../messages.ts';
+import { parseRetryAfter } from '../models/model-call-error.ts';
+import type { ModelToolDefinition } from '../models/model-call.ts';
+import { redactSecrets } from '../tools/redact-secrets.ts';
+import { headerTarget, resolveSecretValues, type SecretSource } from '../tools/secret-values.ts';
+import { AgentStepError, type AgentStepErrorCode } from './agent-step-error.ts';
+import { agentToolCallSchema, agentUsageSchema, toAgentReply, type AgentReply } from './agent-step.ts';
+
+/** The protocol version every `/step` request names (docs/agent-protocol.md). */
+export const agentStepProtocol = 'agent-runtime.step/v1';
+
+/** Longest part of an agent's error body kept in the run's error. */
+const maxQuotedBody = 500;
+
+/** The body of `POST {url}/step`. */
+export interface AgentStepRequest {
+  readonly protocol: typeof agentStepProtocol;
+  readonly runId: string;
+  readonly step: number;
+  readonly attempt: number;
+  readonly input: unknown;
+  readonly instructions: string | null;
+  readonly messages: readonly ConversationMessage[];
+  /** What the agent returned as `state` last; null at the first step. */
+  readonly state: unknown;
+  readonly tools: readonly ModelToolDefinition[];
+}
+
+/** One thing an HTTP agent does in a step. */
+export const agentActionSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('text'), text: z.string().max(1_000_000) }),
+  z.strictObject({ type: z.literal('tool_call'), ...agentToolCallSchema.shape }),
+  z.strictObject({ type: z.literal('final'), output: z.unknown() }),
+]);
+
+/** The body of a 2xx answer to `POST {url}/step`. */
+export const agentStepResponseSchema = z.object({
+  actions: z.array(agentActionSchema).max(64),
+  state: z.unknown().optional(),
+  usage: agentUsageSchema.optional(),
+});
+
+/** What one `/step` call needs besides the request body. */
+export interface HttpAgentCallContext {
+  readonly secrets: SecretSource;
+  /** Aborted when the run is cancelled or the step's attempt times out. */
+  readonly signal: AbortSignal;
+}
+
+function statusError(status: number, message: string, retryAfterMs: number | undefined): AgentStepError {
+  const retryable = status === 408 || status === 429 || status >= 500;
+  const code: AgentStepErrorCode = retryable ? 'agent_unavailable' : 'agent_request_rejected';
+  return new AgentStepError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
+}
+
+/**
+ * One step of an HTTP agent: `POST {url}/step` with `Idempotency-Key: runId:step`, its
+ * answer validated and turned into the step's reply.
+ * @throws AgentStepError `agent_unavailable` (408, 429, 5xx, network failure, timeout:
+ *   retried, after Retry-After when sent), `agent_request_rejected` (another 4xx),
+ *   `agent_response_invalid` (not JSON or not the protocol), a secret code, or
+ *   `agent_state_too_large`
+ */
+export async function callHttpAgent(
+  spec: HttpAgentSpec,
+  request: AgentStepRequest,
+  context: HttpAgentCallContext,
+): Promise<AgentReply> {
+  const url = `${spec.url.replace(/\/+$/, '')}/step`;
+  const who = `HTTP agent at ${url}`;
+  const resolved = await resolveSecretValues(spec.headers, context.secrets, headerTarget);
+  if ('failed' in resolved) {
+    const error = resolved.failed.ok ? undefined : resolved.failed.error;
+    const code = (error?.code ?? 'secret_unreadable') as AgentStepErrorCode;
+    throw new AgentStepError(code, `${who}: ${error?.message ?? 'a header secret cannot be read'}`);
+  }
+  const scrub = (text: string) => redactSecrets(text, resolved.secretValues).slice(0, maxQuotedBody);
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        ...resolved.values,
+        'content-type': 'application/json',
+        accept: 'application/json',
+        'idempotency-key': `${request.runId}:${request.step}`,
+      },
+      body: JSON.stringify(request),
+      signal: AbortSignal.any([context.signal, AbortSignal.timeout(spec.timeoutSeconds * 1000)]),
+    });
+  } catch (error) {
+    if (context.signal.aborted) throw error;
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+    throw new AgentStepError('agent_unavailable', scrub(`${who} is unreachable: ${reason}`));
+  }
+  const body = await response.text().catch(() => '');
+  if (!response.ok) {
+    throw statusError(
+      response.status,
+      scrub(`${who} answered ${response.status}: ${body}`),
+      parseRetryAfter(response.headers.get('retry-after')),
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch {
+    throw new AgentStepError(
+      'agent_response_invalid',
+      scrub(`${who} answered with something other than JSON: ${body}`),
+    );
+  }
+  const parsed = agentStepResponseSchema.safeParse(json);
+  if (!parsed.success) {
+    throw new AgentStepError(
+      'agent_response_invalid',
+      `${who} answered outside ${agentStepProtocol}: ${z.prettifyError(parsed.error)}`.slice(0, 2000),
+    );
+  }
+  const { actions, state, usage } = parsed.data;
+  const finals = actions.filter((action) => action.type === 'final');
+  if (finals.length > 1) throw new AgentStepError('agent_response_invalid', `${who} gave more than one final action`);
+  return toAgentReply(
+    {
+      text: actions.flatMap((action) => (action.type === 'text' ? [action.text] : [])).join(''),
+      toolCalls: actions.flatMap((action) =>
+        action.type === 'tool_call' ? [{ id: action.id, name: action.name, arguments: action.arguments }] : [],
+      ),
+      hasFinal: finals.length === 1,
+      final: finals[0]?.output,
+      state,
+      usage,
+    },
+    who,
+  );
+}

@@ -1,0 +1,125 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import type { AgentStepRequest } from '@agent-runtime/agents';
+import { generateMasterKeyEntry } from '@agent-runtime/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitUntil } from '../faults/production-stack.ts';
+import { createPostgresDatabase } from '../harness/databases.ts';
+import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
+import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
+
+const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+
+async function jsonBody(request: IncomingMessage): Promise<AgentStepRequest> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8')) as AgentStepRequest;
+}
+
+/**
+ * A worker process killed with kill -9 while an HTTP agent's step is in flight: the restarted
+ * worker calls the same step again (same Idempotency-Key, same state), the completed step
+ * before it is not repeated, and its tool call ran once.
+ */
+describe('an HTTP agent run after kill -9 of its worker', () => {
+  let runtime: TestRuntime;
+  let worker: ServiceProcess;
+  let agentServer: Server;
+  let agentUrl: string;
+  const seen: { idempotencyKey: string | undefined; body: AgentStepRequest }[] = [];
+
+  beforeAll(async () => {
+    const databaseUrl = await createPostgresDatabase();
+    const masterKeys = generateMasterKeyEntry('http-agent-restart');
+    runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
+    worker = serviceProcess('worker', workerMain, {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
+      AR_MASTER_KEYS: masterKeys,
+      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
+      LOG_LEVEL: 'warn',
+    });
+    // Step 1 asks for the calculator; the first attempt of step 2 never answers (the worker
+    // dies waiting); any later attempt answers with the final output.
+    agentServer = createServer((request, response) => {
+      void (async () => {
+        const body = await jsonBody(request);
+        seen.push({ idempotencyKey: request.headers['idempotency-key'] as string | undefined, body });
+        if (body.step === 1) {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          response.end(
+            JSON.stringify({
+              actions: [{ type: 'tool_call', id: 'calc', name: 'calculator', arguments: { expression: '6 * 7' } }],
+              state: { asked: true },
+            }),
+          );
+          return;
+        }
+        if (seen.filter((entry) => entry.body.step === 2).length === 1) return;
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ actions: [{ type: 'final', output: { resumed: true } }] }));
+      })();
+    });
+    await new Promise<void>((resolve) => agentServer.listen(0, '127.0.0.1', resolve));
+    agentUrl = `http://127.0.0.1:${(agentServer.address() as AddressInfo).port}`;
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    agentServer?.closeAllConnections();
+    await new Promise((resolve) => agentServer?.close(resolve));
+    await runtime?.stop();
+  });
+
+  it(
+    'calls the interrupted step again with the same key and state, and nothing before it',
+    { timeout: 120_000 },
+    async () => {
+      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'http-restart' })).json()) as {
+        id: string;
+      };
+      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
+        spec: {
+          agent: { kind: 'http', url: agentUrl },
+          tools: [{ name: 'calculator' }],
+        },
+      });
+      expect(version.status).toBe(201);
+      worker.start();
+      const run = (await (await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'go' })).json()) as {
+        id: string;
+      };
+      await waitUntil('the first attempt of step 2', () => seen.some((entry) => entry.body.step === 2), 60_000).catch(
+        (error: unknown) => {
+          throw new Error(
+            `${String(error)}; steps seen: ${seen.map((entry) => entry.body.step).join()}\n${worker.stderrTail}`,
+          );
+        },
+      );
+      await worker.kill();
+      worker.start();
+
+      const finished = await waitForRun(runtime, run.id, 90_000);
+      expect(finished, worker.stderrTail).toMatchObject({ status: 'succeeded', output: { resumed: true } });
+      expect(seen.map((entry) => [entry.body.step, entry.idempotencyKey])).toEqual([
+        [1, `${run.id}:1`],
+        [2, `${run.id}:2`],
+        [2, `${run.id}:2`],
+      ]);
+      const [, interrupted, retried] = seen;
+      expect(retried?.body.attempt).toBeGreaterThan(interrupted?.body.attempt ?? 1);
+      expect(retried?.body.state).toEqual({ asked: true });
+      expect(retried?.body.messages).toEqual(interrupted?.body.messages);
+      const events = (
+        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
+          items: { type: string; step: number | null }[];
+        }
+      ).items;
+      expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2]);
+      expect(events.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
+    },
+  );
+});
