@@ -68,7 +68,7 @@ describe('AI SDK agent tools as runtime tools', () => {
       'refuse',
       tool({
         inputSchema: city,
-        execute: () => {
+        execute: (): string => {
           throw new ToolError('closed', 'the office is closed');
         },
       }),
@@ -82,7 +82,7 @@ describe('AI SDK agent tools as runtime tools', () => {
       'crash',
       tool({
         inputSchema: city,
-        execute: () => Promise.reject(new Error('connection reset')),
+        execute: (): Promise<string> => Promise.reject(new Error('connection reset')),
       }),
       'c',
     );
