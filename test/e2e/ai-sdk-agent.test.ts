@@ -26,6 +26,7 @@ describe('AI SDK agents end to end', () => {
   /** Every `execute` of `get_weather`, as the tool saw it. */
   const executions: { city: string; callId: string; hasSignal: boolean }[] = [];
   const deltas = new Map<string, string[]>();
+  let stockAttempts = 0;
 
   beforeAll(async () => {
     server = await startOpenAiCompatibleServer({ apiKey });
@@ -49,7 +50,22 @@ describe('AI SDK agents end to end', () => {
         }),
       },
     };
-    runtime = await startTestRuntime({ aiSdkAgents: { weather } });
+    /** Its `stock` tool fails its first attempt with a plain error (retried), then answers. */
+    const flaky: AiSdkAgent = {
+      model,
+      tools: {
+        stock: tool({
+          description: 'Units in stock of an item.',
+          inputSchema: z.object({ item: z.string() }),
+          execute: async ({ item }) => {
+            stockAttempts += 1;
+            if (stockAttempts === 1) throw new Error('warehouse connection reset');
+            return { item, units: 7 };
+          },
+        }),
+      },
+    };
+    runtime = await startTestRuntime({ aiSdkAgents: { weather, flaky } });
     const publishDeltas = runtime.bus.publishDeltas.bind(runtime.bus);
     runtime.bus.publishDeltas = async (runId, published) => {
       for (const delta of published) {
@@ -207,6 +223,27 @@ describe('AI SDK agents end to end', () => {
         error: expect.objectContaining({ code: 'invalid_tool_input' }),
       }),
       expect.objectContaining({ callId: 'call_ok', ok: true, output: { city: 'Paris', celsius: 21 } }),
+    ]);
+  });
+
+  it("retries a 429 of the agent's model and a tool execute that throws, then records one result", async () => {
+    const before = server.requests.length;
+    server.enqueue(
+      { kind: 'status', status: 429, retryAfter: '0' },
+      { kind: 'reply', toolCalls: [{ id: 'call_stock', name: 'stock', arguments: { item: 'bolt' } }] },
+      { kind: 'reply', text: '7 bolts left.' },
+    );
+    const runId = await startRun('ai-sdk-flaky', { kind: 'ai-sdk', name: 'flaky', maxAttempts: 3 });
+    expect(await waitForRun(runtime, runId, 60_000)).toMatchObject({
+      status: 'succeeded',
+      output: { text: '7 bolts left.' },
+      usage: { modelCalls: 2, toolCalls: 1 },
+    });
+    expect(server.requests.length - before).toBe(3);
+    expect(stockAttempts).toBe(2);
+    const events = await eventsOf(runId);
+    expect(events.filter((event) => event.type === 'tool.completed').map((event) => event.data)).toEqual([
+      expect.objectContaining({ callId: 'call_stock', ok: true, output: { item: 'bolt', units: 7 } }),
     ]);
   });
 
