@@ -24,4 +24,5 @@ export * from './models/model-usage.ts';
 export * from './adapters/agent-step-error.ts';
 export * from './adapters/agent-step.ts';
 export * from './adapters/http-agent.ts';
+export * from './adapters/ai-sdk-agent.ts';
 export * from './adapters/call-agent-step.ts';

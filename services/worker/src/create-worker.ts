@@ -67,6 +67,13 @@ export interface WorkerDependencies {
    */
   readonly agents?: ActivityDependencies['agents'];
   /**
+   * Vercel AI SDK agents by name (`{ model, system?, tools }`): specs with
+   * `agent: { kind: 'ai-sdk', name }` call the agent's model once per model step and run each
+   * of its tools' `execute` as a durable tool step. Every worker of the task queue must
+   * register the same ones. @default none
+   */
+  readonly aiSdkAgents?: ActivityDependencies['aiSdkAgents'];
+  /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
    */
@@ -137,6 +144,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       runCache: dependencies.runCache ?? new UncachedRunReads(db),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       ...(dependencies.agents ? { agents: dependencies.agents } : {}),
+      ...(dependencies.aiSdkAgents ? { aiSdkAgents: dependencies.aiSdkAgents } : {}),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -2,6 +2,7 @@ import type { AgentSpec } from '@agent-runtime/core';
 import type { ConversationMessage } from '../messages.ts';
 import { callModel } from '../models/call-model.ts';
 import { modelToolsOf, type ModelCallContext, type ModelToolSources } from '../models/model-call.ts';
+import { callAiSdkAgent, type AiSdkAgent } from './ai-sdk-agent.ts';
 import { AgentStepError } from './agent-step-error.ts';
 import { callCodeAgent, type AgentReply, type CodeAgent } from './agent-step.ts';
 import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
@@ -15,11 +16,14 @@ export interface AgentStepCallContext extends ModelCallContext {
   readonly state: unknown;
   /** The worker's code agents by name. */
   readonly agents: Readonly<Record<string, CodeAgent>>;
+  /** The worker's AI SDK agents by name. @default none */
+  readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
 }
 
 /**
  * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
- * the registered function (code), or `POST {url}/step` (http).
+ * the registered function (code), `POST {url}/step` (http), or one call of the registered
+ * AI SDK agent's model (ai-sdk).
  * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
  */
 export async function callAgentStep(
@@ -31,6 +35,20 @@ export async function callAgentStep(
   const { agent } = spec;
   if (agent.kind === 'builtin') return callModel(spec, messages, sources, context);
   const tools = modelToolsOf(spec, sources);
+  if (agent.kind === 'ai-sdk') {
+    const agents = context.aiSdkAgents ?? {};
+    const registered = Object.hasOwn(agents, agent.name) ? agents[agent.name] : undefined;
+    if (!registered) {
+      throw new AgentStepError(
+        'agent_not_registered',
+        `no AI SDK agent "${agent.name}" is registered on this worker (createWorker({ aiSdkAgents }))`,
+      );
+    }
+    return callAiSdkAgent(
+      { name: agent.name, agent: registered, instructions: spec.instructions, messages, specTools: tools },
+      context,
+    );
+  }
   const input = await context.input();
   if (agent.kind === 'code') {
     const registered = Object.hasOwn(context.agents, agent.name) ? context.agents[agent.name] : undefined;

@@ -1,14 +1,14 @@
 import { createAnthropic } from '@ai-sdk/anthropic';
 import { createOpenAI } from '@ai-sdk/openai';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { ProviderModelSpec } from '@agent-runtime/core';
+import type { ModelPricing, ProviderModelSpec } from '@agent-runtime/core';
 import { jsonSchema, streamText, tool, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
 import type { ConversationMessage, ModelReply, ToolCall } from '../messages.ts';
 import { ModelCallError } from './model-call-error.ts';
 import type { ModelCallContext, ModelToolDefinition } from './model-call.ts';
 import { resolveModelCredentials } from './model-credentials.ts';
 import { modelToolNamesOf, type ModelToolNames } from './model-tool-names.ts';
-import { toModelCallError } from './model-errors.ts';
+import { toModelCallErrorOf } from './model-errors.ts';
 import { priceUsage } from './model-usage.ts';
 
 /** What one call of a provider's model sends: the conversation and what the model may call. */
@@ -100,17 +100,36 @@ function argumentsOf(input: unknown): Record<string, unknown> {
   return {};
 }
 
+/** One call of an AI SDK language model, whoever configured it. */
+export interface LanguageModelStepRequest {
+  readonly model: LanguageModel;
+  /** Names the model in failure messages: `openai-compatible model "llama3.2"`. */
+  readonly label: string;
+  readonly instructions?: string | undefined;
+  readonly messages: readonly ConversationMessage[];
+  /** Under their declared names: the call sends them under provider-safe names (`modelToolNamesOf`). */
+  readonly tools: readonly ModelToolDefinition[];
+  readonly temperature?: number | undefined;
+  readonly maxOutputTokens?: number | undefined;
+  /** For cost: unset, `costUsd` is null. */
+  readonly pricing?: ModelPricing | undefined;
+  /** Values scrubbed from failure messages (the key, secret headers). */
+  readonly secretValues?: readonly string[];
+}
+
 /**
- * One model step against a provider, through the AI SDK: streams the reply (each text
- * delta to `context.onTextDelta`), stops after one model call, and returns the text, the
- * tool calls the model asks for (not executed, under their declared names) and the usage
- * priced by the spec. The provider's own retries are off: Temporal retries the step.
- * @throws ModelCallError for every provider failure, secret values scrubbed from its message.
+ * One model step through the AI SDK: streams the reply (each text delta to
+ * `context.onTextDelta`), stops after one model call, and returns the text, the tool calls
+ * the model asks for (not executed, under their declared names) and the usage priced by
+ * `pricing`. The SDK's own retries are off: Temporal retries the step.
+ * @throws ModelCallError for every model failure, secret values scrubbed from its message.
  * @throws the signal's reason when the run is cancelled.
  */
-export async function callProviderModel(request: ProviderModelRequest, context: ModelCallContext): Promise<ModelReply> {
-  const { model } = request;
-  const credentials = await resolveModelCredentials(model, context.secrets);
+export async function callLanguageModel(
+  request: LanguageModelStepRequest,
+  context: ModelCallContext,
+): Promise<ModelReply> {
+  const { label } = request;
   const timeout = new AbortController();
   const abort = new AbortController();
   const timer = setTimeout(() => timeout.abort(), context.timeoutMs);
@@ -125,14 +144,14 @@ export async function callProviderModel(request: ProviderModelRequest, context: 
   const tools = toToolSet(request.tools, names);
   try {
     const result = streamText({
-      model: languageModelOf(model, credentials.apiKey, credentials.headers) as LanguageModel,
+      model: request.model,
       ...(request.instructions ? { instructions: request.instructions } : {}),
       messages: toModelMessages(request.messages, names),
       ...(tools ? { tools } : {}),
       maxRetries: 0,
       abortSignal: signal,
-      ...(model.temperature === undefined ? {} : { temperature: model.temperature }),
-      ...(model.maxOutputTokens === undefined ? {} : { maxOutputTokens: model.maxOutputTokens }),
+      ...(request.temperature === undefined ? {} : { temperature: request.temperature }),
+      ...(request.maxOutputTokens === undefined ? {} : { maxOutputTokens: request.maxOutputTokens }),
       onError: () => {
         // Errors arrive as `error` parts of the stream below.
       },
@@ -163,16 +182,11 @@ export async function callProviderModel(request: ProviderModelRequest, context: 
   }
   if (context.signal.aborted) throw context.signal.reason ?? new Error('the model call was cancelled');
   if (timeout.signal.aborted) {
-    throw new ModelCallError(408, `${model.provider} gave no complete answer within ${context.timeoutMs / 1000}s`);
+    throw new ModelCallError(408, `${label} gave no complete answer within ${context.timeoutMs / 1000}s`);
   }
-  if (failure !== undefined) throw toModelCallError(failure, model, credentials.values);
+  if (failure !== undefined) throw toModelCallErrorOf(failure, label, request.secretValues ?? []);
   if (!reported && !text && toolCalls.length === 0) {
-    throw new ModelCallError(
-      502,
-      `${model.provider} ended its answer without content`,
-      undefined,
-      'model_response_invalid',
-    );
+    throw new ModelCallError(502, `${label} ended its answer without content`, undefined, 'model_response_invalid');
   }
   return {
     text,
@@ -184,7 +198,32 @@ export async function callProviderModel(request: ProviderModelRequest, context: 
         totalTokens,
         cachedInputTokens,
       },
-      model.pricing,
+      request.pricing,
     ),
   };
+}
+
+/**
+ * One model step against a provider, through the AI SDK (see {@link callLanguageModel}),
+ * with the spec's model, credentials read from the tenant's secrets, and its pricing.
+ * @throws ModelCallError for every provider failure, secret values scrubbed from its message.
+ * @throws the signal's reason when the run is cancelled.
+ */
+export async function callProviderModel(request: ProviderModelRequest, context: ModelCallContext): Promise<ModelReply> {
+  const { model } = request;
+  const credentials = await resolveModelCredentials(model, context.secrets);
+  return callLanguageModel(
+    {
+      model: languageModelOf(model, credentials.apiKey, credentials.headers) as LanguageModel,
+      label: `${model.provider} model "${model.model}"`,
+      instructions: request.instructions,
+      messages: request.messages,
+      tools: request.tools,
+      temperature: model.temperature,
+      maxOutputTokens: model.maxOutputTokens,
+      pricing: model.pricing,
+      secretValues: credentials.values,
+    },
+    context,
+  );
 }

@@ -51,9 +51,17 @@ export function toModelCallError(
   model: ProviderModelSpec,
   secretValues: readonly string[],
 ): ModelCallError {
+  return toModelCallErrorOf(error, `${model.provider} model "${model.model}"`, secretValues);
+}
+
+/**
+ * {@link toModelCallError} for any AI SDK model, named in messages by `label`
+ * (`openai-compatible model "llama3.2"`).
+ */
+export function toModelCallErrorOf(error: unknown, label: string, secretValues: readonly string[]): ModelCallError {
   if (error instanceof ModelCallError) return error;
   const scrub = (message: string) => redactSecrets(message, secretValues).slice(0, maxMessageLength);
-  const where = `${model.provider} model "${model.model}"`;
+  const where = label;
   if (APICallError.isInstance(error)) {
     if (error.statusCode === undefined) {
       return new ModelCallError(0, scrub(`${where} is unreachable: ${describe(error)}`));

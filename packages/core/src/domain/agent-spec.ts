@@ -6,6 +6,7 @@ import {
   mcpServerSpecSchema,
   mcpToolServer,
   mcpToolSpecSchema,
+  toolPolicySchema,
   toolSpecSchema,
   type McpServerSpec,
   type ToolSpec,
@@ -77,8 +78,36 @@ export const httpAgentSchema = z.strictObject({
     .describe('Attempts of one step before its failure fails the run (429, 5xx, network failures)'),
 });
 
-/** Who decides each step of a run: the builtin loop, a code agent or an HTTP agent. */
-export const agentAdapterSchema = z.discriminatedUnion('kind', [builtinAgentSchema, codeAgentSchema, httpAgentSchema]);
+/**
+ * A Vercel AI SDK agent registered in the worker by name (`createWorker({ aiSdkAgents })`):
+ * its model answers each step (one durable model step per call) and each of its tools'
+ * `execute` runs as a durable tool step under the policy `tools` gives it by name. The API
+ * cannot know a worker's registrations: unregistered names fail the run at its first step.
+ */
+export const aiSdkAgentSchema = z.strictObject({
+  kind: z.literal('ai-sdk'),
+  name: codeAgentNameSchema,
+  maxAttempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(10)
+    .describe('Attempts of one model step before a retryable failure (429, 5xx, network) fails the run'),
+  tools: z
+    .record(z.string().min(1).max(128), toolPolicySchema)
+    .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')
+    .default({})
+    .describe("Policies of the agent's own tools by name (approvals, onError, timeout); unlisted: the defaults"),
+});
+
+/** Who decides each step of a run: the builtin loop, a code agent, an HTTP agent or an AI SDK agent. */
+export const agentAdapterSchema = z.discriminatedUnion('kind', [
+  builtinAgentSchema,
+  codeAgentSchema,
+  httpAgentSchema,
+  aiSdkAgentSchema,
+]);
 
 /** The immutable definition of an agent version: how its runs execute. */
 export const agentSpecSchema = z
@@ -201,6 +230,8 @@ export function secretReferencesOf(spec: AgentSpec): SecretReference[] {
 export type AgentAdapterSpec = z.output<typeof agentAdapterSchema>;
 /** An HTTP agent declared in a spec, defaults applied. */
 export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
+/** An AI SDK agent declared in a spec, defaults applied. */
+export type AiSdkAgentSpec = z.output<typeof aiSdkAgentSchema>;
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** Bounds on one run, defaults applied. */

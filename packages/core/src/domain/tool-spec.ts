@@ -17,6 +17,9 @@ const toolPolicy = {
   timeoutSeconds: z.number().int().min(1).max(86_400).default(300).describe('Limit of one attempt of one call'),
 };
 
+/** A tool's policies alone, e.g. for the tools an AI SDK agent brings (`agent.tools`). */
+export const toolPolicySchema = z.strictObject(toolPolicy);
+
 /** A builtin tool enabled for the agent. */
 export const builtinToolSpecSchema = z.strictObject({
   kind: z.literal('builtin').default('builtin'),

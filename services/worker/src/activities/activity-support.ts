@@ -1,4 +1,4 @@
-import type { CodeAgent, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
+import type { AiSdkAgent, CodeAgent, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -38,6 +38,8 @@ export interface ActivityDependencies {
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Code agents by name, for specs with `agent: { kind: 'code', name }`. @default none */
   readonly agents?: Readonly<Record<string, CodeAgent>>;
+  /** AI SDK agents by name, for specs with `agent: { kind: 'ai-sdk', name }`. @default none */
+  readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
   /** What a run's end needs to hand its slot to the tenant's next queued run. */

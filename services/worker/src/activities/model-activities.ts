@@ -37,7 +37,7 @@ function toRetryPolicyFailure(
 
 /** Attempts of one step before a retryable failure fails the run; the workflow's policy caps the rest. */
 function maxAttemptsOf(spec: AgentSpec): number {
-  if (spec.agent.kind === 'http') return spec.agent.maxAttempts;
+  if (spec.agent.kind === 'http' || spec.agent.kind === 'ai-sdk') return spec.agent.maxAttempts;
   if (spec.agent.kind === 'code' || spec.model === undefined || spec.model.provider === 'scripted') {
     return Number.POSITIVE_INFINITY;
   }
@@ -53,6 +53,7 @@ export function createModelActivities(
   const { db } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const agents = dependencies.agents ?? {};
+  const aiSdkAgents = dependencies.aiSdkAgents ?? {};
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
@@ -107,6 +108,7 @@ export function createModelActivities(
               input: () => runInputOf(db, ref.runId),
               state,
               agents,
+              aiSdkAgents,
             },
           ),
         ).catch((error: unknown) => {

@@ -37,7 +37,13 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         state: 'running',
         ref,
         limits: spec.limits,
-        tools: declaredToolsOf(spec).map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
+        tools: [
+          ...declaredToolsOf(spec),
+          // An AI SDK agent's own tools, after the spec's: the agent's tool of a name wins, in calls too.
+          ...(spec.agent.kind === 'ai-sdk'
+            ? Object.entries(spec.agent.tools).map(([name, policy]) => ({ name, ...policy }))
+            : []),
+        ].map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
           name,
           requiresApproval,
           onError,

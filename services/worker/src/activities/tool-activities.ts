@@ -1,4 +1,5 @@
 import {
+  aiSdkToolOf,
   builtinTools,
   invokeTool,
   McpConnectionPool,
@@ -6,7 +7,7 @@ import {
   resolveTool,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret } from '@agent-runtime/core';
+import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret, type AgentSpec } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -29,6 +30,13 @@ export function createToolActivities(
   const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
   const mcp = dependencies.mcp ?? { pool: new McpConnectionPool(), stdioCommands: [] };
+  const aiSdkAgents = dependencies.aiSdkAgents ?? {};
+  /** The tool of the spec's AI SDK agent a call names, if the agent is registered and has it. */
+  const aiSdkAgentToolOf = (spec: AgentSpec, name: string) => {
+    if (spec.agent.kind !== 'ai-sdk' || !Object.hasOwn(aiSdkAgents, spec.agent.name)) return undefined;
+    const tools = aiSdkAgents[spec.agent.name]?.tools ?? {};
+    return Object.hasOwn(tools, name) ? tools[name] : undefined;
+  };
 
   return {
     /**
@@ -62,13 +70,17 @@ export function createToolActivities(
         publish(ref.runId, started);
         // Secrets are read and decrypted here, per attempt, and live only in the tool's request.
         const secrets = (name: string) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name);
-        const resolved = resolveTool(spec, call.name, {
-          builtins,
-          secrets,
-          ...(spec.mcpServers.length > 0
-            ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
-            : {}),
-        });
+        // An AI SDK agent's own tool comes first; the spec's tools resolve as for every agent.
+        const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
+        const resolved = aiSdkTool
+          ? { tool: aiSdkToolOf(call.name, aiSdkTool, call.id) }
+          : resolveTool(spec, call.name, {
+              builtins,
+              secrets,
+              ...(spec.mcpServers.length > 0
+                ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
+                : {}),
+            });
         const context = Context.current();
         const result = await traceToolCall(
           dependencies.telemetry,
