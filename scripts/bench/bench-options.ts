@@ -33,6 +33,19 @@ export interface BenchOptions {
    * (a redis-server the bench starts), or `both`. @default both
    */
   readonly sseBus: 'in-process' | 'redis' | 'both';
+  /**
+   * Runs of each agent adapter (builtin scripted, builtin openai-compatible, code, HTTP)
+   * through the runtime, and as many driven directly, for the adapter overhead phase; 0 skips
+   * the phase. @default 10
+   */
+  readonly adapterRuns: number;
+  /** Steps of (decision + echo call) per run of the adapter overhead phase. @default 10 */
+  readonly adapterSteps: number;
+  /**
+   * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
+   * (`--phases adapter-overhead` runs that phase alone). @default every phase
+   */
+  readonly phases: ReadonlySet<BenchPhase>;
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -41,6 +54,18 @@ export interface BenchOptions {
    */
   readonly stockTemporal: boolean;
 }
+
+/** The phases of `npm run bench`, in the order they run. */
+export const benchPhases = [
+  'run-start',
+  'step-overhead',
+  'adapter-overhead',
+  'event-latency',
+  'worker-recovery',
+] as const;
+
+/** One phase of `npm run bench`. */
+export type BenchPhase = (typeof benchPhases)[number];
 
 const defaults: BenchOptions = {
   runs: 200,
@@ -54,6 +79,9 @@ const defaults: BenchOptions = {
   sseRuns: 50,
   sseSteps: 10,
   sseBus: 'both',
+  adapterRuns: 10,
+  adapterSteps: 10,
+  phases: new Set(benchPhases),
   budgetSeconds: 300,
   stockTemporal: false,
 };
@@ -69,8 +97,10 @@ const numericFlags = {
   sseStreams: 'sse-streams',
   sseRuns: 'sse-runs',
   sseSteps: 'sse-steps',
+  adapterRuns: 'adapter-runs',
+  adapterSteps: 'adapter-steps',
   budgetSeconds: 'budget-seconds',
-} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus'>, string>;
+} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
 const sseBuses = ['in-process', 'redis', 'both'] as const;
 
@@ -81,7 +111,17 @@ function readSseBus(raw: string | boolean | undefined): BenchOptions['sseBus'] {
   return bus;
 }
 
-/** Parses `--runs 200 --concurrency 4 --stock-temporal …`; every flag is optional. */
+function readPhases(raw: string | boolean | undefined): ReadonlySet<BenchPhase> {
+  if (raw === undefined) return defaults.phases;
+  const names = typeof raw === 'string' ? raw.split(',').map((name) => name.trim()) : [];
+  const phases = names.map((name) => benchPhases.find((phase) => phase === name));
+  if (names.length === 0 || phases.some((phase) => phase === undefined)) {
+    throw new Error(`--phases must be a comma-separated list of ${benchPhases.join(', ')}`);
+  }
+  return new Set(phases.filter((phase) => phase !== undefined));
+}
+
+/** Parses `--runs 200 --concurrency 4 --stock-temporal --phases run-start,step-overhead …`; every flag is optional. */
 export function parseBenchOptions(args: readonly string[]): BenchOptions {
   const { values } = parseArgs({
     args: [...args],
@@ -89,6 +129,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       ...Object.fromEntries(Object.values(numericFlags).map((flag) => [flag, { type: 'string' as const }])),
       'stock-temporal': { type: 'boolean' },
       'sse-bus': { type: 'string' },
+      phases: { type: 'string' },
     },
   });
   const flagValues: Record<string, string | boolean | undefined> = values;
@@ -96,7 +137,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     const raw = flagValues[numericFlags[key]];
     if (raw === undefined) return defaults[key];
     const value = Number(raw);
-    const minimum = key.startsWith('warmup') || key === 'recoveryRuns' || key === 'sseStreams' ? 0 : 1;
+    const minimum =
+      key.startsWith('warmup') || key === 'recoveryRuns' || key === 'sseStreams' || key === 'adapterRuns' ? 0 : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
       throw new Error(`--${numericFlags[key]} must be an integer ≥ ${minimum}`);
     }
@@ -114,6 +156,9 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     sseRuns: read('sseRuns'),
     sseSteps: read('sseSteps'),
     sseBus: readSseBus(flagValues['sse-bus']),
+    adapterRuns: read('adapterRuns'),
+    adapterSteps: read('adapterSteps'),
+    phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,
   };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
+import type { CodeAgent } from '@agent-runtime/agents';
 import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
@@ -55,6 +56,8 @@ export interface BenchRuntimeOptions {
    * events reach the API only over Redis, so set `redisUrl` too. @default false
    */
   readonly workerProcess?: boolean;
+  /** Code agents the in-process worker registers (`createWorker({ agents })`). @default none */
+  readonly agents?: Readonly<Record<string, CodeAgent>>;
 }
 
 /**
@@ -134,6 +137,7 @@ async function startInProcessWorker(
     bus: parts.bus,
     temporalAddress: options.temporalAddress,
     workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
+    ...(options.agents ? { agents: options.agents } : {}),
   });
   const workerDone = worker.run().catch((error: unknown) => parts.logger.error({ err: error }, 'agent worker stopped'));
   return async () => {

@@ -1,23 +1,42 @@
 // `npm run bench`: starts PostgreSQL and a Temporal dev server, runs the API and the agent
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
-// and per-step overhead; the latency of run events to 1,000 SSE streams (in-process bus, then
+// and per-step overhead; each agent adapter's per-step cost beside the same agent driven
+// directly in this process; the latency of run events to 1,000 SSE streams (in-process bus, then
 // Redis); then the API and two worker processes, once per worker tuning, for the recovery
-// after a worker's kill -9; prints the tables, and stops everything it started.
+// after a worker's kill -9; prints the tables, and stops everything it started. `--phases`
+// picks which of these run (bench-options.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { uncappedDevServerConfig } from '@agent-runtime/embedded';
 import pg from 'pg';
+import {
+  startOpenAiCompatibleServer,
+  type OpenAiCompatibleServer,
+} from '../../test/harness/openai-compatible-server.ts';
 import { startRedis, type RedisServer } from '../../test/harness/redis-server.ts';
 import { startTestServices, type TestServices } from '../../test/harness/services.ts';
 import { createActivityClock } from './activity-clock.ts';
+import { measureAdapterOverhead } from './adapter-overhead.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
+import {
+  echoLoopAgentName,
+  echoLoopCodeAgent,
+  startEchoLoopHttpAgent,
+  type EchoLoopHttpAgent,
+} from './echo-loop-agent.ts';
 import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
-import { formatEventLatency, formatRunStartLatency, formatStepOverhead, formatWorkerRecovery } from './report.ts';
+import {
+  formatAdapterOverhead,
+  formatEventLatency,
+  formatRunStartLatency,
+  formatStepOverhead,
+  formatWorkerRecovery,
+} from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureStepOverhead } from './step-overhead.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
@@ -33,6 +52,8 @@ let recoveryStack: RecoveryStack | undefined;
 let redis: RedisServer | undefined;
 let redisRuntime: BenchRuntime | undefined;
 let recoveryDir: string | undefined;
+let modelServer: OpenAiCompatibleServer | undefined;
+let httpAgent: EchoLoopHttpAgent | undefined;
 let cleaning: Promise<void> | undefined;
 
 /** Stops what was started, newest first, once, whatever state the run is in. */
@@ -45,6 +66,8 @@ function cleanUp(): Promise<void> {
     await redisRuntime?.stop().catch((error: unknown) => console.error('stopping the Redis runtime failed', error));
     await redis?.stop().catch((error: unknown) => console.error('stopping redis-server failed', error));
     await baseline?.stop().catch((error: unknown) => console.error('stopping the baseline worker failed', error));
+    await httpAgent?.close().catch((error: unknown) => console.error('stopping the HTTP agent failed', error));
+    await modelServer?.close().catch((error: unknown) => console.error('stopping the model server failed', error));
     await runtime?.stop().catch((error: unknown) => console.error('stopping the runtime failed', error));
     await services?.stop();
   })();
@@ -97,42 +120,64 @@ try {
     databaseUrl: services.postgres.url,
     temporalAddress: services.temporal.address,
     clock,
+    agents: { [echoLoopAgentName]: echoLoopCodeAgent },
   });
   const baselineTaskQueue = `bench-baseline-${randomBytes(4).toString('hex')}`;
-  console.error('Bundling and starting the baseline worker…');
-  baseline = await startBaselineWorker({
-    temporalAddress: services.temporal.address,
-    namespace: runtime.config.TEMPORAL_NAMESPACE,
-    taskQueue: baselineTaskQueue,
-    clock,
-    maxConcurrentActivityTaskExecutions: runtime.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
-  });
+  if (options.phases.has('step-overhead')) {
+    console.error('Bundling and starting the baseline worker…');
+    baseline = await startBaselineWorker({
+      temporalAddress: services.temporal.address,
+      namespace: runtime.config.TEMPORAL_NAMESPACE,
+      taskQueue: baselineTaskQueue,
+      clock,
+      maxConcurrentActivityTaskExecutions: runtime.config.WORKER_MAX_CONCURRENT_ACTIVITIES,
+    });
+  }
   console.error(`Services up in ${((performance.now() - startedAt) / 1000).toFixed(1)} s.`);
 
-  const latency = await measureRunStartLatency(runtime, clock, {
-    runs: options.runs,
-    warmupRuns: options.warmupRuns,
-    concurrency: options.concurrency,
-    runTimeoutMs,
-    signal: budget,
-  });
-  const overhead = await measureStepOverhead(runtime, clock, {
-    toolSteps: options.toolSteps,
-    repeats: options.repeats,
-    warmupRepeats: options.warmupRepeats,
-    baselineTaskQueue,
-    runTimeoutMs,
-    signal: budget,
-  });
-  console.log(`\n${formatRunStartLatency(latency)}\n\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
+  if (options.phases.has('run-start')) {
+    const latency = await measureRunStartLatency(runtime, clock, {
+      runs: options.runs,
+      warmupRuns: options.warmupRuns,
+      concurrency: options.concurrency,
+      runTimeoutMs,
+      signal: budget,
+    });
+    console.log(`\n${formatRunStartLatency(latency)}\n`);
+  }
+  if (options.phases.has('step-overhead')) {
+    const overhead = await measureStepOverhead(runtime, clock, {
+      toolSteps: options.toolSteps,
+      repeats: options.repeats,
+      warmupRepeats: options.warmupRepeats,
+      baselineTaskQueue,
+      runTimeoutMs,
+      signal: budget,
+    });
+    console.log(`\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
+  }
+  if (options.phases.has('adapter-overhead') && options.adapterRuns > 0) {
+    modelServer = await startOpenAiCompatibleServer();
+    httpAgent = await startEchoLoopHttpAgent();
+    const adapterOverhead = await measureAdapterOverhead(runtime, clock, {
+      toolSteps: options.adapterSteps,
+      runs: options.adapterRuns,
+      warmupRuns: 1,
+      runTimeoutMs,
+      signal: budget,
+      modelServer,
+      httpAgentUrl: httpAgent.url,
+    });
+    console.log(`\n${formatAdapterOverhead(adapterOverhead)}\n`);
+  }
 
   const eventLatencies: EventLatency[] = [];
   const sseOptions = { streams: options.sseStreams, runs: options.sseRuns, steps: options.sseSteps, signal: budget };
-  if (options.sseStreams > 0 && options.sseBus !== 'redis') {
+  if (options.phases.has('event-latency') && options.sseStreams > 0 && options.sseBus !== 'redis') {
     console.error(`  event latency (in-process bus, ${options.sseStreams} SSE streams)…`);
     eventLatencies.push(await measureEventLatency(runtime, { ...sseOptions, bus: 'in-process' }));
   }
-  if (options.sseStreams > 0 && options.sseBus !== 'in-process') {
+  if (options.phases.has('event-latency') && options.sseStreams > 0 && options.sseBus !== 'in-process') {
     console.error('Starting redis-server, an API on the Redis bus and a worker process…');
     redis = await startRedis();
     const databaseUrl = await createDatabase(services.postgres.url, `bench_redis_${randomBytes(4).toString('hex')}`);
@@ -152,7 +197,9 @@ try {
 
   const recoveries: WorkerRecovery[] = [];
   recoveryDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-bench-recovery-'));
-  for (const tuning of options.recoveryRuns > 0 ? (['fast', 'default'] as const) : []) {
+  for (const tuning of options.phases.has('worker-recovery') && options.recoveryRuns > 0
+    ? (['fast', 'default'] as const)
+    : []) {
     console.error(`Starting the API and two worker processes (WORKER_TUNING=${tuning})…`);
     recoveryStack = await startRecoveryStack({
       tuning,

@@ -1,3 +1,4 @@
+import type { AdapterOverhead } from './adapter-overhead.ts';
 import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
@@ -143,5 +144,43 @@ export function formatWorkerRecovery(results: readonly WorkerRecovery[]): string
     formatTable(['WORKER_TUNING, from the kill until', 'runs', 'p50', 'p90', 'p99', 'max'], rows),
     '',
     ...verdicts,
+  ].join('\n');
+}
+
+/** The adapter overhead table: per adapter, the runtime's ms per step beside the same agent driven directly. */
+export function formatAdapterOverhead(result: AdapterOverhead): string {
+  // A ratio to a loop of microseconds says nothing: the difference says more there.
+  const ratio = (ours: number, theirs: number) => (theirs >= 0.1 ? `${(ours / theirs).toFixed(1)}×` : '–');
+  const rows = result.adapters.map((cost) => [
+    cost.adapter,
+    ms(cost.endToEnd.p50),
+    ms(cost.steadyState.p50),
+    cost.direct.p50.toFixed(3),
+    ms(cost.endToEnd.p50 - cost.direct.p50),
+    ratio(cost.endToEnd.p50, cost.direct.p50),
+    ms(cost.steadyState.p50 - cost.direct.p50),
+  ]);
+  const runs = result.adapters[0]?.direct.count ?? 0;
+  return [
+    `Adapter overhead, ms per step (${runs} runs of each adapter of ${result.toolSteps} steps of decision + echo`,
+    'tool call, then a final decision; through the runtime (POST /v1/runs) and the same agent in a plain',
+    'in-process loop with the echo tool called inline, one run at a time, the two sides alternating)',
+    '',
+    formatTable(
+      [
+        'adapter',
+        'runtime e2e p50',
+        'runtime steady p50',
+        'direct p50',
+        'diff e2e p50',
+        'ratio e2e p50',
+        'diff steady p50',
+      ],
+      rows,
+    ),
+    '',
+    '  e2e: POST → result, / steps; steady: decision activity of step 1 → of the final step, / steps;',
+    '  direct: the loop of every decision and echo call, / steps. The diff is what the runtime adds per step.',
+    `  Machine load (1-min average) ${result.loadAverage[0].toFixed(2)} when the phase began, ${result.loadAverage[1].toFixed(2)} when it ended.`,
   ].join('\n');
 }

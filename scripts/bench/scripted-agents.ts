@@ -40,13 +40,9 @@ export async function createScriptedAgent(runtime: BenchRuntime, name: string, s
   return agent.id;
 }
 
-/** POSTs a run of `agentId`; returns its id once the API answered 202. */
-export async function postRun(runtime: BenchRuntime, agentId: string): Promise<string> {
-  const run = (await expectStatus(
-    await runtime.request('POST', '/v1/runs', { agentId, input: 'go' }),
-    202,
-    'start run',
-  )) as {
+/** POSTs a run of `agentId` with `input`; returns its id once the API answered 202. */
+export async function postRun(runtime: BenchRuntime, agentId: string, input: unknown = 'go'): Promise<string> {
+  const run = (await expectStatus(await runtime.request('POST', '/v1/runs', { agentId, input }), 202, 'start run')) as {
     id: string;
   };
   return run.id;

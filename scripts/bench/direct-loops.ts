@@ -1,0 +1,167 @@
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import {
+  agentStepProtocol,
+  builtinTools,
+  callCodeAgent,
+  inputToUserMessage,
+  scriptedModelReply,
+  type CodeAgent,
+  type ConversationMessage,
+  type ToolCall,
+} from '@agent-runtime/agents';
+import { modelSpecSchema } from '@agent-runtime/core';
+import { jsonSchema, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
+import { echoInline, inlineToolContext, type EchoLoopInput } from './echo-loop-agent.ts';
+import { toolLoopAgentSpec } from './scripted-agents.ts';
+
+/**
+ * One run of an agent driven in this process by a plain loop, no runtime: decide, run the
+ * `echo` calls inline, decide again, until the final answer. Answers the loop's wall time.
+ */
+export type DirectLoop = (toolSteps: number) => Promise<number>;
+
+async function timed(loop: () => Promise<void>): Promise<number> {
+  const startedAt = performance.now();
+  await loop();
+  return performance.now() - startedAt;
+}
+
+/** The scripted model's replies, read step by step, the echo calls made inline. */
+export const directScriptedLoop: DirectLoop = (toolSteps) => {
+  const model = modelSpecSchema.parse(toolLoopAgentSpec(toolSteps).model);
+  if (model.provider !== 'scripted') throw new Error('the tool-loop agent is scripted');
+  return timed(async () => {
+    const messages: ConversationMessage[] = [inputToUserMessage('go')];
+    for (let step = 1; ; step += 1) {
+      const reply = scriptedModelReply(model, step);
+      if (reply.toolCalls.length === 0) return;
+      await echoInline(messages, reply.text, reply.toolCalls, `direct:${step}`);
+    }
+  });
+};
+
+/** A code agent called step after step through `callCodeAgent` (its result checked as the worker does). */
+export function directCodeLoop(agent: CodeAgent, name: string): DirectLoop {
+  return (toolSteps) =>
+    timed(async () => {
+      const input: EchoLoopInput = { toolSteps };
+      const messages: ConversationMessage[] = [inputToUserMessage(input)];
+      const signal = new AbortController().signal;
+      let state: unknown;
+      for (let step = 1; ; step += 1) {
+        const context = { runId: 'direct', step, attempt: 1, input, messages: [...messages], state, tools: [], signal };
+        const reply = await callCodeAgent(name, agent, context);
+        if (reply.state !== undefined) state = reply.state;
+        if ('final' in reply || reply.toolCalls.length === 0) return;
+        await echoInline(messages, reply.text, reply.toolCalls, `direct:${step}`);
+      }
+    });
+}
+
+interface StepAnswer {
+  readonly actions: readonly (
+    | { readonly type: 'text'; readonly text: string }
+    | ({ readonly type: 'tool_call' } & ToolCall)
+    | { readonly type: 'final'; readonly output: unknown }
+  )[];
+  readonly state?: unknown;
+}
+
+/** The same HTTP agent called over HTTP with `agent-runtime.step/v1` bodies, one `/step` per decision. */
+export function directHttpLoop(agentUrl: string): DirectLoop {
+  const echoTool = builtinTools.echo;
+  const tools = [{ name: echoTool.name, description: echoTool.description, inputSchema: echoTool.inputSchema }];
+  return (toolSteps) =>
+    timed(async () => {
+      const input: EchoLoopInput = { toolSteps };
+      const messages: ConversationMessage[] = [inputToUserMessage(input)];
+      let state: unknown = null;
+      for (let step = 1; ; step += 1) {
+        const response = await fetch(`${agentUrl}/step`, {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'idempotency-key': `direct:${step}`,
+          },
+          body: JSON.stringify({
+            protocol: agentStepProtocol,
+            runId: 'direct',
+            step,
+            attempt: 1,
+            input,
+            instructions: null,
+            messages,
+            state,
+            tools,
+          }),
+        });
+        if (!response.ok) throw new Error(`HTTP agent answered ${response.status} at step ${step}`);
+        const answer = (await response.json()) as StepAnswer;
+        if (answer.state !== undefined) state = answer.state;
+        const calls = answer.actions.flatMap((action) =>
+          action.type === 'tool_call' ? [{ id: action.id, name: action.name, arguments: action.arguments }] : [],
+        );
+        if (calls.length === 0) return;
+        await echoInline(messages, '', calls, `direct:${step}`);
+      }
+    });
+}
+
+/**
+ * The AI SDK on its own: `streamText` with an OpenAI-compatible provider model, one model call
+ * per step (tools without `execute`, SDK retries off, as the runtime calls it), the echo calls
+ * run inline and sent back as tool results. `beforeRun` scripts the model server's answers.
+ */
+export function directAiSdkLoop(baseUrl: string, beforeRun: (toolSteps: number) => void): DirectLoop {
+  const model = createOpenAICompatible({ name: 'openai-compatible', baseURL: baseUrl, includeUsage: true }).chatModel(
+    'bench',
+  );
+  const echoTool = builtinTools.echo;
+  // The dialect marker is dropped, as the runtime drops it: some local servers reject it.
+  const echoSchema = Object.fromEntries(Object.entries(echoTool.inputSchema).filter(([key]) => key !== '$schema'));
+  const tools: ToolSet = Object.fromEntries([
+    ['echo', tool({ description: echoTool.description, inputSchema: jsonSchema(echoSchema) })],
+  ]);
+  return (toolSteps) => {
+    beforeRun(toolSteps);
+    return timed(async () => {
+      const messages: ModelMessage[] = [{ role: 'user', content: 'go' }];
+      for (let step = 1; ; step += 1) {
+        const result = streamText({ model, messages, tools, maxRetries: 0 });
+        const calls: ToolCall[] = [];
+        for await (const part of result.fullStream) {
+          if (part.type === 'tool-call') {
+            calls.push({ id: part.toolCallId, name: part.toolName, arguments: part.input as Record<string, unknown> });
+          } else if (part.type === 'error') {
+            throw part.error;
+          }
+        }
+        if (calls.length === 0) return;
+        messages.push({
+          role: 'assistant',
+          content: calls.map((call) => ({
+            type: 'tool-call',
+            toolCallId: call.id,
+            toolName: call.name,
+            input: call.arguments,
+          })),
+        });
+        for (const call of calls) {
+          const outcome = await echoTool.invoke(call.arguments, inlineToolContext(`direct:${step}:${call.id}`));
+          messages.push({
+            role: 'tool',
+            content: [
+              {
+                type: 'tool-result',
+                toolCallId: call.id,
+                toolName: call.name,
+                output: { type: 'text', value: JSON.stringify(outcome) },
+              },
+            ],
+          });
+        }
+      }
+    });
+  };
+}
