@@ -81,6 +81,8 @@ export interface TestRuntimeOptions {
   readonly tools?: WorkerDependencies['tools'];
   /** The worker's code agents by name. @default none */
   readonly agents?: WorkerDependencies['agents'];
+  /** The worker's LangGraph graphs by name. @default none */
+  readonly graphs?: WorkerDependencies['graphs'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
   readonly logger?: Logger;
   /** The API's and the worker's telemetry. @default local, no export */
@@ -128,6 +130,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           temporalAddress,
           ...(options.tools ? { tools: options.tools } : {}),
           ...(options.agents ? { agents: options.agents } : {}),
+          ...(options.graphs ? { graphs: options.graphs } : {}),
           ...telemetry,
           ...(runCache ? { runCache } : {}),
         });

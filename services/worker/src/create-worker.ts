@@ -67,6 +67,12 @@ export interface WorkerDependencies {
    */
   readonly agents?: ActivityDependencies['agents'];
   /**
+   * Compiled LangGraph graphs by name: specs with `agent: { kind: 'langgraph', graph }` run
+   * one super-step of it per step, checkpointed in the database. Every worker of the task
+   * queue must register the same ones. @default none
+   */
+  readonly graphs?: ActivityDependencies['graphs'];
+  /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
    */
@@ -137,6 +143,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       runCache: dependencies.runCache ?? new UncachedRunReads(db),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       ...(dependencies.agents ? { agents: dependencies.agents } : {}),
+      ...(dependencies.graphs ? { graphs: dependencies.graphs } : {}),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -5,6 +5,8 @@ import { modelToolsOf, type ModelCallContext, type ModelToolSources } from '../m
 import { AgentStepError } from './agent-step-error.ts';
 import { callCodeAgent, type AgentReply, type CodeAgent } from './agent-step.ts';
 import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import { callLangGraphAgent, type LangGraphGraph } from './langgraph/langgraph-agent.ts';
 
 /** What a step of a code or HTTP agent needs besides a model call's context. */
 export interface AgentStepCallContext extends ModelCallContext {
@@ -15,11 +17,16 @@ export interface AgentStepCallContext extends ModelCallContext {
   readonly state: unknown;
   /** The worker's code agents by name. */
   readonly agents: Readonly<Record<string, CodeAgent>>;
+  /** The worker's LangGraph graphs by name. */
+  readonly graphs: Readonly<Record<string, LangGraphGraph>>;
+  /** Where LangGraph graphs keep their checkpoints; required by LangGraph agents. */
+  readonly checkpointer: BaseCheckpointSaver | undefined;
 }
 
 /**
  * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
- * the registered function (code), or `POST {url}/step` (http).
+ * the registered function (code), `POST {url}/step` (http), or one super-step of the
+ * registered graph (langgraph).
  * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
  */
 export async function callAgentStep(
@@ -32,6 +39,22 @@ export async function callAgentStep(
   if (agent.kind === 'builtin') return callModel(spec, messages, sources, context);
   const tools = modelToolsOf(spec, sources);
   const input = await context.input();
+  if (agent.kind === 'langgraph') {
+    const graph = Object.hasOwn(context.graphs, agent.graph) ? context.graphs[agent.graph] : undefined;
+    if (!graph || !context.checkpointer) {
+      throw new AgentStepError(
+        'agent_not_registered',
+        `no LangGraph graph "${agent.graph}" is registered on this worker (createWorker({ graphs }))`,
+      );
+    }
+    return callLangGraphAgent(agent, graph, {
+      runId: context.runId,
+      input,
+      state: context.state,
+      checkpointer: context.checkpointer,
+      signal: context.signal,
+    });
+  }
   if (agent.kind === 'code') {
     const registered = Object.hasOwn(context.agents, agent.name) ? context.agents[agent.name] : undefined;
     if (!registered) {

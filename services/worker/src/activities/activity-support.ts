@@ -1,4 +1,4 @@
-import type { CodeAgent, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
+import type { CodeAgent, LangGraphGraph, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -38,6 +38,8 @@ export interface ActivityDependencies {
   readonly tools?: Readonly<Record<string, Tool>>;
   /** Code agents by name, for specs with `agent: { kind: 'code', name }`. @default none */
   readonly agents?: Readonly<Record<string, CodeAgent>>;
+  /** LangGraph graphs by name, for specs with `agent: { kind: 'langgraph', graph }`. @default none */
+  readonly graphs?: Readonly<Record<string, LangGraphGraph>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
   /** What a run's end needs to hand its slot to the tenant's next queued run. */

@@ -1,4 +1,11 @@
-import { AgentStepError, builtinTools, callAgentStep, ModelCallError, type AgentReply } from '@agent-runtime/agents';
+import {
+  AgentStepError,
+  builtinTools,
+  callAgentStep,
+  KyselyCheckpointSaver,
+  ModelCallError,
+  type AgentReply,
+} from '@agent-runtime/agents';
 import { appendRunEvents, type AgentSpec, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -53,6 +60,8 @@ export function createModelActivities(
   const { db } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const agents = dependencies.agents ?? {};
+  const graphs = dependencies.graphs ?? {};
+  const checkpointer = new KyselyCheckpointSaver(db);
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
@@ -107,6 +116,8 @@ export function createModelActivities(
               input: () => runInputOf(db, ref.runId),
               state,
               agents,
+              graphs,
+              checkpointer,
             },
           ),
         ).catch((error: unknown) => {
