@@ -1,4 +1,4 @@
-import { AgentStepError } from '@agent-runtime/agents';
+import { AgentStepError, callRuntimeTools } from '@agent-runtime/agents';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
@@ -43,6 +43,26 @@ const article = new StateGraph(Article)
   .addEdge('review', END)
   .compile();
 
+const Sum = Annotation.Root({
+  a: Annotation<number>,
+  b: Annotation<number>,
+  product: Annotation<number>,
+  answer: Annotation<string>,
+});
+
+/** compute (asks the runtime for a calculator call) → report. */
+const calc = new StateGraph(Sum)
+  .addNode('compute', (state) => {
+    const [outcome] = callRuntimeTools([{ name: 'calculator', arguments: { expression: `${state.a} * ${state.b}` } }]);
+    if (!outcome?.ok) throw new Error(`calculator failed: ${JSON.stringify(outcome)}`);
+    return { product: (outcome.output as { value: number }).value };
+  })
+  .addNode('report', (state) => ({ answer: `${state.a} × ${state.b} = ${state.product}` }))
+  .addEdge(START, 'compute')
+  .addEdge('compute', 'report')
+  .addEdge('report', END)
+  .compile();
+
 /**
  * A LangGraph.js graph as an agent, through the API and a real worker: one super-step per
  * model step, its checkpoints in the runtime's database, a retried step resuming from the
@@ -52,16 +72,16 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
   let runtime: TestRuntime;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ database, graphs: { article } });
+    runtime = await startTestRuntime({ database, graphs: { article, calc } });
   });
 
   afterAll(async () => {
     await runtime.stop();
   });
 
-  async function startGraphRun(name: string, agent: Record<string, unknown>, input: unknown) {
+  async function startGraphRun(name: string, agent: Record<string, unknown>, input: unknown, tools: unknown[] = []) {
     const created = (await (await runtime.request('POST', '/v1/agents', { name })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${created.id}/versions`, { spec: { agent } });
+    const version = await runtime.request('POST', `/v1/agents/${created.id}/versions`, { spec: { agent, tools } });
     expect(version.status, await version.clone().text()).toBe(201);
     const run = await runtime.request('POST', '/v1/runs', { agentId: created.id, input });
     expect(run.status).toBe(202);
@@ -121,6 +141,28 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
     });
     // plan ran once: the retry of step 2 resumed from the checkpoint step 1 ended at.
     expect(ran).toEqual({ plan: before.plan + 1, write: before.write + 2, review: before.review + 1 });
+  });
+
+  it("runs a node's tool calls as the runtime's durable tool steps and resumes the node with their outcomes", async () => {
+    const runId = await startGraphRun(
+      'lg-calc',
+      { kind: 'langgraph', graph: 'calc', output: 'answer' },
+      { a: 6, b: 7 },
+      [{ name: 'calculator' }],
+    );
+    const run = await waitForRun(runtime, runId);
+    expect(run, JSON.stringify(run.error)).toMatchObject({
+      status: 'succeeded',
+      output: '6 × 7 = 42',
+      usage: { steps: 3, modelCalls: 3, toolCalls: 1 },
+    });
+    const events = await eventsOf(runId);
+    expect(events.filter((event) => event.type === 'tool.completed').map((event) => event.step)).toEqual([1]);
+    const steps = events.filter((event) => event.type === 'model.completed').map((event) => event.data);
+    expect(steps[0]).toMatchObject({
+      toolCalls: [{ id: 'langgraph-1-1', name: 'calculator', arguments: { expression: '6 * 7' } }],
+    });
+    expect(JSON.parse(steps[1]?.text as string)).toEqual([{ compute: { product: 42 } }]);
   });
 
   it('fails clearly on an unregistered graph, a missing output key, and a bad spec', async () => {

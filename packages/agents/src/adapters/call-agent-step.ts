@@ -49,7 +49,9 @@ export async function callAgentStep(
     }
     return callLangGraphAgent(agent, graph, {
       runId: context.runId,
+      step: context.step,
       input,
+      messages,
       state: context.state,
       checkpointer: context.checkpointer,
       signal: context.signal,
