@@ -83,6 +83,8 @@ export interface TestRuntimeOptions {
   readonly agents?: WorkerDependencies['agents'];
   /** The worker's AI SDK agents by name. @default none */
   readonly aiSdkAgents?: WorkerDependencies['aiSdkAgents'];
+  /** The worker's LangGraph graphs by name. @default none */
+  readonly graphs?: WorkerDependencies['graphs'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
   readonly logger?: Logger;
   /** The API's and the worker's telemetry. @default local, no export */
@@ -131,6 +133,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           ...(options.tools ? { tools: options.tools } : {}),
           ...(options.agents ? { agents: options.agents } : {}),
           ...(options.aiSdkAgents ? { aiSdkAgents: options.aiSdkAgents } : {}),
+          ...(options.graphs ? { graphs: options.graphs } : {}),
           ...telemetry,
           ...(runCache ? { runCache } : {}),
         });

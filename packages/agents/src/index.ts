@@ -26,3 +26,5 @@ export * from './adapters/agent-step.ts';
 export * from './adapters/http-agent.ts';
 export * from './adapters/ai-sdk-agent.ts';
 export * from './adapters/call-agent-step.ts';
+export * from './adapters/langgraph/langgraph-agent.ts';
+export * from './adapters/langgraph/kysely-checkpoint-saver.ts';

@@ -74,6 +74,12 @@ export interface WorkerDependencies {
    */
   readonly aiSdkAgents?: ActivityDependencies['aiSdkAgents'];
   /**
+   * Compiled LangGraph graphs by name: specs with `agent: { kind: 'langgraph', graph }` run
+   * one super-step of it per step, checkpointed in the database. Every worker of the task
+   * queue must register the same ones. @default none
+   */
+  readonly graphs?: ActivityDependencies['graphs'];
+  /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
    */
@@ -145,6 +151,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       ...(dependencies.agents ? { agents: dependencies.agents } : {}),
       ...(dependencies.aiSdkAgents ? { aiSdkAgents: dependencies.aiSdkAgents } : {}),
+      ...(dependencies.graphs ? { graphs: dependencies.graphs } : {}),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,

@@ -50,6 +50,11 @@ export type CodeAgent = (context: AgentStepContext) => AgentStepResult | Promise
 export interface AgentReply extends ModelReply {
   readonly final?: unknown;
   readonly state?: unknown;
+  /**
+   * More steps follow although the reply has no tool calls (a LangGraph graph that has not
+   * reached its end); without it, a reply without tool calls ends the run.
+   */
+  readonly continues?: boolean;
 }
 
 const tokenCount = z.number().int().min(0).max(1e12);

@@ -6,6 +6,8 @@ import { callAiSdkAgent, type AiSdkAgent } from './ai-sdk-agent.ts';
 import { AgentStepError } from './agent-step-error.ts';
 import { callCodeAgent, type AgentReply, type CodeAgent } from './agent-step.ts';
 import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
+import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import { callLangGraphAgent, type LangGraphGraph } from './langgraph/langgraph-agent.ts';
 
 /** What a step of a code or HTTP agent needs besides a model call's context. */
 export interface AgentStepCallContext extends ModelCallContext {
@@ -18,12 +20,16 @@ export interface AgentStepCallContext extends ModelCallContext {
   readonly agents: Readonly<Record<string, CodeAgent>>;
   /** The worker's AI SDK agents by name. @default none */
   readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
+  /** The worker's LangGraph graphs by name. */
+  readonly graphs: Readonly<Record<string, LangGraphGraph>>;
+  /** Where LangGraph graphs keep their checkpoints; required by LangGraph agents. */
+  readonly checkpointer: BaseCheckpointSaver | undefined;
 }
 
 /**
  * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
- * the registered function (code), `POST {url}/step` (http), or one call of the registered
- * AI SDK agent's model (ai-sdk).
+ * the registered function (code), `POST {url}/step` (http), one call of the registered AI
+ * SDK agent's model (ai-sdk), or one super-step of the registered graph (langgraph).
  * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
  */
 export async function callAgentStep(
@@ -50,6 +56,24 @@ export async function callAgentStep(
     );
   }
   const input = await context.input();
+  if (agent.kind === 'langgraph') {
+    const graph = Object.hasOwn(context.graphs, agent.graph) ? context.graphs[agent.graph] : undefined;
+    if (!graph || !context.checkpointer) {
+      throw new AgentStepError(
+        'agent_not_registered',
+        `no LangGraph graph "${agent.graph}" is registered on this worker (createWorker({ graphs }))`,
+      );
+    }
+    return callLangGraphAgent(agent, graph, {
+      runId: context.runId,
+      step: context.step,
+      input,
+      messages,
+      state: context.state,
+      checkpointer: context.checkpointer,
+      signal: context.signal,
+    });
+  }
   if (agent.kind === 'code') {
     const registered = Object.hasOwn(context.agents, agent.name) ? context.agents[agent.name] : undefined;
     if (!registered) {

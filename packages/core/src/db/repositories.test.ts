@@ -33,6 +33,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0006-secrets',
       '0007-tenant-limits',
       '0008-mcp-tools',
+      '0009-langgraph-checkpoints',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;

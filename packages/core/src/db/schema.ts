@@ -162,6 +162,33 @@ export interface SecretsTable {
   updated_at: Timestamp;
 }
 
+/** A LangGraph checkpoint (0009): one super-step's state of a graph on a thread. */
+export interface LanggraphCheckpointsTable {
+  /** The run's id, for the runtime's LangGraph agents. */
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  parent_checkpoint_id: string | null;
+  /** The serializer's type tag of `checkpoint` and `metadata`. */
+  type: string;
+  checkpoint: Uint8Array;
+  metadata: Uint8Array;
+  created_at: CreatedAt;
+}
+
+/** A write a task of a LangGraph super-step made after a checkpoint (0009). */
+export interface LanggraphCheckpointWritesTable {
+  thread_id: string;
+  checkpoint_ns: string;
+  checkpoint_id: string;
+  task_id: string;
+  idx: number;
+  channel: string;
+  type: string;
+  value: Uint8Array;
+  task_path: string;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -174,6 +201,8 @@ export interface Database {
   artifacts: ArtifactsTable;
   audit_events: AuditEventsTable;
   secrets: SecretsTable;
+  langgraph_checkpoints: LanggraphCheckpointsTable;
+  langgraph_checkpoint_writes: LanggraphCheckpointWritesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

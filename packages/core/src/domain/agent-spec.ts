@@ -58,6 +58,22 @@ export const codeAgentSchema = z.strictObject({
 });
 
 /**
+ * A LangGraph.js graph registered in the worker by name (`createWorker({ graphs })`): each
+ * step runs one super-step of it, its checkpoints kept in the runtime's database. A graph that
+ * reaches its end finishes the run with its state, or with the state's `output` key.
+ */
+export const langgraphAgentSchema = z.strictObject({
+  kind: z.literal('langgraph'),
+  graph: codeAgentNameSchema.describe('Name the graph is registered under in the worker'),
+  output: z
+    .string()
+    .min(1)
+    .max(128)
+    .optional()
+    .describe("Key of the graph's final state that becomes the run's output; the whole state without it"),
+});
+
+/**
  * An agent in any language behind an HTTP endpoint speaking `agent-runtime.step/v1`
  * (docs/agent-protocol.md): each step is one `POST {url}/step`.
  */
@@ -101,12 +117,16 @@ export const aiSdkAgentSchema = z.strictObject({
     .describe("Policies of the agent's own tools by name (approvals, onError, timeout); unlisted: the defaults"),
 });
 
-/** Who decides each step of a run: the builtin loop, a code agent, an HTTP agent or an AI SDK agent. */
+/**
+ * Who decides each step of a run: the builtin loop, a code agent, an HTTP agent, an AI SDK
+ * agent or a LangGraph graph.
+ */
 export const agentAdapterSchema = z.discriminatedUnion('kind', [
   builtinAgentSchema,
   codeAgentSchema,
   httpAgentSchema,
   aiSdkAgentSchema,
+  langgraphAgentSchema,
 ]);
 
 /** The immutable definition of an agent version: how its runs execute. */
@@ -232,6 +252,8 @@ export type AgentAdapterSpec = z.output<typeof agentAdapterSchema>;
 export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** An AI SDK agent declared in a spec, defaults applied. */
 export type AiSdkAgentSpec = z.output<typeof aiSdkAgentSchema>;
+/** A LangGraph agent declared in a spec. */
+export type LanggraphAgentSpec = z.output<typeof langgraphAgentSchema>;
 /** A validated agent spec, defaults applied. */
 export type AgentSpec = z.output<typeof agentSpecSchema>;
 /** Bounds on one run, defaults applied. */

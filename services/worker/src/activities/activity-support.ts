@@ -1,4 +1,11 @@
-import type { AiSdkAgent, CodeAgent, McpConnectionPool, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
+import type {
+  AiSdkAgent,
+  CodeAgent,
+  LangGraphGraph,
+  McpConnectionPool,
+  StdioCommandPolicy,
+  Tool,
+} from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -40,6 +47,8 @@ export interface ActivityDependencies {
   readonly agents?: Readonly<Record<string, CodeAgent>>;
   /** AI SDK agents by name, for specs with `agent: { kind: 'ai-sdk', name }`. @default none */
   readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
+  /** LangGraph graphs by name, for specs with `agent: { kind: 'langgraph', graph }`. @default none */
+  readonly graphs?: Readonly<Record<string, LangGraphGraph>>;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
   /** What a run's end needs to hand its slot to the tenant's next queued run. */

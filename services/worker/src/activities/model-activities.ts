@@ -1,4 +1,11 @@
-import { AgentStepError, builtinTools, callAgentStep, ModelCallError, type AgentReply } from '@agent-runtime/agents';
+import {
+  AgentStepError,
+  builtinTools,
+  callAgentStep,
+  KyselyCheckpointSaver,
+  ModelCallError,
+  type AgentReply,
+} from '@agent-runtime/agents';
 import { appendRunEvents, type AgentSpec, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -54,6 +61,8 @@ export function createModelActivities(
   const builtins = dependencies.tools ?? builtinTools;
   const agents = dependencies.agents ?? {};
   const aiSdkAgents = dependencies.aiSdkAgents ?? {};
+  const graphs = dependencies.graphs ?? {};
+  const checkpointer = new KyselyCheckpointSaver(db);
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
@@ -109,6 +118,8 @@ export function createModelActivities(
               state,
               agents,
               aiSdkAgents,
+              graphs,
+              checkpointer,
             },
           ),
         ).catch((error: unknown) => {

@@ -236,8 +236,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       if (reply.state !== undefined) agentState = reply.state;
       messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
       if (reply.toolCalls.length === 0) {
-        // A message that arrived during the last step still gets an answer.
-        if (inbox.length > 0) continue;
+        // A message that arrived during the last step still gets an answer; a graph not at its end goes on.
+        if (inbox.length > 0 || reply.continues === true) continue;
         return { status: 'succeeded', output: 'final' in reply ? reply.final : { text: reply.text } };
       }
       for (const call of reply.toolCalls) {

@@ -1,0 +1,98 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { generateMasterKeyEntry } from '@agent-runtime/core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { waitUntil } from '../faults/production-stack.ts';
+import { createPostgresDatabase } from '../harness/databases.ts';
+import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
+import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
+
+const workerMain = fileURLToPath(new URL('../harness/langgraph-worker.ts', import.meta.url));
+
+/**
+ * A worker process killed with kill -9 while a LangGraph agent's second super-step is in
+ * flight: the restarted worker runs that super-step again from the checkpoint the first one
+ * wrote to PostgreSQL, and the first one (its node) does not run again.
+ */
+describe('a LangGraph agent run after kill -9 of its worker', () => {
+  let runtime: TestRuntime;
+  let worker: ServiceProcess;
+  let server: Server;
+  let url: string;
+  let masterKeys: string;
+  /** The node requests the graph made, in order: `plan` or `write`. */
+  const seen: string[] = [];
+
+  beforeAll(async () => {
+    const databaseUrl = await createPostgresDatabase();
+    masterKeys = generateMasterKeyEntry('langgraph-restart');
+    runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
+    // The first `write` never gets an answer: its worker dies waiting.
+    server = createServer((request, response) => {
+      const node = new URL(request.url ?? '/', 'http://localhost').pathname.slice(1);
+      seen.push(node);
+      if (node === 'write' && seen.filter((entry) => entry === 'write').length === 1) return;
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end(node === 'plan' ? 'an outline' : 'a draft');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    worker = serviceProcess('worker', workerMain, {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
+      AR_MASTER_KEYS: masterKeys,
+      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
+      LOG_LEVEL: 'warn',
+      LANGGRAPH_TEST_URL: url,
+    });
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    server?.closeAllConnections();
+    await new Promise((resolve) => server?.close(resolve));
+    await runtime?.stop();
+  });
+
+  it(
+    'runs the interrupted super-step again from its checkpoint, and not the one before',
+    { timeout: 120_000 },
+    async () => {
+      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'lg-restart' })).json()) as {
+        id: string;
+      };
+      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
+        spec: { agent: { kind: 'langgraph', graph: 'fetcher', output: 'draft' } },
+      });
+      expect(version.status).toBe(201);
+      worker.start();
+      const run = (await (
+        await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: { topic: 'otters' } })
+      ).json()) as { id: string };
+      await waitUntil('the first write', () => seen.includes('write'), 60_000).catch((error: unknown) => {
+        throw new Error(`${String(error)}; seen: ${seen.join()}\n${worker.stderrTail}`);
+      });
+      await worker.kill();
+      worker.start();
+
+      const finished = await waitForRun(runtime, run.id, 90_000);
+      expect(finished, worker.stderrTail).toMatchObject({ status: 'succeeded', output: 'a draft after an outline' });
+      expect(seen).toEqual(['plan', 'write', 'write']);
+      const events = (
+        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
+          items: { type: string; step: number | null }[];
+        }
+      ).items;
+      expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2]);
+      const checkpoints = await runtime.database.db
+        .selectFrom('langgraph_checkpoints')
+        .select('checkpoint_id')
+        .where('thread_id', '=', run.id)
+        .execute();
+      expect(checkpoints.length).toBeGreaterThanOrEqual(3);
+    },
+  );
+});
