@@ -1,15 +1,11 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import type { AgentStepRequest } from '@agent-runtime/agents';
-import { generateMasterKeyEntry } from '@agent-runtime/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../faults/production-stack.ts';
-import { createPostgresDatabase } from '../harness/databases.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
-
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
+import type { ServiceProcess } from '../harness/service-process.ts';
+import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 async function jsonBody(request: IncomingMessage): Promise<AgentStepRequest> {
   const chunks: Buffer[] = [];
@@ -30,18 +26,7 @@ describe('an HTTP agent run after kill -9 of its worker', () => {
   const seen: { idempotencyKey: string | undefined; body: AgentStepRequest }[] = [];
 
   beforeAll(async () => {
-    const databaseUrl = await createPostgresDatabase();
-    const masterKeys = generateMasterKeyEntry('http-agent-restart');
-    runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
-    worker = serviceProcess('worker', workerMain, {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
-      AR_MASTER_KEYS: masterKeys,
-      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
-      LOG_LEVEL: 'warn',
-    });
+    ({ runtime, worker } = await startWorkerProcessRuntime('http-agent-restart'));
     // Step 1 asks for the calculator; the first attempt of step 2 never answers (the worker
     // dies waiting); any later attempt answers with the final output.
     agentServer = createServer((request, response) => {

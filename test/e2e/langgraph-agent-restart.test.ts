@@ -1,12 +1,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { generateMasterKeyEntry } from '@agent-runtime/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitUntil } from '../faults/production-stack.ts';
-import { createPostgresDatabase } from '../harness/databases.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
+import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
+import type { ServiceProcess } from '../harness/service-process.ts';
+import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const workerMain = fileURLToPath(new URL('../harness/langgraph-worker.ts', import.meta.url));
 
@@ -20,14 +19,10 @@ describe('a LangGraph agent run after kill -9 of its worker', () => {
   let worker: ServiceProcess;
   let server: Server;
   let url: string;
-  let masterKeys: string;
   /** The node requests the graph made, in order: `plan` or `write`. */
   const seen: string[] = [];
 
   beforeAll(async () => {
-    const databaseUrl = await createPostgresDatabase();
-    masterKeys = generateMasterKeyEntry('langgraph-restart');
-    runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
     // The first `write` never gets an answer: its worker dies waiting.
     server = createServer((request, response) => {
       const node = new URL(request.url ?? '/', 'http://localhost').pathname.slice(1);
@@ -38,16 +33,10 @@ describe('a LangGraph agent run after kill -9 of its worker', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    worker = serviceProcess('worker', workerMain, {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
-      AR_MASTER_KEYS: masterKeys,
-      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
-      LOG_LEVEL: 'warn',
-      LANGGRAPH_TEST_URL: url,
-    });
+    ({ runtime, worker } = await startWorkerProcessRuntime('langgraph-restart', {
+      workerMain,
+      env: { LANGGRAPH_TEST_URL: url },
+    }));
   });
 
   afterAll(async () => {

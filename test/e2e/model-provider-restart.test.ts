@@ -1,13 +1,10 @@
-import { fileURLToPath } from 'node:url';
-import { generateMasterKeyEntry } from '@agent-runtime/core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresDatabase } from '../harness/databases.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
+import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
+import type { ServiceProcess } from '../harness/service-process.ts';
+import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 import { waitUntil } from '../faults/production-stack.ts';
 
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
 const apiKey = 'sk-restart-model-key-90a1';
 
 interface RunEvent {
@@ -26,18 +23,7 @@ describe('a provider-model run after kill -9 of its worker', () => {
   let worker: ServiceProcess;
 
   beforeAll(async () => {
-    const databaseUrl = await createPostgresDatabase();
-    const masterKeys = generateMasterKeyEntry('restart');
-    runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
-    worker = serviceProcess('worker', workerMain, {
-      ...process.env,
-      DATABASE_URL: databaseUrl,
-      TEMPORAL_ADDRESS: inject('temporalAddress'),
-      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
-      AR_MASTER_KEYS: masterKeys,
-      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
-      LOG_LEVEL: 'warn',
-    });
+    ({ runtime, worker } = await startWorkerProcessRuntime('model-provider-restart'));
     server = await startOpenAiCompatibleServer({ apiKey });
   });
 
