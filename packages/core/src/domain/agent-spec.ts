@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { baseUrlSchema, headerNameSchema, httpHeaderValueSchema } from './outgoing-http.ts';
 import { jsonSchemaProblem } from './json-schema.ts';
-import { modelSpecSchema } from './model-spec.ts';
+import { modelSpecSchema, stepAttemptsSchema } from './model-spec.ts';
 import {
   mcpServerSpecSchema,
   mcpToolServer,
@@ -85,13 +85,9 @@ export const httpAgentSchema = z.strictObject({
     .default({})
     .describe('Literal values, or `{ secret, prefix? }` for a value read from a tenant secret per call'),
   timeoutSeconds: z.number().int().min(1).max(3600).default(120).describe('Limit of one `/step` request'),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(10)
-    .describe('Attempts of one step before its failure fails the run (429, 5xx, network failures)'),
+  maxAttempts: stepAttemptsSchema.describe(
+    'Attempts of one step before its failure fails the run (429, 5xx, network failures)',
+  ),
 });
 
 /**
@@ -103,13 +99,9 @@ export const httpAgentSchema = z.strictObject({
 export const aiSdkAgentSchema = z.strictObject({
   kind: z.literal('ai-sdk'),
   name: codeAgentNameSchema,
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(10)
-    .describe('Attempts of one model step before a retryable failure (429, 5xx, network) fails the run'),
+  maxAttempts: stepAttemptsSchema.describe(
+    'Attempts of one model step before a retryable failure (429, 5xx, network) fails the run',
+  ),
   tools: z
     .record(z.string().min(1).max(128), toolPolicySchema)
     .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')

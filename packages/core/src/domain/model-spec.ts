@@ -2,6 +2,12 @@ import { z } from 'zod';
 import { baseUrlSchema, headerNameSchema, httpHeaderValueSchema } from './outgoing-http.ts';
 import { secretNameSchema } from './secret.ts';
 
+/**
+ * Attempts of one step (a model call, an agent's step) before a retryable failure fails the
+ * run; the workflow's retry policy allows 10 at most.
+ */
+export const stepAttemptsSchema = z.number().int().min(1).max(10).default(10);
+
 /** A JSON object as tool-call arguments. */
 const toolArguments = z.record(z.string(), z.unknown());
 
@@ -70,13 +76,9 @@ const providerModelFields = {
   temperature: z.number().min(0).max(2).optional(),
   maxOutputTokens: z.number().int().min(1).max(1_000_000).optional(),
   pricing: modelPricingSchema.optional(),
-  maxAttempts: z
-    .number()
-    .int()
-    .min(1)
-    .max(10)
-    .default(10)
-    .describe('Attempts of one model step before its failure fails the run (429, 5xx, network, malformed answers)'),
+  maxAttempts: stepAttemptsSchema.describe(
+    'Attempts of one model step before its failure fails the run (429, 5xx, network, malformed answers)',
+  ),
 };
 
 /** Base URL of an HTTP API: http or https, no credentials in it (they belong in secrets). */
