@@ -72,6 +72,15 @@ export async function* followRunEvents(
     cursor = event.seq;
     if (event.type === 'model.completed' && event.step !== null) completedStep = Math.max(completedStep, event.step);
   };
+  // The worker publishes a step's last deltas before its `model.completed`, but both can
+  // arrive in one wake-up: the step's queued deltas go out first, so none is dropped.
+  const deltasBefore = (event: RunEvent): ModelTextDelta[] => {
+    if (event.type !== 'model.completed' || event.step === null || event.step <= completedStep) return [];
+    const step = event.step;
+    const ofStep = deltas.filter((delta) => delta.step === step);
+    deltas = deltas.filter((delta) => delta.step !== step);
+    return ofStep;
+  };
   let readDatabase = true;
   let wake: (() => void) | undefined;
   const poke = () => {
@@ -115,6 +124,7 @@ export async function* followRunEvents(
           const events = await listRunEvents(db, tenantId, runId, { after: cursor, limit: pageSize });
           page = events.length;
           for (const event of events) {
+            yield* deltasBefore(event);
             sent(event);
             yield event;
             if (isTerminalRunEventType(event.type) || signal.aborted) return;
@@ -124,6 +134,7 @@ export async function* followRunEvents(
       }
       for (let next = live.get(cursor + 1); next !== undefined; next = live.get(cursor + 1)) {
         live.delete(next.seq);
+        yield* deltasBefore(next);
         sent(next);
         yield next;
         if (isTerminalRunEventType(next.type) || signal.aborted) return;
