@@ -4,6 +4,7 @@ import { tool } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
+import { recordPublishedDeltas } from '../harness/model-deltas.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunEvent {
@@ -25,7 +26,7 @@ describe('AI SDK agents end to end', () => {
   let server: OpenAiCompatibleServer;
   /** Every `execute` of `get_weather`, as the tool saw it. */
   const executions: { city: string; callId: string; hasSignal: boolean }[] = [];
-  const deltas = new Map<string, string[]>();
+  let deltas: Map<string, string[]>;
   let stockAttempts = 0;
 
   beforeAll(async () => {
@@ -66,14 +67,7 @@ describe('AI SDK agents end to end', () => {
       },
     };
     runtime = await startTestRuntime({ aiSdkAgents: { weather, flaky } });
-    const publishDeltas = runtime.bus.publishDeltas.bind(runtime.bus);
-    runtime.bus.publishDeltas = async (runId, published) => {
-      for (const delta of published) {
-        const key = `${runId}:${delta.step}`;
-        deltas.set(key, [...(deltas.get(key) ?? []), delta.text]);
-      }
-      return publishDeltas(runId, published);
-    };
+    deltas = recordPublishedDeltas(runtime.bus);
   });
 
   beforeEach(() => {

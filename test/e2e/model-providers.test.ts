@@ -5,6 +5,7 @@ import {
   type OpenAiCompatibleServer,
   type ServerAnswer,
 } from '../harness/openai-compatible-server.ts';
+import { recordPublishedDeltas } from '../harness/model-deltas.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunEvent {
@@ -23,20 +24,12 @@ const apiKey = 'sk-e2e-model-key-5d1c9a7e';
  */
 describe('model providers end to end', () => {
   let runtime: TestRuntime;
-  const deltas = new Map<string, string[]>();
+  let deltas: Map<string, string[]>;
   const servers: OpenAiCompatibleServer[] = [];
 
   beforeAll(async () => {
     runtime = await startTestRuntime();
-    // Every delta the worker publishes on the (real, in-process) bus, by run and step.
-    const publishDeltas = runtime.bus.publishDeltas.bind(runtime.bus);
-    runtime.bus.publishDeltas = async (runId, published) => {
-      for (const delta of published) {
-        const key = `${runId}:${delta.step}`;
-        deltas.set(key, [...(deltas.get(key) ?? []), delta.text]);
-      }
-      return publishDeltas(runId, published);
-    };
+    deltas = recordPublishedDeltas(runtime.bus);
     expect((await runtime.request('POST', '/v1/secrets', { name: 'LOCAL_MODEL_KEY', value: apiKey })).status).toBe(201);
   });
 

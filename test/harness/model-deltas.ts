@@ -1,3 +1,4 @@
+import type { RunEventBus } from '@agent-runtime/core';
 import { expect } from 'vitest';
 import type { StreamedModelDelta } from './run-event-stream.ts';
 import type { SseMessage } from './sse-client.ts';
@@ -41,4 +42,21 @@ export function expectDeltasMatchStoredText(
     expect(deltas.map((delta) => delta.index)).toEqual(deltas.map((_, index) => index));
     expect(deltas.map((delta) => delta.text).join('')).toBe(completedTexts.get(step));
   }
+}
+
+/**
+ * Records the text of every delta published on `bus` (a real bus: they still go out), by
+ * `<runId>:<step>`, for tests that compare what streamed with what was stored.
+ */
+export function recordPublishedDeltas(bus: RunEventBus): Map<string, string[]> {
+  const texts = new Map<string, string[]>();
+  const publishDeltas = bus.publishDeltas.bind(bus);
+  bus.publishDeltas = async (runId, published) => {
+    for (const delta of published) {
+      const key = `${runId}:${delta.step}`;
+      texts.set(key, [...(texts.get(key) ?? []), delta.text]);
+    }
+    return publishDeltas(runId, published);
+  };
+  return texts;
 }
