@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentStepRequest } from '@agent-runtime/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../faults/production-stack.ts';
+import { waitUntil } from '../harness/wait-until.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
 import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';

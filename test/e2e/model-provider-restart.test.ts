@@ -3,7 +3,7 @@ import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../har
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
 import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-import { waitUntil } from '../faults/production-stack.ts';
+import { waitUntil } from '../harness/wait-until.ts';
 
 const apiKey = 'sk-restart-model-key-90a1';
 

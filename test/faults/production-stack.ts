@@ -2,13 +2,13 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createLogger, generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
 import { createApiRequest } from '../harness/api-request.ts';
 import { Connection } from '@temporalio/client';
 import { freePort } from '../harness/free-port.ts';
+import { waitUntil } from '../harness/wait-until.ts';
 import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
 import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
 import { awaitWorkerPolling } from '../harness/worker-pollers.ts';
@@ -48,20 +48,6 @@ export interface ProductionStack {
   /** Resolves once the worker with `pid` polls both the workflow and the activity task queue. */
   awaitWorkerPolling(pid: number, timeoutMs: number): Promise<void>;
   stop(): Promise<void>;
-}
-
-/** Polls `check` every `everyMs` until it is true; throws `what` after `timeoutMs`. */
-export async function waitUntil(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  everyMs = 100,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await delay(everyMs);
-  }
 }
 
 /**

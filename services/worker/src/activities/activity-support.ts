@@ -3,6 +3,7 @@ import type {
   CodeAgent,
   LangGraphGraph,
   McpConnectionPool,
+  SecretSource,
   StdioCommandPolicy,
   Tool,
 } from '@agent-runtime/agents';
@@ -13,6 +14,7 @@ import {
   InvalidStateTransitionError,
   NotFoundError,
   publishRunEventsBestEffort,
+  resolveSecret,
   type AgentSpec,
   type BlobStore,
   type Database,
@@ -99,6 +101,18 @@ export function createRunChangeAnnouncer({
   logger,
 }: ActivityDependencies): (change: RunChange) => Promise<void> {
   return (change) => announceRunChange({ runCache, bus, logger }, change);
+}
+
+/**
+ * Reads the tenant's secrets by name for one step, decrypted inside the activity at the
+ * moment of use: values live only in the request they go into, never in activity inputs,
+ * results or events.
+ */
+export function secretSourceOf(
+  { db, masterKeys }: Pick<ActivityDependencies, 'db' | 'masterKeys'>,
+  tenantId: string,
+): SecretSource {
+  return (name) => resolveSecret(db, masterKeys, tenantId, name);
 }
 
 /** Versions never change, so their specs are cached for the life of the process. */

@@ -6,10 +6,11 @@ import {
   ModelCallError,
   type AgentReply,
 } from '@agent-runtime/agents';
-import { appendRunEvents, type AgentSpec, rateLimitedWarning, resolveSecret } from '@agent-runtime/core';
+import { appendRunEvents, type AgentSpec, rateLimitedWarning } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
+  secretSourceOf,
   withHeartbeats,
   type ActivityDependencies,
   type createMcpToolsCache,
@@ -111,8 +112,7 @@ export function createModelActivities(
               attempt,
               signal: context.cancellationSignal,
               timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
-              // Secrets are read and decrypted here, per attempt, and live only in the request.
-              secrets: (name) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name),
+              secrets: secretSourceOf(dependencies, ref.tenantId),
               onTextDelta: deltas.write,
               input: () => runInputOf(db, ref.runId),
               state,

@@ -7,10 +7,11 @@ import {
   resolveTool,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall, resolveSecret, type AgentSpec } from '@agent-runtime/core';
+import { appendRunEvents, claimToolCall, completeToolCall, type AgentSpec } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
+  secretSourceOf,
   withHeartbeats,
   type ActivityDependencies,
   type createMcpToolsCache,
@@ -68,8 +69,7 @@ export function createToolActivities(
           },
         ]);
         publish(ref.runId, started);
-        // Secrets are read and decrypted here, per attempt, and live only in the tool's request.
-        const secrets = (name: string) => resolveSecret(db, dependencies.masterKeys, ref.tenantId, name);
+        const secrets = secretSourceOf(dependencies, ref.tenantId);
         // An AI SDK agent's own tool comes first; the spec's tools resolve as for every agent.
         const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
         const resolved = aiSdkTool
