@@ -4,13 +4,24 @@ import type { ActivityClock } from './activity-clock.ts';
 import { awaitWorkflow } from './await-workflow.ts';
 import type { BenchRuntime } from './bench-runtime.ts';
 import {
+  directAiSdkAgentLoop,
   directAiSdkLoop,
   directCodeLoop,
   directHttpLoop,
+  directLangGraphInterruptLoop,
+  directLangGraphLoop,
   directScriptedLoop,
   type DirectLoop,
 } from './direct-loops.ts';
 import { echoLoopAgentName, echoLoopCodeAgent, type EchoLoopInput } from './echo-loop-agent.ts';
+import {
+  echoLoopAiSdkAgent,
+  echoLoopAiSdkAgentName,
+  echoLoopGraph,
+  echoLoopGraphName,
+  runtimeToolsEchoLoopGraph,
+  runtimeToolsEchoLoopGraphName,
+} from './echo-loop-frameworks.ts';
 import { summarize, type Summary } from './percentiles.ts';
 import { startProgress } from './progress.ts';
 import { createScriptedAgent, postRun, toolLoopAgentSpec } from './scripted-agents.ts';
@@ -70,7 +81,20 @@ interface AdapterUnderTest {
   /** Scripts what the run's model calls answer, before either side runs. */
   readonly beforeRun?: (toolSteps: number) => void;
   readonly direct: DirectLoop;
+  /**
+   * The runtime's model and tool steps in a run of `toolSteps` echo calls.
+   * @default toolSteps + 1 model steps, toolSteps tool steps
+   */
+  readonly runShape?: (toolSteps: number) => RunShape;
 }
+
+/** How many durable steps of each kind one run takes in the runtime. */
+interface RunShape {
+  readonly modelSteps: number;
+  readonly toolSteps: number;
+}
+
+const decisionAndEchoShape = (toolSteps: number): RunShape => ({ modelSteps: toolSteps + 1, toolSteps });
 
 /** The model server's answers for one run: an echo call per tool step, then a final text. */
 function scriptedServerAnswers(toolSteps: number): ServerAnswer[] {
@@ -87,6 +111,7 @@ function adaptersUnderTest(options: AdapterOverheadOptions): AdapterUnderTest[] 
   const { toolSteps, modelServer } = options;
   const tools = [{ name: 'echo' }];
   const limits = { maxSteps: toolSteps + 1 };
+  const langGraphLimits = { maxSteps: 2 * toolSteps + 1 };
   const loopInput: EchoLoopInput = { toolSteps };
   const enqueue = (steps: number) => modelServer.enqueue(...scriptedServerAnswers(steps));
   return [
@@ -114,14 +139,36 @@ function adaptersUnderTest(options: AdapterOverheadOptions): AdapterUnderTest[] 
       input: loopInput,
       direct: directHttpLoop(options.httpAgentUrl),
     },
+    {
+      adapter: 'AI SDK agent (streamText loop)',
+      spec: { agent: { kind: 'ai-sdk', name: echoLoopAiSdkAgentName }, limits },
+      input: 'go',
+      beforeRun: enqueue,
+      direct: directAiSdkAgentLoop(echoLoopAiSdkAgent(modelServer.baseUrl), enqueue),
+    },
+    {
+      adapter: 'LangGraph graph, echo in its node',
+      spec: { agent: { kind: 'langgraph', graph: echoLoopGraphName }, limits },
+      input: loopInput,
+      direct: directLangGraphLoop(echoLoopGraph),
+      // echo runs inside the node: one durable step per super-step, no tool step.
+      runShape: (steps) => ({ modelSteps: steps + 1, toolSteps: 0 }),
+    },
+    {
+      adapter: 'LangGraph graph, echo via runtime',
+      spec: { agent: { kind: 'langgraph', graph: runtimeToolsEchoLoopGraphName }, tools, limits: langGraphLimits },
+      input: loopInput,
+      direct: directLangGraphInterruptLoop(runtimeToolsEchoLoopGraph),
+      runShape: (steps) => ({ modelSteps: 2 * steps + 1, toolSteps: steps }),
+    },
   ];
 }
 
 /**
  * For each adapter, runs an echo-loop agent of `toolSteps` (decision → echo) steps through
  * the API, and the same agent in a plain in-process loop, one run at a time, alternating
- * which side goes first. Needs the worker to have {@link echoLoopCodeAgent} registered under
- * {@link echoLoopAgentName}.
+ * which side goes first. Needs the worker to have the agents of `echoLoopWorkerAgents` registered,
+ * for the model server's URL.
  */
 export async function measureAdapterOverhead(
   runtime: BenchRuntime,
@@ -129,8 +176,10 @@ export async function measureAdapterOverhead(
   options: AdapterOverheadOptions,
 ): Promise<AdapterOverhead> {
   const { toolSteps } = options;
-  // run.started, model.started/completed per decision, tool.started/completed per call, run.succeeded.
-  const expectedEvents = 2 + 2 * (toolSteps + 1) + 2 * toolSteps;
+  const shapeOf = (underTest: AdapterUnderTest) => (underTest.runShape ?? decisionAndEchoShape)(toolSteps);
+  // run.started, model.started/completed per model step, tool.started/completed per call, run.succeeded.
+  const expectedEvents = (underTest: AdapterUnderTest) =>
+    2 + 2 * shapeOf(underTest).modelSteps + 2 * shapeOf(underTest).toolSteps;
   const adapters = adaptersUnderTest(options);
   const agentIds: string[] = [];
   for (const [index, underTest] of adapters.entries()) {
@@ -150,8 +199,10 @@ export async function measureAdapterOverhead(
       .select((eb) => eb.fn.countAll<string>().as('count'))
       .where('run_id', '=', runId)
       .executeTakeFirstOrThrow();
-    if (Number(events.count) !== expectedEvents) {
-      throw new Error(`${underTest.adapter}: run ${runId} recorded ${events.count} events, expected ${expectedEvents}`);
+    if (Number(events.count) !== expectedEvents(underTest)) {
+      throw new Error(
+        `${underTest.adapter}: run ${runId} recorded ${events.count} events, expected ${expectedEvents(underTest)}`,
+      );
     }
     const spans = clock.spansOf(runId);
     const decisionBegan = (step: number) => {
@@ -161,7 +212,7 @@ export async function measureAdapterOverhead(
       if (!span) throw new Error(`${underTest.adapter}: no modelStep activity of step ${step} was seen`);
       return span.beganAt;
     };
-    const steadyState = (decisionBegan(toolSteps + 1) - decisionBegan(1)) / toolSteps;
+    const steadyState = (decisionBegan(shapeOf(underTest).modelSteps) - decisionBegan(1)) / toolSteps;
     clock.forget(runId);
     return { endToEnd: (endedAt - startedAt) / toolSteps, steadyState };
   }

@@ -34,8 +34,8 @@ export interface BenchOptions {
    */
   readonly sseBus: 'in-process' | 'redis' | 'both';
   /**
-   * Runs of each agent adapter (builtin scripted, builtin openai-compatible, code, HTTP)
-   * through the runtime, and as many driven directly, for the adapter overhead phase; 0 skips
+   * Runs of each agent adapter (builtin scripted, builtin openai-compatible, code, HTTP,
+   * AI SDK, LangGraph) through the runtime, and as many driven directly, for the adapter overhead phase; 0 skips
    * the phase. @default 10
    */
   readonly adapterRuns: number;

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
-import type { CodeAgent } from '@agent-runtime/agents';
 import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
@@ -16,7 +15,7 @@ import {
   type DatabaseHandle,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
-import { createWorker } from '@agent-runtime/worker';
+import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
 import { Connection, type Client } from '@temporalio/client';
 import { createApiRequest } from '../../test/harness/api-request.ts';
 import { serviceProcess } from '../../test/harness/service-process.ts';
@@ -24,6 +23,12 @@ import { awaitWorkerPolling } from '../../test/harness/worker-pollers.ts';
 import type { ActivityClock } from './activity-clock.ts';
 
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+
+/**
+ * Agents the in-process worker registers, by framework, as `createWorker` takes them: an
+ * adapter whose agents live in the worker adds its key here.
+ */
+export type BenchWorkerAgents = Pick<WorkerDependencies, 'agents' | 'aiSdkAgents' | 'graphs'>;
 
 /** The runtime under test: API and agent worker in this process, on the benchmark's services. */
 export interface BenchRuntime {
@@ -56,8 +61,8 @@ export interface BenchRuntimeOptions {
    * events reach the API only over Redis, so set `redisUrl` too. @default false
    */
   readonly workerProcess?: boolean;
-  /** Code agents the in-process worker registers (`createWorker({ agents })`). @default none */
-  readonly agents?: Readonly<Record<string, CodeAgent>>;
+  /** Agents the in-process worker registers (`createWorker({ agents, aiSdkAgents, graphs })`). @default none */
+  readonly workerAgents?: BenchWorkerAgents;
 }
 
 /**
@@ -137,7 +142,7 @@ async function startInProcessWorker(
     bus: parts.bus,
     temporalAddress: options.temporalAddress,
     workerOptions: { interceptors: { activity: [options.clock.interceptor] } },
-    ...(options.agents ? { agents: options.agents } : {}),
+    ...options.workerAgents,
   });
   const workerDone = worker.run().catch((error: unknown) => parts.logger.error({ err: error }, 'agent worker stopped'));
   return async () => {

@@ -4,14 +4,18 @@ import {
   builtinTools,
   callCodeAgent,
   inputToUserMessage,
+  invokeTool,
   scriptedModelReply,
+  type AiSdkAgent,
   type CodeAgent,
   type ConversationMessage,
   type ToolCall,
 } from '@agent-runtime/agents';
 import { modelSpecSchema } from '@agent-runtime/core';
-import { jsonSchema, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
+import { Command, INTERRUPT, isInterrupted, MemorySaver } from '@langchain/langgraph';
+import { isStepCount, jsonSchema, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
 import { echoInline, inlineToolContext, type EchoLoopInput } from './echo-loop-agent.ts';
+import type { echoLoopGraph, runtimeToolsEchoLoopGraph } from './echo-loop-frameworks.ts';
 import { toolLoopAgentSpec } from './scripted-agents.ts';
 
 /**
@@ -163,5 +167,91 @@ export function directAiSdkLoop(baseUrl: string, beforeRun: (toolSteps: number) 
         }
       }
     });
+  };
+}
+
+/**
+ * An AI SDK agent run by the SDK's own tool loop: one `streamText` with the agent's model and
+ * tools (their `execute` run by the SDK), provider retries off as the runtime calls it,
+ * stopping after `toolSteps + 1` model calls. `beforeRun` scripts the model server's answers.
+ */
+export function directAiSdkAgentLoop(agent: AiSdkAgent, beforeRun: (toolSteps: number) => void): DirectLoop {
+  return (toolSteps) => {
+    beforeRun(toolSteps);
+    return timed(async () => {
+      const result = streamText({
+        model: agent.model,
+        ...(agent.system === undefined ? {} : { system: agent.system }),
+        ...(agent.tools === undefined ? {} : { tools: agent.tools }),
+        messages: [{ role: 'user', content: 'go' }],
+        maxRetries: 0,
+        stopWhen: isStepCount(toolSteps + 1),
+      });
+      for await (const part of result.fullStream) {
+        if (part.type === 'error') throw part.error;
+        if (part.type === 'tool-error') throw part.error;
+      }
+      const steps = (await result.steps).length;
+      if (steps !== toolSteps + 1) throw new Error(`the AI SDK loop took ${steps} steps, not ${toolSteps + 1}`);
+    });
+  };
+}
+
+/**
+ * A LangGraph graph run by `graph.invoke` on a thread of an in-memory checkpointer
+ * (`MemorySaver`), each super-step checkpointed as LangGraph does in-process; the thread is
+ * deleted after the timed part.
+ */
+export function directLangGraphLoop(graph: typeof echoLoopGraph): DirectLoop {
+  const checkpointer = new MemorySaver();
+  const compiled = graph.compile({ checkpointer });
+  let runs = 0;
+  return async (toolSteps) => {
+    runs += 1;
+    const threadId = `direct-${runs}`;
+    let steps = 0;
+    const wallMs = await timed(async () => {
+      const state = await compiled.invoke(
+        { toolSteps },
+        { configurable: { thread_id: threadId }, recursionLimit: toolSteps + 10 },
+      );
+      steps = state.step;
+    });
+    await checkpointer.deleteThread(threadId);
+    if (steps !== toolSteps + 1) throw new Error(`the graph ran ${steps} super-steps, not ${toolSteps + 1}`);
+    return wallMs;
+  };
+}
+
+/**
+ * A LangGraph graph whose nodes ask for tool calls by `interrupt()` (`callRuntimeTools`), run
+ * by `graph.invoke` on a `MemorySaver` thread: at each interrupt the calls run inline with the
+ * builtin `echo`, and the graph is invoked again with `Command({ resume: outcomes })`, as an
+ * application resumes a LangGraph interrupt.
+ */
+export function directLangGraphInterruptLoop(graph: typeof runtimeToolsEchoLoopGraph): DirectLoop {
+  const checkpointer = new MemorySaver();
+  const compiled = graph.compile({ checkpointer });
+  let runs = 0;
+  return async (toolSteps) => {
+    runs += 1;
+    const threadId = `direct-${runs}`;
+    const config = { configurable: { thread_id: threadId }, recursionLimit: toolSteps + 10 };
+    let steps = 0;
+    const wallMs = await timed(async () => {
+      let state = await compiled.invoke({ toolSteps }, config);
+      while (isInterrupted<{ toolCalls: ToolCall[] }>(state)) {
+        const calls = state[INTERRUPT].flatMap((raised) => raised.value?.toolCalls ?? []);
+        const outcomes = [];
+        for (const call of calls) {
+          outcomes.push(await invokeTool(builtinTools.echo, call.arguments, inlineToolContext(`direct:${call.id}`)));
+        }
+        state = await compiled.invoke(new Command({ resume: outcomes }), config);
+      }
+      steps = state.step;
+    });
+    await checkpointer.deleteThread(threadId);
+    if (steps !== toolSteps + 1) throw new Error(`the graph ran ${steps} super-steps, not ${toolSteps + 1}`);
+    return wallMs;
   };
 }

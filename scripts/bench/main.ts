@@ -22,12 +22,8 @@ import { measureAdapterOverhead } from './adapter-overhead.ts';
 import { parseBenchOptions } from './bench-options.ts';
 import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
-import {
-  echoLoopAgentName,
-  echoLoopCodeAgent,
-  startEchoLoopHttpAgent,
-  type EchoLoopHttpAgent,
-} from './echo-loop-agent.ts';
+import { startEchoLoopHttpAgent, type EchoLoopHttpAgent } from './echo-loop-agent.ts';
+import { echoLoopWorkerAgents } from './echo-loop-frameworks.ts';
 import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
 import {
@@ -115,12 +111,15 @@ try {
   console.error('Starting PostgreSQL and the Temporal dev server…');
   services = await startTestServices(options.stockTemporal ? {} : { temporalDynamicConfig: uncappedDevServerConfig });
   const clock = createActivityClock();
+  const measuresAdapters = options.phases.has('adapter-overhead') && options.adapterRuns > 0;
+  // The worker's AI SDK agent calls the model server: it starts first.
+  if (measuresAdapters) modelServer = await startOpenAiCompatibleServer();
   console.error('Starting the API and the agent worker in this process…');
   runtime = await startBenchRuntime({
     databaseUrl: services.postgres.url,
     temporalAddress: services.temporal.address,
     clock,
-    agents: { [echoLoopAgentName]: echoLoopCodeAgent },
+    ...(modelServer ? { workerAgents: echoLoopWorkerAgents(modelServer.baseUrl) } : {}),
   });
   const baselineTaskQueue = `bench-baseline-${randomBytes(4).toString('hex')}`;
   if (options.phases.has('step-overhead')) {
@@ -156,8 +155,7 @@ try {
     });
     console.log(`\n${formatStepOverhead(overhead, options.stockTemporal)}\n`);
   }
-  if (options.phases.has('adapter-overhead') && options.adapterRuns > 0) {
-    modelServer = await startOpenAiCompatibleServer();
+  if (measuresAdapters && modelServer) {
     httpAgent = await startEchoLoopHttpAgent();
     const adapterOverhead = await measureAdapterOverhead(runtime, clock, {
       toolSteps: options.adapterSteps,

@@ -163,8 +163,10 @@ export function formatAdapterOverhead(result: AdapterOverhead): string {
   const runs = result.adapters[0]?.direct.count ?? 0;
   return [
     `Adapter overhead, ms per step (${runs} runs of each adapter of ${result.toolSteps} steps of decision + echo`,
-    'tool call, then a final decision; through the runtime (POST /v1/runs) and the same agent in a plain',
-    'in-process loop with the echo tool called inline, one run at a time, the two sides alternating)',
+    'tool call, then a final decision; through the runtime (POST /v1/runs) and the same agent driven directly',
+    'in this process, one run at a time, the two sides alternating: a plain loop with the echo tool called',
+    "inline; the AI SDK agent by the SDK's own streamText tool loop; the LangGraph graphs by graph.invoke",
+    'with a MemorySaver, one super-step per step of decision + echo)',
     '',
     formatTable(
       [
@@ -181,6 +183,9 @@ export function formatAdapterOverhead(result: AdapterOverhead): string {
     '',
     '  e2e: POST → result, / steps; steady: decision activity of step 1 → of the final step, / steps;',
     '  direct: the loop of every decision and echo call, / steps. The diff is what the runtime adds per step.',
+    '  LangGraph graph: echo runs in its node, so a step is one durable step (the super-step, checkpointed in',
+    '  PostgreSQL) and no tool step. Echo via runtime: the node asks for echo by callRuntimeTools (an interrupt;',
+    "  directly: resumed inline by Command), so a step is a model step, a tool step and the resumed node's step.",
     `  Machine load (1-min average) ${result.loadAverage[0].toFixed(2)} when the phase began, ${result.loadAverage[1].toFixed(2)} when it ended.`,
   ].join('\n');
 }
