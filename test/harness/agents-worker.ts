@@ -59,7 +59,9 @@ const weather: AiSdkAgent = {
       description: 'Current temperature of a city, in °C.',
       inputSchema: z.object({ city: z.string().min(1) }),
       execute: async ({ city }, { abortSignal }) => {
-        const response = await fetch(`${base}/weather?city=${encodeURIComponent(city)}`, { signal: abortSignal });
+        const response = await fetch(`${base}/weather?city=${encodeURIComponent(city)}`, {
+          signal: abortSignal ?? null,
+        });
         if (!response.ok) throw new Error(`weather service answered ${response.status}`);
         return response.json();
       },
