@@ -126,8 +126,9 @@ export async function callHttpAgent(
     try {
       json = await readAgentStepStream(response.body, { who, onDelta: (delta) => text.write(delta) });
     } catch (error) {
-      if (error instanceof AgentStepError) throw error;
-      throw unreachable(error, 'broke off its event stream');
+      if (!(error instanceof AgentStepError)) throw unreachable(error, 'broke off its event stream');
+      // The message may quote the agent's data, which may echo a header secret.
+      throw new AgentStepError(error.code, scrub(error.message), { retryable: error.retryable });
     }
   } else {
     let body: string;
