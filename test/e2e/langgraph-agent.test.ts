@@ -1,6 +1,9 @@
 import { AgentStepError, callRuntimeTools } from '@agent-runtime/agents';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { recordPublishedDeltas } from '../harness/model-deltas.ts';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunEvent {
@@ -63,6 +66,43 @@ const calc = new StateGraph(Sum)
   .addEdge('report', END)
   .compile();
 
+/** The model server the chat graph's LangChain model talks to, over real HTTP. */
+let modelServer: OpenAiCompatibleServer;
+const modelKey = 'sk-e2e-langgraph-chat-5d2a';
+
+beforeAll(async () => {
+  modelServer = await startOpenAiCompatibleServer({ apiKey: modelKey });
+});
+
+afterAll(async () => {
+  await modelServer.close();
+});
+
+const Chat = Annotation.Root({
+  question: Annotation<string>,
+  draft: Annotation<string>,
+  answer: Annotation<string>,
+});
+
+/** A LangChain chat model on the harness's model server (built per call: the server starts in beforeAll). */
+function chatModel(): ChatOpenAI {
+  return new ChatOpenAI({
+    model: 'local-llama',
+    apiKey: modelKey,
+    configuration: { baseURL: modelServer.baseUrl },
+    maxRetries: 0,
+  });
+}
+
+/** sketch → polish: each node calls a LangChain chat model with plain `invoke()`. */
+const chat = new StateGraph(Chat)
+  .addNode('sketch', async (state) => ({ draft: (await chatModel().invoke(state.question)).text }))
+  .addNode('polish', async (state) => ({ answer: (await chatModel().invoke(`Polish: ${state.draft}`)).text }))
+  .addEdge(START, 'sketch')
+  .addEdge('sketch', 'polish')
+  .addEdge('polish', END)
+  .compile();
+
 /**
  * A LangGraph.js graph as an agent, through the API and a real worker: one super-step per
  * model step, its checkpoints in the runtime's database, a retried step resuming from the
@@ -70,9 +110,11 @@ const calc = new StateGraph(Sum)
  */
 describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %s', (database) => {
   let runtime: TestRuntime;
+  let deltas: Map<string, string[]>;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ database, graphs: { article, calc } });
+    runtime = await startTestRuntime({ database, graphs: { article, calc, chat } });
+    deltas = recordPublishedDeltas(runtime.bus);
   });
 
   afterAll(async () => {
@@ -185,5 +227,33 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
     });
     expect(bad.status).toBe(422);
     expect(((await bad.json()) as { code: string }).code).toBe('validation_failed');
+  });
+
+  it("streams the tokens of a node's LangChain chat model as deltas, joined equal to the step's stored text", async () => {
+    const replies = ['Otters are playful river mammals.', 'Otters: playful, clever, at home in rivers.'];
+    modelServer.enqueue(...replies.map((text) => ({ kind: 'reply' as const, text, chunkSize: 4, chunkDelayMs: 40 })));
+    const requestsBefore = modelServer.requests.length;
+    const runId = await startGraphRun(
+      'lg-chat',
+      { kind: 'langgraph', graph: 'chat', output: 'answer' },
+      {
+        question: 'What are otters?',
+      },
+    );
+    const run = await waitForRun(runtime, runId);
+    expect(run, JSON.stringify(run.error)).toMatchObject({ status: 'succeeded', output: replies[1] });
+    // The nodes called invoke(); the runtime's handler had the model stream.
+    const requests = modelServer.requests.slice(requestsBefore);
+    expect(requests.map((request) => request.body?.stream)).toEqual([true, true]);
+    const completed = (await eventsOf(runId)).filter((event) => event.type === 'model.completed');
+    expect(completed.map((event) => [event.step, event.data.text])).toEqual([
+      [1, replies[0]],
+      [2, replies[1]],
+    ]);
+    for (const [index, text] of replies.entries()) {
+      const pieces = deltas.get(`${runId}:${index + 1}`) ?? [];
+      expect(pieces.length).toBeGreaterThanOrEqual(2);
+      expect(pieces.join('')).toBe(text);
+    }
   });
 });

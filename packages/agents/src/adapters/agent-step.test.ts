@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { AgentStepError } from './agent-step-error.ts';
+import { maxAgentTextChars } from './agent-text-stream.ts';
 import { callCodeAgent, maxAgentStateBytes, type AgentStepContext, type CodeAgent } from './agent-step.ts';
 
-const context: AgentStepContext = {
+const context: Omit<AgentStepContext, 'emitText'> = {
   runId: 'run-1',
   step: 1,
   attempt: 1,
@@ -73,5 +74,46 @@ describe('callCodeAgent', () => {
       code: 'agent_state_too_large',
       retryable: false,
     });
+  });
+
+  it('streams emitText pieces to onTextDelta; the returned text must be their join, or left out', async () => {
+    const heard: string[] = [];
+    let late: ((delta: string) => void) | undefined;
+    const streaming: CodeAgent = ({ emitText }) => {
+      emitText('Hel');
+      emitText('');
+      emitText('lo');
+      late = emitText;
+      return { text: 'Hello' };
+    };
+    expect(await callCodeAgent('probe', streaming, context, (text) => heard.push(text))).toMatchObject({
+      text: 'Hello',
+    });
+    late?.('ignored after the step returned');
+    expect(heard).toEqual(['Hel', 'lo']);
+    // Left out: the joined deltas are the text.
+    const implicit = await callCodeAgent('probe', ({ emitText }) => (emitText('a'), emitText('b'), {}), context);
+    expect(implicit.text).toBe('ab');
+    // A different text breaks what clients saw: not retried.
+    const differs = await callCodeAgent(
+      'probe',
+      ({ emitText }) => (emitText('draft'), { text: 'final' }),
+      context,
+    ).catch((error: unknown) => error);
+    expect(differs).toMatchObject({
+      code: 'agent_response_invalid',
+      retryable: false,
+      message: expect.stringContaining('streamed 5 characters of text but returned a different text'),
+    });
+    const tooMuch = await callCodeAgent(
+      'probe',
+      ({ emitText }) => (emitText('x'.repeat(maxAgentTextChars)), emitText('y'), {}),
+      context,
+    ).catch((error: unknown) => error);
+    expect(tooMuch).toMatchObject({ code: 'agent_response_invalid', message: expect.stringContaining('more than') });
+    const notText = await callCodeAgent('probe', ({ emitText }) => (emitText(42 as never), {}), context).catch(
+      (error: unknown) => error,
+    );
+    expect(notText).toMatchObject({ code: 'agent_failed', message: expect.stringContaining('streamed a number') });
   });
 });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConversationMessage, ModelReply, ToolCall, TokenUsage } from '../messages.ts';
 import type { ModelToolDefinition } from '../models/model-call.ts';
 import { AgentStepError } from './agent-step-error.ts';
+import { AgentTextStream, maxAgentTextChars } from './agent-text-stream.ts';
 
 /** Largest `state` an agent may carry between steps, as JSON text. */
 export const maxAgentStateBytes = 256 * 1024;
@@ -23,6 +24,17 @@ export interface AgentStepContext {
   readonly tools: readonly ModelToolDefinition[];
   /** Aborted when the run is cancelled or the step's attempt times out. */
   readonly signal: AbortSignal;
+  /**
+   * Streams a piece of the step's text to live readers (`model.delta` on the run's event
+   * stream) as it is produced, e.g. a model's tokens as they arrive. Deltas are ephemeral: the
+   * stored `model.completed` text is the step's returned `text`. A step that streams should
+   * return the joined deltas as `text` or leave `text` out (the joined deltas are then its
+   * text); a step that returns a different text fails with `agent_response_invalid`, not
+   * retried, so what a client saw streaming is always what the run records. Pieces past
+   * {@link maxAgentTextChars} in all fail the step the same way; calls after the step
+   * returned are ignored.
+   */
+  readonly emitText: (delta: string) => void;
 }
 
 /**
@@ -32,6 +44,7 @@ export interface AgentStepContext {
  * loop does. `state` (JSON, at most {@link maxAgentStateBytes}) is handed to the next step.
  */
 export interface AgentStepResult {
+  /** The step's text; when left out, what it streamed by `emitText` (else empty). */
   readonly text?: string;
   readonly toolCalls?: readonly ToolCall[];
   /** The run's output; only without tool calls. */
@@ -74,7 +87,7 @@ export const agentUsageSchema = z.strictObject({
 });
 
 const agentStepResultSchema = z.strictObject({
-  text: z.string().max(1_000_000).optional(),
+  text: z.string().max(maxAgentTextChars).optional(),
   toolCalls: z.array(agentToolCallSchema).max(64).optional(),
   final: z.unknown().optional(),
   state: z.unknown().optional(),
@@ -130,22 +143,31 @@ export function toAgentReply(decision: AgentDecision, who: string): AgentReply {
 }
 
 /**
- * Runs one step of a code agent and checks what it returns.
+ * Runs one step of a code agent and checks what it returns. Text it streams by `emitText`
+ * goes to `onTextDelta`.
  * @throws AgentStepError `agent_failed` when the function throws (an `AgentStepError` it
- *   throws passes through, so it can ask for a retry), `agent_response_invalid`, or
- *   `agent_state_too_large`
+ *   throws passes through, so it can ask for a retry), `agent_response_invalid` (also for a
+ *   returned text other than the streamed one), or `agent_state_too_large`
  */
-export async function callCodeAgent(name: string, agent: CodeAgent, context: AgentStepContext): Promise<AgentReply> {
+export async function callCodeAgent(
+  name: string,
+  agent: CodeAgent,
+  context: Omit<AgentStepContext, 'emitText'>,
+  onTextDelta?: (text: string) => void,
+): Promise<AgentReply> {
   const who = `code agent "${name}"`;
+  const stream = new AgentTextStream(who, onTextDelta);
   let returned: unknown;
   try {
-    returned = await agent(context);
+    returned = await agent({ ...context, emitText: (delta) => stream.write(delta) });
   } catch (error) {
     if (error instanceof AgentStepError) throw error;
     throw new AgentStepError(
       'agent_failed',
       `${who} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
+  } finally {
+    stream.close();
   }
   const parsed = agentStepResultSchema.safeParse(returned);
   if (!parsed.success) {
@@ -154,7 +176,7 @@ export async function callCodeAgent(name: string, agent: CodeAgent, context: Age
   const result = parsed.data;
   return toAgentReply(
     {
-      text: result.text ?? '',
+      text: stream.settle(result.text),
       toolCalls: result.toolCalls ?? [],
       hasFinal: result.final !== undefined,
       final: result.final,

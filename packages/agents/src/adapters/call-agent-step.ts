@@ -29,7 +29,8 @@ export interface AgentStepCallContext extends ModelCallContext {
 /**
  * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
  * the registered function (code), `POST {url}/step` (http), one call of the registered AI
- * SDK agent's model (ai-sdk), or one super-step of the registered graph (langgraph).
+ * SDK agent's model (ai-sdk), or one super-step of the registered graph (langgraph). Every
+ * adapter streams its text to `context.onTextDelta` as it comes.
  * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
  */
 export async function callAgentStep(
@@ -72,6 +73,7 @@ export async function callAgentStep(
       state: context.state,
       checkpointer: context.checkpointer,
       signal: context.signal,
+      onTextDelta: context.onTextDelta,
     });
   }
   if (agent.kind === 'code') {
@@ -82,16 +84,21 @@ export async function callAgentStep(
         `no code agent "${agent.name}" is registered on this worker (createWorker({ agents }))`,
       );
     }
-    return callCodeAgent(agent.name, registered, {
-      runId: context.runId,
-      step: context.step,
-      attempt: context.attempt,
-      input,
-      messages,
-      state: context.state,
-      tools,
-      signal: context.signal,
-    });
+    return callCodeAgent(
+      agent.name,
+      registered,
+      {
+        runId: context.runId,
+        step: context.step,
+        attempt: context.attempt,
+        input,
+        messages,
+        state: context.state,
+        tools,
+        signal: context.signal,
+      },
+      context.onTextDelta,
+    );
   }
   return callHttpAgent(
     agent,
@@ -106,6 +113,6 @@ export async function callAgentStep(
       state: context.state ?? null,
       tools,
     },
-    { secrets: context.secrets, signal: context.signal },
+    { secrets: context.secrets, signal: context.signal, onTextDelta: context.onTextDelta },
   );
 }

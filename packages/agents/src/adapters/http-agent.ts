@@ -7,6 +7,13 @@ import { redactSecrets } from '../tools/redact-secrets.ts';
 import { headerTarget, resolveSecretValues, type SecretSource } from '../tools/secret-values.ts';
 import { AgentStepError, type AgentStepErrorCode } from './agent-step-error.ts';
 import { agentToolCallSchema, agentUsageSchema, toAgentReply, type AgentReply } from './agent-step.ts';
+import { AgentTextStream, maxAgentTextChars } from './agent-text-stream.ts';
+import {
+  AgentResponseTooLargeError,
+  maxAgentResponseBytes,
+  readAgentResponseText,
+  readAgentStepStream,
+} from './http-agent-response.ts';
 
 /** The protocol version every `/step` request names (docs/agent-protocol.md). */
 export const agentStepProtocol = 'agent-runtime.step/v1';
@@ -30,12 +37,12 @@ export interface AgentStepRequest {
 
 /** One thing an HTTP agent does in a step. */
 export const agentActionSchema = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('text'), text: z.string().max(1_000_000) }),
+  z.strictObject({ type: z.literal('text'), text: z.string().max(maxAgentTextChars) }),
   z.strictObject({ type: z.literal('tool_call'), ...agentToolCallSchema.shape }),
   z.strictObject({ type: z.literal('final'), output: z.unknown() }),
 ]);
 
-/** The body of a 2xx answer to `POST {url}/step`. */
+/** The body of a 2xx JSON answer to `POST {url}/step`, and the data of a streamed answer's `result` event. */
 export const agentStepResponseSchema = z.object({
   actions: z.array(agentActionSchema).max(64),
   state: z.unknown().optional(),
@@ -47,6 +54,8 @@ export interface HttpAgentCallContext {
   readonly secrets: SecretSource;
   /** Aborted when the run is cancelled or the step's attempt times out. */
   readonly signal: AbortSignal;
+  /** Receives the text of a streamed answer's `delta` events as they arrive. @default none */
+  readonly onTextDelta?: ((text: string) => void) | undefined;
 }
 
 function statusError(status: number, message: string, retryAfterMs: number | undefined): AgentStepError {
@@ -57,11 +66,14 @@ function statusError(status: number, message: string, retryAfterMs: number | und
 
 /**
  * One step of an HTTP agent: `POST {url}/step` with `Idempotency-Key: runId:step`, its
- * answer validated and turned into the step's reply.
- * @throws AgentStepError `agent_unavailable` (408, 429, 5xx, network failure, timeout:
- *   retried, after Retry-After when sent), `agent_request_rejected` (another 4xx),
- *   `agent_response_invalid` (not JSON or not the protocol), a secret code, or
- *   `agent_state_too_large`
+ * answer validated and turned into the step's reply. The agent may answer JSON or stream
+ * `text/event-stream` (`delta` events, then a `result` event holding the JSON answer); the
+ * deltas go to `context.onTextDelta`, and the answer's text must be their join, or have none.
+ * @throws AgentStepError `agent_unavailable` (408, 429, 5xx, network failure, timeout, a
+ *   stream broken off: retried, after Retry-After when sent), `agent_request_rejected`
+ *   (another 4xx), `agent_response_invalid` (not JSON, not the protocol, over
+ *   {@link maxAgentResponseBytes}, streamed text the answer contradicts; retried only for a
+ *   stream that ended without its `result`), a secret code, or `agent_state_too_large`
  */
 export async function callHttpAgent(
   spec: HttpAgentSpec,
@@ -77,6 +89,12 @@ export async function callHttpAgent(
     throw new AgentStepError(code, `${who}: ${error?.message ?? 'a header secret cannot be read'}`);
   }
   const scrub = (text: string) => redactSecrets(text, resolved.secretValues).slice(0, maxQuotedBody);
+  // A transport failure is retried, unless the run itself stopped the step: that passes through.
+  const unreachable = (error: unknown, what: string): AgentStepError => {
+    if (context.signal.aborted) throw error;
+    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
+    return new AgentStepError('agent_unavailable', scrub(`${who} ${what}: ${reason}`));
+  };
   let response: Response;
   try {
     response = await fetch(url, {
@@ -84,33 +102,50 @@ export async function callHttpAgent(
       headers: {
         ...resolved.values,
         'content-type': 'application/json',
-        accept: 'application/json',
+        accept: 'application/json, text/event-stream',
         'idempotency-key': `${request.runId}:${request.step}`,
       },
       body: JSON.stringify(request),
       signal: AbortSignal.any([context.signal, AbortSignal.timeout(spec.timeoutSeconds * 1000)]),
     });
   } catch (error) {
-    if (context.signal.aborted) throw error;
-    const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
-    throw new AgentStepError('agent_unavailable', scrub(`${who} is unreachable: ${reason}`));
+    throw unreachable(error, 'is unreachable');
   }
-  const body = await response.text().catch(() => '');
   if (!response.ok) {
+    const body = await readAgentResponseText(response.body, maxAgentResponseBytes).catch(() => '');
     throw statusError(
       response.status,
       scrub(`${who} answered ${response.status}: ${body}`),
       parseRetryAfter(response.headers.get('retry-after')),
     );
   }
+  const text = new AgentTextStream(who, context.onTextDelta);
   let json: unknown;
-  try {
-    json = JSON.parse(body);
-  } catch {
-    throw new AgentStepError(
-      'agent_response_invalid',
-      scrub(`${who} answered with something other than JSON: ${body}`),
-    );
+  const streamed = /^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '');
+  if (streamed && response.body) {
+    try {
+      json = await readAgentStepStream(response.body, { who, onDelta: (delta) => text.write(delta) });
+    } catch (error) {
+      if (!(error instanceof AgentStepError)) throw unreachable(error, 'broke off its event stream');
+      // The message may quote the agent's data, which may echo a header secret.
+      throw new AgentStepError(error.code, scrub(error.message), { retryable: error.retryable });
+    }
+  } else {
+    let body: string;
+    try {
+      body = await readAgentResponseText(response.body, maxAgentResponseBytes);
+    } catch (error) {
+      if (!(error instanceof AgentResponseTooLargeError)) throw unreachable(error, 'broke off its answer');
+      throw new AgentStepError('agent_response_invalid', `${who} answered more than ${maxAgentResponseBytes} bytes`);
+    }
+    try {
+      json = JSON.parse(body);
+    } catch {
+      throw new AgentStepError(
+        'agent_response_invalid',
+        scrub(`${who} answered with something other than JSON: ${body}`),
+      );
+    }
   }
   const parsed = agentStepResponseSchema.safeParse(json);
   if (!parsed.success) {
@@ -122,9 +157,11 @@ export async function callHttpAgent(
   const { actions, state, usage } = parsed.data;
   const finals = actions.filter((action) => action.type === 'final');
   if (finals.length > 1) throw new AgentStepError('agent_response_invalid', `${who} gave more than one final action`);
+  const texts = actions.flatMap((action) => (action.type === 'text' ? [action.text] : []));
   return toAgentReply(
     {
-      text: actions.flatMap((action) => (action.type === 'text' ? [action.text] : [])).join(''),
+      // Without text actions, the text is what streamed (if anything).
+      text: text.settle(texts.length > 0 ? texts.join('') : undefined),
       toolCalls: actions.flatMap((action) =>
         action.type === 'tool_call' ? [{ id: action.id, name: action.name, arguments: action.arguments }] : [],
       ),

@@ -7,6 +7,8 @@ import type { ConversationMessage, ToolCall } from '../../messages.ts';
 import type { ToolOutcome } from '../../tools/tool.ts';
 import { AgentStepError } from '../agent-step-error.ts';
 import { agentToolCallSchema, toAgentReply, type AgentReply } from '../agent-step.ts';
+import { AgentTextStream } from '../agent-text-stream.ts';
+import { ModelTokenHandler } from './model-token-handler.ts';
 
 /**
  * What the runtime needs of a compiled LangGraph graph (`new StateGraph(...).compile()`):
@@ -69,6 +71,8 @@ export interface LangGraphStepContext {
   /** Where the graph's checkpoints go: the runtime's database. */
   readonly checkpointer: BaseCheckpointSaver;
   readonly signal: AbortSignal;
+  /** Receives the tokens of the chat models the super-step's nodes call, as they stream. @default none */
+  readonly onTextDelta?: ((text: string) => void) | undefined;
 }
 
 // Pregel reads a checkpointer lent through this key before its own (as parents lend subgraphs
@@ -101,8 +105,10 @@ function graphInputOf(who: string, previous: LangGraphStepState | undefined, con
  * Runs exactly one super-step of a LangGraph graph on thread `runId`: from the run's input at
  * the first step, else from the checkpoint the previous step ended at (so a retried step runs
  * the same super-step again, from the same checkpoint), resuming a node that asked for tool
- * calls ({@link callRuntimeTools}) with their outcomes. The reply's text is the super-step's
- * state updates as JSON, its tool calls those a node asked for; when the graph reached its end,
+ * calls ({@link callRuntimeTools}) with their outcomes. The tokens of LangChain chat models
+ * called inside its nodes stream to `context.onTextDelta` ({@link ModelTokenHandler}). The
+ * reply's text is that streamed text, or, when no model streamed, the super-step's state
+ * updates as JSON; its tool calls are those a node asked for; when the graph reached its end,
  * `final` is its state (or the `output` key of it).
  * @throws AgentStepError `agent_failed` when the graph throws (an `AgentStepError` a node
  *   throws passes through), `agent_response_invalid` for a malformed tool request, more than
@@ -124,6 +130,7 @@ export async function callLangGraphAgent(
   };
   const updates: Record<string, unknown>[] = [];
   const toolRequests: unknown[] = [];
+  const tokens = new AgentTextStream(who, context.onTextDelta);
   let snapshot: Awaited<ReturnType<LangGraphGraph['getState']>>;
   try {
     const stream = await graph.stream(graphInput, {
@@ -132,6 +139,7 @@ export async function callLangGraphAgent(
       // Stop after every super-step: each runtime step runs one, checkpointed.
       interruptAfter: '*',
       signal: context.signal,
+      callbacks: [new ModelTokenHandler({ onToken: (token) => tokens.write(token) })],
     });
     for await (const chunk of stream) {
       const update = chunk as Record<string, unknown>;
@@ -155,6 +163,8 @@ export async function callLangGraphAgent(
       'agent_failed',
       `${who} failed: ${error instanceof Error ? error.message : String(error)}`,
     );
+  } finally {
+    tokens.close();
   }
   const checkpointId = snapshot.config.configurable?.checkpoint_id as string | undefined;
   if (!checkpointId) throw new AgentStepError('agent_failed', `${who} wrote no checkpoint`);
@@ -174,7 +184,15 @@ export async function callLangGraphAgent(
   const state: LangGraphStepState =
     toolCalls.length > 0 ? { checkpointId, toolCallIds: toolCalls.map((call) => call.id) } : { checkpointId };
   const reply = toAgentReply(
-    { text: JSON.stringify(updates), toolCalls, hasFinal: finished, final, state, usage: undefined },
+    {
+      // What streamed is what a client saw; a super-step without models says what it did.
+      text: tokens.settle(tokens.text === '' ? JSON.stringify(updates) : undefined),
+      toolCalls,
+      hasFinal: finished,
+      final,
+      state,
+      usage: undefined,
+    },
     who,
   );
   return finished ? reply : { ...reply, continues: true };
