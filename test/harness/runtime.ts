@@ -83,6 +83,8 @@ export interface TestRuntimeOptions {
   readonly agents?: WorkerDependencies['agents'];
   /** The worker's AI SDK agents by name. @default none */
   readonly aiSdkAgents?: WorkerDependencies['aiSdkAgents'];
+  /** The worker's OpenAI Agents SDK agents by name. @default none */
+  readonly openaiAgents?: WorkerDependencies['openaiAgents'];
   /** The worker's LangGraph graphs by name. @default none */
   readonly graphs?: WorkerDependencies['graphs'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
@@ -133,6 +135,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           ...(options.tools ? { tools: options.tools } : {}),
           ...(options.agents ? { agents: options.agents } : {}),
           ...(options.aiSdkAgents ? { aiSdkAgents: options.aiSdkAgents } : {}),
+          ...(options.openaiAgents ? { openaiAgents: options.openaiAgents } : {}),
           ...(options.graphs ? { graphs: options.graphs } : {}),
           ...telemetry,
           ...(runCache ? { runCache } : {}),

@@ -74,6 +74,19 @@ export interface WorkerDependencies {
    */
   readonly aiSdkAgents?: ActivityDependencies['aiSdkAgents'];
   /**
+   * OpenAI Agents SDK agents by name (`new Agent({ … })` from `@openai/agents`): specs with
+   * `agent: { kind: 'openai-agents', name }` call the current agent's model once per model
+   * step and run each function tool and handoff call as a durable tool step; handoffs switch
+   * the current agent. Every worker of the task queue must register the same ones. @default none
+   */
+  readonly openaiAgents?: ActivityDependencies['openaiAgents'];
+  /**
+   * Resolves the models OpenAI agents name by string (`model: 'gpt-…'`), e.g.
+   * `new OpenAIProvider({ openAIClient })`. Agents with a `Model` instance need none.
+   * @default none: such agents fail with `agent_failed`
+   */
+  readonly openaiAgentsModelProvider?: ActivityDependencies['openaiAgentsModelProvider'];
+  /**
    * Compiled LangGraph graphs by name: specs with `agent: { kind: 'langgraph', graph }` run
    * one super-step of it per step, checkpointed in the database. Every worker of the task
    * queue must register the same ones. @default none
@@ -151,6 +164,10 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       ...(dependencies.agents ? { agents: dependencies.agents } : {}),
       ...(dependencies.aiSdkAgents ? { aiSdkAgents: dependencies.aiSdkAgents } : {}),
+      ...(dependencies.openaiAgents ? { openaiAgents: dependencies.openaiAgents } : {}),
+      ...(dependencies.openaiAgentsModelProvider
+        ? { openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider }
+        : {}),
       ...(dependencies.graphs ? { graphs: dependencies.graphs } : {}),
       telemetry,
       runAdmission: {

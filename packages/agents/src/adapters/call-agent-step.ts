@@ -7,7 +7,10 @@ import { AgentStepError } from './agent-step-error.ts';
 import { callCodeAgent, type AgentReply, type CodeAgent } from './agent-step.ts';
 import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
 import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
+import type { ModelProvider } from '@openai/agents-core';
 import { callLangGraphAgent, type LangGraphGraph } from './langgraph/langgraph-agent.ts';
+import type { OpenAiAgent } from './openai-agents/openai-agent-graph.ts';
+import { callOpenAiAgent } from './openai-agents/openai-agent-step.ts';
 
 /** What a step of a code or HTTP agent needs besides a model call's context. */
 export interface AgentStepCallContext extends ModelCallContext {
@@ -20,6 +23,10 @@ export interface AgentStepCallContext extends ModelCallContext {
   readonly agents: Readonly<Record<string, CodeAgent>>;
   /** The worker's AI SDK agents by name. @default none */
   readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
+  /** The worker's OpenAI Agents SDK agents by name. @default none */
+  readonly openaiAgents?: Readonly<Record<string, OpenAiAgent>>;
+  /** Resolves OpenAI agents' models given by name. @default none */
+  readonly openaiAgentsModelProvider?: ModelProvider | undefined;
   /** The worker's LangGraph graphs by name. */
   readonly graphs: Readonly<Record<string, LangGraphGraph>>;
   /** Where LangGraph graphs keep their checkpoints; required by LangGraph agents. */
@@ -29,8 +36,9 @@ export interface AgentStepCallContext extends ModelCallContext {
 /**
  * One decision step of a run under `spec`, by its `agent` adapter: a model call (builtin),
  * the registered function (code), `POST {url}/step` (http), one call of the registered AI
- * SDK agent's model (ai-sdk), or one super-step of the registered graph (langgraph). Every
- * adapter streams its text to `context.onTextDelta` as it comes.
+ * SDK agent's model (ai-sdk), one call of the current OpenAI agent's model (openai-agents),
+ * or one super-step of the registered graph (langgraph). Every adapter streams its text to
+ * `context.onTextDelta` as it comes.
  * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
  */
 export async function callAgentStep(
@@ -53,6 +61,28 @@ export async function callAgentStep(
     }
     return callAiSdkAgent(
       { name: agent.name, agent: registered, instructions: spec.instructions, messages, specTools: tools },
+      context,
+    );
+  }
+  if (agent.kind === 'openai-agents') {
+    const agents = context.openaiAgents ?? {};
+    const registered = Object.hasOwn(agents, agent.name) ? agents[agent.name] : undefined;
+    if (!registered) {
+      throw new AgentStepError(
+        'agent_not_registered',
+        `no OpenAI agent "${agent.name}" is registered on this worker (createWorker({ openaiAgents }))`,
+      );
+    }
+    return callOpenAiAgent(
+      {
+        name: agent.name,
+        agent: registered,
+        modelProvider: context.openaiAgentsModelProvider,
+        instructions: spec.instructions,
+        messages,
+        state: context.state,
+        specTools: tools,
+      },
       context,
     );
   }

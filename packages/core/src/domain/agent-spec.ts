@@ -110,14 +110,37 @@ export const aiSdkAgentSchema = z.strictObject({
 });
 
 /**
+ * An OpenAI Agents SDK `Agent` registered in the worker by name
+ * (`createWorker({ openaiAgents })`): each step is one call of the current agent's model, each
+ * function tool and handoff call a durable tool step under the policy `tools` gives it by name;
+ * a handoff switches the current agent for the next step. The API cannot know a worker's
+ * registrations: unregistered names fail the run at its first step.
+ */
+export const openaiAgentsAgentSchema = z.strictObject({
+  kind: z.literal('openai-agents'),
+  name: codeAgentNameSchema,
+  maxAttempts: stepAttemptsSchema.describe(
+    'Attempts of one model step before a retryable failure (429, 5xx, network) fails the run',
+  ),
+  tools: z
+    .record(z.string().min(1).max(128), toolPolicySchema)
+    .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')
+    .default({})
+    .describe(
+      "Policies of the agents' own function tools and handoffs (`transfer_to_…`) by name; unlisted: the defaults",
+    ),
+});
+
+/**
  * Who decides each step of a run: the builtin loop, a code agent, an HTTP agent, an AI SDK
- * agent or a LangGraph graph.
+ * agent, an OpenAI Agents SDK agent or a LangGraph graph.
  */
 export const agentAdapterSchema = z.discriminatedUnion('kind', [
   builtinAgentSchema,
   codeAgentSchema,
   httpAgentSchema,
   aiSdkAgentSchema,
+  openaiAgentsAgentSchema,
   langgraphAgentSchema,
 ]);
 
@@ -244,6 +267,8 @@ export type AgentAdapterSpec = z.output<typeof agentAdapterSchema>;
 export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** An AI SDK agent declared in a spec, defaults applied. */
 export type AiSdkAgentSpec = z.output<typeof aiSdkAgentSchema>;
+/** An OpenAI Agents SDK agent declared in a spec, defaults applied. */
+export type OpenaiAgentsAgentSpec = z.output<typeof openaiAgentsAgentSchema>;
 /** A LangGraph agent declared in a spec. */
 export type LanggraphAgentSpec = z.output<typeof langgraphAgentSchema>;
 /** A validated agent spec, defaults applied. */

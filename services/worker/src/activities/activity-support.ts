@@ -3,6 +3,7 @@ import type {
   CodeAgent,
   LangGraphGraph,
   McpConnectionPool,
+  OpenAiAgent,
   SecretSource,
   StdioCommandPolicy,
   Tool,
@@ -27,6 +28,7 @@ import {
   type RunEventBus,
   type Telemetry,
 } from '@agent-runtime/core';
+import type { ModelProvider } from '@openai/agents-core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { RunRef } from './activity-types.ts';
@@ -49,6 +51,10 @@ export interface ActivityDependencies {
   readonly agents?: Readonly<Record<string, CodeAgent>>;
   /** AI SDK agents by name, for specs with `agent: { kind: 'ai-sdk', name }`. @default none */
   readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
+  /** OpenAI Agents SDK agents by name, for specs with `agent: { kind: 'openai-agents', name }`. @default none */
+  readonly openaiAgents?: Readonly<Record<string, OpenAiAgent>>;
+  /** Resolves the models OpenAI agents name by string. @default none */
+  readonly openaiAgentsModelProvider?: ModelProvider;
   /** LangGraph graphs by name, for specs with `agent: { kind: 'langgraph', graph }`. @default none */
   readonly graphs?: Readonly<Record<string, LangGraphGraph>>;
   /** Spans of model and tool calls, and step metrics. */

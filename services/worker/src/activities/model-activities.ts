@@ -4,6 +4,7 @@ import {
   callAgentStep,
   KyselyCheckpointSaver,
   ModelCallError,
+  openAiAgentNameOf,
   type AgentReply,
 } from '@agent-runtime/agents';
 import { appendRunEvents, type AgentSpec, rateLimitedWarning } from '@agent-runtime/core';
@@ -45,7 +46,9 @@ function toRetryPolicyFailure(
 
 /** Attempts of one step before a retryable failure fails the run; the workflow's policy caps the rest. */
 function maxAttemptsOf(spec: AgentSpec): number {
-  if (spec.agent.kind === 'http' || spec.agent.kind === 'ai-sdk') return spec.agent.maxAttempts;
+  if (spec.agent.kind === 'http' || spec.agent.kind === 'ai-sdk' || spec.agent.kind === 'openai-agents') {
+    return spec.agent.maxAttempts;
+  }
   if (spec.agent.kind === 'code' || spec.model === undefined || spec.model.provider === 'scripted') {
     return Number.POSITIVE_INFINITY;
   }
@@ -62,6 +65,7 @@ export function createModelActivities(
   const builtins = dependencies.tools ?? builtinTools;
   const agents = dependencies.agents ?? {};
   const aiSdkAgents = dependencies.aiSdkAgents ?? {};
+  const openaiAgents = dependencies.openaiAgents ?? {};
   const graphs = dependencies.graphs ?? {};
   const checkpointer = new KyselyCheckpointSaver(db);
   const publish = createEventPublisher(dependencies);
@@ -118,6 +122,8 @@ export function createModelActivities(
               state,
               agents,
               aiSdkAgents,
+              openaiAgents,
+              openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider,
               graphs,
               checkpointer,
             },
@@ -143,6 +149,10 @@ export function createModelActivities(
             toolCalls: reply.toolCalls,
             usage: reply.usage,
             ...('final' in reply ? { final: reply.final } : {}),
+            // Which agent of an OpenAI agent's handoff graph answered: its tool steps run that agent's tools.
+            ...(spec.agent.kind === 'openai-agents'
+              ? { agentName: openAiAgentNameOf('state' in reply ? reply.state : undefined) ?? null }
+              : {}),
           },
           dedupeKey: `model.completed:${step}`,
         },

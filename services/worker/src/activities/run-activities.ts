@@ -39,8 +39,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         limits: spec.limits,
         tools: [
           ...declaredToolsOf(spec),
-          // An AI SDK agent's own tools, after the spec's: the agent's tool of a name wins, in calls too.
-          ...(spec.agent.kind === 'ai-sdk'
+          // An AI SDK or OpenAI agent's own tools, after the spec's: the agent's tool of a name wins, in calls too.
+          ...(spec.agent.kind === 'ai-sdk' || spec.agent.kind === 'openai-agents'
             ? Object.entries(spec.agent.tools).map(([name, policy]) => ({ name, ...policy }))
             : []),
         ].map(({ name, requiresApproval, onError, timeoutSeconds }) => ({

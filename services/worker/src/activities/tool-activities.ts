@@ -4,7 +4,9 @@ import {
   invokeTool,
   McpConnectionPool,
   McpUnavailableError,
+  openAiAgentToolOf,
   resolveTool,
+  type Tool,
   type ToolOutcome,
 } from '@agent-runtime/agents';
 import { appendRunEvents, claimToolCall, completeToolCall, type AgentSpec } from '@agent-runtime/core';
@@ -17,7 +19,7 @@ import {
   type createMcpToolsCache,
   type createSpecCache,
 } from './activity-support.ts';
-import type { ToolStepInput } from './activity-types.ts';
+import type { RunRef, ToolStepInput } from './activity-types.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -37,6 +39,24 @@ export function createToolActivities(
     if (spec.agent.kind !== 'ai-sdk' || !Object.hasOwn(aiSdkAgents, spec.agent.name)) return undefined;
     const tools = aiSdkAgents[spec.agent.name]?.tools ?? {};
     return Object.hasOwn(tools, name) ? tools[name] : undefined;
+  };
+  const openaiAgents = dependencies.openaiAgents ?? {};
+  /**
+   * The function tool or handoff of the OpenAI agent that answered the call's step (as its
+   * `model.completed` event names it), if the spec's agent is registered and it has one.
+   */
+  const openAiAgentToolFor = async (spec: AgentSpec, { ref, step, call }: ToolStepInput): Promise<Tool | undefined> => {
+    if (spec.agent.kind !== 'openai-agents' || !Object.hasOwn(openaiAgents, spec.agent.name)) return undefined;
+    const root = openaiAgents[spec.agent.name];
+    const completed = await modelCompletedOf(db, ref, step);
+    if (!root || !completed?.agentName) return undefined;
+    return openAiAgentToolOf({
+      root,
+      agentName: completed.agentName,
+      call,
+      stepToolCalls: completed.toolCalls ?? [],
+      approvedByPolicy: spec.agent.tools[call.name]?.requiresApproval === true,
+    });
   };
 
   return {
@@ -70,17 +90,20 @@ export function createToolActivities(
         ]);
         publish(ref.runId, started);
         const secrets = secretSourceOf(dependencies, ref.tenantId);
-        // An AI SDK agent's own tool comes first; the spec's tools resolve as for every agent.
+        // An AI SDK or OpenAI agent's own tool comes first; the spec's tools resolve as for every agent.
         const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
+        const openAiTool = await openAiAgentToolFor(spec, { ref, step, call });
         const resolved = aiSdkTool
           ? { tool: aiSdkToolOf(call.name, aiSdkTool, call.id) }
-          : resolveTool(spec, call.name, {
-              builtins,
-              secrets,
-              ...(spec.mcpServers.length > 0
-                ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
-                : {}),
-            });
+          : openAiTool
+            ? { tool: openAiTool }
+            : resolveTool(spec, call.name, {
+                builtins,
+                secrets,
+                ...(spec.mcpServers.length > 0
+                  ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
+                  : {}),
+              });
         const context = Context.current();
         const result = await traceToolCall(
           dependencies.telemetry,
@@ -124,4 +147,25 @@ export function createToolActivities(
       return outcome;
     },
   };
+}
+
+/** What a step's recorded `model.completed` event says an OpenAI agent's tool step needs. */
+interface RecordedModelStep {
+  readonly agentName?: string | null;
+  readonly toolCalls?: ToolStepInput['call'][];
+}
+
+/** The recorded reply of a model step: written before the step returned, so before its tool steps ran. */
+async function modelCompletedOf(
+  db: ActivityDependencies['db'],
+  ref: RunRef,
+  step: number,
+): Promise<RecordedModelStep | undefined> {
+  const row = await db
+    .selectFrom('run_events')
+    .select('data')
+    .where('run_id', '=', ref.runId)
+    .where('dedupe_key', '=', `model.completed:${step}`)
+    .executeTakeFirst();
+  return row?.data as RecordedModelStep | undefined;
 }

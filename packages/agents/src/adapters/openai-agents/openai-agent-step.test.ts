@@ -1,0 +1,318 @@
+import { Agent, handoff, tool } from '@openai/agents-core';
+import { OpenAIChatCompletionsModel, OpenAIProvider } from '@openai/agents-openai';
+import OpenAI from 'openai';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import {
+  startOpenAiCompatibleServer,
+  type OpenAiCompatibleServer,
+} from '../../../../../test/harness/openai-compatible-server.ts';
+import type { ConversationMessage } from '../../messages.ts';
+import { ModelCallError } from '../../models/model-call-error.ts';
+import type { ModelCallContext } from '../../models/model-call.ts';
+import type { ToolContext } from '../../tools/tool.ts';
+import { invokeTool } from '../../tools/invoke-tool.ts';
+import { AgentStepError } from '../agent-step-error.ts';
+import { currentOpenAiAgentName, openAiAgentGraphOf } from './openai-agent-graph.ts';
+import { callOpenAiAgent } from './openai-agent-step.ts';
+import { ignoredHandoffMessage, openAiAgentToolOf } from './openai-agent-tools.ts';
+
+const toolContext: ToolContext = {
+  idempotencyKey: 'run:1:call',
+  signal: new AbortController().signal,
+  heartbeat: () => {},
+  saveArtifact: () => Promise.reject(new Error('not in this test')),
+};
+
+function stepContext(deltas: string[] = []): ModelCallContext {
+  return {
+    step: 1,
+    attempt: 1,
+    signal: new AbortController().signal,
+    timeoutMs: 5000,
+    secrets: () => Promise.reject(new Error('no secrets here')),
+    onTextDelta: (text) => deltas.push(text),
+  };
+}
+
+const question: ConversationMessage[] = [{ role: 'user', content: 'Weather in Oslo?' }];
+
+describe('OpenAI agents against a real chat-completions server', () => {
+  let server: OpenAiCompatibleServer;
+  let model: OpenAIChatCompletionsModel;
+  const weather = tool({
+    name: 'get_weather',
+    description: 'Current temperature of a city, in °C.',
+    parameters: z.object({ city: z.string() }),
+    execute: ({ city }) => ({ city, celsius: 4 }),
+  });
+
+  beforeAll(async () => {
+    server = await startOpenAiCompatibleServer();
+    model = new OpenAIChatCompletionsModel(new OpenAI({ baseURL: server.baseUrl, apiKey: 'k', maxRetries: 0 }), 'm');
+  });
+  afterAll(async () => {
+    await server.close();
+  });
+
+  it('makes one streamed request with instructions, tools and handoffs, and returns tool calls and state', async () => {
+    const specialist = new Agent({ name: 'specialist', instructions: 'You are the specialist.', model });
+    const triage = new Agent({
+      name: 'triage',
+      instructions: () => 'Route the question.',
+      model,
+      tools: [weather],
+      handoffs: [specialist],
+    });
+    server.enqueue({
+      kind: 'reply',
+      text: 'Checking.',
+      toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: { city: 'Oslo' } }],
+      usage: { prompt: 12, completion: 3, cached: 2 },
+    });
+    const before = server.requests.length;
+    const deltas: string[] = [];
+    const reply = await callOpenAiAgent(
+      {
+        name: 'triage',
+        agent: triage,
+        messages: question,
+        state: undefined,
+        specTools: [{ name: 'calculator', description: 'math', inputSchema: { type: 'object' } }],
+      },
+      stepContext(deltas),
+    );
+    expect(reply).toMatchObject({
+      text: 'Checking.',
+      toolCalls: [{ id: 'call_w', name: 'get_weather', arguments: { city: 'Oslo' } }],
+      state: { agent: 'triage' },
+      usage: { inputTokens: 12, outputTokens: 3, cachedInputTokens: 2 },
+    });
+    expect(deltas.join('')).toBe('Checking.');
+    expect(server.requests.length - before).toBe(1);
+    const body = server.requests.at(-1)?.body;
+    expect(body?.stream).toBe(true);
+    expect(body?.messages[0]).toEqual({ role: 'system', content: 'Route the question.' });
+    expect(body?.tools?.map((offered) => offered.function.name)).toEqual([
+      'get_weather',
+      'calculator',
+      'transfer_to_specialist',
+    ]);
+  });
+
+  it("switches to the handed-off agent after a recorded handoff result, with that agent's instructions", async () => {
+    const specialist = new Agent({ name: 'specialist', instructions: 'You are the specialist.', model });
+    const triage = new Agent({ name: 'triage', instructions: 'Route.', model, handoffs: [specialist] });
+    const messages: ConversationMessage[] = [
+      ...question,
+      {
+        role: 'assistant',
+        content: '',
+        toolCalls: [{ id: 'h1', name: 'transfer_to_specialist', arguments: {} }],
+      },
+      {
+        role: 'tool',
+        toolCallId: 'h1',
+        name: 'transfer_to_specialist',
+        content: JSON.stringify({ ok: true, output: { assistant: 'specialist' } }),
+      },
+    ];
+    server.enqueue({ kind: 'reply', text: 'Specialist here: 4 °C.' });
+    const reply = await callOpenAiAgent(
+      { name: 'triage', agent: triage, messages, state: { agent: 'triage' }, specTools: [] },
+      stepContext(),
+    );
+    expect(reply).toMatchObject({ text: 'Specialist here: 4 °C.', toolCalls: [], state: { agent: 'specialist' } });
+    const body = server.requests.at(-1)?.body;
+    expect(body?.messages[0]).toEqual({ role: 'system', content: 'You are the specialist.' });
+    expect(body?.messages.slice(-2)).toEqual([
+      {
+        role: 'assistant',
+        content: null,
+        tool_calls: [{ id: 'h1', type: 'function', function: { name: 'transfer_to_specialist', arguments: '{}' } }],
+      },
+      {
+        role: 'tool',
+        tool_call_id: 'h1',
+        content: JSON.stringify({ ok: true, output: { assistant: 'specialist' } }),
+      },
+    ]);
+    // A refused handoff changes nothing.
+    const refused = messages.with(2, {
+      role: 'tool',
+      toolCallId: 'h1',
+      name: 'transfer_to_specialist',
+      content: JSON.stringify({ ok: false, error: { code: 'approval_rejected', message: 'no' } }),
+    });
+    const graph = openAiAgentGraphOf(triage);
+    expect(currentOpenAiAgentName(graph, 'triage', { agent: 'triage' }, refused)).toBe('triage');
+  });
+
+  it('parses a structured outputType into the final output', async () => {
+    const extractor = new Agent({
+      name: 'extractor',
+      model,
+      outputType: z.object({ city: z.string(), celsius: z.number() }),
+    });
+    server.enqueue({ kind: 'reply', text: '{"city":"Oslo","celsius":4}' });
+    const reply = await callOpenAiAgent(
+      { name: 'extractor', agent: extractor, messages: question, state: undefined, specTools: [] },
+      stepContext(),
+    );
+    expect(reply.final).toEqual({ city: 'Oslo', celsius: 4 });
+    expect(server.requests.at(-1)?.body).toMatchObject({ response_format: { type: 'json_schema' } });
+  });
+
+  it('maps a 429 with Retry-After to a retryable ModelCallError, and a 400 to a rejected one', async () => {
+    const agent = new Agent({ name: 'plain', model });
+    server.enqueue({ kind: 'status', status: 429, retryAfter: '2' }, { kind: 'status', status: 400 });
+    const call = () =>
+      callOpenAiAgent(
+        { name: 'plain', agent, messages: question, state: undefined, specTools: [] },
+        stepContext(),
+      ).catch((caught: unknown) => caught);
+    const limited = await call();
+    expect(limited).toBeInstanceOf(ModelCallError);
+    expect(limited).toMatchObject({ code: 'model_unavailable', status: 429, retryAfterMs: 2000, retryable: true });
+    expect(await call()).toMatchObject({ code: 'model_request_rejected', status: 400, retryable: false });
+    // One request each: the client's own retries are off.
+    expect(server.pending).toBe(0);
+  });
+
+  it('maps an unreachable model to a retryable ModelCallError', async () => {
+    const unreachable = new OpenAIChatCompletionsModel(
+      new OpenAI({ baseURL: 'http://127.0.0.1:9/v1', apiKey: 'k', maxRetries: 0 }),
+      'm',
+    );
+    const agent = new Agent({ name: 'offline', model: unreachable });
+    const error = await callOpenAiAgent(
+      { name: 'offline', agent, messages: question, state: undefined, specTools: [] },
+      stepContext(),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ code: 'model_unavailable', status: 0, retryable: true });
+  });
+
+  it('resolves a model name through the provider, and fails clearly without one', async () => {
+    const named = new Agent({ name: 'named', model: 'm' });
+    const missing = await callOpenAiAgent(
+      { name: 'named', agent: named, messages: question, state: undefined, specTools: [] },
+      stepContext(),
+    ).catch((caught: unknown) => caught);
+    expect(missing).toBeInstanceOf(AgentStepError);
+    expect(missing).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringContaining('openaiAgentsModelProvider'),
+    });
+    server.enqueue({ kind: 'reply', text: 'hi' });
+    const provider = new OpenAIProvider({
+      openAIClient: new OpenAI({ baseURL: server.baseUrl, apiKey: 'k', maxRetries: 0 }),
+      useResponses: false,
+    });
+    const reply = await callOpenAiAgent(
+      { name: 'named', agent: named, modelProvider: provider, messages: question, state: undefined, specTools: [] },
+      stepContext(),
+    );
+    expect(reply.text).toBe('hi');
+    expect(server.requests.at(-1)?.body?.model).toBe('m');
+  });
+
+  it('refuses guardrails and hosted tools as configuration errors, before any request', async () => {
+    const before = server.requests.length;
+    const guarded = new Agent({
+      name: 'guarded',
+      model,
+      inputGuardrails: [{ name: 'g', execute: async () => ({ tripwireTriggered: false, outputInfo: null }) }],
+    });
+    const error = await callOpenAiAgent(
+      { name: 'guarded', agent: guarded, messages: question, state: undefined, specTools: [] },
+      stepContext(),
+    ).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringContaining('guardrails'),
+    });
+    expect(server.requests.length).toBe(before);
+  });
+});
+
+describe('OpenAI agent tools as runtime tools', () => {
+  const calls: string[] = [];
+  const onHandoffCalls: string[] = [];
+  const sensitive = tool({
+    name: 'delete_file',
+    description: 'Deletes a file.',
+    parameters: z.object({ path: z.string() }),
+    needsApproval: true,
+    execute: ({ path }) => {
+      calls.push(path);
+      return `deleted ${path}`;
+    },
+  });
+  const specialist = new Agent({ name: 'specialist', tools: [sensitive] });
+  const other = new Agent({ name: 'other' });
+  const triage = new Agent({
+    name: 'triage',
+    handoffs: [handoff(specialist, { onHandoff: () => void onHandoffCalls.push('specialist') }), other],
+  });
+
+  it("runs the answering agent's function tool, validating input first and honouring needsApproval", async () => {
+    const call = { id: 'c1', name: 'delete_file', arguments: { path: '/tmp/x' } };
+    const of = (approvedByPolicy: boolean, args: Record<string, unknown> = call.arguments) =>
+      openAiAgentToolOf({
+        root: triage,
+        agentName: 'specialist',
+        call: { ...call, arguments: args },
+        stepToolCalls: [call],
+        approvedByPolicy,
+      });
+    expect(
+      openAiAgentToolOf({ root: triage, agentName: 'triage', call, stepToolCalls: [call], approvedByPolicy: true }),
+    ).toBeUndefined();
+    const unapproved = of(false);
+    expect(await invokeTool(unapproved!, call.arguments, toolContext)).toMatchObject({
+      ok: false,
+      error: { code: 'approval_required' },
+    });
+    expect(await invokeTool(of(true)!, { path: 5 }, toolContext)).toMatchObject({
+      ok: false,
+      error: { code: 'invalid_tool_input' },
+    });
+    expect(calls).toEqual([]);
+    expect(await invokeTool(of(true)!, call.arguments, toolContext)).toEqual({ ok: true, output: 'deleted /tmp/x' });
+    expect(calls).toEqual(['/tmp/x']);
+  });
+
+  it('hands off with the first handoff call only, running onHandoff once', async () => {
+    const first = { id: 'h1', name: 'transfer_to_specialist', arguments: {} };
+    const second = { id: 'h2', name: 'transfer_to_other', arguments: {} };
+    const stepToolCalls = [first, second];
+    const firstTool = openAiAgentToolOf({
+      root: triage,
+      agentName: 'triage',
+      call: first,
+      stepToolCalls,
+      approvedByPolicy: false,
+    });
+    const secondTool = openAiAgentToolOf({
+      root: triage,
+      agentName: 'triage',
+      call: second,
+      stepToolCalls,
+      approvedByPolicy: false,
+    });
+    expect(await invokeTool(firstTool!, {}, toolContext)).toEqual({ ok: true, output: { assistant: 'specialist' } });
+    expect(await invokeTool(secondTool!, {}, toolContext)).toEqual({
+      ok: false,
+      error: { code: 'handoff_ignored', message: ignoredHandoffMessage },
+    });
+    expect(onHandoffCalls).toEqual(['specialist']);
+  });
+
+  it('refuses a handoff graph where two different agents share a name', () => {
+    const twin = new Agent({ name: 'other' });
+    const root = new Agent({ name: 'root', handoffs: [other, twin] });
+    expect(() => openAiAgentGraphOf(root)).toThrow(/two different agents are named "other"/);
+  });
+});
