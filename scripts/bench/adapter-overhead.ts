@@ -6,6 +6,7 @@ import type { BenchRuntime } from './bench-runtime.ts';
 import {
   directAiSdkAgentLoop,
   directAiSdkLoop,
+  directOpenAiAgentLoop,
   directCodeLoop,
   directHttpLoop,
   directLangGraphInterruptLoop,
@@ -17,6 +18,8 @@ import { echoLoopAgentName, echoLoopCodeAgent, type EchoLoopInput } from './echo
 import {
   echoLoopAiSdkAgent,
   echoLoopAiSdkAgentName,
+  echoLoopOpenAiAgent,
+  echoLoopOpenAiAgentName,
   echoLoopGraph,
   echoLoopGraphName,
   runtimeToolsEchoLoopGraph,
@@ -145,6 +148,13 @@ function adaptersUnderTest(options: AdapterOverheadOptions): AdapterUnderTest[] 
       input: 'go',
       beforeRun: enqueue,
       direct: directAiSdkAgentLoop(echoLoopAiSdkAgent(modelServer.baseUrl), enqueue),
+    },
+    {
+      adapter: 'OpenAI Agents SDK agent (Runner loop)',
+      spec: { agent: { kind: 'openai-agents', name: echoLoopOpenAiAgentName }, limits },
+      input: 'go',
+      beforeRun: enqueue,
+      direct: directOpenAiAgentLoop(echoLoopOpenAiAgent(modelServer.baseUrl), enqueue),
     },
     {
       adapter: 'LangGraph graph, echo in its node',

@@ -35,8 +35,8 @@ export interface BenchOptions {
   readonly sseBus: 'in-process' | 'redis' | 'both';
   /**
    * Runs of each agent adapter (builtin scripted, builtin openai-compatible, code, HTTP,
-   * AI SDK, LangGraph) through the runtime, and as many driven directly, for the adapter overhead phase; 0 skips
-   * the phase. @default 10
+   * AI SDK, OpenAI Agents SDK, LangGraph) through the runtime, and as many driven directly, for
+   * the adapter overhead phase; 0 skips the phase. @default 10
    */
   readonly adapterRuns: number;
   /** Steps of (decision + echo call) per run of the adapter overhead phase. @default 10 */

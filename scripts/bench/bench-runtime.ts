@@ -28,7 +28,7 @@ const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', im
  * Agents the in-process worker registers, by framework, as `createWorker` takes them: an
  * adapter whose agents live in the worker adds its key here.
  */
-export type BenchWorkerAgents = Pick<WorkerDependencies, 'agents' | 'aiSdkAgents' | 'graphs'>;
+export type BenchWorkerAgents = Pick<WorkerDependencies, 'agents' | 'aiSdkAgents' | 'graphs' | 'openaiAgents'>;
 
 /** The runtime under test: API and agent worker in this process, on the benchmark's services. */
 export interface BenchRuntime {
@@ -61,7 +61,7 @@ export interface BenchRuntimeOptions {
    * events reach the API only over Redis, so set `redisUrl` too. @default false
    */
   readonly workerProcess?: boolean;
-  /** Agents the in-process worker registers (`createWorker({ agents, aiSdkAgents, graphs })`). @default none */
+  /** Agents the in-process worker registers (`createWorker({ agents, aiSdkAgents, graphs, openaiAgents })`). @default none */
   readonly workerAgents?: BenchWorkerAgents;
 }
 

@@ -13,6 +13,7 @@ import {
 } from '@agent-runtime/agents';
 import { modelSpecSchema } from '@agent-runtime/core';
 import { Command, INTERRUPT, isInterrupted, MemorySaver } from '@langchain/langgraph';
+import { Runner, type Agent } from '@openai/agents';
 import { isStepCount, jsonSchema, streamText, tool, type ModelMessage, type ToolSet } from 'ai';
 import { echoInline, inlineToolContext, type EchoLoopInput } from './echo-loop-agent.ts';
 import type { echoLoopGraph, runtimeToolsEchoLoopGraph } from './echo-loop-frameworks.ts';
@@ -193,6 +194,27 @@ export function directAiSdkAgentLoop(agent: AiSdkAgent, beforeRun: (toolSteps: n
       }
       const steps = (await result.steps).length;
       if (steps !== toolSteps + 1) throw new Error(`the AI SDK loop took ${steps} steps, not ${toolSteps + 1}`);
+    });
+  };
+}
+
+/**
+ * An OpenAI Agents SDK agent run by the SDK's own loop: a streamed `Runner.run` (tracing off,
+ * as the runtime calls its model), the function tools run by the SDK, limited to
+ * `toolSteps + 1` turns. `beforeRun` scripts the model server's answers.
+ */
+export function directOpenAiAgentLoop(agent: Agent, beforeRun: (toolSteps: number) => void): DirectLoop {
+  const runner = new Runner({ tracingDisabled: true });
+  return (toolSteps) => {
+    beforeRun(toolSteps);
+    return timed(async () => {
+      const result = await runner.run(agent, 'go', { stream: true, maxTurns: toolSteps + 1 });
+      for await (const event of result) void event;
+      await result.completed;
+      if (result.error) throw result.error;
+      const calls = result.rawResponses.length;
+      if (calls !== toolSteps + 1)
+        throw new Error(`the Agents SDK loop made ${calls} model calls, not ${toolSteps + 1}`);
     });
   };
 }

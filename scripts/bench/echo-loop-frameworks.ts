@@ -1,13 +1,19 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { builtinTools, callRuntimeTools, invokeTool, type AiSdkAgent } from '@agent-runtime/agents';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { Agent, tool as openAiAgentTool } from '@openai/agents';
+import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import { tool, type ToolSet } from 'ai';
+import OpenAI from 'openai';
 import { z } from 'zod';
 import type { BenchWorkerAgents } from './bench-runtime.ts';
 import { echoLoopAgentName, echoLoopCodeAgent, echoLoopDecision, inlineToolContext } from './echo-loop-agent.ts';
 
 /** The name the bench registers {@link echoLoopAiSdkAgent} under in its worker. */
 export const echoLoopAiSdkAgentName = 'bench-ai-sdk-echo-loop';
+
+/** The name the bench registers {@link echoLoopOpenAiAgent} under in its worker. */
+export const echoLoopOpenAiAgentName = 'bench-openai-agents-echo-loop';
 
 /** The name the bench registers {@link echoLoopGraph} under in its worker. */
 export const echoLoopGraphName = 'bench-langgraph-echo-loop';
@@ -40,6 +46,36 @@ export function echoLoopAiSdkAgent(baseUrl: string): AiSdkAgent {
     'bench',
   );
   return { model, tools: echoAiSdkTools };
+}
+
+/**
+ * An OpenAI Agents SDK agent calling the OpenAI-compatible model server at `baseUrl` through
+ * chat completions (client retries off, as the runtime wants them), with the `echo` tool as
+ * a function tool. Thrown errors are not turned into text for the model, so a failing echo
+ * fails the measurement.
+ */
+export function echoLoopOpenAiAgent(baseUrl: string): Agent {
+  const model = new OpenAIChatCompletionsModel(
+    new OpenAI({ baseURL: baseUrl, apiKey: 'bench', maxRetries: 0 }),
+    'bench',
+  );
+  const echo = openAiAgentTool({
+    name: 'echo',
+    description: builtinTools.echo.description,
+    parameters: { type: 'object', properties: {}, additionalProperties: true, required: [] },
+    strict: false,
+    errorFunction: null,
+    execute: async (input, _context, details) => {
+      const outcome = await invokeTool(
+        builtinTools.echo,
+        typeof input === 'string' ? JSON.parse(input) : input,
+        inlineToolContext(details?.toolCall?.callId ?? 'echo'),
+      );
+      if (!outcome.ok) throw new Error(`echo failed: ${outcome.error.message}`);
+      return outcome.output;
+    },
+  });
+  return new Agent({ name: 'bench-echo', model, tools: [echo] });
 }
 
 const EchoLoopState = Annotation.Root({
@@ -97,6 +133,7 @@ export function echoLoopWorkerAgents(modelServerUrl: string): BenchWorkerAgents 
   return {
     agents: { [echoLoopAgentName]: echoLoopCodeAgent },
     aiSdkAgents: { [echoLoopAiSdkAgentName]: echoLoopAiSdkAgent(modelServerUrl) },
+    openaiAgents: { [echoLoopOpenAiAgentName]: echoLoopOpenAiAgent(modelServerUrl) },
     graphs: {
       [echoLoopGraphName]: echoLoopGraph.compile(),
       [runtimeToolsEchoLoopGraphName]: runtimeToolsEchoLoopGraph.compile(),

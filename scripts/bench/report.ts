@@ -165,8 +165,9 @@ export function formatAdapterOverhead(result: AdapterOverhead): string {
     `Adapter overhead, ms per step (${runs} runs of each adapter of ${result.toolSteps} steps of decision + echo`,
     'tool call, then a final decision; through the runtime (POST /v1/runs) and the same agent driven directly',
     'in this process, one run at a time, the two sides alternating: a plain loop with the echo tool called',
-    "inline; the AI SDK agent by the SDK's own streamText tool loop; the LangGraph graphs by graph.invoke",
-    'with a MemorySaver, one super-step per step of decision + echo)',
+    "inline; the AI SDK agent by the SDK's own streamText tool loop; the OpenAI agent by the SDK's streamed",
+    'Runner loop; the LangGraph graphs by graph.invoke with a MemorySaver, one super-step per step of',
+    'decision + echo)',
     '',
     formatTable(
       [
