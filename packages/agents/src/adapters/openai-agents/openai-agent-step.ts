@@ -117,6 +117,62 @@ function argumentsOf(json: string): Record<string, unknown> {
   return {};
 }
 
+/** A streamed response, completed, and the text its deltas carried. */
+interface StreamedResponse {
+  readonly completed: StreamEventResponseCompleted['response'];
+  readonly text: string;
+}
+
+/**
+ * One streamed call of `model`, its text deltas passed to `context.onTextDelta`, bounded by the
+ * step's model timeout. The SDK's client retries are off: Temporal retries the step.
+ * @throws ModelCallError for every model failure, and when the stream ends without a response
+ * @throws the signal's reason when the run is cancelled
+ */
+async function streamResponse(
+  model: Model,
+  request: ModelRequest,
+  context: ModelCallContext,
+  label: string,
+): Promise<StreamedResponse> {
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), context.timeoutMs);
+  const signal = AbortSignal.any([context.signal, timeout.signal]);
+  // The SDK's own models read `_internal` to turn their client's retries off.
+  const streamed: ModelRequest = Object.assign({ ...request, signal }, { _internal: { runnerManagedRetry: true } });
+  let text = '';
+  let completed: StreamEventResponseCompleted['response'] | undefined;
+  let failure: unknown;
+  try {
+    for await (const event of model.getStreamedResponse(streamed)) {
+      if (event.type === 'output_text_delta') {
+        text += event.delta;
+        context.onTextDelta?.(event.delta);
+      } else if (event.type === 'response_done') {
+        completed = event.response;
+      }
+    }
+  } catch (error) {
+    failure = error;
+  } finally {
+    clearTimeout(timer);
+  }
+  if (context.signal.aborted) throw context.signal.reason ?? new Error('the model call was cancelled');
+  if (timeout.signal.aborted) {
+    throw new ModelCallError(408, `${label} gave no complete answer within ${context.timeoutMs / 1000}s`);
+  }
+  if (failure !== undefined) throw toOpenAiAgentCallError(failure, label);
+  if (!completed) {
+    throw new ModelCallError(
+      502,
+      `${label} ended its answer without completing it`,
+      undefined,
+      'model_response_invalid',
+    );
+  }
+  return { completed, text };
+}
+
 /**
  * One model step of an OpenAI Agents SDK agent: exactly one call of the current agent's model
  * (streamed, its text deltas to `context.onTextDelta`), offered its function tools, its
@@ -147,9 +203,6 @@ export async function callOpenAiAgent(request: OpenAiAgentStepRequest, context: 
   const model = await modelOf(agent, request.modelProvider);
   const outputType = serializedOutputTypeOf(agent);
 
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), context.timeoutMs);
-  const signal = AbortSignal.any([context.signal, timeout.signal]);
   const systemInstructions = (await agent.getSystemPrompt(runContext)) ?? request.instructions;
   const modelRequest: ModelRequest = {
     ...(systemInstructions ? { systemInstructions } : {}),
@@ -167,41 +220,8 @@ export async function callOpenAiAgent(request: OpenAiAgentStepRequest, context: 
       strictJsonSchema: handoff.strictJsonSchema,
     })),
     tracing: false,
-    signal,
   };
-  // The SDK's own models read this to turn their client's retries off: Temporal retries the step.
-  Object.assign(modelRequest, { _internal: { runnerManagedRetry: true } });
-
-  let text = '';
-  let completed: StreamEventResponseCompleted['response'] | undefined;
-  let failure: unknown;
-  try {
-    for await (const event of model.getStreamedResponse(modelRequest)) {
-      if (event.type === 'output_text_delta') {
-        text += event.delta;
-        context.onTextDelta?.(event.delta);
-      } else if (event.type === 'response_done') {
-        completed = event.response;
-      }
-    }
-  } catch (error) {
-    failure = error;
-  } finally {
-    clearTimeout(timer);
-  }
-  if (context.signal.aborted) throw context.signal.reason ?? new Error('the model call was cancelled');
-  if (timeout.signal.aborted) {
-    throw new ModelCallError(408, `${label} gave no complete answer within ${context.timeoutMs / 1000}s`);
-  }
-  if (failure !== undefined) throw toOpenAiAgentCallError(failure, label);
-  if (!completed) {
-    throw new ModelCallError(
-      502,
-      `${label} ended its answer without completing it`,
-      undefined,
-      'model_response_invalid',
-    );
-  }
+  const { completed, text } = await streamResponse(model, modelRequest, context, label);
 
   // The completed response is the record: the deltas were for live display.
   const toolCalls: ToolCall[] = [];
