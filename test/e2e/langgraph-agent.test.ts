@@ -1,5 +1,5 @@
 import { AgentStepError, callRuntimeTools } from '@agent-runtime/agents';
-import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { Annotation, END, interrupt, START, StateGraph } from '@langchain/langgraph';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordPublishedDeltas } from '../harness/model-deltas.ts';
@@ -66,6 +66,13 @@ const calc = new StateGraph(Sum)
   .addEdge('report', END)
   .compile();
 
+/** A graph waiting on LangGraph's own `interrupt()`, which nothing in the runtime answers. */
+const askHuman = new StateGraph(Sum)
+  .addNode('ask', () => ({ answer: interrupt<string, string>('Which numbers?') }))
+  .addEdge(START, 'ask')
+  .addEdge('ask', END)
+  .compile();
+
 /** The model server the chat graph's LangChain model talks to, over real HTTP. */
 let modelServer: OpenAiCompatibleServer;
 const modelKey = 'sk-e2e-langgraph-chat-5d2a';
@@ -113,7 +120,7 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
   let deltas: Map<string, string[]>;
 
   beforeAll(async () => {
-    runtime = await startTestRuntime({ database, graphs: { article, calc, chat } });
+    runtime = await startTestRuntime({ database, graphs: { article, calc, chat, askHuman } });
     deltas = recordPublishedDeltas(runtime.bus);
   });
 
@@ -207,7 +214,7 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
     expect(JSON.parse(steps[1]?.text as string)).toEqual([{ compute: { product: 42 } }]);
   });
 
-  it('fails clearly on an unregistered graph, a missing output key, and a bad spec', async () => {
+  it("fails clearly on an unregistered graph, a missing output key, a graph's own interrupt(), and a bad spec", async () => {
     const missing = await waitForRun(
       runtime,
       await startGraphRun('lg-missing', { kind: 'langgraph', graph: 'nobody' }, {}),
@@ -220,6 +227,13 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
       await startGraphRun('lg-no-key', { kind: 'langgraph', graph: 'article', output: 'summary' }, { topic: 'voles' }),
     );
     expect(noKey).toMatchObject({ status: 'failed', error: { code: 'agent_response_invalid', step: 3 } });
+
+    const ownInterrupt = await waitForRun(
+      runtime,
+      await startGraphRun('lg-own-interrupt', { kind: 'langgraph', graph: 'askHuman' }, { a: 1, b: 2 }),
+    );
+    expect(ownInterrupt).toMatchObject({ status: 'failed', error: { code: 'agent_response_invalid', step: 1 } });
+    expect((ownInterrupt.error as { message: string }).message).toContain('interrupt() with a value of its own');
 
     const created = (await (await runtime.request('POST', '/v1/agents', { name: 'lg-bad' })).json()) as { id: string };
     const bad = await runtime.request('POST', `/v1/agents/${created.id}/versions`, {

@@ -130,6 +130,7 @@ export async function callLangGraphAgent(
   };
   const updates: Record<string, unknown>[] = [];
   const toolRequests: unknown[] = [];
+  let foreignInterrupts = 0;
   const tokens = new AgentTextStream(who, context.onTextDelta);
   let snapshot: Awaited<ReturnType<LangGraphGraph['getState']>>;
   try {
@@ -150,6 +151,7 @@ export async function callLangGraphAgent(
       for (const raised of update.__interrupt__ as { value?: unknown }[]) {
         const value = raised.value as { kind?: unknown } | undefined;
         if (value?.kind === toolCallsInterruptKind) toolRequests.push(value);
+        else foreignInterrupts += 1;
       }
     }
     // The thread's latest checkpoint is the one this super-step just wrote.
@@ -165,6 +167,13 @@ export async function callLangGraphAgent(
     );
   } finally {
     tokens.close();
+  }
+  if (foreignInterrupts > 0) {
+    // Resuming it would only interrupt again: nothing in the runtime answers it.
+    throw new AgentStepError(
+      'agent_response_invalid',
+      `${who} called interrupt() with a value of its own; the runtime answers only callRuntimeTools (give the tool { "requiresApproval": true } for a human's decision)`,
+    );
   }
   const checkpointId = snapshot.config.configurable?.checkpoint_id as string | undefined;
   if (!checkpointId) throw new AgentStepError('agent_failed', `${who} wrote no checkpoint`);
