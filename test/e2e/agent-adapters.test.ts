@@ -2,13 +2,8 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { agentStepProtocol, type AgentStepContext, type AgentStepRequest, type CodeAgent } from '@agent-runtime/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runEventsOf, startRunOfNewAgent } from '../harness/agent-runs.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-
-interface RunEvent {
-  type: string;
-  step: number | null;
-  data: Record<string, unknown>;
-}
 
 /** What a `/step` request carried, as the test agent server saw it. */
 interface SeenStep {
@@ -108,20 +103,6 @@ describe('agent adapters end to end', () => {
     await runtime.stop();
   });
 
-  async function startAgentRun(name: string, spec: Record<string, unknown>, input: unknown) {
-    const agent = (await (await runtime.request('POST', '/v1/agents', { name })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, { spec });
-    expect(version.status, await version.clone().text()).toBe(201);
-    const created = await runtime.request('POST', '/v1/runs', { agentId: agent.id, input });
-    expect(created.status).toBe(202);
-    return ((await created.json()) as { id: string }).id;
-  }
-
-  async function eventsOf(runId: string): Promise<RunEvent[]> {
-    const response = await runtime.request('GET', `/v1/runs/${runId}/events?limit=1000`);
-    return ((await response.json()) as { items: RunEvent[] }).items;
-  }
-
   const httpSpec = (extra: Record<string, unknown> = {}) => ({
     agent: { kind: 'http', url: agentUrl, headers: { Authorization: { secret: 'AGENT_TOKEN', prefix: 'Bearer ' } } },
     tools: [{ name: 'calculator' }],
@@ -129,7 +110,8 @@ describe('agent adapters end to end', () => {
   });
 
   it('runs a code agent: its tool calls run as runtime tool steps and its state reaches the next step', async () => {
-    const runId = await startAgentRun(
+    const runId = await startRunOfNewAgent(
+      runtime,
       'code-doubler',
       { agent: { kind: 'code', name: 'doubler' }, tools: [{ name: 'calculator' }] },
       { times: 3 },
@@ -140,13 +122,18 @@ describe('agent adapters end to end', () => {
       output: { value: 8, steps: 4 },
       usage: { steps: 4, modelCalls: 4, toolCalls: 3, inputTokens: 12, outputTokens: 4 },
     });
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'tool.completed').map((event) => event.step)).toEqual([1, 2, 3]);
     expect(events.find((event) => event.type === 'model.started')?.data).toEqual({ agent: 'code' });
   });
 
   it('fails a run whose code agent no worker registered, with a clear error', async () => {
-    const runId = await startAgentRun('code-missing', { agent: { kind: 'code', name: 'nobody' } }, 'hello');
+    const runId = await startRunOfNewAgent(
+      runtime,
+      'code-missing',
+      { agent: { kind: 'code', name: 'nobody' } },
+      'hello',
+    );
     const run = await waitForRun(runtime, runId);
     expect(run).toMatchObject({ status: 'failed', error: { code: 'agent_not_registered', step: 1 } });
     expect((run.error as { message: string }).message).toContain('no code agent "nobody" is registered on this worker');
@@ -155,7 +142,12 @@ describe('agent adapters end to end', () => {
   it('runs an HTTP agent over agent-runtime.step/v1: tool call, state, final output, retried 503', async () => {
     seen.length = 0;
     failures.push({ status: 503, body: '{"error":"warming up"}', headers: { 'retry-after': '0' } });
-    const runId = await startAgentRun('http-calc', httpSpec({ instructions: 'be brief' }), 'what is 6*7?');
+    const runId = await startRunOfNewAgent(
+      runtime,
+      'http-calc',
+      httpSpec({ instructions: 'be brief' }),
+      'what is 6*7?',
+    );
     const run = await waitForRun(runtime, runId);
     expect(run, JSON.stringify(run.error)).toMatchObject({
       status: 'succeeded',
@@ -181,7 +173,7 @@ describe('agent adapters end to end', () => {
     });
     expect(second?.body.state).toEqual({ phase: 'asked' });
     expect(second?.body.messages.map((message) => message.role)).toEqual(['user', 'assistant', 'tool']);
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
   });
 
@@ -208,7 +200,8 @@ describe('agent adapters end to end', () => {
   }
 
   it('puts an HTTP agent tool call that needs approval through the approval flow', async () => {
-    const runId = await startAgentRun(
+    const runId = await startRunOfNewAgent(
+      runtime,
       'http-approval',
       httpSpec({ tools: [{ name: 'calculator', requiresApproval: true }] }),
       'what is 6*7?',
@@ -220,7 +213,8 @@ describe('agent adapters end to end', () => {
   });
 
   it('puts a code agent tool call that needs approval through the approval flow', async () => {
-    const runId = await startAgentRun(
+    const runId = await startRunOfNewAgent(
+      runtime,
       'code-approval',
       { agent: { kind: 'code', name: 'doubler' }, tools: [{ name: 'calculator', requiresApproval: true }] },
       { times: 1 },
@@ -234,13 +228,13 @@ describe('agent adapters end to end', () => {
   it('fails at once on a 4xx or an answer outside the protocol, naming the problem', async () => {
     seen.length = 0;
     failures.push({ status: 400, body: '{"error":"unknown field"}' });
-    const rejectedRun = await startAgentRun('http-rejected', httpSpec(), 'hi');
+    const rejectedRun = await startRunOfNewAgent(runtime, 'http-rejected', httpSpec(), 'hi');
     expect(await waitForRun(runtime, rejectedRun)).toMatchObject({
       status: 'failed',
       error: { code: 'agent_request_rejected', step: 1 },
     });
     failures.push({ status: 200, body: '{"actions":[{"type":"shout","text":"hi"}]}' });
-    const invalidRun = await startAgentRun('http-invalid', httpSpec(), 'hi');
+    const invalidRun = await startRunOfNewAgent(runtime, 'http-invalid', httpSpec(), 'hi');
     const invalid = await waitForRun(runtime, invalidRun);
     expect(invalid).toMatchObject({ status: 'failed', error: { code: 'agent_response_invalid', step: 1 } });
     expect(JSON.stringify(invalid.error)).toContain(agentStepProtocol);

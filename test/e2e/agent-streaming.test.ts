@@ -2,9 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AgentStepRequest, CodeAgent } from '@agent-runtime/agents';
-import { listRunEvents } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDeltasMatchStoredText } from '../harness/model-deltas.ts';
+import { startRunOfNewAgent } from '../harness/agent-runs.ts';
+import { expectDeltasMatchStoredText, storedStepTexts } from '../harness/model-deltas.ts';
 import type { StreamedModelDelta } from '../harness/run-event-stream.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import { openSseConnection, type SseMessage } from '../harness/sse-client.ts';
@@ -114,15 +114,6 @@ describe('streaming code and HTTP agents end to end', () => {
     await runtime.stop();
   });
 
-  async function startAgentRun(name: string, spec: Record<string, unknown>, input: unknown): Promise<string> {
-    const agent = (await (await runtime.request('POST', '/v1/agents', { name })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, { spec });
-    expect(version.status, await version.clone().text()).toBe(201);
-    const created = await runtime.request('POST', '/v1/runs', { agentId: agent.id, input });
-    expect(created.status).toBe(202);
-    return ((await created.json()) as { id: string }).id;
-  }
-
   /** Follows a run's SSE stream to its end; the agents start streaming once the first message arrived. */
   async function followRun(runId: string): Promise<SseMessage[]> {
     const messages: SseMessage[] = [];
@@ -139,15 +130,6 @@ describe('streaming code and HTTP agents end to end', () => {
     return messages;
   }
 
-  async function completedTexts(runId: string): Promise<Map<number, string>> {
-    const events = await listRunEvents(runtime.database.db, runtime.tenantId, runId, { after: 0, limit: 1000 });
-    return new Map(
-      events
-        .filter((event) => event.type === 'model.completed')
-        .map((event) => [event.step ?? 0, (event.data as { text: string }).text]),
-    );
-  }
-
   /** The deltas each step streamed, in order. */
   function deltasByStep(messages: readonly SseMessage[]): Map<number, string[]> {
     const byStep = new Map<number, string[]>();
@@ -160,7 +142,8 @@ describe('streaming code and HTTP agents end to end', () => {
   }
 
   it("streams a code agent's emitText pieces over SSE, joined equal to each step's stored text", async () => {
-    const runId = await startAgentRun(
+    const runId = await startRunOfNewAgent(
+      runtime,
       'streaming-code',
       { agent: { kind: 'code', name: 'narrator' }, tools: [{ name: 'calculator' }] },
       'go',
@@ -171,7 +154,7 @@ describe('streaming code and HTTP agents end to end', () => {
       status: 'succeeded',
       output: { product: { ok: true, output: { value: 42 } } },
     });
-    const texts = await completedTexts(runId);
+    const texts = await storedStepTexts(runtime, runId);
     expect(texts).toEqual(
       new Map([
         [1, 'Let me multiply six by seven.'],
@@ -185,7 +168,8 @@ describe('streaming code and HTTP agents end to end', () => {
   });
 
   it("streams an HTTP agent's text/event-stream deltas over SSE, joined equal to each step's stored text", async () => {
-    const runId = await startAgentRun(
+    const runId = await startRunOfNewAgent(
+      runtime,
       'streaming-http',
       { agent: { kind: 'http', url: agentUrl }, tools: [{ name: 'calculator' }] },
       { script: 'ok' },
@@ -193,7 +177,7 @@ describe('streaming code and HTTP agents end to end', () => {
     const messages = await followRun(runId);
     const run = await waitForRun(runtime, runId);
     expect(run, JSON.stringify(run.error)).toMatchObject({ status: 'succeeded', output: { answer: 42 } });
-    const texts = await completedTexts(runId);
+    const texts = await storedStepTexts(runtime, runId);
     expect(texts).toEqual(
       new Map([
         [1, 'Checking with the calculator ✓'],
@@ -210,7 +194,8 @@ describe('streaming code and HTTP agents end to end', () => {
   });
 
   it('retries a cut HTTP agent stream, and fails a malformed or contradicting one at once', async () => {
-    const cut = await startAgentRun(
+    const cut = await startRunOfNewAgent(
+      runtime,
       'streaming-http-cut',
       { agent: { kind: 'http', url: agentUrl }, tools: [{ name: 'calculator' }] },
       { script: 'cut-once' },
@@ -222,13 +207,14 @@ describe('streaming code and HTTP agents end to end', () => {
       [1, 2],
       [2, 1],
     ]);
-    expect((await completedTexts(cut)).get(1)).toBe('Checking with the calculator ✓');
+    expect((await storedStepTexts(runtime, cut)).get(1)).toBe('Checking with the calculator ✓');
 
     for (const [script, message] of [
       ['contradicts', 'returned a different text'],
       ['bad-delta', '"delta" event whose data is not JSON'],
     ] as const) {
-      const runId = await startAgentRun(
+      const runId = await startRunOfNewAgent(
+        runtime,
         `streaming-http-${script}`,
         { agent: { kind: 'http', url: agentUrl } },
         { script },

@@ -3,10 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { waitUntil } from '../harness/wait-until.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const workerMain = fileURLToPath(new URL('../harness/agents-worker.ts', import.meta.url));
 
@@ -66,24 +66,17 @@ describe('an AI SDK agent run after kill -9 of its worker', () => {
         { kind: 'hang' },
         { kind: 'reply', text: answer },
       );
-      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'ai-sdk-restart' })).json()) as {
-        id: string;
-      };
-      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-        spec: { agent: { kind: 'ai-sdk', name: 'weather' }, tools: [{ name: 'calculator' }] },
+      const agentId = await createAgentWithSpec(runtime, 'ai-sdk-restart', {
+        agent: { kind: 'ai-sdk', name: 'weather' },
+        tools: [{ name: 'calculator' }],
       });
-      expect(version.status, await version.clone().text()).toBe(201);
       worker.start();
-      const run = (await (
-        await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'Is Paris warmer than Oslo?' })
-      ).json()) as { id: string };
-      await waitUntil('the model call of step 3', () => model.requests.length >= 3, 60_000).catch((error: unknown) => {
-        throw new Error(`${String(error)}; model requests: ${model.requests.length}\n${worker.stderrTail}`);
+      const runId = await startAgentRun(runtime, agentId, 'Is Paris warmer than Oslo?');
+      await restartWorkerWhen(worker, 'the model call of step 3', () => model.requests.length >= 3, {
+        seen: () => `model requests: ${model.requests.length}`,
       });
-      await worker.kill();
-      worker.start();
 
-      const finished = await waitForRun(runtime, run.id, 90_000);
+      const finished = await waitForRun(runtime, runId, 90_000);
       expect(finished, worker.stderrTail).toMatchObject({
         status: 'succeeded',
         output: { text: answer },
@@ -95,11 +88,7 @@ describe('an AI SDK agent run after kill -9 of its worker', () => {
       expect(model.requests.map((request) => request.body?.messages.length)).toEqual([2, 4, 7, 7]);
       expect(model.requests[3]?.body?.messages).toEqual(model.requests[2]?.body?.messages);
       expect(asked).toEqual(['Paris', 'Oslo']);
-      const events = (
-        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-          items: { type: string; step: number | null; data: Record<string, unknown> }[];
-        }
-      ).items;
+      const events = await runEventsOf(runtime, runId);
       expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2, 3]);
       expect(
         events.filter((event) => event.type === 'tool.completed').map((event) => [event.data['callId'], event.step]),

@@ -4,14 +4,15 @@ import { tool } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
+import {
+  approveCall,
+  createAgentWithSpec,
+  runEventsOf,
+  startAgentRun,
+  waitForPendingApproval,
+} from '../harness/agent-runs.ts';
 import { recordPublishedDeltas } from '../harness/model-deltas.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-
-interface RunEvent {
-  type: string;
-  step: number | null;
-  data: Record<string, unknown>;
-}
 
 const apiKey = 'sk-e2e-ai-sdk-agent-3f1b';
 
@@ -79,21 +80,10 @@ describe('AI SDK agents end to end', () => {
     await server.close();
   });
 
+  /** Creates agent `name` with `agent` (and the spec's `extra` fields), and starts a run of it. */
   async function startRun(name: string, agent: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const created = (await (await runtime.request('POST', '/v1/agents', { name })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${created.id}/versions`, {
-      spec: { agent, ...extra },
-    });
-    expect(version.status, await version.clone().text()).toBe(201);
-    const run = (await (
-      await runtime.request('POST', '/v1/runs', { agentId: created.id, input: 'Is Paris warmer than Oslo?' })
-    ).json()) as { id: string };
-    return run.id;
-  }
-
-  async function eventsOf(runId: string): Promise<RunEvent[]> {
-    const response = await runtime.request('GET', `/v1/runs/${runId}/events?limit=1000`);
-    return ((await response.json()) as { items: RunEvent[] }).items;
+    const agentId = await createAgentWithSpec(runtime, name, { agent, ...extra });
+    return startAgentRun(runtime, agentId, 'Is Paris warmer than Oslo?');
   }
 
   it('runs a multi-step tool-using run: one request per model step, one execute per tool call, streamed text stored', async () => {
@@ -154,7 +144,7 @@ describe('AI SDK agents end to end', () => {
       { role: 'tool', tool_call_id: 'call_diff', content: JSON.stringify({ ok: true, output: { value: 17 } }) },
     ]);
 
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'model.started').map((event) => event.data)).toEqual([
       { agent: 'ai-sdk' },
       { agent: 'ai-sdk' },
@@ -188,28 +178,16 @@ describe('AI SDK agents end to end', () => {
     });
     // Both calls need approval: the bad one is approved too, and then refused by the tool's schema.
     for (const approvalId of ['1-call_bad', '2-call_ok']) {
-      const deadline = Date.now() + 20_000;
-      for (;;) {
-        const run = (await (await runtime.request('GET', `/v1/runs/${runId}`)).json()) as {
-          status: string;
-          pendingApprovals: { id: string }[];
-        };
-        if (run.pendingApprovals[0]?.id === approvalId) break;
-        if (Date.now() > deadline) throw new Error(`no approval ${approvalId}; run is ${run.status}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitForPendingApproval(runtime, runId, approvalId);
       expect(executions).toHaveLength(0);
-      const approved = await runtime.request('POST', `/v1/runs/${runId}/approvals/${approvalId}`, {
-        decision: 'approve',
-      });
-      expect(approved.status).toBe(200);
+      await approveCall(runtime, runId, approvalId);
     }
     expect(await waitForRun(runtime, runId, 60_000)).toMatchObject({
       status: 'succeeded',
       output: { text: 'Paris: 21 °C.' },
     });
     expect(executions.map((execution) => execution.callId)).toEqual(['call_ok']);
-    const results = (await eventsOf(runId)).filter((event) => event.type === 'tool.completed');
+    const results = (await runEventsOf(runtime, runId)).filter((event) => event.type === 'tool.completed');
     expect(results.map((event) => event.data)).toEqual([
       expect.objectContaining({
         callId: 'call_bad',
@@ -235,7 +213,7 @@ describe('AI SDK agents end to end', () => {
     });
     expect(server.requests.length - before).toBe(3);
     expect(stockAttempts).toBe(2);
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'tool.completed').map((event) => event.data)).toEqual([
       expect.objectContaining({ callId: 'call_stock', ok: true, output: { item: 'bolt', units: 7 } }),
     ]);

@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../harness/wait-until.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const workerMain = fileURLToPath(new URL('../harness/agents-worker.ts', import.meta.url));
 
@@ -73,38 +73,24 @@ describe('a code agent run after kill -9 of its worker', () => {
     'runs the interrupted decision step again with the state before it, repeating no completed step or tool call',
     { timeout: 120_000 },
     async () => {
-      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'code-restart' })).json()) as {
-        id: string;
-      };
-      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-        spec: {
-          agent: { kind: 'code', name: 'doubler' },
-          tools: [
-            {
-              kind: 'http',
-              name: 'double',
-              url: `${url}/double`,
-              input: { type: 'object', properties: { value: { type: 'number' } }, required: ['value'] },
-            },
-          ],
-        },
+      const agentId = await createAgentWithSpec(runtime, 'code-restart', {
+        agent: { kind: 'code', name: 'doubler' },
+        tools: [
+          {
+            kind: 'http',
+            name: 'double',
+            url: `${url}/double`,
+            input: { type: 'object', properties: { value: { type: 'number' } }, required: ['value'] },
+          },
+        ],
       });
-      expect(version.status, await version.clone().text()).toBe(201);
       worker.start();
-      const run = (await (
-        await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: { times: 2 } })
-      ).json()) as { id: string };
-      await waitUntil('the first attempt of step 2', () => decisions.some((seen) => seen.step === 2), 60_000).catch(
-        (error: unknown) => {
-          throw new Error(
-            `${String(error)}; steps seen: ${decisions.map((seen) => seen.step).join()}\n${worker.stderrTail}`,
-          );
-        },
-      );
-      await worker.kill();
-      worker.start();
+      const runId = await startAgentRun(runtime, agentId, { times: 2 });
+      await restartWorkerWhen(worker, 'the first attempt of step 2', () => decisions.some((seen) => seen.step === 2), {
+        seen: () => `steps seen: ${decisions.map((seen) => seen.step).join()}`,
+      });
 
-      const finished = await waitForRun(runtime, run.id, 90_000);
+      const finished = await waitForRun(runtime, runId, 90_000);
       expect(finished, worker.stderrTail).toMatchObject({
         status: 'succeeded',
         output: { value: 4, doublings: 2 },
@@ -120,14 +106,10 @@ describe('a code agent run after kill -9 of its worker', () => {
       expect(last?.state).toEqual({ done: 2 });
       // Each tool call ran once, under its own idempotency key.
       expect(doublings).toEqual([
-        { value: 1, idempotencyKey: `${run.id}:1:double-0` },
-        { value: 2, idempotencyKey: `${run.id}:2:double-1` },
+        { value: 1, idempotencyKey: `${runId}:1:double-0` },
+        { value: 2, idempotencyKey: `${runId}:2:double-1` },
       ]);
-      const events = (
-        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-          items: { type: string; step: number | null }[];
-        }
-      ).items;
+      const events = await runEventsOf(runtime, runId);
       expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2, 3]);
       expect(events.filter((event) => event.type === 'tool.completed').map((event) => event.step)).toEqual([1, 2]);
     },

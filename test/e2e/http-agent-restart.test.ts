@@ -2,10 +2,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentStepRequest } from '@agent-runtime/agents';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../harness/wait-until.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 async function jsonBody(request: IncomingMessage): Promise<AgentStepRequest> {
   const chunks: Buffer[] = [];
@@ -63,46 +63,33 @@ describe('an HTTP agent run after kill -9 of its worker', () => {
     'calls the interrupted step again with the same key and state, and nothing before it',
     { timeout: 120_000 },
     async () => {
-      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'http-restart' })).json()) as {
-        id: string;
-      };
-      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-        spec: {
-          agent: { kind: 'http', url: agentUrl },
-          tools: [{ name: 'calculator' }],
-        },
+      const agentId = await createAgentWithSpec(runtime, 'http-restart', {
+        agent: { kind: 'http', url: agentUrl },
+        tools: [{ name: 'calculator' }],
       });
-      expect(version.status).toBe(201);
       worker.start();
-      const run = (await (await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'go' })).json()) as {
-        id: string;
-      };
-      await waitUntil('the first attempt of step 2', () => seen.some((entry) => entry.body.step === 2), 60_000).catch(
-        (error: unknown) => {
-          throw new Error(
-            `${String(error)}; steps seen: ${seen.map((entry) => entry.body.step).join()}\n${worker.stderrTail}`,
-          );
+      const runId = await startAgentRun(runtime, agentId, 'go');
+      await restartWorkerWhen(
+        worker,
+        'the first attempt of step 2',
+        () => seen.some((entry) => entry.body.step === 2),
+        {
+          seen: () => `steps seen: ${seen.map((entry) => entry.body.step).join()}`,
         },
       );
-      await worker.kill();
-      worker.start();
 
-      const finished = await waitForRun(runtime, run.id, 90_000);
+      const finished = await waitForRun(runtime, runId, 90_000);
       expect(finished, worker.stderrTail).toMatchObject({ status: 'succeeded', output: { resumed: true } });
       expect(seen.map((entry) => [entry.body.step, entry.idempotencyKey])).toEqual([
-        [1, `${run.id}:1`],
-        [2, `${run.id}:2`],
-        [2, `${run.id}:2`],
+        [1, `${runId}:1`],
+        [2, `${runId}:2`],
+        [2, `${runId}:2`],
       ]);
       const [, interrupted, retried] = seen;
       expect(retried?.body.attempt).toBeGreaterThan(interrupted?.body.attempt ?? 1);
       expect(retried?.body.state).toEqual({ asked: true });
       expect(retried?.body.messages).toEqual(interrupted?.body.messages);
-      const events = (
-        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-          items: { type: string; step: number | null }[];
-        }
-      ).items;
+      const events = await runEventsOf(runtime, runId);
       expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2]);
       expect(events.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
     },

@@ -2,10 +2,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../harness/wait-until.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const workerMain = fileURLToPath(new URL('../harness/langgraph-worker.ts', import.meta.url));
 
@@ -50,36 +50,24 @@ describe('a LangGraph agent run after kill -9 of its worker', () => {
     'runs the interrupted super-step again from its checkpoint, and not the one before',
     { timeout: 120_000 },
     async () => {
-      const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'lg-restart' })).json()) as {
-        id: string;
-      };
-      const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-        spec: { agent: { kind: 'langgraph', graph: 'fetcher', output: 'draft' } },
+      const agentId = await createAgentWithSpec(runtime, 'lg-restart', {
+        agent: { kind: 'langgraph', graph: 'fetcher', output: 'draft' },
       });
-      expect(version.status).toBe(201);
       worker.start();
-      const run = (await (
-        await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: { topic: 'otters' } })
-      ).json()) as { id: string };
-      await waitUntil('the first write', () => seen.includes('write'), 60_000).catch((error: unknown) => {
-        throw new Error(`${String(error)}; seen: ${seen.join()}\n${worker.stderrTail}`);
+      const runId = await startAgentRun(runtime, agentId, { topic: 'otters' });
+      await restartWorkerWhen(worker, 'the first write', () => seen.includes('write'), {
+        seen: () => `seen: ${seen.join()}`,
       });
-      await worker.kill();
-      worker.start();
 
-      const finished = await waitForRun(runtime, run.id, 90_000);
+      const finished = await waitForRun(runtime, runId, 90_000);
       expect(finished, worker.stderrTail).toMatchObject({ status: 'succeeded', output: 'a draft after an outline' });
       expect(seen).toEqual(['plan', 'write', 'write']);
-      const events = (
-        (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-          items: { type: string; step: number | null }[];
-        }
-      ).items;
+      const events = await runEventsOf(runtime, runId);
       expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2]);
       const checkpoints = await runtime.database.db
         .selectFrom('langgraph_checkpoints')
         .select('checkpoint_id')
-        .where('thread_id', '=', run.id)
+        .where('thread_id', '=', runId)
         .execute();
       expect(checkpoints.length).toBeGreaterThanOrEqual(3);
     },

@@ -1,6 +1,6 @@
 import { listRunEvents } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDeltasMatchStoredText, streamingSpec } from '../harness/model-deltas.ts';
+import { expectDeltasMatchStoredText, storedStepTexts, streamingSpec } from '../harness/model-deltas.ts';
 import { readRunEventStream, seededRandom, type StreamedModelDelta } from '../harness/run-event-stream.ts';
 import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 import { openSseConnection, type SseMessage } from '../harness/sse-client.ts';
@@ -13,15 +13,6 @@ describe('model text deltas over SSE (one API, in-process bus)', () => {
     const response = await runtime.request('POST', '/v1/runs', { agentId, input: 'go' });
     expect(response.status).toBe(202);
     return ((await response.json()) as { id: string }).id;
-  }
-
-  async function completedTexts(runId: string): Promise<Map<number, string>> {
-    const events = await listRunEvents(runtime.database.db, runtime.tenantId, runId, { after: 0, limit: 1000 });
-    return new Map(
-      events
-        .filter((event) => event.type === 'model.completed')
-        .map((event) => [event.step ?? 0, (event.data as { text: string }).text]),
-    );
   }
 
   beforeAll(async () => {
@@ -42,7 +33,7 @@ describe('model text deltas over SSE (one API, in-process bus)', () => {
       onMessage: (message) => messages.push(message),
     });
     expect(end).toMatchObject({ status: 200, end: 'ended' });
-    const texts = await completedTexts(runId);
+    const texts = await storedStepTexts(runtime, runId);
     expect(texts.size).toBe(3);
     expectDeltasMatchStoredText(messages, texts);
     // Every step streamed, coalesced: fewer messages than pieces.

@@ -1,16 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-import { waitUntil } from '../harness/wait-until.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const apiKey = 'sk-restart-model-key-90a1';
-
-interface RunEvent {
-  type: string;
-  step: number | null;
-}
 
 /**
  * A worker process killed with kill -9 while it streams a model answer: the run resumes on
@@ -42,39 +37,24 @@ describe('a provider-model run after kill -9 of its worker', () => {
       { kind: 'reply', text: slowAnswer },
     );
     expect((await runtime.request('POST', '/v1/secrets', { name: 'MODEL_KEY', value: apiKey })).status).toBe(201);
-    const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'napper' })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-      spec: {
-        model: { provider: 'openai-compatible', baseUrl: server.baseUrl, model: 'local', apiKeySecret: 'MODEL_KEY' },
-        tools: [{ name: 'sleep' }],
-      },
+    const agentId = await createAgentWithSpec(runtime, 'napper', {
+      model: { provider: 'openai-compatible', baseUrl: server.baseUrl, model: 'local', apiKeySecret: 'MODEL_KEY' },
+      tools: [{ name: 'sleep' }],
     });
-    expect(version.status).toBe(201);
 
     worker.start();
-    const run = (await (
-      await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'nap, then talk' })
-    ).json()) as {
-      id: string;
-    };
+    const runId = await startAgentRun(runtime, agentId, 'nap, then talk');
     // Mid-stream of step 2: its request arrived and a few chunks went out.
-    await waitUntil('the second model request', () => server.requests.length >= 2, 60_000);
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await worker.kill();
-    worker.start();
+    await restartWorkerWhen(worker, 'the second model request', () => server.requests.length >= 2, { afterMs: 1_000 });
 
-    const finished = await waitForRun(runtime, run.id, 90_000);
+    const finished = await waitForRun(runtime, runId, 90_000);
     expect(finished, worker.stderrTail).toMatchObject({ status: 'succeeded', output: { text: slowAnswer } });
 
     // Step 1 once; step 2 twice (the interrupted attempt, then the one that completed).
     expect(server.requests).toHaveLength(3);
     const conversationLengths = server.requests.map((request) => request.body?.messages.length);
     expect(conversationLengths).toEqual([1, 3, 3]);
-    const events = (
-      (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-        items: RunEvent[];
-      }
-    ).items;
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'model.completed').map((event) => event.step)).toEqual([1, 2]);
     expect(events.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
   });

@@ -1,18 +1,12 @@
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
+import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
 import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
 import type { ServiceProcess } from '../harness/service-process.ts';
-import { waitUntil } from '../harness/wait-until.ts';
-import { startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
+import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const workerMain = fileURLToPath(new URL('../harness/openai-agents-worker.ts', import.meta.url));
-
-interface RunEvent {
-  type: string;
-  step: number | null;
-  data: Record<string, unknown>;
-}
 
 /**
  * A worker process killed with kill -9 while an OpenAI agent's third model call streams,
@@ -48,26 +42,15 @@ describe('an OpenAI Agents SDK agent run after kill -9 of its worker', () => {
       { kind: 'reply', text: slowAnswer, chunkSize: 2, chunkDelayMs: 250 },
       { kind: 'reply', text: slowAnswer },
     );
-    const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'oai-restart' })).json()) as {
-      id: string;
-    };
-    const version = await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
-      spec: { agent: { kind: 'openai-agents', name: 'triage' } },
+    const agentId = await createAgentWithSpec(runtime, 'oai-restart', {
+      agent: { kind: 'openai-agents', name: 'triage' },
     });
-    expect(version.status).toBe(201);
     worker.start();
-    const run = (await (
-      await runtime.request('POST', '/v1/runs', { agentId: agent.id, input: 'How cold is Oslo?' })
-    ).json()) as { id: string };
+    const runId = await startAgentRun(runtime, agentId, 'How cold is Oslo?');
     // Mid-stream of step 3: its request arrived and a few chunks went out.
-    await waitUntil('the third model request', () => server.requests.length >= 3, 60_000).catch((error: unknown) => {
-      throw new Error(`${String(error)}\n${worker.stderrTail}`);
-    });
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
-    await worker.kill();
-    worker.start();
+    await restartWorkerWhen(worker, 'the third model request', () => server.requests.length >= 3, { afterMs: 1_000 });
 
-    const finished = await waitForRun(runtime, run.id, 90_000);
+    const finished = await waitForRun(runtime, runId, 90_000);
     expect(finished, worker.stderrTail).toMatchObject({
       status: 'succeeded',
       output: { text: slowAnswer },
@@ -82,11 +65,7 @@ describe('an OpenAI Agents SDK agent run after kill -9 of its worker', () => {
       'You are the weather specialist.',
       'You are the weather specialist.',
     ]);
-    const events = (
-      (await (await runtime.request('GET', `/v1/runs/${run.id}/events?limit=1000`)).json()) as {
-        items: RunEvent[];
-      }
-    ).items;
+    const events = await runEventsOf(runtime, runId);
     const completed = events.filter((event) => event.type === 'model.completed');
     expect(completed.map((event) => [event.step, event.data['agentName']])).toEqual([
       [1, 'triage'],

@@ -4,14 +4,15 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
+import {
+  approveCall,
+  createAgentWithSpec,
+  runEventsOf,
+  startAgentRun,
+  waitForPendingApproval,
+} from '../harness/agent-runs.ts';
 import { recordPublishedDeltas } from '../harness/model-deltas.ts';
 import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-
-interface RunEvent {
-  type: string;
-  step: number | null;
-  data: Record<string, unknown>;
-}
 
 const apiKey = 'sk-e2e-openai-agents-9c2d';
 
@@ -75,21 +76,10 @@ describe('OpenAI Agents SDK agents end to end', () => {
     await server.close();
   });
 
+  /** Creates agent `name` with `agent` (and the spec's `extra` fields), and starts a run of it. */
   async function startRun(name: string, agent: Record<string, unknown>, extra: Record<string, unknown> = {}) {
-    const created = (await (await runtime.request('POST', '/v1/agents', { name })).json()) as { id: string };
-    const version = await runtime.request('POST', `/v1/agents/${created.id}/versions`, {
-      spec: { agent, ...extra },
-    });
-    expect(version.status, await version.clone().text()).toBe(201);
-    const run = (await (
-      await runtime.request('POST', '/v1/runs', { agentId: created.id, input: 'Is Paris warmer than Oslo?' })
-    ).json()) as { id: string };
-    return run.id;
-  }
-
-  async function eventsOf(runId: string): Promise<RunEvent[]> {
-    const response = await runtime.request('GET', `/v1/runs/${runId}/events?limit=1000`);
-    return ((await response.json()) as { items: RunEvent[] }).items;
+    const agentId = await createAgentWithSpec(runtime, name, { agent, ...extra });
+    return startAgentRun(runtime, agentId, 'Is Paris warmer than Oslo?');
   }
 
   it('runs a multi-step tool-using run: one request per model step, one execute per tool call, deltas on the bus', async () => {
@@ -141,7 +131,7 @@ describe('OpenAI Agents SDK agents end to end', () => {
       { role: 'tool', tool_call_id: 'call_diff', content: JSON.stringify({ ok: true, output: { value: 17 } }) },
     ]);
 
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     const completed = events.filter((event) => event.type === 'model.completed');
     expect(completed.map((event) => event.data['agentName'])).toEqual(['weather', 'weather', 'weather']);
     for (const event of completed) {
@@ -189,7 +179,7 @@ describe('OpenAI Agents SDK agents end to end', () => {
     }
     expect(handoffs).toEqual(['billing']);
     expect(executions).toEqual(['Oslo']);
-    const events = await eventsOf(runId);
+    const events = await runEventsOf(runtime, runId);
     expect(events.filter((event) => event.type === 'model.completed').map((event) => event.data['agentName'])).toEqual([
       'triage',
       'billing',
@@ -216,19 +206,9 @@ describe('OpenAI Agents SDK agents end to end', () => {
       name: 'weather',
       tools: { get_weather: { requiresApproval: true } },
     });
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const run = (await (await runtime.request('GET', `/v1/runs/${runId}`)).json()) as {
-        status: string;
-        pendingApprovals: { id: string }[];
-      };
-      if (run.pendingApprovals[0]?.id === '1-call_ok') break;
-      if (Date.now() > deadline) throw new Error(`no approval; run is ${run.status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    await waitForPendingApproval(runtime, runId, '1-call_ok');
     expect(executions).toHaveLength(0);
-    const approved = await runtime.request('POST', `/v1/runs/${runId}/approvals/1-call_ok`, { decision: 'approve' });
-    expect(approved.status).toBe(200);
+    await approveCall(runtime, runId, '1-call_ok');
     expect(await waitForRun(runtime, runId, 60_000)).toMatchObject({
       status: 'succeeded',
       output: { text: 'Paris: 21 °C.' },

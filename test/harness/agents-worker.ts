@@ -1,16 +1,6 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AiSdkAgent, CodeAgent } from '@agent-runtime/agents';
-import {
-  createLogger,
-  createTelemetry,
-  loadConfig,
-  openBlobStore,
-  openDatabase,
-  openRunCache,
-  openRunEventBus,
-  requireSharedBackends,
-} from '@agent-runtime/core';
-import { createWorker } from '@agent-runtime/worker';
+import { runWorkerProcess } from '@agent-runtime/worker';
 import { tool } from 'ai';
 import { z } from 'zod';
 
@@ -69,20 +59,4 @@ const weather: AiSdkAgent = {
   },
 };
 
-const config = requireSharedBackends(loadConfig(process.env));
-const logger = createLogger(config.LOG_LEVEL, 'agents-test-worker');
-const database = await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: 4 });
-const { worker } = await createWorker({
-  config,
-  db: database.db,
-  logger,
-  blobs: openBlobStore(config),
-  bus: openRunEventBus(config, logger),
-  runCache: openRunCache(config, database.db, logger),
-  temporalAddress: config.TEMPORAL_ADDRESS,
-  telemetry: createTelemetry(config, 'agents-test-worker'),
-  shutdownOnSignals: true,
-  agents: { doubler },
-  aiSdkAgents: { weather },
-});
-await worker.run();
+await runWorkerProcess({ serviceName: 'agents-test-worker', agents: { doubler }, aiSdkAgents: { weather } });

@@ -1,14 +1,4 @@
-import {
-  createLogger,
-  createTelemetry,
-  loadConfig,
-  openBlobStore,
-  openDatabase,
-  openRunCache,
-  openRunEventBus,
-  requireSharedBackends,
-} from '@agent-runtime/core';
-import { createWorker } from '@agent-runtime/worker';
+import { runWorkerProcess } from '@agent-runtime/worker';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 
 // A worker process with one LangGraph graph registered, for kill -9 tests: each node of
@@ -31,19 +21,4 @@ const fetcher = new StateGraph(Article)
   .addEdge('write', END)
   .compile();
 
-const config = requireSharedBackends(loadConfig(process.env));
-const logger = createLogger(config.LOG_LEVEL, 'langgraph-test-worker');
-const database = await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: 4 });
-const { worker } = await createWorker({
-  config,
-  db: database.db,
-  logger,
-  blobs: openBlobStore(config),
-  bus: openRunEventBus(config, logger),
-  runCache: openRunCache(config, database.db, logger),
-  temporalAddress: config.TEMPORAL_ADDRESS,
-  telemetry: createTelemetry(config, 'langgraph-test-worker'),
-  shutdownOnSignals: true,
-  graphs: { fetcher },
-});
-await worker.run();
+await runWorkerProcess({ serviceName: 'langgraph-test-worker', graphs: { fetcher } });

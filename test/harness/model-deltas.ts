@@ -1,6 +1,7 @@
-import type { RunEventBus } from '@agent-runtime/core';
+import { listRunEvents, type RunEventBus } from '@agent-runtime/core';
 import { expect } from 'vitest';
 import type { StreamedModelDelta } from './run-event-stream.ts';
+import type { TestRuntime } from './runtime.ts';
 import type { SseMessage } from './sse-client.ts';
 
 /** A model that streams its replies in 3-character pieces, 15 ms apart. */
@@ -16,6 +17,19 @@ export const streamingSpec = {
   },
   tools: [{ name: 'echo' }],
 };
+
+/** The text each model step of the run stored (its `model.completed` events), by step. */
+export async function storedStepTexts(
+  runtime: Pick<TestRuntime, 'database' | 'tenantId'>,
+  runId: string,
+): Promise<Map<number, string>> {
+  const events = await listRunEvents(runtime.database.db, runtime.tenantId, runId, { after: 0, limit: 1000 });
+  return new Map(
+    events
+      .filter((event) => event.type === 'model.completed')
+      .map((event) => [event.step ?? 0, (event.data as { text: string }).text]),
+  );
+}
 
 /**
  * Checks a stream's `model.delta` messages: no `id`, each before its step's stored

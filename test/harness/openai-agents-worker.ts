@@ -1,14 +1,4 @@
-import {
-  createLogger,
-  createTelemetry,
-  loadConfig,
-  openBlobStore,
-  openDatabase,
-  openRunCache,
-  openRunEventBus,
-  requireSharedBackends,
-} from '@agent-runtime/core';
-import { createWorker } from '@agent-runtime/worker';
+import { runWorkerProcess } from '@agent-runtime/worker';
 import { Agent, tool } from '@openai/agents';
 import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import OpenAI from 'openai';
@@ -37,19 +27,4 @@ const specialist = new Agent({
 });
 const triage = new Agent({ name: 'triage', instructions: 'Route the question.', model, handoffs: [specialist] });
 
-const config = requireSharedBackends(loadConfig(process.env));
-const logger = createLogger(config.LOG_LEVEL, 'openai-agents-test-worker');
-const database = await openDatabase({ kind: 'postgres', url: config.DATABASE_URL, poolSize: 4 });
-const { worker } = await createWorker({
-  config,
-  db: database.db,
-  logger,
-  blobs: openBlobStore(config),
-  bus: openRunEventBus(config, logger),
-  runCache: openRunCache(config, database.db, logger),
-  temporalAddress: config.TEMPORAL_ADDRESS,
-  telemetry: createTelemetry(config, 'openai-agents-test-worker'),
-  shutdownOnSignals: true,
-  openaiAgents: { triage },
-});
-await worker.run();
+await runWorkerProcess({ serviceName: 'openai-agents-test-worker', openaiAgents: { triage } });

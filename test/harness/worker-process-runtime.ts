@@ -4,6 +4,7 @@ import { inject } from 'vitest';
 import { createPostgresDatabase } from './databases.ts';
 import { startTestRuntime, type TestRuntime } from './runtime.ts';
 import { serviceProcess, type ServiceProcess } from './service-process.ts';
+import { waitUntil } from './wait-until.ts';
 
 const defaultWorkerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
 
@@ -37,4 +38,32 @@ export async function startWorkerProcessRuntime(
     ...options.env,
   });
   return { runtime, worker };
+}
+
+/** When {@link restartWorkerWhen} kills the worker, and what it reports if that moment never comes. */
+export interface RestartWorkerOptions {
+  /** What the test saw so far, for the error when `inFlight` never holds. @default nothing */
+  readonly seen?: () => string;
+  /** How long to wait after `inFlight` holds before the kill, e.g. to die mid-stream. @default 0 */
+  readonly afterMs?: number;
+}
+
+/**
+ * Waits (up to 60 s) until `inFlight` holds, i.e. the test's servers hold the step it names in
+ * flight, then kills the worker with kill -9 and starts it again. Failing to get there throws
+ * with `options.seen()` and the worker's stderr.
+ */
+export async function restartWorkerWhen(
+  worker: ServiceProcess,
+  what: string,
+  inFlight: () => boolean,
+  options: RestartWorkerOptions = {},
+): Promise<void> {
+  await waitUntil(what, inFlight, 60_000).catch((error: unknown) => {
+    const seen = options.seen ? `; ${options.seen()}` : '';
+    throw new Error(`${String(error)}${seen}\n${worker.stderrTail}`);
+  });
+  if (options.afterMs) await new Promise((resolve) => setTimeout(resolve, options.afterMs));
+  await worker.kill();
+  worker.start();
 }

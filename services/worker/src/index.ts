@@ -1,4 +1,5 @@
 export { createWorker, type CreatedWorker, type WorkerDependencies } from './create-worker.ts';
+export { runWorkerProcess, type WorkerProcessOptions, type WorkerRegistrations } from './run-worker-process.ts';
 export {
   createActivities,
   type ActivityDependencies,

@@ -91,6 +91,25 @@ export const httpAgentSchema = z.strictObject({
 });
 
 /**
+ * The fields of an agent framework's agent registered in the worker by name, whose model the
+ * runtime calls once per step and whose own tools run as durable tool steps: its name, the
+ * attempts of one model step, and its tools' policies (`toolsDescription` says which tools).
+ */
+function frameworkAgentFields(toolsDescription: string) {
+  return {
+    name: codeAgentNameSchema,
+    maxAttempts: stepAttemptsSchema.describe(
+      'Attempts of one model step before a retryable failure (429, 5xx, network) fails the run',
+    ),
+    tools: z
+      .record(z.string().min(1).max(128), toolPolicySchema)
+      .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')
+      .default({})
+      .describe(toolsDescription),
+  };
+}
+
+/**
  * A Vercel AI SDK agent registered in the worker by name (`createWorker({ aiSdkAgents })`):
  * its model answers each step (one durable model step per call) and each of its tools'
  * `execute` runs as a durable tool step under the policy `tools` gives it by name. The API
@@ -98,15 +117,9 @@ export const httpAgentSchema = z.strictObject({
  */
 export const aiSdkAgentSchema = z.strictObject({
   kind: z.literal('ai-sdk'),
-  name: codeAgentNameSchema,
-  maxAttempts: stepAttemptsSchema.describe(
-    'Attempts of one model step before a retryable failure (429, 5xx, network) fails the run',
+  ...frameworkAgentFields(
+    "Policies of the agent's own tools by name (approvals, onError, timeout); unlisted: the defaults",
   ),
-  tools: z
-    .record(z.string().min(1).max(128), toolPolicySchema)
-    .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')
-    .default({})
-    .describe("Policies of the agent's own tools by name (approvals, onError, timeout); unlisted: the defaults"),
 });
 
 /**
@@ -118,17 +131,9 @@ export const aiSdkAgentSchema = z.strictObject({
  */
 export const openaiAgentsAgentSchema = z.strictObject({
   kind: z.literal('openai-agents'),
-  name: codeAgentNameSchema,
-  maxAttempts: stepAttemptsSchema.describe(
-    'Attempts of one model step before a retryable failure (429, 5xx, network) fails the run',
+  ...frameworkAgentFields(
+    "Policies of the agents' own function tools and handoffs (`transfer_to_…`) by name; unlisted: the defaults",
   ),
-  tools: z
-    .record(z.string().min(1).max(128), toolPolicySchema)
-    .refine((tools) => Object.keys(tools).length <= 128, 'at most 128 tools')
-    .default({})
-    .describe(
-      "Policies of the agents' own function tools and handoffs (`transfer_to_…`) by name; unlisted: the defaults",
-    ),
 });
 
 /**

@@ -1,0 +1,77 @@
+import {
+  ConfigError,
+  createLogger,
+  createTelemetry,
+  loadConfig,
+  migrateToLatest,
+  openBlobStore,
+  openDatabase,
+  openRunCache,
+  openRunEventBus,
+  requireSharedBackends,
+} from '@agent-runtime/core';
+import { createWorker, type WorkerDependencies } from './create-worker.ts';
+import { startMetricsServer } from './metrics-server.ts';
+
+/** What a worker process hosts besides the builtin loop and tools: its agents, graphs and tools by name. */
+export type WorkerRegistrations = Pick<
+  WorkerDependencies,
+  'tools' | 'agents' | 'aiSdkAgents' | 'openaiAgents' | 'openaiAgentsModelProvider' | 'graphs'
+>;
+
+/** How {@link runWorkerProcess} names its process and what it registers. */
+export interface WorkerProcessOptions extends WorkerRegistrations {
+  /** The service name of its logs and telemetry. @default 'agent-runtime-worker' */
+  readonly serviceName?: string;
+}
+
+/**
+ * Composition root of a worker process in production mode: builds its dependencies from
+ * `process.env`, registers `options`' agents, graphs and tools, runs until SIGINT/SIGTERM
+ * (the SDK stops polling and waits for in-flight activities), then closes what it opened.
+ * A configuration error exits with status 2 and its message on stderr.
+ */
+export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
+  const { serviceName = 'agent-runtime-worker', ...registrations } = options;
+  try {
+    const config = requireSharedBackends(loadConfig(process.env));
+    const logger = createLogger(config.LOG_LEVEL, serviceName);
+    const telemetry = createTelemetry(config, serviceName);
+    const metricsServer =
+      config.WORKER_METRICS_PORT === undefined
+        ? undefined
+        : await startMetricsServer(telemetry.metrics.registry, config.HOST, config.WORKER_METRICS_PORT);
+    const database = await openDatabase({
+      kind: 'postgres',
+      url: config.DATABASE_URL,
+      poolSize: config.DATABASE_POOL_SIZE,
+    });
+    await migrateToLatest(database.db);
+    const bus = openRunEventBus(config, logger);
+    const runCache = openRunCache(config, database.db, logger);
+    const { worker, connection, mcpConnections } = await createWorker({
+      config,
+      db: database.db,
+      logger,
+      blobs: openBlobStore(config),
+      bus,
+      runCache,
+      temporalAddress: config.TEMPORAL_ADDRESS,
+      telemetry,
+      shutdownOnSignals: true,
+      ...registrations,
+    });
+    await worker.run();
+    await mcpConnections.close();
+    await bus.close();
+    await runCache.close();
+    await connection.close();
+    await database.close();
+    await metricsServer?.close();
+    await telemetry.shutdown();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+}
