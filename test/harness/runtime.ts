@@ -87,6 +87,8 @@ export interface TestRuntimeOptions {
   readonly openaiAgents?: WorkerDependencies['openaiAgents'];
   /** The worker's LangGraph graphs by name. @default none */
   readonly graphs?: WorkerDependencies['graphs'];
+  /** Worker options for the runtime's worker (e.g. activity interceptors). @default none */
+  readonly workerOptions?: WorkerDependencies['workerOptions'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
   readonly logger?: Logger;
   /** The API's and the worker's telemetry. @default local, no export */
@@ -137,6 +139,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           ...(options.aiSdkAgents ? { aiSdkAgents: options.aiSdkAgents } : {}),
           ...(options.openaiAgents ? { openaiAgents: options.openaiAgents } : {}),
           ...(options.graphs ? { graphs: options.graphs } : {}),
+          ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
           ...telemetry,
           ...(runCache ? { runCache } : {}),
         });

@@ -26,6 +26,7 @@ export * from './db/repositories/agent-versions.ts';
 export * from './db/repositories/runs.ts';
 export * from './db/repositories/run-events.ts';
 export * from './db/repositories/tool-calls.ts';
+export * from './db/repositories/model-step-replies.ts';
 export * from './db/repositories/approvals.ts';
 export * from './db/repositories/artifacts.ts';
 export * from './domain/artifact.ts';

@@ -11,6 +11,7 @@ import { createAgentVersion, listAgentVersions } from './repositories/agent-vers
 import { findArtifactByDedupeKey, getArtifact, listArtifacts, recordArtifact } from './repositories/artifacts.ts';
 import { appendRunEvents, listRunEvents } from './repositories/run-events.ts';
 import { createRun, getRun, listRuns, transitionRun } from './repositories/runs.ts';
+import { recordedModelStepReply, recordModelStepReply } from './repositories/model-step-replies.ts';
 import { claimToolCall, completeToolCall } from './repositories/tool-calls.ts';
 import { createTenant } from './repositories/tenants.ts';
 import { seedDefaults } from './seed.ts';
@@ -34,6 +35,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0007-tenant-limits',
       '0008-mcp-tools',
       '0009-langgraph-checkpoints',
+      '0010-model-step-replies',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
@@ -124,6 +126,17 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     expect(await completeToolCall(database.db, call.idempotencyKey, { value: 1 })).toEqual({ value: 1 });
     expect(await completeToolCall(database.db, call.idempotencyKey, { value: 2 })).toEqual({ value: 1 });
     expect(await claimToolCall(database.db, call)).toEqual({ state: 'completed', result: { value: 1 } });
+  });
+
+  it("records a decision step's reply once and hands it to every later attempt", async () => {
+    const { run } = await createRun(database.db, { tenantId, agentId, input: 'replies' });
+    expect(await recordedModelStepReply(database.db, run.id, 1)).toBeUndefined();
+    const first = { text: 'first', toolCalls: [], state: { agent: 'triage' } };
+    expect(await recordModelStepReply(database.db, { runId: run.id, step: 1, reply: first })).toEqual(first);
+    const second = { text: 'second', toolCalls: [] };
+    expect(await recordModelStepReply(database.db, { runId: run.id, step: 1, reply: second })).toEqual(first);
+    expect(await recordedModelStepReply(database.db, run.id, 1)).toEqual(first);
+    expect(await recordedModelStepReply(database.db, run.id, 2)).toBeUndefined();
   });
 
   it('pages runs newest first and scopes them to the tenant', async () => {

@@ -109,6 +109,15 @@ export interface ToolCallsTable {
   completed_at: Timestamp | null;
 }
 
+/** The recorded reply of a run's decision step (0010): a retried attempt returns it. */
+export interface ModelStepRepliesTable {
+  run_id: string;
+  /** Keeps counting across continue-as-new: one row per step of a run. */
+  step: number;
+  reply: Jsonb<unknown>;
+  recorded_at: CreatedAt;
+}
+
 export interface ArtifactsTable {
   id: string;
   tenant_id: string;
@@ -198,6 +207,7 @@ export interface Database {
   runs: RunsTable;
   run_events: RunEventsTable;
   tool_calls: ToolCallsTable;
+  model_step_replies: ModelStepRepliesTable;
   artifacts: ArtifactsTable;
   audit_events: AuditEventsTable;
   secrets: SecretsTable;

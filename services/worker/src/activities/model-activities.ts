@@ -7,7 +7,13 @@ import {
   openAiAgentNameOf,
   type AgentReply,
 } from '@agent-runtime/agents';
-import { appendRunEvents, type AgentSpec, rateLimitedWarning } from '@agent-runtime/core';
+import {
+  appendRunEvents,
+  rateLimitedWarning,
+  recordedModelStepReply,
+  recordModelStepReply,
+  type AgentSpec,
+} from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -72,9 +78,11 @@ export function createModelActivities(
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
     /**
-     * One decision step: a model call for the builtin loop, or a step of the code or HTTP
-     * agent, given the state its previous step returned. The reply's text, tool calls, usage,
-     * and for code and HTTP agents the final output and the state for the next step.
+     * One decision step of the spec's adapter, given the state its previous step returned: a
+     * model call of the builtin loop, a step of a code, HTTP, AI SDK or OpenAI agent, or a
+     * LangGraph super-step. Answers the reply (text, tool calls, usage, and for agents the
+     * final output and the state for the next step), recorded once: a retried attempt whose
+     * predecessor recorded one returns it without deciding again.
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
@@ -96,49 +104,57 @@ export function createModelActivities(
       const context = Context.current();
       const attempt = context.info.attempt;
       const maxAttempts = maxAttemptsOf(spec);
-      // The text streams live as ephemeral deltas; the complete reply is stored once, below.
-      const deltas = openModelDeltaStream({
-        bus: dependencies.bus,
-        runId: ref.runId,
-        step,
-        attempt,
-        onPublishError: deltaPublishFailed,
-      });
-      const call = () =>
-        withHeartbeats(() =>
-          callAgentStep(
-            spec,
-            messages,
-            { builtins, mcpTools },
-            {
-              runId: ref.runId,
-              step,
-              attempt,
-              signal: context.cancellationSignal,
-              timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
-              secrets: secretSourceOf(dependencies, ref.tenantId),
-              onTextDelta: deltas.write,
-              input: () => runInputOf(db, ref.runId),
-              state,
-              agents,
-              aiSdkAgents,
-              openaiAgents,
-              openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider,
-              graphs,
-              checkpointer,
-            },
-          ),
-        ).catch((error: unknown) => {
-          deltas.discard();
-          const retryPolicyError = error instanceof ModelCallError || error instanceof AgentStepError;
-          throw retryPolicyError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
+      const answer = async (): Promise<AgentReply> => {
+        // The text streams live as ephemeral deltas; the complete reply is stored once, below.
+        const deltas = openModelDeltaStream({
+          bus: dependencies.bus,
+          runId: ref.runId,
+          step,
+          attempt,
+          onPublishError: deltaPublishFailed,
         });
-      // Code and HTTP agents make their own model calls, if any: only the builtin loop's is traced here.
-      const reply =
-        spec.model && spec.agent.kind === 'builtin'
-          ? await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, call)
-          : await call();
-      deltas.flush();
+        const call = () =>
+          withHeartbeats(() =>
+            callAgentStep(
+              spec,
+              messages,
+              { builtins, mcpTools },
+              {
+                runId: ref.runId,
+                step,
+                attempt,
+                signal: context.cancellationSignal,
+                timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
+                secrets: secretSourceOf(dependencies, ref.tenantId),
+                onTextDelta: deltas.write,
+                input: () => runInputOf(db, ref.runId),
+                state,
+                agents,
+                aiSdkAgents,
+                openaiAgents,
+                openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider,
+                graphs,
+                checkpointer,
+              },
+            ),
+          ).catch((error: unknown) => {
+            deltas.discard();
+            const retryPolicyError = error instanceof ModelCallError || error instanceof AgentStepError;
+            throw retryPolicyError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
+          });
+        // Code and HTTP agents make their own model calls, if any: only the builtin loop's is traced here.
+        const fresh =
+          spec.model && spec.agent.kind === 'builtin'
+            ? await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, call)
+            : await call();
+        deltas.flush();
+        // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
+        return recordModelStepReply(db, { runId: ref.runId, step, reply: fresh });
+      };
+      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
+      // stands, so the model is not asked again and the events and tool steps agree with it.
+      const recorded = attempt > 1 ? await recordedModelStepReply<AgentReply>(db, ref.runId, step) : undefined;
+      const reply = recorded ?? (await answer());
       const completed = await appendRunEvents(db, [
         {
           runId: ref.runId,
