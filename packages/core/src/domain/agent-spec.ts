@@ -129,7 +129,7 @@ export const aiSdkAgentSchema = z.strictObject({
  * a handoff switches the current agent for the next step. The API cannot know a worker's
  * registrations: unregistered names fail the run at its first step.
  */
-export const openaiAgentsAgentSchema = z.strictObject({
+export const openAiAgentsSchema = z.strictObject({
   kind: z.literal('openai-agents'),
   ...frameworkAgentFields(
     "Policies of the agents' own function tools and handoffs (`transfer_to_…`) by name; unlisted: the defaults",
@@ -145,7 +145,7 @@ export const agentAdapterSchema = z.discriminatedUnion('kind', [
   codeAgentSchema,
   httpAgentSchema,
   aiSdkAgentSchema,
-  openaiAgentsAgentSchema,
+  openAiAgentsSchema,
   langgraphAgentSchema,
 ]);
 
@@ -273,7 +273,7 @@ export type HttpAgentSpec = z.output<typeof httpAgentSchema>;
 /** An AI SDK agent declared in a spec, defaults applied. */
 export type AiSdkAgentSpec = z.output<typeof aiSdkAgentSchema>;
 /** An OpenAI Agents SDK agent declared in a spec, defaults applied. */
-export type OpenaiAgentsAgentSpec = z.output<typeof openaiAgentsAgentSchema>;
+export type OpenAiAgentsSpec = z.output<typeof openAiAgentsSchema>;
 /** A LangGraph agent declared in a spec. */
 export type LanggraphAgentSpec = z.output<typeof langgraphAgentSchema>;
 /** A validated agent spec, defaults applied. */
