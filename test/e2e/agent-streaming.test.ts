@@ -14,9 +14,17 @@ const pieceGapMs = 60;
 
 /**
  * Opens when the test's SSE connection got its first message: deltas are ephemeral, so the
- * agents below stream only once someone listens.
+ * agents below stream only once someone listens. Closed by {@link closeListening} before a
+ * run starts, so that its first step cannot find an older, open gate.
  */
 let listening: Promise<void> = Promise.resolve();
+
+/** Closes the gate for the run about to start; the returned function opens it. */
+function closeListening(): () => void {
+  let open!: () => void;
+  listening = new Promise((resolve) => (open = resolve));
+  return open;
+}
 
 /** Step 1 streams its thoughts and asks for the calculator; step 2 streams the answer, leaving `text` out. */
 const narrator: CodeAgent = async ({ step, messages, emitText }) => {
@@ -114,11 +122,12 @@ describe('streaming code and HTTP agents end to end', () => {
     await runtime.stop();
   });
 
-  /** Follows a run's SSE stream to its end; the agents start streaming once the first message arrived. */
-  async function followRun(runId: string): Promise<SseMessage[]> {
+  /**
+   * Follows a run's SSE stream to its end, calling `open` (from {@link closeListening}, called
+   * before the run started) at the first message, so the agents start streaming.
+   */
+  async function followRun(runId: string, open: () => void): Promise<SseMessage[]> {
     const messages: SseMessage[] = [];
-    let open!: () => void;
-    listening = new Promise((resolve) => (open = resolve));
     const end = await openSseConnection(`${runtime.url}/v1/runs/${runId}/events`, {
       headers: { authorization: `Bearer ${runtime.apiKey}` },
       onMessage: (message) => {
@@ -142,13 +151,14 @@ describe('streaming code and HTTP agents end to end', () => {
   }
 
   it("streams a code agent's emitText pieces over SSE, joined equal to each step's stored text", async () => {
+    const open = closeListening();
     const runId = await startRunOfNewAgent(
       runtime,
       'streaming-code',
       { agent: { kind: 'code', name: 'narrator' }, tools: [{ name: 'calculator' }] },
       'go',
     );
-    const messages = await followRun(runId);
+    const messages = await followRun(runId, open);
     const run = await waitForRun(runtime, runId);
     expect(run, JSON.stringify(run.error)).toMatchObject({
       status: 'succeeded',
@@ -168,13 +178,14 @@ describe('streaming code and HTTP agents end to end', () => {
   });
 
   it("streams an HTTP agent's text/event-stream deltas over SSE, joined equal to each step's stored text", async () => {
+    const open = closeListening();
     const runId = await startRunOfNewAgent(
       runtime,
       'streaming-http',
       { agent: { kind: 'http', url: agentUrl }, tools: [{ name: 'calculator' }] },
       { script: 'ok' },
     );
-    const messages = await followRun(runId);
+    const messages = await followRun(runId, open);
     const run = await waitForRun(runtime, runId);
     expect(run, JSON.stringify(run.error)).toMatchObject({ status: 'succeeded', output: { answer: 42 } });
     const texts = await storedStepTexts(runtime, runId);
@@ -194,13 +205,14 @@ describe('streaming code and HTTP agents end to end', () => {
   });
 
   it('retries a cut HTTP agent stream, and fails a malformed or contradicting one at once', async () => {
+    // Nobody follows these runs: the gate stays open.
+    listening = Promise.resolve();
     const cut = await startRunOfNewAgent(
       runtime,
       'streaming-http-cut',
       { agent: { kind: 'http', url: agentUrl }, tools: [{ name: 'calculator' }] },
       { script: 'cut-once' },
     );
-    listening = Promise.resolve();
     expect(await waitForRun(runtime, cut)).toMatchObject({ status: 'succeeded', output: { answer: 42 } });
     expect(seen.filter((request) => request.runId === cut).map(({ step, attempt }) => [step, attempt])).toEqual([
       [1, 1],

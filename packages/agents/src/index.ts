@@ -26,10 +26,12 @@ export * from './adapters/agent-step.ts';
 export * from './adapters/http-agent.ts';
 export * from './adapters/ai-sdk-agent.ts';
 export * from './adapters/call-agent-step.ts';
-export * from './adapters/openai-agents/openai-agent-graph.ts';
-export * from './adapters/openai-agents/openai-agent-errors.ts';
-export * from './adapters/openai-agents/openai-agent-input.ts';
-export * from './adapters/openai-agents/openai-agent-step.ts';
-export * from './adapters/openai-agents/openai-agent-tools.ts';
+// The OpenAI agents adapter runs through callAgentStep; the worker needs only these of it.
+export {
+  openAiAgentNameOf,
+  type OpenAiAgent,
+  type OpenAiAgentState,
+} from './adapters/openai-agents/openai-agent-graph.ts';
+export { openAiAgentToolOf, type OpenAiAgentToolCall } from './adapters/openai-agents/openai-agent-tools.ts';
 export * from './adapters/langgraph/langgraph-agent.ts';
 export * from './adapters/langgraph/kysely-checkpoint-saver.ts';

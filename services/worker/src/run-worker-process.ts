@@ -29,7 +29,9 @@ export interface WorkerProcessOptions extends WorkerRegistrations {
  * Composition root of a worker process in production mode: builds its dependencies from
  * `process.env`, registers `options`' agents, graphs and tools, runs until SIGINT/SIGTERM
  * (the SDK stops polling and waits for in-flight activities), then closes what it opened.
- * A configuration error exits with status 2 and its message on stderr.
+ * A configuration error (`ConfigError`) does not reject: it ends the whole process with
+ * `process.exit(2)`, its message on stderr, so call this only as the entry of a process of
+ * its own, never from code that must outlive it.
  */
 export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
   const { serviceName = 'agent-runtime-worker', ...registrations } = options;

@@ -1,11 +1,15 @@
 /**
- * Why a step of a code or HTTP agent failed, as the run's error `code` shows it:
- * `agent_not_registered` (no code agent of that name on the worker), `agent_unavailable`
- * (429, 408, 5xx, network failure or timeout of an HTTP agent: retried),
+ * Why a step of an agent adapter (every kind but the builtin loop) failed, as the run's error
+ * `code` shows it: `agent_not_registered` (no agent or graph of that name on the worker),
+ * `agent_unavailable` (429, 408, 5xx, network failure or timeout of an HTTP agent: retried),
  * `agent_request_rejected` (another 4xx: not retried), `agent_response_invalid` (an answer
- * that breaks the step contract: not retried, the agent must be fixed), `agent_failed` (a
- * code agent threw), `agent_state_too_large` (state over the limit), and the secret codes of
- * HTTP tools for headers read from secrets.
+ * that breaks the step contract, such as a text that contradicts what streamed: not retried,
+ * the agent must be fixed), `agent_failed` (the agent's own code threw, or it is configured
+ * in a way the runtime cannot run, such as an OpenAI agent with guardrails or without a
+ * model provider: not retried unless the agent threw a retryable AgentStepError),
+ * `agent_state_too_large` (state over the limit), and the secret codes of HTTP tools for an
+ * HTTP agent's headers read from secrets. Model failures of adapters that call a model
+ * (ai-sdk, openai-agents) are ModelCallErrors instead, as for the builtin loop.
  */
 export type AgentStepErrorCode =
   | 'agent_not_registered'
@@ -18,7 +22,7 @@ export type AgentStepErrorCode =
   | 'secret_unreadable'
   | 'secret_invalid_header';
 
-/** A failed step of a code or HTTP agent. Code agents may throw it to ask for a retry. */
+/** A failed step of an agent adapter. Code agents may throw it to ask for a retry. */
 export class AgentStepError extends Error {
   override readonly name = 'AgentStepError';
   readonly code: AgentStepErrorCode;

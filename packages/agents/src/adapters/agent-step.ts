@@ -33,6 +33,7 @@ export interface AgentStepContext {
    * retried, so what a client saw streaming is always what the run records. Pieces past
    * {@link maxAgentTextChars} in all fail the step the same way; calls after the step
    * returned are ignored.
+   * @throws TypeError when `delta` is not a string; uncaught, the step fails with `agent_failed`
    */
   readonly emitText: (delta: string) => void;
 }

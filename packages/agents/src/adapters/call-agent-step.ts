@@ -12,7 +12,7 @@ import { callLangGraphAgent, type LangGraphGraph } from './langgraph/langgraph-a
 import type { OpenAiAgent } from './openai-agents/openai-agent-graph.ts';
 import { callOpenAiAgent } from './openai-agents/openai-agent-step.ts';
 
-/** What a step of a code or HTTP agent needs besides a model call's context. */
+/** What a step of any agent adapter needs besides a model call's context. */
 export interface AgentStepCallContext extends ModelCallContext {
   readonly runId: string;
   /** The run's input; read only for code and HTTP agents. */
@@ -39,7 +39,10 @@ export interface AgentStepCallContext extends ModelCallContext {
  * SDK agent's model (ai-sdk), one call of the current OpenAI agent's model (openai-agents),
  * or one super-step of the registered graph (langgraph). Every adapter streams its text to
  * `context.onTextDelta` as it comes.
- * @throws ModelCallError from the builtin loop's model; AgentStepError from the others
+ * @throws ModelCallError from a model call (the builtin loop's, an AI SDK or OpenAI agent's);
+ *   AgentStepError from every adapter but the builtin loop (`agent_not_registered`,
+ *   `agent_failed` for an agent that threw or that the runtime cannot run, and the others of
+ *   `AgentStepErrorCode`)
  */
 export async function callAgentStep(
   spec: AgentSpec,

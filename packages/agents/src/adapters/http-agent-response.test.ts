@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AgentStepError } from './agent-step-error.ts';
 import {
   AgentResponseTooLargeError,
+  readAgentResponsePrefix,
   readAgentResponseText,
   readAgentStepStream,
   serverSentEventsOf,
@@ -40,6 +41,33 @@ const stream =
   'event: delta\ndata: {"text":"ße 🙂"}\n\n' +
   'event: progress\ndata: {"unknown":"events are skipped"}\n\n' +
   `event: result\ndata: ${JSON.stringify(answer)}\n\n`;
+
+describe('readAgentResponsePrefix', () => {
+  it('reads the first bytes of a body and stops reading the rest', async () => {
+    let chunksRead = 0;
+    let finished = false;
+    async function* endless(): AsyncGenerator<Uint8Array> {
+      try {
+        for (;;) {
+          chunksRead += 1;
+          yield new TextEncoder().encode('error! ');
+        }
+      } finally {
+        finished = true;
+      }
+    }
+    const prefix = await readAgentResponsePrefix(endless(), 20);
+    expect(prefix).toBe('error! error! error!');
+    expect(chunksRead).toBe(3);
+    expect(finished).toBe(true);
+  });
+
+  it('keeps a short body whole, however it is split, and a cut character as U+FFFD', async () => {
+    expect(await readAgentResponsePrefix(bodyOf('Grüße', 1), 100)).toBe('Grüße');
+    expect(await readAgentResponsePrefix(bodyOf('Grüße', 2), 3)).toBe('Gr\uFFFD');
+    expect(await readAgentResponsePrefix(null, 10)).toBe('');
+  });
+});
 
 describe('serverSentEventsOf', () => {
   it('ends lines at CRLF, LF or CR, also when a CRLF is split between chunks', async () => {

@@ -48,6 +48,33 @@ export async function readAgentResponseText(body: AsyncIterable<Uint8Array> | nu
 }
 
 /**
+ * The first `maxBytes` of a body as text (a character cut at the end becomes U+FFFD), the
+ * rest cancelled unread: for quoting an error answer, which need not be read whole.
+ * @throws whatever reading the body throws
+ */
+export async function readAgentResponsePrefix(
+  body: AsyncIterable<Uint8Array> | null,
+  maxBytes: number,
+): Promise<string> {
+  if (!body) return '';
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  // Leaving the loop early cancels the body.
+  for await (const chunk of body) {
+    chunks.push(chunk.subarray(0, maxBytes - bytes));
+    bytes += Math.min(chunk.byteLength, maxBytes - bytes);
+    if (bytes >= maxBytes) break;
+  }
+  const prefix = new Uint8Array(bytes);
+  let offset = 0;
+  for (const chunk of chunks) {
+    prefix.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return new TextDecoder('utf-8').decode(prefix);
+}
+
+/**
  * The events of a `text/event-stream`, as the HTML standard parses them: lines end in CRLF,
  * LF or CR (a CRLF split across chunks included), `data` lines join with LF, an event ends at
  * a blank line, comments (`:`) and other fields are skipped, and an event the stream ends in

@@ -11,6 +11,7 @@ import { AgentTextStream, maxAgentTextChars } from './agent-text-stream.ts';
 import {
   AgentResponseTooLargeError,
   maxAgentResponseBytes,
+  readAgentResponsePrefix,
   readAgentResponseText,
   readAgentStepStream,
 } from './http-agent-response.ts';
@@ -20,6 +21,8 @@ export const agentStepProtocol = 'agent-runtime.step/v1';
 
 /** Longest part of an agent's error body kept in the run's error. */
 const maxQuotedBody = 500;
+/** Most bytes read of an error answer (non-2xx), to quote its start; the rest is not read. */
+const maxErrorBodyBytes = 8 * 1024;
 
 /** The body of `POST {url}/step`. */
 export interface AgentStepRequest {
@@ -64,16 +67,62 @@ function statusError(status: number, message: string, retryAfterMs: number | und
   return new AgentStepError(code, message, retryAfterMs === undefined ? {} : { retryAfterMs });
 }
 
+/** How {@link readAnswer} reports what it reads. */
+interface AnswerReading {
+  readonly who: string;
+  /** Where a streamed answer's deltas go. */
+  readonly text: AgentTextStream;
+  /** Redacts header secrets from a quote of the agent's answer, and shortens it. */
+  readonly scrub: (text: string) => string;
+  /** The failure to throw when the transport fails. */
+  readonly unreachable: (error: unknown, what: string) => unknown;
+}
+
+/**
+ * The JSON of a 2xx answer: the `result` event of a `text/event-stream` (its `delta` events
+ * written to `text`), or the whole body parsed as JSON.
+ * @throws AgentStepError as {@link callHttpAgent} documents, or what `unreachable` gives
+ */
+async function readAnswer(response: Response, { who, text, scrub, unreachable }: AnswerReading): Promise<unknown> {
+  const streamed = /^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '');
+  if (streamed && response.body) {
+    try {
+      return await readAgentStepStream(response.body, { who, onDelta: (delta) => text.write(delta) });
+    } catch (error) {
+      if (!(error instanceof AgentStepError)) throw unreachable(error, 'broke off its event stream');
+      // The message may quote the agent's data, which may echo a header secret.
+      throw new AgentStepError(error.code, scrub(error.message), { retryable: error.retryable });
+    }
+  }
+  let body: string;
+  try {
+    body = await readAgentResponseText(response.body, maxAgentResponseBytes);
+  } catch (error) {
+    if (!(error instanceof AgentResponseTooLargeError)) throw unreachable(error, 'broke off its answer');
+    throw new AgentStepError('agent_response_invalid', `${who} answered more than ${maxAgentResponseBytes} bytes`);
+  }
+  try {
+    return JSON.parse(body);
+  } catch {
+    throw new AgentStepError(
+      'agent_response_invalid',
+      scrub(`${who} answered with something other than JSON: ${body}`),
+    );
+  }
+}
+
 /**
  * One step of an HTTP agent: `POST {url}/step` with `Idempotency-Key: runId:step`, its
  * answer validated and turned into the step's reply. The agent may answer JSON or stream
  * `text/event-stream` (`delta` events, then a `result` event holding the JSON answer); the
  * deltas go to `context.onTextDelta`, and the answer's text must be their join, or have none.
+ * An error answer (non-2xx) is quoted from its first {@link maxErrorBodyBytes} bytes.
  * @throws AgentStepError `agent_unavailable` (408, 429, 5xx, network failure, timeout, a
  *   stream broken off: retried, after Retry-After when sent), `agent_request_rejected`
  *   (another 4xx), `agent_response_invalid` (not JSON, not the protocol, over
  *   {@link maxAgentResponseBytes}, streamed text the answer contradicts; retried only for a
  *   stream that ended without its `result`), a secret code, or `agent_state_too_large`
+ * @throws the signal's reason, as fetch gives it, when the run stopped the step
  */
 export async function callHttpAgent(
   spec: HttpAgentSpec,
@@ -89,9 +138,9 @@ export async function callHttpAgent(
     throw new AgentStepError(code, `${who}: ${error?.message ?? 'a header secret cannot be read'}`);
   }
   const scrub = (text: string) => redactSecrets(text, resolved.secretValues).slice(0, maxQuotedBody);
-  // A transport failure is retried, unless the run itself stopped the step: that passes through.
-  const unreachable = (error: unknown, what: string): AgentStepError => {
-    if (context.signal.aborted) throw error;
+  // A transport failure is retried, unless the run itself stopped the step: that error passes through.
+  const unreachable = (error: unknown, what: string): unknown => {
+    if (context.signal.aborted) return error;
     const reason = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : '';
     return new AgentStepError('agent_unavailable', scrub(`${who} ${what}: ${reason}`));
   };
@@ -112,7 +161,7 @@ export async function callHttpAgent(
     throw unreachable(error, 'is unreachable');
   }
   if (!response.ok) {
-    const body = await readAgentResponseText(response.body, maxAgentResponseBytes).catch(() => '');
+    const body = await readAgentResponsePrefix(response.body, maxErrorBodyBytes).catch(() => '');
     throw statusError(
       response.status,
       scrub(`${who} answered ${response.status}: ${body}`),
@@ -120,33 +169,7 @@ export async function callHttpAgent(
     );
   }
   const text = new AgentTextStream(who, context.onTextDelta);
-  let json: unknown;
-  const streamed = /^text\/event-stream\b/i.test(response.headers.get('content-type') ?? '');
-  if (streamed && response.body) {
-    try {
-      json = await readAgentStepStream(response.body, { who, onDelta: (delta) => text.write(delta) });
-    } catch (error) {
-      if (!(error instanceof AgentStepError)) throw unreachable(error, 'broke off its event stream');
-      // The message may quote the agent's data, which may echo a header secret.
-      throw new AgentStepError(error.code, scrub(error.message), { retryable: error.retryable });
-    }
-  } else {
-    let body: string;
-    try {
-      body = await readAgentResponseText(response.body, maxAgentResponseBytes);
-    } catch (error) {
-      if (!(error instanceof AgentResponseTooLargeError)) throw unreachable(error, 'broke off its answer');
-      throw new AgentStepError('agent_response_invalid', `${who} answered more than ${maxAgentResponseBytes} bytes`);
-    }
-    try {
-      json = JSON.parse(body);
-    } catch {
-      throw new AgentStepError(
-        'agent_response_invalid',
-        scrub(`${who} answered with something other than JSON: ${body}`),
-      );
-    }
-  }
+  const json = await readAnswer(response, { who, text, scrub, unreachable });
   const parsed = agentStepResponseSchema.safeParse(json);
   if (!parsed.success) {
     throw new AgentStepError(

@@ -24,8 +24,11 @@ function hashOf(value: string): string {
   return createHash('sha256').update(value).digest('hex');
 }
 
-/** The name with every character a provider rejects replaced by `_`, never empty. */
-function sanitized(name: string): string {
+/**
+ * The name with every character a provider rejects replaced by `_`, never empty: two tools
+ * whose names clean up alike would reach the model as one (`transfer.to.x`, `transfer_to_x`).
+ */
+export function sanitizedToolName(name: string): string {
   return name.replace(/[^A-Za-z0-9_-]/g, '_') || '_';
 }
 
@@ -53,9 +56,9 @@ export function modelToolNamesOf(declaredNames: Iterable<string>): ModelToolName
 
   const unsafe = names.filter((name) => !toModel.has(name));
   const basesSeen = new Map<string, number>();
-  for (const name of unsafe) basesSeen.set(sanitized(name), (basesSeen.get(sanitized(name)) ?? 0) + 1);
+  for (const name of unsafe) basesSeen.set(sanitizedToolName(name), (basesSeen.get(sanitizedToolName(name)) ?? 0) + 1);
   for (const name of unsafe) {
-    const base = sanitized(name);
+    const base = sanitizedToolName(name);
     let candidate = base;
     if (base.length > maxNameLength || basesSeen.get(base) !== 1 || toDeclared.has(base)) {
       candidate = hashed(base, name);
@@ -71,7 +74,7 @@ export function modelToolNamesOf(declaredNames: Iterable<string>): ModelToolName
     toModel: (declaredName) =>
       toModel.get(declaredName) ??
       // A name the call does not offer (an earlier call of an unknown tool): safe, not reversible.
-      (providerSafeName.test(declaredName) ? declaredName : hashed(sanitized(declaredName), declaredName)),
+      (providerSafeName.test(declaredName) ? declaredName : hashed(sanitizedToolName(declaredName), declaredName)),
     toDeclared: (modelName) => toDeclared.get(modelName) ?? modelName,
   };
 }

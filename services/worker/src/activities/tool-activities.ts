@@ -4,9 +4,7 @@ import {
   invokeTool,
   McpConnectionPool,
   McpUnavailableError,
-  openAiAgentToolOf,
   resolveTool,
-  type Tool,
   type ToolOutcome,
 } from '@agent-runtime/agents';
 import { appendRunEvents, claimToolCall, completeToolCall, type AgentSpec } from '@agent-runtime/core';
@@ -20,6 +18,7 @@ import {
   type createSpecCache,
 } from './activity-support.ts';
 import type { RunRef, ToolStepInput } from './activity-types.ts';
+import { openAiAgentToolFor, type RecordedModelStep } from './openai-agent-tool.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -41,23 +40,6 @@ export function createToolActivities(
     return Object.hasOwn(tools, name) ? tools[name] : undefined;
   };
   const openaiAgents = dependencies.openaiAgents ?? {};
-  /**
-   * The function tool or handoff of the OpenAI agent that answered the call's step (as its
-   * `model.completed` event names it), if the spec's agent is registered and it has one.
-   */
-  const openAiAgentToolFor = async (spec: AgentSpec, { ref, step, call }: ToolStepInput): Promise<Tool | undefined> => {
-    if (spec.agent.kind !== 'openai-agents' || !Object.hasOwn(openaiAgents, spec.agent.name)) return undefined;
-    const root = openaiAgents[spec.agent.name];
-    const completed = await modelCompletedOf(db, ref, step);
-    if (!root || !completed?.agentName) return undefined;
-    return openAiAgentToolOf({
-      root,
-      agentName: completed.agentName,
-      call,
-      stepToolCalls: completed.toolCalls ?? [],
-      approvedByPolicy: spec.agent.tools[call.name]?.requiresApproval === true,
-    });
-  };
 
   return {
     /**
@@ -92,7 +74,10 @@ export function createToolActivities(
         const secrets = secretSourceOf(dependencies, ref.tenantId);
         // An AI SDK or OpenAI agent's own tool comes first; the spec's tools resolve as for every agent.
         const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
-        const openAiTool = await openAiAgentToolFor(spec, { ref, step, call });
+        const openAiTool = await openAiAgentToolFor(spec, call, {
+          agents: openaiAgents,
+          recordedStep: () => modelCompletedOf(db, ref, step),
+        });
         const resolved = aiSdkTool
           ? { tool: aiSdkToolOf(call.name, aiSdkTool, call.id) }
           : openAiTool
@@ -147,12 +132,6 @@ export function createToolActivities(
       return outcome;
     },
   };
-}
-
-/** What a step's recorded `model.completed` event says an OpenAI agent's tool step needs. */
-interface RecordedModelStep {
-  readonly agentName?: string | null;
-  readonly toolCalls?: ToolStepInput['call'][];
 }
 
 /** The recorded reply of a model step: written before the step returned, so before its tool steps ran. */

@@ -1,9 +1,14 @@
 import { UserError } from '@openai/agents-core';
 import { ModelCallError, parseRetryAfter } from '../../models/model-call-error.ts';
 import { AgentStepError } from '../agent-step-error.ts';
+import { agentConfigError } from './openai-agent-graph.ts';
 
 /** Longest provider message kept in a run's error. */
 const maxMessageLength = 1000;
+
+function truncate(message: string): string {
+  return message.slice(0, maxMessageLength);
+}
 
 /** Response headers as the `openai` client keeps them on its errors (a `Headers`), or a plain record. */
 function headerOf(headers: unknown, name: string): string | undefined {
@@ -43,28 +48,41 @@ const connectionErrors = new Set(['APIConnectionError', 'APIConnectionTimeoutErr
  */
 export function toOpenAiAgentCallError(error: unknown, label: string): ModelCallError | AgentStepError {
   if (error instanceof ModelCallError || error instanceof AgentStepError) return error;
-  const scrub = (message: string) => message.slice(0, maxMessageLength);
   if (error instanceof UserError) {
-    return new AgentStepError('agent_failed', scrub(`${label} cannot be called: ${describe(error)}`), {
+    return new AgentStepError('agent_failed', truncate(`${label} cannot be called: ${describe(error)}`), {
       retryable: false,
     });
   }
   if (error instanceof Error) {
     const { status, headers } = error as { status?: unknown; headers?: unknown };
     if (typeof status === 'number') {
-      return new ModelCallError(status, scrub(`${label} answered ${status}: ${error.message}`), retryAfterOf(headers));
+      return new ModelCallError(
+        status,
+        truncate(`${label} answered ${status}: ${error.message}`),
+        retryAfterOf(headers),
+      );
     }
     if (connectionErrors.has(error.constructor.name)) {
-      return new ModelCallError(0, scrub(`${label} is unreachable: ${describe(error)}`));
+      return new ModelCallError(0, truncate(`${label} is unreachable: ${describe(error)}`));
     }
     if (error instanceof SyntaxError) {
       return new ModelCallError(
         502,
-        scrub(`${label} sent an answer that is not valid for its protocol: ${describe(error)}`),
+        truncate(`${label} sent an answer that is not valid for its protocol: ${describe(error)}`),
         undefined,
         'model_response_invalid',
       );
     }
   }
-  return new ModelCallError(0, scrub(`${label} failed: ${describe(error)}`));
+  return new ModelCallError(0, truncate(`${label} failed: ${describe(error)}`));
+}
+
+/**
+ * A failure of the agent's own setup (`getSystemPrompt`, `getAllTools`, `getEnabledHandoffs`,
+ * the model provider's `getModel`): a configuration error no retry fixes, so AgentStepError
+ * `agent_failed`, not retried, with what threw and its message.
+ */
+export function toOpenAiAgentSetupError(error: unknown, label: string, what: string): AgentStepError {
+  if (error instanceof AgentStepError) return error;
+  return agentConfigError(truncate(`${label} failed in ${what}: ${describe(error)}`));
 }

@@ -1,4 +1,4 @@
-import { Agent, handoff, tool } from '@openai/agents-core';
+import { Agent, handoff, tool, type Model, type StreamEvent } from '@openai/agents-core';
 import { OpenAIChatCompletionsModel, OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +13,7 @@ import type { ModelCallContext } from '../../models/model-call.ts';
 import type { ToolContext } from '../../tools/tool.ts';
 import { invokeTool } from '../../tools/invoke-tool.ts';
 import { AgentStepError } from '../agent-step-error.ts';
+import { maxAgentTextChars } from '../agent-text-stream.ts';
 import { currentOpenAiAgentName, openAiAgentGraphOf } from './openai-agent-graph.ts';
 import { callOpenAiAgent } from './openai-agent-step.ts';
 import { ignoredHandoffMessage, openAiAgentToolOf } from './openai-agent-tools.ts';
@@ -36,6 +37,37 @@ function stepContext(deltas: string[] = []): ModelCallContext {
 }
 
 const question: ConversationMessage[] = [{ role: 'user', content: 'Weather in Oslo?' }];
+
+/**
+ * A `Model` of the agent's own (the SDK's interface) that streams `deltas` and completes with
+ * `texts` and `refusals` as one assistant message: what the SDK's models stream differently.
+ */
+function modelStreaming(deltas: readonly string[], content: { texts?: string[]; refusals?: string[] }): Model {
+  return {
+    getResponse: () => Promise.reject(new Error('the runtime streams')),
+    async *getStreamedResponse(): AsyncIterable<StreamEvent> {
+      for (const delta of deltas) yield { type: 'output_text_delta', delta };
+      yield {
+        type: 'response_done',
+        response: {
+          id: 'r1',
+          usage: { requests: 1, inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+          output: [
+            {
+              type: 'message',
+              role: 'assistant',
+              status: 'completed',
+              content: [
+                ...(content.texts ?? []).map((text) => ({ type: 'output_text' as const, text })),
+                ...(content.refusals ?? []).map((refusal) => ({ type: 'refusal' as const, refusal })),
+              ],
+            },
+          ],
+        },
+      };
+    },
+  };
+}
 
 describe('OpenAI agents against a real chat-completions server', () => {
   let server: OpenAiCompatibleServer;
@@ -215,6 +247,141 @@ describe('OpenAI agents against a real chat-completions server', () => {
     );
     expect(reply.text).toBe('hi');
     expect(server.requests.at(-1)?.body?.model).toBe('m');
+  });
+
+  it('offers a handoff once when a spec tool cleans up to its name, and maps its call to the handoff', async () => {
+    const x = new Agent({ name: 'x', model });
+    const triage = new Agent({ name: 'triage', model, tools: [weather], handoffs: [x] });
+    server.enqueue({ kind: 'reply', text: '', toolCalls: [{ id: 'h1', name: 'transfer_to_x', arguments: {} }] });
+    const reply = await callOpenAiAgent(
+      {
+        name: 'triage',
+        agent: triage,
+        messages: question,
+        state: undefined,
+        specTools: [
+          { name: 'transfer.to.x', description: 'an MCP tool', inputSchema: { type: 'object' } },
+          { name: 'get.weather', description: 'another', inputSchema: { type: 'object' } },
+          { name: 'remote.add', description: 'math', inputSchema: { type: 'object' } },
+        ],
+      },
+      stepContext(),
+    );
+    expect(reply.toolCalls).toEqual([{ id: 'h1', name: 'transfer_to_x', arguments: {} }]);
+    const offered = server.requests.at(-1)?.body?.tools?.map((tool) => tool.function.name);
+    expect(offered).toEqual(['get_weather', 'remote_add', 'transfer_to_x']);
+  });
+
+  it('stores the streamed text, adds refusals that never streamed, and writes unstreamed text as one delta', async () => {
+    const call = (model: Model, deltas: string[]) =>
+      callOpenAiAgent(
+        { name: 'own', agent: new Agent({ name: 'own', model }), messages: question, state: undefined, specTools: [] },
+        stepContext(deltas),
+      ).catch((caught: unknown) => caught);
+    const streamed: string[] = [];
+    expect(await call(modelStreaming(['4 ', '°C'], { texts: ['4 °C'] }), streamed)).toMatchObject({ text: '4 °C' });
+    expect(streamed).toEqual(['4 ', '°C']);
+
+    const refused: string[] = [];
+    expect(await call(modelStreaming([], { refusals: ['I cannot help.'] }), refused)).toMatchObject({
+      text: 'I cannot help.',
+    });
+    expect(refused).toEqual(['I cannot help.']);
+
+    const both: string[] = [];
+    expect(
+      await call(modelStreaming(['Partly.'], { texts: ['Partly.'], refusals: [' No more.'] }), both),
+    ).toMatchObject({ text: 'Partly. No more.' });
+    expect(both.join('')).toBe('Partly. No more.');
+
+    const unstreamed: string[] = [];
+    expect(await call(modelStreaming([], { texts: ['quiet ', 'model'] }), unstreamed)).toMatchObject({
+      text: 'quiet model',
+    });
+    expect(unstreamed).toEqual(['quiet model']);
+  });
+
+  it('fails a step whose response contradicts what streamed, or that streams past the text limit', async () => {
+    const call = (model: Model) =>
+      callOpenAiAgent(
+        { name: 'own', agent: new Agent({ name: 'own', model }), messages: question, state: undefined, specTools: [] },
+        stepContext(),
+      ).catch((caught: unknown) => caught);
+    const contradicted = await call(modelStreaming(['4 °C'], { texts: ['5 °C'] }));
+    expect(contradicted).toBeInstanceOf(AgentStepError);
+    expect(contradicted).toMatchObject({ code: 'agent_response_invalid', retryable: false });
+    const long = 'x'.repeat(maxAgentTextChars / 2 + 1);
+    const deltas: string[] = [];
+    const overflowed = await callOpenAiAgent(
+      {
+        name: 'own',
+        agent: new Agent({ name: 'own', model: modelStreaming([long, long], { texts: [long + long] }) }),
+        messages: question,
+        state: undefined,
+        specTools: [],
+      },
+      stepContext(deltas),
+    ).catch((caught: unknown) => caught);
+    expect(overflowed).toMatchObject({ code: 'agent_response_invalid', message: expect.stringContaining('more than') });
+    expect(deltas.join('').length).toBeLessThanOrEqual(maxAgentTextChars);
+  });
+
+  it("fails the step as agent_failed, not retried, when the agent's callbacks or model provider throw", async () => {
+    const call = (agent: Agent, modelProvider?: OpenAIProvider) =>
+      callOpenAiAgent(
+        { name: agent.name, agent, modelProvider, messages: question, state: undefined, specTools: [] },
+        stepContext(),
+      ).catch((caught: unknown) => caught);
+    const before = server.requests.length;
+    const instructions = await call(
+      new Agent({
+        name: 'prompted',
+        model,
+        instructions: () => {
+          throw new Error('prompt store is down');
+        },
+      }),
+    );
+    expect(instructions).toBeInstanceOf(AgentStepError);
+    expect(instructions).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringMatching(/getSystemPrompt.*prompt store is down/),
+    });
+    const disabledTool = tool({
+      name: 'flaky',
+      description: 'enabled by a callback that throws',
+      parameters: z.object({}),
+      isEnabled: () => {
+        throw new Error('flag service is down');
+      },
+      execute: () => 'never',
+    });
+    expect(await call(new Agent({ name: 'tooled', model, tools: [disabledTool] }))).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringContaining('flag service is down'),
+    });
+    const gated = handoff(new Agent({ name: 'gated' }), {
+      isEnabled: () => {
+        throw new Error('handoff flag is down');
+      },
+    });
+    expect(await call(new Agent({ name: 'routing', model, handoffs: [gated] }))).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringContaining('handoff flag is down'),
+    });
+    const provider = new OpenAIProvider({ apiKey: 'k' });
+    provider.getModel = () => {
+      throw new Error('no such model family');
+    };
+    expect(await call(new Agent({ name: 'named', model: 'm' }), provider)).toMatchObject({
+      code: 'agent_failed',
+      retryable: false,
+      message: expect.stringContaining('no such model family'),
+    });
+    expect(server.requests.length).toBe(before);
   });
 
   it('refuses guardrails and hosted tools as configuration errors, before any request', async () => {

@@ -14,8 +14,9 @@ import { zodTextFormat } from 'openai/helpers/zod';
 import type { ConversationMessage, ToolCall } from '../../messages.ts';
 import { ModelCallError } from '../../models/model-call-error.ts';
 import type { ModelCallContext, ModelToolDefinition } from '../../models/model-call.ts';
-import { modelToolNamesOf } from '../../models/model-tool-names.ts';
+import { modelToolNamesOf, sanitizedToolName, type ModelToolNames } from '../../models/model-tool-names.ts';
 import { toAgentReply, type AgentReply } from '../agent-step.ts';
+import { AgentTextStream } from '../agent-text-stream.ts';
 import {
   agentConfigError,
   assertSupportedOpenAiAgent,
@@ -25,8 +26,9 @@ import {
   type OpenAiAgent,
   type OpenAiAgentState,
 } from './openai-agent-graph.ts';
-import { toOpenAiAgentCallError } from './openai-agent-errors.ts';
+import { toOpenAiAgentCallError, toOpenAiAgentSetupError } from './openai-agent-errors.ts';
 import { toOpenAiAgentInput } from './openai-agent-input.ts';
+import { withoutDialect } from './openai-agent-tools.ts';
 
 /** What one model step of an OpenAI agent gets besides the model call's context. */
 export interface OpenAiAgentStepRequest {
@@ -43,7 +45,7 @@ export interface OpenAiAgentStepRequest {
   readonly state: unknown;
   /**
    * The spec's tools as a model is told about them; offered next to the agent's own (an agent
-   * tool or handoff of the same name wins).
+   * tool or handoff whose name cleans up to the same provider-safe name wins).
    */
   readonly specTools: readonly ModelToolDefinition[];
 }
@@ -66,13 +68,12 @@ function serializedFunctionTool(tool: FunctionTool, name: string): SerializedToo
 
 /** A spec tool in the SDK's shape: not strict, since its schema was not written for strict mode. */
 function serializedSpecTool(tool: ModelToolDefinition, name: string): SerializedTool {
-  // The dialect marker is dropped: some local servers reject unknown keywords.
-  const parameters = Object.fromEntries(Object.entries(tool.inputSchema).filter(([key]) => key !== '$schema'));
   return {
     type: 'function',
     name,
     description: tool.description,
-    parameters: parameters as FunctionTool['parameters'],
+    // Without the dialect marker: some local servers reject unknown keywords.
+    parameters: withoutDialect(tool.inputSchema) as FunctionTool['parameters'],
     strict: false,
   };
 }
@@ -117,15 +118,11 @@ function argumentsOf(json: string): Record<string, unknown> {
   return {};
 }
 
-/** A streamed response, completed, and the text its deltas carried. */
-interface StreamedResponse {
-  readonly completed: StreamEventResponseCompleted['response'];
-  readonly text: string;
-}
-
 /**
- * One streamed call of `model`, its text deltas passed to `context.onTextDelta`, bounded by the
- * step's model timeout. The SDK's client retries are off: Temporal retries the step.
+ * One streamed call of `model`, its text deltas written to `text` (which forwards them to the
+ * step's `onTextDelta`), bounded by the step's model timeout. The SDK's client retries are
+ * off: Temporal retries the step.
+ * @returns the completed response
  * @throws ModelCallError for every model failure, and when the stream ends without a response
  * @throws the signal's reason when the run is cancelled
  */
@@ -133,24 +130,20 @@ async function streamResponse(
   model: Model,
   request: ModelRequest,
   context: ModelCallContext,
+  text: AgentTextStream,
   label: string,
-): Promise<StreamedResponse> {
+): Promise<StreamEventResponseCompleted['response']> {
   const timeout = new AbortController();
   const timer = setTimeout(() => timeout.abort(), context.timeoutMs);
   const signal = AbortSignal.any([context.signal, timeout.signal]);
   // The SDK's own models read `_internal` to turn their client's retries off.
   const streamed: ModelRequest = Object.assign({ ...request, signal }, { _internal: { runnerManagedRetry: true } });
-  let text = '';
   let completed: StreamEventResponseCompleted['response'] | undefined;
   let failure: unknown;
   try {
     for await (const event of model.getStreamedResponse(streamed)) {
-      if (event.type === 'output_text_delta') {
-        text += event.delta;
-        context.onTextDelta?.(event.delta);
-      } else if (event.type === 'response_done') {
-        completed = event.response;
-      }
+      if (event.type === 'output_text_delta') text.write(event.delta);
+      else if (event.type === 'response_done') completed = event.response;
     }
   } catch (error) {
     failure = error;
@@ -170,73 +163,48 @@ async function streamResponse(
       'model_response_invalid',
     );
   }
-  return { completed, text };
+  return completed;
+}
+
+/** What {@link replyOf} needs of the step besides the completed response. */
+interface AnsweredStep {
+  readonly agent: OpenAiAgent;
+  readonly label: string;
+  readonly names: ModelToolNames;
+  readonly outputType: SerializedOutputType;
+  /** The text that streamed; settled here. */
+  readonly text: AgentTextStream;
 }
 
 /**
- * One model step of an OpenAI Agents SDK agent: exactly one call of the current agent's model
- * (streamed, its text deltas to `context.onTextDelta`), offered its function tools, its
- * handoffs and the spec's tools as the SDK serializes them. Function tool and handoff calls
- * come back as tool calls, each run as its own durable tool step; the current agent's name is
- * the step's state. Without tool calls, an agent with an `outputType` ends the run with the
- * parsed JSON as `final`.
- * @throws ModelCallError for every model failure; AgentStepError `agent_failed` for an
- *   agent the runtime cannot run (unsupported features, no model provider)
- * @throws the signal's reason when the run is cancelled
+ * The step's reply from the completed response: its function calls as tool calls (declared
+ * names), its text, and for an agent with an `outputType` and no tool calls the parsed final
+ * output. The stored text is the joined deltas: refusal parts, which the SDK's models do not
+ * stream as text deltas, are written after what streamed, and a model that streamed no text
+ * has its text parts written as one delta.
+ * @throws AgentStepError `agent_response_invalid` when more text streamed than a step may keep,
+ *   or the response's text differs from what streamed; ModelCallError `model_response_invalid`
+ *   when the output does not match the `outputType`
  */
-export async function callOpenAiAgent(request: OpenAiAgentStepRequest, context: ModelCallContext): Promise<AgentReply> {
-  const graph = openAiAgentGraphOf(request.agent);
-  const agent = openAiAgentNamed(
-    graph,
-    currentOpenAiAgentName(graph, request.agent.name, request.state, request.messages),
-  );
-  assertSupportedOpenAiAgent(agent);
-  const runContext = new RunContext({});
-  const ownTools = (await agent.getAllTools(runContext)).filter(
-    (tool): tool is FunctionTool => tool.type === 'function',
-  );
-  const handoffs = await agent.getEnabledHandoffs(runContext);
-  const ownNames = new Set([...ownTools.map((tool) => tool.name), ...handoffs.map((handoff) => handoff.toolName)]);
-  const specTools = request.specTools.filter((tool) => !ownNames.has(tool.name));
-  const names = modelToolNamesOf([...ownTools.map((tool) => tool.name), ...specTools.map((tool) => tool.name)]);
-  const label = `OpenAI agent "${agent.name}"`;
-  const model = await modelOf(agent, request.modelProvider);
-  const outputType = serializedOutputTypeOf(agent);
-
-  const systemInstructions = (await agent.getSystemPrompt(runContext)) ?? request.instructions;
-  const modelRequest: ModelRequest = {
-    ...(systemInstructions ? { systemInstructions } : {}),
-    input: toOpenAiAgentInput(request.messages, names),
-    modelSettings: modelSettingsOf(agent, request.messages),
-    tools: [
-      ...ownTools.map((tool) => serializedFunctionTool(tool, names.toModel(tool.name))),
-      ...specTools.map((tool) => serializedSpecTool(tool, names.toModel(tool.name))),
-    ],
-    outputType,
-    handoffs: handoffs.map((handoff) => ({
-      toolName: handoff.toolName,
-      toolDescription: handoff.toolDescription,
-      inputJsonSchema: handoff.inputJsonSchema,
-      strictJsonSchema: handoff.strictJsonSchema,
-    })),
-    tracing: false,
-  };
-  const { completed, text } = await streamResponse(model, modelRequest, context, label);
-
-  // The completed response is the record: the deltas were for live display.
+function replyOf(completed: StreamEventResponseCompleted['response'], step: AnsweredStep): AgentReply {
+  const { agent, label, names, outputType, text } = step;
   const toolCalls: ToolCall[] = [];
   const texts: string[] = [];
+  const refusals: string[] = [];
   for (const item of completed.output) {
     if (item.type === 'function_call') {
       toolCalls.push({ id: item.callId, name: names.toDeclared(item.name), arguments: argumentsOf(item.arguments) });
     } else if (item.type === 'message' && item.role === 'assistant') {
       for (const part of item.content) {
         if (part.type === 'output_text') texts.push(part.text);
-        else if (part.type === 'refusal') texts.push(part.refusal);
+        else if (part.type === 'refusal') refusals.push(part.refusal);
       }
     }
   }
-  const replyText = texts.length > 0 ? texts.join('') : text;
+  const outputText = texts.join('');
+  if (text.text === '') text.write(outputText);
+  text.write(refusals.join(''));
+  const replyText = text.settle(outputText + refusals.join(''));
   let final: unknown;
   const hasFinal = toolCalls.length === 0 && outputType !== 'text';
   if (hasFinal) {
@@ -270,4 +238,68 @@ export async function callOpenAiAgent(request: OpenAiAgentStepRequest, context: 
   const details = Array.isArray(usage.inputTokensDetails) ? usage.inputTokensDetails[0] : usage.inputTokensDetails;
   const cached = details?.['cached_tokens'];
   return cached === undefined ? reply : { ...reply, usage: { ...reply.usage, cachedInputTokens: cached } };
+}
+
+/**
+ * One model step of an OpenAI Agents SDK agent: exactly one call of the current agent's model
+ * (streamed, its text deltas to `context.onTextDelta`), offered its function tools, its
+ * handoffs and the spec's tools as the SDK serializes them. Function tool and handoff calls
+ * come back as tool calls, each run as its own durable tool step; the current agent's name is
+ * the step's state. Without tool calls, an agent with an `outputType` ends the run with the
+ * parsed JSON as `final`.
+ * @throws ModelCallError for every model failure; AgentStepError `agent_failed` (not retried)
+ *   for an agent the runtime cannot run (unsupported features, no model provider, or its
+ *   instructions, tools, handoffs or model provider throwing), `agent_response_invalid` for
+ *   text over the step's limit or a response whose text contradicts what streamed
+ * @throws the signal's reason when the run is cancelled
+ */
+export async function callOpenAiAgent(request: OpenAiAgentStepRequest, context: ModelCallContext): Promise<AgentReply> {
+  const graph = openAiAgentGraphOf(request.agent);
+  const agent = openAiAgentNamed(
+    graph,
+    currentOpenAiAgentName(graph, request.agent.name, request.state, request.messages),
+  );
+  assertSupportedOpenAiAgent(agent);
+  const label = `OpenAI agent "${agent.name}"`;
+  // The agent's own callbacks and the provider: what they throw no retry fixes.
+  const setUp = async <T>(what: string, run: () => T | Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw toOpenAiAgentSetupError(error, label, what);
+    }
+  };
+  const runContext = new RunContext({});
+  const ownTools = (await setUp('getAllTools', () => agent.getAllTools(runContext))).filter(
+    (tool): tool is FunctionTool => tool.type === 'function',
+  );
+  const handoffs = await setUp('getEnabledHandoffs', () => agent.getEnabledHandoffs(runContext));
+  const ownNames = [...ownTools.map((tool) => tool.name), ...handoffs.map((handoff) => handoff.toolName)];
+  const taken = new Set(ownNames.map(sanitizedToolName));
+  const specTools = request.specTools.filter((tool) => !taken.has(sanitizedToolName(tool.name)));
+  const names = modelToolNamesOf([...ownNames, ...specTools.map((tool) => tool.name)]);
+  const model = await setUp('resolving its model', () => modelOf(agent, request.modelProvider));
+  const outputType = await setUp('its outputType', () => serializedOutputTypeOf(agent));
+  const systemInstructions =
+    (await setUp('getSystemPrompt', () => agent.getSystemPrompt(runContext))) ?? request.instructions;
+  const modelRequest: ModelRequest = {
+    ...(systemInstructions ? { systemInstructions } : {}),
+    input: toOpenAiAgentInput(request.messages, names),
+    modelSettings: modelSettingsOf(agent, request.messages),
+    tools: [
+      ...ownTools.map((tool) => serializedFunctionTool(tool, names.toModel(tool.name))),
+      ...specTools.map((tool) => serializedSpecTool(tool, names.toModel(tool.name))),
+    ],
+    outputType,
+    handoffs: handoffs.map((handoff) => ({
+      toolName: names.toModel(handoff.toolName),
+      toolDescription: handoff.toolDescription,
+      inputJsonSchema: handoff.inputJsonSchema,
+      strictJsonSchema: handoff.strictJsonSchema,
+    })),
+    tracing: false,
+  };
+  const text = new AgentTextStream(label, context.onTextDelta);
+  const completed = await streamResponse(model, modelRequest, context, text, label);
+  return replyOf(completed, { agent, label, names, outputType, text });
 }

@@ -7,10 +7,11 @@ import { handoffNamed, openAiAgentGraphOf, type OpenAiAgent } from './openai-age
 export const ignoredHandoffMessage = 'Multiple handoffs detected, ignoring this one.';
 
 /**
- * A schema as the runtime's validator reads it: the SDK writes draft-07 schemas from zod, and
- * the keywords it uses mean the same in 2020-12, so only the dialect marker goes.
+ * A schema without its `$schema` dialect marker: the SDK writes draft-07 schemas from zod whose
+ * keywords mean the same in 2020-12 (the runtime's validator), and some local model servers
+ * reject the marker in a tool's parameters.
  */
-function withoutDialect(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+export function withoutDialect(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
   return Object.fromEntries(Object.entries(schema).filter(([key]) => key !== '$schema'));
 }
 

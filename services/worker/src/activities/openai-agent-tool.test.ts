@@ -1,0 +1,59 @@
+import { invokeTool, type ToolContext } from '@agent-runtime/agents';
+import { agentSpecSchema } from '@agent-runtime/core';
+import { Agent, tool } from '@openai/agents-core';
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { openAiAgentToolFor } from './openai-agent-tool.ts';
+
+const toolContext: ToolContext = {
+  idempotencyKey: 'run:1:c1',
+  signal: new AbortController().signal,
+  heartbeat: () => {},
+  saveArtifact: () => Promise.reject(new Error('not in this test')),
+};
+
+describe('openAiAgentToolFor', () => {
+  const executed: string[] = [];
+  const weather = tool({
+    name: 'get_weather',
+    description: 'Current temperature of a city.',
+    parameters: z.object({ city: z.string() }),
+    execute: ({ city }) => {
+      executed.push(city);
+      return `4 °C in ${city}`;
+    },
+  });
+  const triage = new Agent({ name: 'triage', tools: [weather] });
+  const spec = agentSpecSchema.parse({
+    agent: { kind: 'openai-agents', name: 'triage' },
+    tools: [{ name: 'calculator' }],
+  });
+  const call = { id: 'c1', name: 'get_weather', arguments: { city: 'Oslo' } };
+  const recordedStep = () => Promise.resolve({ agentName: 'triage', toolCalls: [call] });
+
+  it("runs the answering agent's tool, and leaves other calls to the spec's tools", async () => {
+    const found = await openAiAgentToolFor(spec, call, { agents: { triage }, recordedStep });
+    expect(await invokeTool(found!, call.arguments, toolContext)).toEqual({ ok: true, output: '4 °C in Oslo' });
+    const calculator = { id: 'c2', name: 'calculator', arguments: { expression: '1+1' } };
+    expect(await openAiAgentToolFor(spec, calculator, { agents: { triage }, recordedStep })).toBeUndefined();
+    const builtin = agentSpecSchema.parse({ model: { provider: 'scripted', replies: [{ text: 'hi' }] } });
+    expect(await openAiAgentToolFor(builtin, call, { agents: { triage }, recordedStep })).toBeUndefined();
+  });
+
+  it('fails every call with agent_not_registered when the spec agent is not on this worker, running nothing', async () => {
+    let read = false;
+    const found = await openAiAgentToolFor(spec, call, {
+      agents: {},
+      recordedStep: () => {
+        read = true;
+        return recordedStep();
+      },
+    });
+    expect(await invokeTool(found!, call.arguments, toolContext)).toMatchObject({
+      ok: false,
+      error: { code: 'agent_not_registered', message: expect.stringContaining('no OpenAI agent "triage"') },
+    });
+    expect(read).toBe(false);
+    expect(executed).toEqual(['Oslo']);
+  });
+});
