@@ -82,7 +82,9 @@ export function createModelActivities(
      * model call of the builtin loop, a step of a code, HTTP, AI SDK or OpenAI agent, or a
      * LangGraph super-step. Answers the reply (text, tool calls, usage, and for agents the
      * final output and the state for the next step), recorded once: a retried attempt whose
-     * predecessor recorded one returns it without deciding again.
+     * predecessor recorded one returns it without deciding again. Failures keep their stable
+     * codes: `model_*` from models, `agent_*` from adapters (`agent_failed` also for an agent
+     * the runtime cannot run, e.g. an OpenAI agent with guardrails).
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
