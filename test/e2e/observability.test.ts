@@ -2,6 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
+import type { AiSdkAgent, CodeAgent } from '@agent-runtime/agents';
 import { buildApp, type ApiInstance } from '@agent-runtime/api';
 import {
   createDataConverter,
@@ -19,6 +21,7 @@ import { createWorker, type CreatedWorker } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase } from '../harness/databases.ts';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from '../harness/otlp-receiver.ts';
 
 const attribute = (span: OtlpSpan, key: string): unknown => {
@@ -27,6 +30,12 @@ const attribute = (span: OtlpSpan, key: string): unknown => {
 };
 
 const secretPrompt = 'the launch code is swordfish-7731';
+
+/** A code agent: asks for the calculator, then answers, reporting the tokens it used. */
+const tracedCodeAgent: CodeAgent = ({ step }) =>
+  step === 1
+    ? { text: 'calculating', toolCalls: [{ id: 'c1', name: 'calculator', arguments: { expression: '6 * 7' } }] }
+    : { text: 'The answer is 42.', final: { answer: 42 }, usage: { inputTokens: 12, outputTokens: 3 } };
 
 describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => {
   let receiver: OtlpReceiver;
@@ -40,6 +49,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
   let url: string;
   let apiKey: string;
   let bus: InProcessRunEventBus;
+  let modelServer: OpenAiCompatibleServer;
 
   const request = (method: string, route: string, body?: unknown) =>
     fetch(`${url}${route}`, {
@@ -51,8 +61,83 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
+  /** Creates agent `name` with `spec` and starts a run of it with the secret prompt as input. */
+  async function startRun(name: string, spec: unknown): Promise<{ id: string; tenantId: string }> {
+    const agent = (await (await request('POST', '/v1/agents', { name })).json()) as { id: string };
+    expect((await request('POST', `/v1/agents/${agent.id}/versions`, { spec })).status).toBe(201);
+    const runResponse = await request('POST', '/v1/runs', { agentId: agent.id, input: secretPrompt });
+    expect(runResponse.status).toBe(202);
+    return (await runResponse.json()) as { id: string; tenantId: string };
+  }
+
+  async function waitForStatus(runId: string, expected: string): Promise<void> {
+    for (let waited = 0; ; waited += 100) {
+      const status = ((await (await request('GET', `/v1/runs/${runId}`)).json()) as { status: string }).status;
+      if (status === expected) return;
+      if (waited > 30_000) throw new Error(`run still ${status}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+
+  /**
+   * The spans of a finished run's trace, once its workflow span (which ends with the workflow
+   * and reaches the exporter through a sink) was exported; and each span's ancestors' names,
+   * nearest first.
+   */
+  async function traceOfRun(runId: string) {
+    const requestSpanOf = () =>
+      receiver.spans.find((span) => span.name === 'POST /v1/runs' && attribute(span, 'agent_runtime.run_id') === runId);
+    const workflowSpanOf = () =>
+      receiver.spans.find((span) => span.name === 'RunWorkflow:agentRun' && span.traceId === requestSpanOf()?.traceId);
+    for (let waited = 0; !workflowSpanOf(); waited += 100) {
+      if (waited > 15_000) throw new Error('the workflow span was not exported');
+      await telemetry.tracing?.spanProcessor.forceFlush();
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const requestSpan = requestSpanOf() as OtlpSpan;
+    const trace = receiver.spans.filter((span) => span.traceId === requestSpan.traceId);
+    // One trace: every span that names the run is in the request's trace.
+    const runSpans = receiver.spans.filter((span) => attribute(span, 'agent_runtime.run_id') === runId);
+    expect(new Set(runSpans.map((span) => span.traceId))).toEqual(new Set([requestSpan.traceId]));
+    const byId = new Map(trace.map((span) => [span.spanId, span]));
+    const ancestorsOf = (span: OtlpSpan): string[] => {
+      const names: string[] = [];
+      for (let parent = byId.get(span.parentSpanId ?? ''); parent; parent = byId.get(parent.parentSpanId ?? '')) {
+        names.push(parent.name);
+      }
+      return names;
+    };
+    return { trace, ancestorsOf };
+  }
+
+  /** Spans of a run's decision steps, in step order: under its `modelStep` activity, in the run's trace. */
+  function decisionStepSpans(
+    run: { id: string; tenantId: string },
+    { trace, ancestorsOf }: Awaited<ReturnType<typeof traceOfRun>>,
+    operation: string,
+  ): OtlpSpan[] {
+    const spans = trace
+      .filter((span) => attribute(span, 'gen_ai.operation.name') === operation)
+      .sort((a, b) => Number(attribute(a, 'agent_runtime.step')) - Number(attribute(b, 'agent_runtime.step')));
+    for (const span of spans) {
+      expect(ancestorsOf(span)[0]).toBe('RunActivity:modelStep');
+      expect(ancestorsOf(span)).toEqual(
+        expect.arrayContaining(['POST /v1/runs', 'StartWorkflow:agentRun', 'RunWorkflow:agentRun']),
+      );
+      expect(attribute(span, 'agent_runtime.run_id')).toBe(run.id);
+      expect(attribute(span, 'agent_runtime.tenant_id')).toBe(run.tenantId);
+    }
+    return spans;
+  }
+
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
+    modelServer = await startOpenAiCompatibleServer();
+    const tracedAiSdkAgent: AiSdkAgent = {
+      model: createOpenAICompatible({ name: 'harness', baseURL: modelServer.baseUrl, includeUsage: true }).chatModel(
+        'local-llama',
+      ),
+    };
     blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
     const config = loadConfig({
       TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
@@ -70,7 +155,17 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     const dataConverter = createDataConverter({ blobs, offloadThresholdBytes: config.AR_PAYLOAD_OFFLOAD_BYTES });
     temporal = await connectTemporalClient(temporalAddress, config.TEMPORAL_NAMESPACE, { dataConverter });
     bus = new InProcessRunEventBus({ logger });
-    created = await createWorker({ config, db: database.db, logger, blobs, bus, temporalAddress, telemetry });
+    created = await createWorker({
+      config,
+      db: database.db,
+      logger,
+      blobs,
+      bus,
+      temporalAddress,
+      telemetry,
+      agents: { 'traced-code': tracedCodeAgent },
+      aiSdkAgents: { 'traced-ai-sdk': tracedAiSdkAgent },
+    });
     workerDone = created.worker.run();
     app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
     url = await app.listen({ host: '127.0.0.1', port: 0 });
@@ -86,12 +181,12 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     await database.close();
     await telemetry.shutdown();
     await receiver.close();
+    await modelServer.close();
     await rm(blobDir, { recursive: true, force: true });
   });
 
   it('traces a run from the API request to its model and tool calls, without prompt text by default', async () => {
-    const agent = (await (await request('POST', '/v1/agents', { name: 'traced-agent' })).json()) as { id: string };
-    const spec = {
+    const run = await startRun('traced-agent', {
       model: {
         provider: 'scripted',
         replies: [
@@ -100,42 +195,9 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
         ],
       },
       tools: [{ name: 'calculator' }],
-    };
-    expect((await request('POST', `/v1/agents/${agent.id}/versions`, { spec })).status).toBe(201);
-    const runResponse = await request('POST', '/v1/runs', { agentId: agent.id, input: secretPrompt });
-    expect(runResponse.status).toBe(202);
-    const run = (await runResponse.json()) as { id: string; tenantId: string };
-
-    for (let waited = 0; ; waited += 100) {
-      const status = ((await (await request('GET', `/v1/runs/${run.id}`)).json()) as { status: string }).status;
-      if (status === 'succeeded') break;
-      if (waited > 30_000) throw new Error(`run still ${status}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    // The workflow's span ends with the workflow and reaches the exporter through a sink.
-    const spanNamed = (name: string) => receiver.spans.find((span) => span.name === name);
-    for (let waited = 0; !spanNamed('RunWorkflow:agentRun'); waited += 100) {
-      if (waited > 15_000) throw new Error('the workflow span was not exported');
-      await telemetry.tracing?.spanProcessor.forceFlush();
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-
-    const requestSpan = receiver.spans.find(
-      (span) => span.name === 'POST /v1/runs' && attribute(span, 'agent_runtime.run_id') === run.id,
-    );
-    expect(requestSpan).toBeDefined();
-    const trace = receiver.spans.filter((span) => span.traceId === requestSpan?.traceId);
-    // One trace: every span that names the run is in the request's trace.
-    const runSpans = receiver.spans.filter((span) => attribute(span, 'agent_runtime.run_id') === run.id);
-    expect(new Set(runSpans.map((span) => span.traceId))).toEqual(new Set([requestSpan?.traceId]));
-    const byId = new Map(trace.map((span) => [span.spanId, span]));
-    const ancestorsOf = (span: OtlpSpan): string[] => {
-      const names: string[] = [];
-      for (let parent = byId.get(span.parentSpanId ?? ''); parent; parent = byId.get(parent.parentSpanId ?? '')) {
-        names.push(parent.name);
-      }
-      return names;
-    };
+    });
+    await waitForStatus(run.id, 'succeeded');
+    const { trace, ancestorsOf } = await traceOfRun(run.id);
 
     const modelSpans = trace.filter((span) => attribute(span, 'gen_ai.operation.name') === 'chat');
     const toolSpans = trace.filter((span) => attribute(span, 'gen_ai.operation.name') === 'execute_tool');
@@ -155,6 +217,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     expect(attribute(firstModelSpan, 'gen_ai.system')).toBe('scripted');
     expect(attribute(firstModelSpan, 'gen_ai.provider.name')).toBe('scripted');
     expect(attribute(firstModelSpan, 'gen_ai.request.model')).toBe('scripted');
+    expect(attribute(firstModelSpan, 'agent_runtime.agent_kind')).toBe('builtin');
     // The scripted model reports no usage; a provider's counts land here the same way.
     expect(Number(attribute(firstModelSpan, 'gen_ai.usage.input_tokens'))).toBe(0);
     expect(Number(attribute(firstModelSpan, 'gen_ai.usage.output_tokens'))).toBe(0);
@@ -177,5 +240,96 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     expect(text).toMatch(/^agent_runtime_step_duration_seconds_count\{kind="model",outcome="ok"\} 2$/m);
     expect(text).toMatch(/^agent_runtime_step_duration_seconds_count\{kind="tool",outcome="ok"\} 1$/m);
     expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="scripted",direction="input"\} \d+$/m);
+  });
+
+  it("traces a code agent's steps as invoke_agent spans: agent name, reported tokens, no prompt text", async () => {
+    const run = await startRun('traced-code-agent', {
+      agent: { kind: 'code', name: 'traced-code' },
+      tools: [{ name: 'calculator' }],
+    });
+    await waitForStatus(run.id, 'succeeded');
+    const traced = await traceOfRun(run.id);
+
+    const stepSpans = decisionStepSpans(run, traced, 'invoke_agent');
+    expect(stepSpans.map((span) => attribute(span, 'agent_runtime.step')).map(Number)).toEqual([1, 2]);
+    // The runtime made no model call of its own: no chat span in the run's trace.
+    expect(traced.trace.filter((span) => attribute(span, 'gen_ai.operation.name') === 'chat')).toEqual([]);
+    for (const span of stepSpans) {
+      expect(span.name).toBe('invoke_agent traced-code');
+      expect(attribute(span, 'gen_ai.agent.name')).toBe('traced-code');
+      expect(attribute(span, 'gen_ai.provider.name')).toBe('code');
+      expect(attribute(span, 'agent_runtime.agent_kind')).toBe('code');
+      expect(attribute(span, 'gen_ai.request.model')).toBeUndefined();
+      expect(span.status?.code ?? 0).not.toBe(2);
+    }
+    const [askingSpan, answeringSpan] = stepSpans as [OtlpSpan, OtlpSpan];
+    // Tokens only where the agent reported them.
+    expect(attribute(askingSpan, 'gen_ai.usage.input_tokens')).toBeUndefined();
+    expect(attribute(askingSpan, 'gen_ai.response.finish_reasons')).toEqual({
+      values: [{ stringValue: 'tool_calls' }],
+    });
+    expect(Number(attribute(answeringSpan, 'gen_ai.usage.input_tokens'))).toBe(12);
+    expect(Number(attribute(answeringSpan, 'gen_ai.usage.output_tokens'))).toBe(3);
+    expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
+    expect(attribute(answeringSpan, 'gen_ai.output.messages')).toBeUndefined();
+  });
+
+  it("traces an AI SDK agent's steps as chat spans named by its model, with the agent name and usage", async () => {
+    modelServer.enqueue(
+      {
+        kind: 'reply',
+        text: 'calculating',
+        toolCalls: [{ id: 'c1', name: 'calculator', arguments: { expression: '6 * 7' } }],
+        usage: { prompt: 30, completion: 7 },
+      },
+      { kind: 'reply', text: 'The answer is 42.', usage: { prompt: 45, completion: 6 } },
+    );
+    const run = await startRun('traced-ai-sdk-agent', {
+      agent: { kind: 'ai-sdk', name: 'traced-ai-sdk' },
+      tools: [{ name: 'calculator' }],
+    });
+    await waitForStatus(run.id, 'succeeded');
+    const traced = await traceOfRun(run.id);
+
+    const stepSpans = decisionStepSpans(run, traced, 'chat');
+    expect(stepSpans.map((span) => attribute(span, 'agent_runtime.step')).map(Number)).toEqual([1, 2]);
+    for (const span of stepSpans) {
+      expect(span.name).toBe('chat local-llama');
+      expect(attribute(span, 'gen_ai.request.model')).toBe('local-llama');
+      // The AI SDK model's own provider id (`createOpenAICompatible({ name })`).
+      expect(attribute(span, 'gen_ai.provider.name')).toBe('harness.chat');
+      expect(attribute(span, 'gen_ai.agent.name')).toBe('traced-ai-sdk');
+      expect(attribute(span, 'agent_runtime.agent_kind')).toBe('ai-sdk');
+    }
+    const usageOf = (span: OtlpSpan) =>
+      [attribute(span, 'gen_ai.usage.input_tokens'), attribute(span, 'gen_ai.usage.output_tokens')].map(Number);
+    expect(stepSpans.map(usageOf)).toEqual([
+      [30, 7],
+      [45, 6],
+    ]);
+    const toolSpans = traced.trace.filter((span) => attribute(span, 'gen_ai.operation.name') === 'execute_tool');
+    expect(toolSpans.map((span) => traced.ancestorsOf(span)[0])).toEqual(['RunActivity:toolStep']);
+    expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
+    expect(attribute(stepSpans[0] as OtlpSpan, 'gen_ai.input.messages')).toBeUndefined();
+  });
+
+  it('records a failed decision step on its span with the stable code as error.type', async () => {
+    const run = await startRun('untraceable-agent', { agent: { kind: 'code', name: 'nobody' } });
+    await waitForStatus(run.id, 'failed');
+    const traced = await traceOfRun(run.id);
+
+    const [failedSpan, ...others] = decisionStepSpans(run, traced, 'invoke_agent');
+    expect(others).toEqual([]);
+    expect(failedSpan?.name).toBe('invoke_agent nobody');
+    expect(failedSpan?.status?.code).toBe(2);
+    expect(attribute(failedSpan as OtlpSpan, 'error.type')).toBe('agent_not_registered');
+  });
+
+  it('labels the token metric with the agent kind for adapters other than the builtin loop', async () => {
+    const text = await (await fetch(`${url}/metrics`)).text();
+    expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="code",direction="input"\} 12$/m);
+    expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="ai-sdk",direction="input"\} 75$/m);
+    expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="ai-sdk",direction="output"\} 13$/m);
+    expect(text).toMatch(/^agent_runtime_step_errors_total\{kind="model",code="agent_not_registered"\} 1$/m);
   });
 });

@@ -25,7 +25,8 @@ import {
 } from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
-import { traceModelCall } from './step-telemetry.ts';
+import { decisionStepTarget } from './decision-step-target.ts';
+import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
  * A provider failure as Temporal should retry it: rate limits, timeouts, 5xx, network
@@ -144,11 +145,10 @@ export function createModelActivities(
             const retryPolicyError = error instanceof ModelCallError || error instanceof AgentStepError;
             throw retryPolicyError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
           });
-        // Code and HTTP agents make their own model calls, if any: only the builtin loop's is traced here.
-        const fresh =
-          spec.model && spec.agent.kind === 'builtin'
-            ? await traceModelCall(dependencies.telemetry, { ref, step, model: spec.model, messages }, call)
-            : await call();
+        // Every adapter's step is one span: the model call the runtime makes (builtin, AI SDK,
+        // OpenAI agents), or the agent's own step (code, HTTP, LangGraph) with whatever it calls.
+        const target = decisionStepTarget(spec, { aiSdkAgents, openaiAgents }, state, messages);
+        const fresh = await traceDecisionStep(dependencies.telemetry, { ref, step, target, messages }, call);
         deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
         return recordModelStepReply(db, { runId: ref.runId, step, reply: fresh });

@@ -1,7 +1,8 @@
-import type { ConversationMessage, ModelReply, ToolOutcome } from '@agent-runtime/agents';
-import { genAiContentAttributes, type Logger, type ModelSpec, type Telemetry } from '@agent-runtime/core';
+import type { AgentReply, ConversationMessage, ToolOutcome } from '@agent-runtime/agents';
+import { genAiContentAttributes, type Logger, type Telemetry } from '@agent-runtime/core';
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { RunRef } from './activity-types.ts';
+import type { DecisionStepTarget } from './decision-step-target.ts';
 
 /** Attributes every span of a step carries, so a trace backend can filter by run and tenant. */
 function runAttributes(ref: RunRef, step: number): Attributes {
@@ -19,11 +20,6 @@ export function stepLogger(logger: Logger, ref: RunRef, step: number): Logger {
   return logger.child({ runId: ref.runId, tenantId: ref.tenantId, step });
 }
 
-/** The model a spec calls, as `gen_ai.request.model`: the provider's model name, else the provider. */
-function requestModel(model: ModelSpec): string {
-  return 'model' in model && typeof model.model === 'string' ? model.model : model.provider;
-}
-
 function errorCodeOf(error: unknown): string {
   if (error !== null && typeof error === 'object') {
     if ('type' in error && typeof error.type === 'string') return error.type;
@@ -38,37 +34,63 @@ function recordError(span: Span, error: unknown): void {
   span.setAttribute('error.type', errorCodeOf(error));
 }
 
+/** The span attributes that say what a decision step calls, known before it runs. */
+function targetAttributes(target: DecisionStepTarget): Attributes {
+  return {
+    'gen_ai.operation.name': target.operation,
+    'gen_ai.system': target.provider,
+    'gen_ai.provider.name': target.provider,
+    'agent_runtime.agent_kind': target.agentKind,
+    ...(target.model === undefined ? {} : { 'gen_ai.request.model': target.model }),
+    ...(target.agentName === undefined ? {} : { 'gen_ai.agent.name': target.agentName }),
+    ...(target.server === undefined
+      ? {}
+      : { 'server.address': target.server.address, 'server.port': target.server.port }),
+  };
+}
+
 /**
- * Runs one model call inside a GenAI `chat` span (OpenTelemetry GenAI semantic conventions)
- * and records its duration, tokens and failures as metrics.
+ * A decision step's span name, as the GenAI conventions build it: `chat {model}`, or
+ * `chat {agent}` when the agent's SDK keeps its model's name to itself, and `invoke_agent {agent}`.
  */
-export async function traceModelCall(
+function spanNameOf(target: DecisionStepTarget): string {
+  const subject = target.operation === 'chat' ? (target.model ?? target.agentName) : target.agentName;
+  return subject === undefined ? target.operation : `${target.operation} ${subject}`;
+}
+
+/**
+ * Runs one decision step of a run inside a GenAI span (OpenTelemetry GenAI semantic
+ * conventions), `chat` or `invoke_agent` as {@link DecisionStepTarget} says, and records its
+ * duration, tokens and failures as metrics (`kind: model`). Tokens are recorded for every
+ * `chat`, and for an agent's step when it reports any.
+ */
+export async function traceDecisionStep(
   telemetry: Telemetry,
-  call: { ref: RunRef; step: number; model: ModelSpec; messages: readonly ConversationMessage[] },
-  work: () => Promise<ModelReply>,
-): Promise<ModelReply> {
+  call: { ref: RunRef; step: number; target: DecisionStepTarget; messages: readonly ConversationMessage[] },
+  work: () => Promise<AgentReply>,
+): Promise<AgentReply> {
   const { tracer, metrics } = telemetry;
-  const provider = call.model.provider;
-  const model = requestModel(call.model);
+  const { target } = call;
+  const provider = target.metricsProvider;
   const startedAt = performance.now();
   return tracer.startActiveSpan(
-    `chat ${model}`,
+    spanNameOf(target),
     {
-      kind: SpanKind.CLIENT,
-      attributes: {
-        ...runAttributes(call.ref, call.step),
-        'gen_ai.operation.name': 'chat',
-        'gen_ai.system': provider,
-        'gen_ai.provider.name': provider,
-        'gen_ai.request.model': model,
-      },
+      // An in-process agent is part of this process's work; a model or an HTTP agent is a remote call.
+      kind: target.operation === 'invoke_agent' && target.server === undefined ? SpanKind.INTERNAL : SpanKind.CLIENT,
+      attributes: { ...runAttributes(call.ref, call.step), ...targetAttributes(target) },
     },
     async (span) => {
       try {
         const reply = await work();
+        const { usage } = reply;
+        const usageReported = target.operation === 'chat' || usage.inputTokens > 0 || usage.outputTokens > 0;
+        const answeringAgent = target.answeringAgentOf?.(reply);
         span.setAttributes({
-          'gen_ai.usage.input_tokens': reply.usage.inputTokens,
-          'gen_ai.usage.output_tokens': reply.usage.outputTokens,
+          ...(usageReported
+            ? { 'gen_ai.usage.input_tokens': usage.inputTokens, 'gen_ai.usage.output_tokens': usage.outputTokens }
+            : {}),
+          ...(answeringAgent === undefined ? {} : { 'gen_ai.agent.name': answeringAgent }),
           'gen_ai.response.finish_reasons': [reply.toolCalls.length > 0 ? 'tool_calls' : 'stop'],
           ...genAiContentAttributes(telemetry.captureContent, call.messages, {
             role: 'assistant',
@@ -76,8 +98,10 @@ export async function traceModelCall(
             toolCalls: reply.toolCalls,
           }),
         });
-        metrics.modelTokens.inc({ provider, direction: 'input' }, reply.usage.inputTokens);
-        metrics.modelTokens.inc({ provider, direction: 'output' }, reply.usage.outputTokens);
+        if (usageReported) {
+          metrics.modelTokens.inc({ provider, direction: 'input' }, usage.inputTokens);
+          metrics.modelTokens.inc({ provider, direction: 'output' }, usage.outputTokens);
+        }
         metrics.stepDuration.observe({ kind: 'model', outcome: 'ok' }, (performance.now() - startedAt) / 1000);
         return reply;
       } catch (error) {
