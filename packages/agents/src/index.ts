@@ -28,6 +28,8 @@ export * from './adapters/ai-sdk-agent.ts';
 export * from './adapters/call-agent-step.ts';
 // The OpenAI agents adapter runs through callAgentStep; the worker needs only these of it.
 export {
+  currentOpenAiAgentName,
+  openAiAgentGraphOf,
   openAiAgentNameOf,
   type OpenAiAgent,
   type OpenAiAgentState,
