@@ -83,6 +83,13 @@ const configSchema = z.object({
       (value) => value === undefined || isBlobKey(value),
       'must be /-separated segments of letters, digits, ".", "_" and "-"',
     ),
+  /**
+   * Path (absolute, or relative to the working directory) of a TypeScript or JavaScript module
+   * whose default export (or `registrations` export) holds the worker's own agents, graphs and
+   * tools by name (`WorkerRegistrations`), loaded at boot by the embedded runtime and every
+   * worker process. @default none
+   */
+  AR_AGENTS_MODULE: optionalString,
   /** PostgreSQL connection string; unset selects PGlite in `AR_DATA_DIR/pglite`. */
   DATABASE_URL: optionalString,
   /** Maximum PostgreSQL connections per process. @default 10 */

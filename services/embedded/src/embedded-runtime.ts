@@ -14,7 +14,7 @@ import {
   type Logger,
   type SeedResult,
 } from '@agent-runtime/core';
-import { createWorker } from '@agent-runtime/worker';
+import { createWorker, resolveWorkerRegistrations } from '@agent-runtime/worker';
 import { connectTemporalClient } from './connect-temporal.ts';
 import { findTemporalCli } from './find-temporal-cli.ts';
 import { startTemporalDevServer, uncappedDevServerConfig, type TemporalDevServer } from './temporal-dev-server.ts';
@@ -32,10 +32,13 @@ export interface EmbeddedRuntime {
 /**
  * Starts the whole runtime in this process: the database (PGlite in the data directory
  * unless `DATABASE_URL`), a supervised Temporal dev server (unless `TEMPORAL_ADDRESS`),
- * the worker and the API. Runs left unfinished by an earlier start resume on their own:
- * Temporal keeps their workflows, and the reconciler starts any still queued.
+ * the worker (with the agents, graphs and tools of `AR_AGENTS_MODULE`) and the API. Runs
+ * left unfinished by an earlier start resume on their own: Temporal keeps their workflows,
+ * and the reconciler starts any still queued.
  */
 export async function startEmbeddedRuntime(configured: Config, logger: Logger): Promise<EmbeddedRuntime> {
+  // First, before anything is opened: a bad agents module is a configuration error.
+  const registrations = await resolveWorkerRegistrations(configured.AR_AGENTS_MODULE);
   const keyed = await withEmbeddedMasterKeys(configured, logger);
   // One user on one machine: specs may start any stdio MCP server unless configured otherwise.
   const config = { ...keyed, AR_MCP_STDIO_COMMANDS: keyed.AR_MCP_STDIO_COMMANDS ?? ['*'] };
@@ -80,6 +83,7 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
     runCache,
     temporalAddress,
     telemetry,
+    ...registrations,
   });
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));

@@ -1,5 +1,12 @@
 export { createWorker, type CreatedWorker, type WorkerDependencies } from './create-worker.ts';
-export { runWorkerProcess, type WorkerProcessOptions, type WorkerRegistrations } from './run-worker-process.ts';
+export { runWorkerProcess, type WorkerProcessOptions } from './run-worker-process.ts';
+export {
+  loadAgentsModule,
+  mergeWorkerRegistrations,
+  resolveWorkerRegistrations,
+  validateWorkerRegistrations,
+  type WorkerRegistrations,
+} from './worker-registrations.ts';
 export {
   createActivities,
   type ActivityDependencies,

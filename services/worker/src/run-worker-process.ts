@@ -10,16 +10,11 @@ import {
   openRunEventBus,
   requireSharedBackends,
 } from '@agent-runtime/core';
-import { createWorker, type WorkerDependencies } from './create-worker.ts';
+import { createWorker } from './create-worker.ts';
 import { startMetricsServer } from './metrics-server.ts';
+import { resolveWorkerRegistrations, type WorkerRegistrations } from './worker-registrations.ts';
 
-/** What a worker process hosts besides the builtin loop and tools: its agents, graphs and tools by name. */
-export type WorkerRegistrations = Pick<
-  WorkerDependencies,
-  'tools' | 'agents' | 'aiSdkAgents' | 'openaiAgents' | 'openaiAgentsModelProvider' | 'graphs'
->;
-
-/** How {@link runWorkerProcess} names its process and what it registers. */
+/** How {@link runWorkerProcess} names its process and what it registers (besides `AR_AGENTS_MODULE`'s). */
 export interface WorkerProcessOptions extends WorkerRegistrations {
   /** The service name of its logs and telemetry. @default 'agent-runtime-worker' */
   readonly serviceName?: string;
@@ -27,16 +22,18 @@ export interface WorkerProcessOptions extends WorkerRegistrations {
 
 /**
  * Composition root of a worker process in production mode: builds its dependencies from
- * `process.env`, registers `options`' agents, graphs and tools, runs until SIGINT/SIGTERM
+ * `process.env`, registers `options`' agents, graphs and tools and those of the module
+ * `AR_AGENTS_MODULE` names (a name both register is refused), runs until SIGINT/SIGTERM
  * (the SDK stops polling and waits for in-flight activities), then closes what it opened.
  * A configuration error (`ConfigError`) does not reject: it ends the whole process with
  * `process.exit(2)`, its message on stderr, so call this only as the entry of a process of
  * its own, never from code that must outlive it.
  */
 export async function runWorkerProcess(options: WorkerProcessOptions = {}): Promise<void> {
-  const { serviceName = 'agent-runtime-worker', ...registrations } = options;
+  const { serviceName = 'agent-runtime-worker', ...codeRegistrations } = options;
   try {
     const config = requireSharedBackends(loadConfig(process.env));
+    const registrations = await resolveWorkerRegistrations(config.AR_AGENTS_MODULE, codeRegistrations);
     const logger = createLogger(config.LOG_LEVEL, serviceName);
     const telemetry = createTelemetry(config, serviceName);
     const metricsServer =
