@@ -7,5 +7,9 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 ensure_node
 ensure_npm_packages
 [ -n "${TEMPORAL_ADDRESS:-}" ] || ensure_temporal_cli
+# A relative AR_AGENTS_MODULE means relative to where this script was started from.
+if [ -n "${AR_AGENTS_MODULE:-}" ] && [[ "$AR_AGENTS_MODULE" != /* ]]; then
+  export AR_AGENTS_MODULE="$PWD/$AR_AGENTS_MODULE"
+fi
 cd "$repo_root"
 exec node services/embedded/src/main.ts
