@@ -133,4 +133,56 @@ describe('the embedded runtime after kill -9 of every process', () => {
       expect(log.at(-1)?.type).toBe('run.succeeded');
     }
   }, 240_000);
+
+  it('stops on SIGTERM: the step in flight finishes, the Temporal dev server it started ends, exit 0', async () => {
+    const agent = (await api('POST', '/v1/agents', { name: 'stopper' })) as { id: string };
+    await api('POST', `/v1/agents/${agent.id}/versions`, {
+      spec: {
+        model: {
+          provider: 'scripted',
+          replies: [
+            { text: 'napping', toolCalls: [{ id: 'nap', name: 'sleep', arguments: { seconds: 2 } }] },
+            { text: 'rested' },
+          ],
+        },
+        tools: [{ name: 'sleep' }],
+      },
+    });
+    const runId = ((await api('POST', '/v1/runs', { agentId: agent.id, input: 'nap' })) as { id: string }).id;
+    for (let waited = 0; !(await events(runId)).some((event) => event.type === 'tool.started'); waited += 100) {
+      if (waited > 30_000) throw new Error('the run did not reach its tool call');
+      await delay(100);
+    }
+
+    // A library's SIGTERM listener (@openai/agents-core's) once exited the process mid-shutdown.
+    const temporalPid = Number(await readFile(path.join(dataDir, 'temporal.pid'), 'utf8'));
+    const exited = new Promise<number | null>((resolve) => runtime?.once('exit', (code) => resolve(code)));
+    runtime?.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const leftRunning = processAlive(temporalPid);
+    // A server left running is ours to end, whatever the verdict.
+    if (leftRunning) process.kill(temporalPid, 'SIGKILL');
+    expect(leftRunning).toBe(false);
+
+    await start();
+    for (let waited = 0; ; waited += 250) {
+      const run = (await api('GET', `/v1/runs/${runId}`)) as { status: string };
+      if (run.status === 'succeeded') break;
+      if (waited > 60_000) throw new Error(`run not finished: ${run.status}`);
+      await delay(250);
+    }
+    const log = await events(runId);
+    // The sleep finished during the shutdown: the restarted runtime did not start it again.
+    expect(log.filter((event) => event.type === 'tool.started')).toHaveLength(1);
+    expect(log.filter((event) => event.type === 'tool.completed')).toHaveLength(1);
+  }, 180_000);
 });
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

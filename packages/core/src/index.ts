@@ -2,6 +2,7 @@ export * from './errors.ts';
 export * from './ids.ts';
 export * from './config.ts';
 export * from './logger.ts';
+export * from './shutdown-signals.ts';
 export * from './canonical-json.ts';
 export * from './domain/agent-spec.ts';
 export * from './domain/model-spec.ts';

@@ -5,6 +5,7 @@ import {
   createTelemetry,
   loadConfig,
   migrateToLatest,
+  onShutdownSignal,
   openBlobStore,
   openDatabase,
   openRunCache,
@@ -70,8 +71,7 @@ try {
     await telemetry.shutdown();
     process.exit(0);
   };
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  onShutdownSignal(() => void shutdown());
 } catch (error) {
   if (!(error instanceof ConfigError)) throw error;
   process.stderr.write(`${error.message}\n`);

@@ -1,4 +1,4 @@
-import { ConfigError, createLogger, loadConfig } from '@agent-runtime/core';
+import { ConfigError, createLogger, loadConfig, onShutdownSignal } from '@agent-runtime/core';
 import { readyBanner } from './banner.ts';
 import { startEmbeddedRuntime } from './embedded-runtime.ts';
 import { TemporalCliNotFoundError } from './find-temporal-cli.ts';
@@ -10,10 +10,7 @@ try {
   const runtime = await startEmbeddedRuntime(config, logger);
   process.stdout.write(readyBanner(runtime));
 
-  let stopping = false;
-  const shutdown = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+  onShutdownSignal((signal) => {
     logger.info({ signal }, 'shutting down: letting in-flight steps finish');
     runtime.stop().then(
       () => process.exit(0),
@@ -22,9 +19,7 @@ try {
         process.exit(1);
       },
     );
-  };
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof TemporalCliNotFoundError) {
     process.stderr.write(`${error.message}\n`);

@@ -99,11 +99,6 @@ export interface WorkerDependencies {
   readonly telemetry?: Telemetry;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
-  /**
-   * Let the SDK shut the worker down on SIGINT/SIGTERM. Off where the composition root
-   * orchestrates shutdown itself (the embedded runtime, tests). @default false
-   */
-  readonly shutdownOnSignals?: boolean;
   /** Overrides for tests and benchmarks. */
   readonly workerOptions?: Partial<WorkerOptions>;
 }
@@ -124,13 +119,14 @@ const sdkLevels = { TRACE: 'trace', DEBUG: 'debug', INFO: 'info', WARN: 'warn', 
  * Routes the Temporal SDK's own logs into our logger, once per process. Its chatty INFO
  * lines (bundle statistics, state changes) are logged at debug.
  */
-function installRuntime(logger: Logger, shutdownOnSignals: boolean): void {
+function installRuntime(logger: Logger): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   const log = (level: keyof typeof sdkLevels, message: string, meta?: Record<string, unknown>) =>
     logger[level === 'INFO' ? 'debug' : sdkLevels[level]]({ ...meta }, message);
   Runtime.install({
-    shutdownSignals: shutdownOnSignals ? ['SIGINT', 'SIGTERM'] : [],
+    // The composition root owns the signals (onShutdownSignal) and calls `worker.shutdown()`.
+    shutdownSignals: [],
     logger: {
       log,
       trace: (message, meta) => log('TRACE', message, meta),
@@ -146,7 +142,7 @@ function installRuntime(logger: Logger, shutdownOnSignals: boolean): void {
 export async function createWorker(dependencies: WorkerDependencies): Promise<CreatedWorker> {
   const { config, db, logger } = dependencies;
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
-  installRuntime(logger.child({ component: 'temporal-sdk' }), dependencies.shutdownOnSignals ?? false);
+  installRuntime(logger.child({ component: 'temporal-sdk' }));
   const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
   const mcpConnections = new McpConnectionPool();
   const worker = await Worker.create({

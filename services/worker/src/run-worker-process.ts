@@ -4,6 +4,7 @@ import {
   createTelemetry,
   loadConfig,
   migrateToLatest,
+  onShutdownSignal,
   openBlobStore,
   openDatabase,
   openRunCache,
@@ -24,7 +25,7 @@ export interface WorkerProcessOptions extends WorkerRegistrations {
  * Composition root of a worker process in production mode: builds its dependencies from
  * `process.env`, registers `options`' agents, graphs and tools and those of the module
  * `AR_AGENTS_MODULE` names (a name both register is refused), runs until SIGINT/SIGTERM
- * (the SDK stops polling and waits for in-flight activities), then closes what it opened.
+ * (the worker stops polling and waits for in-flight activities), then closes what it opened.
  * A configuration error (`ConfigError`) does not reject: it ends the whole process with
  * `process.exit(2)`, its message on stderr, so call this only as the entry of a process of
  * its own, never from code that must outlive it.
@@ -57,9 +58,10 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
       runCache,
       temporalAddress: config.TEMPORAL_ADDRESS,
       telemetry,
-      shutdownOnSignals: true,
       ...registrations,
     });
+    // Shutdown stops polling and waits for in-flight activities before run() returns.
+    onShutdownSignal(() => worker.shutdown());
     await worker.run();
     await mcpConnections.close();
     await bus.close();
