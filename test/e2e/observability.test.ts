@@ -1,9 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { AiSdkAgent, CodeAgent } from '@agent-runtime/agents';
+import type { AgentStepRequest, AiSdkAgent, CodeAgent } from '@agent-runtime/agents';
 import { buildApp, type ApiInstance } from '@agent-runtime/api';
 import {
   createDataConverter,
@@ -18,7 +20,11 @@ import {
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { createWorker, type CreatedWorker } from '@agent-runtime/worker';
+import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
+import { Agent } from '@openai/agents';
+import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import type { Client } from '@temporalio/client';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openTestDatabase } from '../harness/databases.ts';
 import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
@@ -29,6 +35,14 @@ const attribute = (span: OtlpSpan, key: string): unknown => {
   return value === undefined ? undefined : Object.values(value)[0];
 };
 
+/** A span's reported tokens: input, output. */
+const usageOf = (span: OtlpSpan): number[] =>
+  [attribute(span, 'gen_ai.usage.input_tokens'), attribute(span, 'gen_ai.usage.output_tokens')].map(Number);
+
+/** OTLP's `SPAN_KIND_INTERNAL` and `SPAN_KIND_CLIENT`. */
+const internalSpanKind = 1;
+const clientSpanKind = 3;
+
 const secretPrompt = 'the launch code is swordfish-7731';
 
 /** A code agent: asks for the calculator, then answers, reporting the tokens it used. */
@@ -36,6 +50,51 @@ const tracedCodeAgent: CodeAgent = ({ step }) =>
   step === 1
     ? { text: 'calculating', toolCalls: [{ id: 'c1', name: 'calculator', arguments: { expression: '6 * 7' } }] }
     : { text: 'The answer is 42.', final: { answer: 42 }, usage: { inputTokens: 12, outputTokens: 3 } };
+
+/** The traced graph's state: a question, its word count, an answer. */
+const Question = Annotation.Root({
+  question: Annotation<string>,
+  words: Annotation<number>,
+  answer: Annotation<string>,
+});
+
+/** count → reply: two nodes, two super-steps, no model. */
+const tracedGraph = new StateGraph(Question)
+  .addNode('count', (state) => ({ words: state.question.split(' ').length }))
+  .addNode('reply', (state) => ({ answer: `${state.words} words` }))
+  .addEdge(START, 'count')
+  .addEdge('count', 'reply')
+  .addEdge('reply', END)
+  .compile();
+
+/** Reads a request's JSON body. */
+async function jsonBody(request: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+}
+
+/**
+ * An HTTP agent on loopback speaking agent-runtime.step/v1: asks for the calculator at step 1,
+ * answers at step 2, reporting tokens at each.
+ */
+async function startHttpAgent(): Promise<Server> {
+  const server = createServer((request, response) => {
+    void (async () => {
+      const { step } = (await jsonBody(request)) as AgentStepRequest;
+      const answer =
+        step === 1
+          ? {
+              actions: [{ type: 'tool_call', id: 'c1', name: 'calculator', arguments: { expression: '6 * 7' } }],
+              usage: { inputTokens: 20, outputTokens: 4 },
+            }
+          : { actions: [{ type: 'text', text: 'The answer is 42.' }], usage: { inputTokens: 30, outputTokens: 5 } };
+      response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
 
 describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => {
   let receiver: OtlpReceiver;
@@ -50,6 +109,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
   let apiKey: string;
   let bus: InProcessRunEventBus;
   let modelServer: OpenAiCompatibleServer;
+  let httpAgent: Server;
 
   const request = (method: string, route: string, body?: unknown) =>
     fetch(`${url}${route}`, {
@@ -61,11 +121,15 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
 
-  /** Creates agent `name` with `spec` and starts a run of it with the secret prompt as input. */
-  async function startRun(name: string, spec: unknown): Promise<{ id: string; tenantId: string }> {
+  /** Creates agent `name` with `spec` and starts a run of it with `input` (by default the secret prompt). */
+  async function startRun(
+    name: string,
+    spec: unknown,
+    input: unknown = secretPrompt,
+  ): Promise<{ id: string; tenantId: string }> {
     const agent = (await (await request('POST', '/v1/agents', { name })).json()) as { id: string };
     expect((await request('POST', `/v1/agents/${agent.id}/versions`, { spec })).status).toBe(201);
-    const runResponse = await request('POST', '/v1/runs', { agentId: agent.id, input: secretPrompt });
+    const runResponse = await request('POST', '/v1/runs', { agentId: agent.id, input });
     expect(runResponse.status).toBe(202);
     return (await runResponse.json()) as { id: string; tenantId: string };
   }
@@ -130,14 +194,29 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     return spans;
   }
 
+  /** Starts a run of a new agent with `spec`, waits for it to succeed, and returns it with its trace. */
+  async function runAndTrace(name: string, spec: unknown, input?: unknown) {
+    const run = await startRun(name, spec, input);
+    await waitForStatus(run.id, 'succeeded');
+    return { run, traced: await traceOfRun(run.id) };
+  }
+
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
     modelServer = await startOpenAiCompatibleServer();
+    httpAgent = await startHttpAgent();
     const tracedAiSdkAgent: AiSdkAgent = {
       model: createOpenAICompatible({ name: 'harness', baseURL: modelServer.baseUrl, includeUsage: true }).chatModel(
         'local-llama',
       ),
     };
+    // An OpenAI Agents SDK triage agent handing off to a specialist, on the same model server.
+    const openAiModel = new OpenAIChatCompletionsModel(
+      new OpenAI({ baseURL: modelServer.baseUrl, apiKey: 'sk-local', maxRetries: 0 }),
+      'local-llama',
+    );
+    const specialist = new Agent({ name: 'specialist', instructions: 'Answer math questions.', model: openAiModel });
+    const triage = new Agent({ name: 'triage', instructions: 'Route.', model: openAiModel, handoffs: [specialist] });
     blobDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-blobs-'));
     const config = loadConfig({
       TEMPORAL_TASK_QUEUE: `test-${randomBytes(4).toString('hex')}`,
@@ -165,6 +244,8 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
       telemetry,
       agents: { 'traced-code': tracedCodeAgent },
       aiSdkAgents: { 'traced-ai-sdk': tracedAiSdkAgent },
+      openaiAgents: { 'traced-triage': triage },
+      graphs: { 'traced-graph': tracedGraph },
     });
     workerDone = created.worker.run();
     app = await buildApp({ config, db: database.db, temporal, logger, bus, telemetry });
@@ -182,6 +263,7 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     await telemetry.shutdown();
     await receiver.close();
     await modelServer.close();
+    await new Promise((resolve) => httpAgent.close(resolve));
     await rm(blobDir, { recursive: true, force: true });
   });
 
@@ -301,8 +383,6 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
       expect(attribute(span, 'gen_ai.agent.name')).toBe('traced-ai-sdk');
       expect(attribute(span, 'agent_runtime.agent_kind')).toBe('ai-sdk');
     }
-    const usageOf = (span: OtlpSpan) =>
-      [attribute(span, 'gen_ai.usage.input_tokens'), attribute(span, 'gen_ai.usage.output_tokens')].map(Number);
     expect(stepSpans.map(usageOf)).toEqual([
       [30, 7],
       [45, 6],
@@ -311,6 +391,94 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     expect(toolSpans.map((span) => traced.ancestorsOf(span)[0])).toEqual(['RunActivity:toolStep']);
     expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
     expect(attribute(stepSpans[0] as OtlpSpan, 'gen_ai.input.messages')).toBeUndefined();
+  });
+
+  it("traces an OpenAI agent's steps as chat spans named by the agent that answers each, across a handoff", async () => {
+    modelServer.enqueue(
+      {
+        kind: 'reply',
+        toolCalls: [{ id: 'h1', name: 'transfer_to_specialist', arguments: {} }],
+        usage: { prompt: 20, completion: 3 },
+      },
+      { kind: 'reply', text: 'The answer is 42.', usage: { prompt: 35, completion: 6 } },
+    );
+    const { run, traced } = await runAndTrace('traced-openai-agent', {
+      agent: { kind: 'openai-agents', name: 'traced-triage' },
+    });
+
+    const stepSpans = decisionStepSpans(run, traced, 'chat');
+    expect(
+      stepSpans.map((span) => [
+        Number(attribute(span, 'agent_runtime.step')),
+        span.name,
+        attribute(span, 'gen_ai.agent.name'),
+      ]),
+    ).toEqual([
+      [1, 'chat triage', 'triage'],
+      [2, 'chat specialist', 'specialist'],
+    ]);
+    for (const span of stepSpans) {
+      expect(span.kind).toBe(clientSpanKind);
+      expect(attribute(span, 'gen_ai.provider.name')).toBe('openai-agents');
+      expect(attribute(span, 'agent_runtime.agent_kind')).toBe('openai-agents');
+      // The SDK's Model instances keep their model's name private.
+      expect(attribute(span, 'gen_ai.request.model')).toBeUndefined();
+    }
+    expect(stepSpans.map(usageOf)).toEqual([
+      [20, 3],
+      [35, 6],
+    ]);
+    const handoffSpans = traced.trace.filter((span) => span.name === 'execute_tool transfer_to_specialist');
+    expect(handoffSpans.map((span) => traced.ancestorsOf(span)[0])).toEqual(['RunActivity:toolStep']);
+    expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
+  });
+
+  it("traces an HTTP agent's steps as client invoke_agent spans naming its host and port", async () => {
+    const { port } = httpAgent.address() as AddressInfo;
+    const { run, traced } = await runAndTrace('traced-http-agent', {
+      agent: { kind: 'http', url: `http://127.0.0.1:${port}/agent` },
+      tools: [{ name: 'calculator' }],
+    });
+
+    const stepSpans = decisionStepSpans(run, traced, 'invoke_agent');
+    expect(stepSpans.map((span) => attribute(span, 'agent_runtime.step')).map(Number)).toEqual([1, 2]);
+    for (const span of stepSpans) {
+      expect(span.name).toBe(`invoke_agent 127.0.0.1:${port}`);
+      expect(span.kind).toBe(clientSpanKind);
+      expect(attribute(span, 'gen_ai.agent.name')).toBe(`127.0.0.1:${port}`);
+      expect(attribute(span, 'server.address')).toBe('127.0.0.1');
+      expect(Number(attribute(span, 'server.port'))).toBe(port);
+      expect(attribute(span, 'gen_ai.provider.name')).toBe('http');
+      expect(attribute(span, 'agent_runtime.agent_kind')).toBe('http');
+    }
+    expect(stepSpans.map(usageOf)).toEqual([
+      [20, 4],
+      [30, 5],
+    ]);
+    expect(traced.trace.filter((span) => attribute(span, 'gen_ai.operation.name') === 'chat')).toEqual([]);
+    expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
+  });
+
+  it("traces a LangGraph graph's super-steps as internal invoke_agent spans named by the graph", async () => {
+    const { run, traced } = await runAndTrace(
+      'traced-langgraph-agent',
+      { agent: { kind: 'langgraph', graph: 'traced-graph' } },
+      { question: secretPrompt },
+    );
+
+    const stepSpans = decisionStepSpans(run, traced, 'invoke_agent');
+    expect(stepSpans.map((span) => attribute(span, 'agent_runtime.step')).map(Number)).toEqual([1, 2]);
+    for (const span of stepSpans) {
+      expect(span.name).toBe('invoke_agent traced-graph');
+      expect(span.kind).toBe(internalSpanKind);
+      expect(attribute(span, 'gen_ai.agent.name')).toBe('traced-graph');
+      expect(attribute(span, 'gen_ai.provider.name')).toBe('langgraph');
+      expect(attribute(span, 'agent_runtime.agent_kind')).toBe('langgraph');
+      expect(attribute(span, 'server.address')).toBeUndefined();
+      // Its nodes called no model: no tokens to report.
+      expect(attribute(span, 'gen_ai.usage.input_tokens')).toBeUndefined();
+    }
+    expect(JSON.stringify(traced.trace)).not.toContain('swordfish');
   });
 
   it('records a failed decision step on its span with the stable code as error.type', async () => {
@@ -330,6 +498,9 @@ describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => 
     expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="code",direction="input"\} 12$/m);
     expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="ai-sdk",direction="input"\} 75$/m);
     expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="ai-sdk",direction="output"\} 13$/m);
+    expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="openai-agents",direction="input"\} 55$/m);
+    expect(text).toMatch(/^agent_runtime_model_tokens_total\{provider="http",direction="input"\} 50$/m);
+    expect(text).not.toMatch(/provider="langgraph"/);
     expect(text).toMatch(/^agent_runtime_step_errors_total\{kind="model",code="agent_not_registered"\} 1$/m);
   });
 });

@@ -25,6 +25,18 @@ export type ServerAnswer =
       /** Wait between streamed chunks, in milliseconds. @default 0 */
       readonly chunkDelayMs?: number;
     }
+  /**
+   * A refusal, as OpenAI sends one: `message.refusal` beside `content: null`, or streamed as
+   * `delta.refusal` pieces after a first delta with an empty refusal; finishes with `stop`.
+   */
+  | {
+      readonly kind: 'refusal';
+      readonly refusal: string;
+      /** @default { prompt: 10, completion: 5 } */
+      readonly usage?: { readonly prompt: number; readonly completion: number; readonly cached?: number };
+      /** Characters per streamed refusal delta. @default 4 */
+      readonly chunkSize?: number;
+    }
   /** An HTTP error, as a provider sends it: JSON body in the OpenAI error shape. */
   | {
       readonly kind: 'status';
@@ -98,7 +110,11 @@ function errorBody(message: string, type: string): unknown {
 
 let completionCounter = 0;
 
-function toolCallsOf(answer: Extract<ServerAnswer, { kind: 'reply' }>, index: number) {
+/** The answers that complete a chat: a reply or a refusal. */
+type CompletionAnswer = Extract<ServerAnswer, { kind: 'reply' | 'refusal' }>;
+
+function toolCallsOf(answer: CompletionAnswer, index: number) {
+  if (answer.kind === 'refusal') return [];
   return (answer.toolCalls ?? []).map((call, callIndex) => ({
     id: call.id ?? `call_${index}_${callIndex}`,
     type: 'function' as const,
@@ -106,7 +122,7 @@ function toolCallsOf(answer: Extract<ServerAnswer, { kind: 'reply' }>, index: nu
   }));
 }
 
-function usageOf(answer: Extract<ServerAnswer, { kind: 'reply' }>) {
+function usageOf(answer: CompletionAnswer) {
   const usage = answer.usage ?? { prompt: 10, completion: 5 };
   return {
     prompt_tokens: usage.prompt,
@@ -123,10 +139,17 @@ function pieces(text: string, size: number): string[] {
   return result;
 }
 
-async function answerReply(
+/** The assistant message's text fields, and how they stream: `content`, or `refusal` for a refusal. */
+function contentOf(answer: CompletionAnswer) {
+  return answer.kind === 'refusal'
+    ? { message: { content: null, refusal: answer.refusal }, key: 'refusal', text: answer.refusal }
+    : { message: { content: answer.text ?? null }, key: 'content', text: answer.text ?? '' };
+}
+
+async function answerCompletion(
   response: ServerResponse,
   body: ChatCompletionsBody,
-  answer: Extract<ServerAnswer, { kind: 'reply' }>,
+  answer: CompletionAnswer,
   signal: AbortSignal,
 ): Promise<void> {
   completionCounter += 1;
@@ -134,7 +157,10 @@ async function answerReply(
   const created = Math.floor(Date.now() / 1000);
   const toolCalls = toolCallsOf(answer, completionCounter);
   const finishReason = toolCalls.length > 0 ? 'tool_calls' : 'stop';
-  if (answer.delayMs) await delay(answer.delayMs, undefined, { signal });
+  const content = contentOf(answer);
+  const delayMs = answer.kind === 'reply' ? answer.delayMs : undefined;
+  const chunkDelayMs = answer.kind === 'reply' ? answer.chunkDelayMs : undefined;
+  if (delayMs) await delay(delayMs, undefined, { signal });
   if (!body.stream) {
     sendJson(response, 200, {
       id,
@@ -146,7 +172,7 @@ async function answerReply(
           index: 0,
           message: {
             role: 'assistant',
-            content: answer.text ?? null,
+            ...content.message,
             ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
           },
           finish_reason: finishReason,
@@ -159,7 +185,7 @@ async function answerReply(
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
   const send = async (chunk: unknown) => {
     response.write(`data: ${JSON.stringify(chunk)}\n\n`);
-    if (answer.chunkDelayMs) await delay(answer.chunkDelayMs, undefined, { signal });
+    if (chunkDelayMs) await delay(chunkDelayMs, undefined, { signal });
   };
   const frame = (delta: unknown, finish: string | null = null) => ({
     id,
@@ -168,8 +194,10 @@ async function answerReply(
     model: body.model,
     choices: [{ index: 0, delta, finish_reason: finish }],
   });
-  await send(frame({ role: 'assistant', content: '' }));
-  for (const piece of pieces(answer.text ?? '', answer.chunkSize ?? 4)) await send(frame({ content: piece }));
+  await send(
+    frame({ role: 'assistant', ...(answer.kind === 'refusal' ? { content: null, refusal: '' } : { content: '' }) }),
+  );
+  for (const piece of pieces(content.text, answer.chunkSize ?? 4)) await send(frame({ [content.key]: piece }));
   for (const [index, call] of toolCalls.entries()) {
     // As OpenAI streams them: id and name first, then the arguments in pieces.
     await send(
@@ -197,8 +225,8 @@ async function answerReply(
 
 /**
  * Starts a model server on 127.0.0.1 speaking OpenAI's chat-completions protocol
- * (`POST /v1/chat/completions`, JSON or SSE streaming with text deltas, tool-call deltas and
- * a final usage chunk), answering each request with the next scripted answer. Real HTTP,
+ * (`POST /v1/chat/completions`, JSON or SSE streaming with text or refusal deltas, tool-call
+ * deltas and a final usage chunk), answering each request with the next scripted answer. Real HTTP,
  * so the provider code under test runs exactly as against Ollama, vLLM or OpenAI.
  */
 export async function startOpenAiCompatibleServer(
@@ -269,7 +297,8 @@ export async function startOpenAiCompatibleServer(
         response.flushHeaders();
         return;
       case 'reply':
-        await answerReply(response, body, answer, closed.signal).catch((error: unknown) => {
+      case 'refusal':
+        await answerCompletion(response, body, answer, closed.signal).catch((error: unknown) => {
           if (!closed.signal.aborted) throw error;
         });
     }

@@ -6,6 +6,8 @@ export interface OtlpSpan {
   spanId: string;
   parentSpanId?: string;
   name: string;
+  /** OTLP's span kind: 1 internal, 2 server, 3 client, 4 producer, 5 consumer. */
+  kind?: number;
   attributes: { key: string; value: Record<string, unknown> }[];
   events?: { name: string; attributes?: { key: string; value: Record<string, unknown> }[] }[];
   status?: { code?: number; message?: string };

@@ -301,6 +301,29 @@ describe('OpenAI agents against a real chat-completions server', () => {
     expect(unstreamed).toEqual(['quiet model']);
   });
 
+  it("stores a chat-completions refusal as the reply's text, sent as one delta after the stream", async () => {
+    const agent = new Agent({ name: 'careful', model });
+    server.enqueue({
+      kind: 'refusal',
+      refusal: "I'm sorry, I can't help with that.",
+      usage: { prompt: 9, completion: 8 },
+    });
+    const deltas: string[] = [];
+    const reply = await callOpenAiAgent(
+      { name: 'careful', agent, messages: question, state: undefined, specTools: [] },
+      stepContext(deltas),
+    );
+    expect(reply).toMatchObject({
+      text: "I'm sorry, I can't help with that.",
+      toolCalls: [],
+      state: { agent: 'careful' },
+      usage: { inputTokens: 9, outputTokens: 8 },
+    });
+    // The SDK's chat-completions model streams no refusal deltas: the refusal arrives whole.
+    expect(deltas).toEqual([reply.text]);
+    expect(server.requests.at(-1)?.answer?.kind).toBe('refusal');
+  });
+
   it('fails a step whose response contradicts what streamed, or that streams past the text limit', async () => {
     const call = (model: Model) =>
       callOpenAiAgent(
