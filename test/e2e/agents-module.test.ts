@@ -3,13 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedMain, repoRoot, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
 import { freePort } from '../harness/free-port.ts';
 
-const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-const embeddedMain = path.join(repoRoot, 'services/embedded/src/main.ts');
 const workerMain = path.join(repoRoot, 'services/worker/src/main.ts');
 
 /**
@@ -64,39 +62,20 @@ describe('the embedded runtime with an agents module', () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-agents-module-'));
     const port = await freePort();
     url = `http://127.0.0.1:${port}`;
-    const child = spawn(process.execPath, [embeddedMain], {
-      cwd: repoRoot,
-      env: {
-        ...process.env,
-        // Relative to the working directory, as a developer would write it.
-        AR_AGENTS_MODULE: './test/harness/agents-module.ts',
-        AR_DATA_DIR: dataDir,
-        PORT: String(port),
-        TEMPORAL_DEV_PORT: String(await freePort()),
-        AR_BOOTSTRAP_API_KEY: apiKey,
-        LOG_LEVEL: 'warn',
-      },
-      stdio: ['ignore', 'ignore', 'inherit'],
+    runtime = await startEmbeddedProcess(url, {
+      ...process.env,
+      // Relative to the working directory, as a developer would write it.
+      AR_AGENTS_MODULE: './test/harness/agents-module.ts',
+      AR_DATA_DIR: dataDir,
+      PORT: String(port),
+      TEMPORAL_DEV_PORT: String(await freePort()),
+      AR_BOOTSTRAP_API_KEY: apiKey,
+      LOG_LEVEL: 'warn',
     });
-    runtime = child;
-    for (let waited = 0; ; waited += 200) {
-      if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
-      const ready = await fetch(`${url}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) return;
-      if (waited > 90_000) throw new Error('runtime did not become ready');
-      await delay(200);
-    }
   });
 
   afterAll(async () => {
-    if (runtime && runtime.exitCode === null) {
-      const exited = new Promise((resolve) => runtime?.once('exit', resolve));
-      runtime.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(runtime);
     await rm(dataDir, { recursive: true, force: true });
   });
 

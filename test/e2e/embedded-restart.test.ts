@@ -1,14 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
 import { freePort } from '../harness/free-port.ts';
-
-const mainPath = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
 
 interface RunEvent {
   seq: number;
@@ -29,18 +27,7 @@ describe('the embedded runtime after kill -9 of every process', () => {
   let env: NodeJS.ProcessEnv;
 
   async function start(): Promise<void> {
-    const child = spawn(process.execPath, [mainPath], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-    runtime = child;
-    for (let waited = 0; ; waited += 200) {
-      if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
-      const ready = await fetch(`${url}/readyz`).then(
-        (response) => response.ok,
-        () => false,
-      );
-      if (ready) return;
-      if (waited > 90_000) throw new Error('runtime did not become ready');
-      await delay(200);
-    }
+    runtime = await startEmbeddedProcess(url, env);
   }
 
   async function api(method: string, route: string, body?: unknown): Promise<unknown> {
@@ -72,11 +59,7 @@ describe('the embedded runtime after kill -9 of every process', () => {
   });
 
   afterAll(async () => {
-    if (runtime && runtime.exitCode === null) {
-      const exited = new Promise((resolve) => runtime?.once('exit', resolve));
-      runtime.kill('SIGTERM');
-      await exited;
-    }
+    await stopProcess(runtime);
     await rm(dataDir, { recursive: true, force: true });
   });
 
@@ -109,10 +92,8 @@ describe('the embedded runtime after kill -9 of every process', () => {
     }
 
     const temporalPid = Number(await readFile(path.join(dataDir, 'temporal.pid'), 'utf8'));
-    const exited = new Promise((resolve) => runtime?.once('exit', resolve));
-    runtime?.kill('SIGKILL');
     process.kill(temporalPid, 'SIGKILL');
-    await exited;
+    await stopProcess(runtime, 'SIGKILL');
 
     await start();
     for (let waited = 0; ; waited += 250) {
@@ -156,9 +137,7 @@ describe('the embedded runtime after kill -9 of every process', () => {
 
     // A library's SIGTERM listener (@openai/agents-core's) once exited the process mid-shutdown.
     const temporalPid = Number(await readFile(path.join(dataDir, 'temporal.pid'), 'utf8'));
-    const exited = new Promise<number | null>((resolve) => runtime?.once('exit', (code) => resolve(code)));
-    runtime?.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    expect(await stopProcess(runtime)).toBe(0);
     const leftRunning = processAlive(temporalPid);
     // A server left running is ours to end, whatever the verdict.
     if (leftRunning) process.kill(temporalPid, 'SIGKILL');

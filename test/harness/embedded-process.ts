@@ -1,0 +1,36 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+/** The repository's root: the working directory `./scripts/start.sh` runs the runtime in. */
+export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Entry point of the one-command runtime. */
+export const embeddedMain = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
+
+/**
+ * Starts the one-command runtime in the repository's root with `env` (its data directory,
+ * ports and bootstrap key) and waits until `${url}/readyz` answers; stderr passes through.
+ * @throws when it exits first or is not ready within 90 s
+ */
+export async function startEmbeddedProcess(url: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [embeddedMain], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  for (let waited = 0; ; waited += 200) {
+    if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
+    const ready = await fetch(`${url}/readyz`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return child;
+    if (waited > 90_000) throw new Error('runtime did not become ready');
+    await delay(200);
+  }
+}
+
+/** Sends `signal` to the process, if it still runs, and resolves with its exit code once it is gone. */
+export async function stopProcess(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM') {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return child?.exitCode ?? null;
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  child.kill(signal);
+  return exited;
+}
