@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedMain, repoRoot, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
+import { embeddedMain, jsonApi, repoRoot, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
 import { freePort } from '../harness/free-port.ts';
 
 const workerMain = path.join(repoRoot, 'services/worker/src/main.ts');
@@ -35,15 +35,7 @@ describe('the embedded runtime with an agents module', () => {
   let url: string;
   const apiKey = generateApiKey();
 
-  async function api(method: string, route: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
-    return response.json();
-  }
+  const api = jsonApi(() => url, apiKey);
 
   /** Creates an agent with `spec`, runs it on `input` and returns the finished run. */
   async function runToEnd(name: string, spec: unknown, input: unknown): Promise<Record<string, unknown>> {

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
+import { jsonApi, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
 import { freePort } from '../harness/free-port.ts';
 
 interface RunEvent {
@@ -30,15 +30,7 @@ describe('the embedded runtime after kill -9 of every process', () => {
     runtime = await startEmbeddedProcess(url, env);
   }
 
-  async function api(method: string, route: string, body?: unknown): Promise<unknown> {
-    const response = await fetch(`${url}${route}`, {
-      method,
-      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
-    return response.json();
-  }
+  const api = jsonApi(() => url, apiKey);
 
   const events = async (runId: string) =>
     ((await api('GET', `/v1/runs/${runId}/events?limit=1000`)) as { items: RunEvent[] }).items;

@@ -34,3 +34,20 @@ export async function stopProcess(child: ChildProcess | undefined, signal: NodeJ
   child.kill(signal);
   return exited;
 }
+
+/**
+ * Calls the API at `url()` with `apiKey`, a JSON body if given, and answers the parsed JSON.
+ * `url` is read at each call: tests learn their port in `beforeAll`.
+ * @throws when the answer is not 2xx, with its status and body
+ */
+export function jsonApi(url: () => string, apiKey: string) {
+  return async (method: string, route: string, body?: unknown): Promise<unknown> => {
+    const response = await fetch(`${url()}${route}`, {
+      method,
+      headers: { authorization: `Bearer ${apiKey}`, ...(body ? { 'content-type': 'application/json' } : {}) },
+      ...(body ? { body: JSON.stringify(body) } : {}),
+    });
+    if (!response.ok) throw new Error(`${method} ${route} → ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+}

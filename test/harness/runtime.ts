@@ -22,7 +22,7 @@ import {
   type RunCache,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
-import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
+import { createWorker, type WorkerDependencies, type WorkerRegistrations } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApiRequest } from './api-request.ts';
@@ -59,8 +59,11 @@ export interface TestRuntime {
   stop(): Promise<void>;
 }
 
-/** Options of {@link startTestRuntime}. */
-export interface TestRuntimeOptions {
+/**
+ * Options of {@link startTestRuntime}; the worker registers the agents, graphs and tools given
+ * (by default none, and the shipped builtin tools).
+ */
+export interface TestRuntimeOptions extends WorkerRegistrations {
   /** @default postgres */
   readonly database?: DatabaseKind;
   /** Whether to run a worker too. @default true */
@@ -77,16 +80,6 @@ export interface TestRuntimeOptions {
   readonly databaseUrl?: string;
   /** @default filesystem */
   readonly blobStore?: 'filesystem' | 's3';
-  /** The worker's builtin tools by name. @default the shipped builtins */
-  readonly tools?: WorkerDependencies['tools'];
-  /** The worker's code agents by name. @default none */
-  readonly agents?: WorkerDependencies['agents'];
-  /** The worker's AI SDK agents by name. @default none */
-  readonly aiSdkAgents?: WorkerDependencies['aiSdkAgents'];
-  /** The worker's OpenAI Agents SDK agents by name. @default none */
-  readonly openaiAgents?: WorkerDependencies['openaiAgents'];
-  /** The worker's LangGraph graphs by name. @default none */
-  readonly graphs?: WorkerDependencies['graphs'];
   /** Worker options for the runtime's worker (e.g. activity interceptors). @default none */
   readonly workerOptions?: WorkerDependencies['workerOptions'];
   /** The API's and the worker's logger. @default warnings and up on stdout */
@@ -138,6 +131,9 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
           ...(options.agents ? { agents: options.agents } : {}),
           ...(options.aiSdkAgents ? { aiSdkAgents: options.aiSdkAgents } : {}),
           ...(options.openaiAgents ? { openaiAgents: options.openaiAgents } : {}),
+          ...(options.openaiAgentsModelProvider
+            ? { openaiAgentsModelProvider: options.openaiAgentsModelProvider }
+            : {}),
           ...(options.graphs ? { graphs: options.graphs } : {}),
           ...(options.workerOptions ? { workerOptions: options.workerOptions } : {}),
           ...telemetry,

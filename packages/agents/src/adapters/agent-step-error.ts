@@ -38,3 +38,13 @@ export class AgentStepError extends Error {
     this.retryAfterMs = options.retryAfterMs;
   }
 }
+
+/**
+ * What agent code threw (a code agent, a LangGraph node), as the step's failure: an
+ * AgentStepError it threw passes through (so it can ask for a retry), anything else becomes
+ * `agent_failed` with its message.
+ */
+export function agentCodeFailure(who: string, error: unknown): AgentStepError {
+  if (error instanceof AgentStepError) return error;
+  return new AgentStepError('agent_failed', `${who} failed: ${error instanceof Error ? error.message : String(error)}`);
+}

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConversationMessage, ModelReply, ToolCall, TokenUsage } from '../messages.ts';
 import type { ModelToolDefinition } from '../models/model-call.ts';
-import { AgentStepError } from './agent-step-error.ts';
+import { agentCodeFailure, AgentStepError } from './agent-step-error.ts';
 import { AgentTextStream, maxAgentTextChars } from './agent-text-stream.ts';
 
 /** Largest `state` an agent may carry between steps, as JSON text. */
@@ -162,11 +162,7 @@ export async function callCodeAgent(
   try {
     returned = await agent({ ...context, emitText: (delta) => stream.write(delta) });
   } catch (error) {
-    if (error instanceof AgentStepError) throw error;
-    throw new AgentStepError(
-      'agent_failed',
-      `${who} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw agentCodeFailure(who, error);
   } finally {
     stream.close();
   }

@@ -167,7 +167,7 @@ export function createModelActivities(
             toolCalls: reply.toolCalls,
             usage: reply.usage,
             ...('final' in reply ? { final: reply.final } : {}),
-            // Which agent of an OpenAI agent's handoff graph answered: its tool steps run that agent's tools.
+            // Which agent of an OpenAI agent's handoff graph answered, for readers of the run's events.
             ...(spec.agent.kind === 'openai-agents'
               ? { agentName: openAiAgentNameOf('state' in reply ? reply.state : undefined) ?? null }
               : {}),

@@ -29,7 +29,7 @@ describe('openAiAgentToolFor', () => {
     tools: [{ name: 'calculator' }],
   });
   const call = { id: 'c1', name: 'get_weather', arguments: { city: 'Oslo' } };
-  const recordedStep = () => Promise.resolve({ agentName: 'triage', toolCalls: [call] });
+  const recordedStep = () => Promise.resolve({ toolCalls: [call], state: { agent: 'triage' } });
 
   it("runs the answering agent's tool, and leaves other calls to the spec's tools", async () => {
     const found = await openAiAgentToolFor(spec, call, { agents: { triage }, recordedStep });

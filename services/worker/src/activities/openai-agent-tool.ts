@@ -1,12 +1,15 @@
-import { openAiAgentToolOf, type OpenAiAgent, type Tool, type ToolCall } from '@agent-runtime/agents';
+import {
+  openAiAgentNameOf,
+  openAiAgentToolOf,
+  type AgentReply,
+  type OpenAiAgent,
+  type Tool,
+  type ToolCall,
+} from '@agent-runtime/agents';
 import type { AgentSpec } from '@agent-runtime/core';
 
-/** What a step's recorded `model.completed` event says an OpenAI agent's tool step needs. */
-export interface RecordedModelStep {
-  /** The agent that answered the step (after handoffs). */
-  readonly agentName?: string | null;
-  readonly toolCalls?: ToolCall[];
-}
+/** What a step's recorded reply tells an OpenAI agent's tool step: its tool calls, and its state names the agent that answered. */
+export type RecordedModelStep = Pick<AgentReply, 'toolCalls' | 'state'>;
 
 /** What {@link openAiAgentToolFor} looks a call up in. */
 export interface OpenAiAgentToolSources {
@@ -31,7 +34,7 @@ function unregisteredAgentTool(call: ToolCall, agentName: string): Tool {
 
 /**
  * The tool a call of an OpenAI agent's step runs: the function tool or handoff of the agent
- * that answered the step (as its recorded `model.completed` names it). Undefined when the
+ * that answered the step (as its recorded reply's state names it). Undefined when the
  * spec's agent is not an OpenAI agent, or that agent has no tool of the call's name: the
  * spec's tools resolve the call then. When the spec's agent is not registered on this worker,
  * a tool that fails the call with `agent_not_registered`: which of its tools the call names
@@ -46,12 +49,13 @@ export async function openAiAgentToolFor(
   const root = Object.hasOwn(agents, spec.agent.name) ? agents[spec.agent.name] : undefined;
   if (!root) return unregisteredAgentTool(call, spec.agent.name);
   const recorded = await recordedStep();
-  if (!recorded?.agentName) return undefined;
+  const agentName = openAiAgentNameOf(recorded?.state);
+  if (!recorded || !agentName) return undefined;
   return openAiAgentToolOf({
     root,
-    agentName: recorded.agentName,
+    agentName,
     call,
-    stepToolCalls: recorded.toolCalls ?? [],
+    stepToolCalls: recorded.toolCalls,
     approvedByPolicy: spec.agent.tools[call.name]?.requiresApproval === true,
   });
 }

@@ -5,9 +5,16 @@ import {
   McpConnectionPool,
   McpUnavailableError,
   resolveTool,
+  type AgentReply,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall, type AgentSpec } from '@agent-runtime/core';
+import {
+  appendRunEvents,
+  claimToolCall,
+  completeToolCall,
+  recordedModelStepReply,
+  type AgentSpec,
+} from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -17,8 +24,8 @@ import {
   type createMcpToolsCache,
   type createSpecCache,
 } from './activity-support.ts';
-import type { RunRef, ToolStepInput } from './activity-types.ts';
-import { openAiAgentToolFor, type RecordedModelStep } from './openai-agent-tool.ts';
+import type { ToolStepInput } from './activity-types.ts';
+import { openAiAgentToolFor } from './openai-agent-tool.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -76,7 +83,8 @@ export function createToolActivities(
         const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
         const openAiTool = await openAiAgentToolFor(spec, call, {
           agents: openaiAgents,
-          recordedStep: () => modelCompletedOf(db, ref, step),
+          // Recorded before the model step returned, so before its tool steps ran.
+          recordedStep: () => recordedModelStepReply<AgentReply>(db, ref.runId, step),
         });
         const resolved = aiSdkTool
           ? { tool: aiSdkToolOf(call.name, aiSdkTool, call.id) }
@@ -132,19 +140,4 @@ export function createToolActivities(
       return outcome;
     },
   };
-}
-
-/** The recorded reply of a model step: written before the step returned, so before its tool steps ran. */
-async function modelCompletedOf(
-  db: ActivityDependencies['db'],
-  ref: RunRef,
-  step: number,
-): Promise<RecordedModelStep | undefined> {
-  const row = await db
-    .selectFrom('run_events')
-    .select('data')
-    .where('run_id', '=', ref.runId)
-    .where('dedupe_key', '=', `model.completed:${step}`)
-    .executeTakeFirst();
-  return row?.data as RecordedModelStep | undefined;
 }

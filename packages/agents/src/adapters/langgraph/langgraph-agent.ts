@@ -5,7 +5,7 @@ import type { BaseCheckpointSaver } from '@langchain/langgraph-checkpoint';
 import { z } from 'zod';
 import type { ConversationMessage, ToolCall } from '../../messages.ts';
 import type { ToolOutcome } from '../../tools/tool.ts';
-import { AgentStepError } from '../agent-step-error.ts';
+import { agentCodeFailure, AgentStepError } from '../agent-step-error.ts';
 import { agentToolCallSchema, toAgentReply, type AgentReply } from '../agent-step.ts';
 import { AgentTextStream } from '../agent-text-stream.ts';
 import { ModelTokenHandler } from './model-token-handler.ts';
@@ -160,11 +160,7 @@ export async function callLangGraphAgent(
     });
   } catch (error) {
     // A node may throw AgentStepError itself, e.g. `agent_unavailable` to ask for a retry.
-    if (error instanceof AgentStepError) throw error;
-    throw new AgentStepError(
-      'agent_failed',
-      `${who} failed: ${error instanceof Error ? error.message : String(error)}`,
-    );
+    throw agentCodeFailure(who, error);
   } finally {
     tokens.close();
   }
