@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { McpConnectionPool } from '@agent-runtime/agents';
+import { createAdapterContext, McpConnectionPool, type AgentRegistrations } from '@agent-runtime/agents';
 import {
   createDataConverter,
   createLocalTelemetry,
@@ -65,33 +65,33 @@ export interface WorkerDependencies {
    * through these functions. Every worker of the task queue must register the same ones.
    * @default none
    */
-  readonly agents?: ActivityDependencies['agents'];
+  readonly agents?: AgentRegistrations['agents'];
   /**
    * Vercel AI SDK agents by name (`{ model, system?, tools }`): specs with
    * `agent: { kind: 'ai-sdk', name }` call the agent's model once per model step and run each
    * of its tools' `execute` as a durable tool step. Every worker of the task queue must
    * register the same ones. @default none
    */
-  readonly aiSdkAgents?: ActivityDependencies['aiSdkAgents'];
+  readonly aiSdkAgents?: AgentRegistrations['aiSdkAgents'];
   /**
    * OpenAI Agents SDK agents by name (`new Agent({ … })` from `@openai/agents`): specs with
    * `agent: { kind: 'openai-agents', name }` call the current agent's model once per model
    * step and run each function tool and handoff call as a durable tool step; handoffs switch
    * the current agent. Every worker of the task queue must register the same ones. @default none
    */
-  readonly openaiAgents?: ActivityDependencies['openaiAgents'];
+  readonly openaiAgents?: AgentRegistrations['openaiAgents'];
   /**
    * Resolves the models OpenAI agents name by string (`model: 'gpt-…'`), e.g.
    * `new OpenAIProvider({ openAIClient })`. Agents with a `Model` instance need none.
    * @default none: such agents fail with `agent_failed`
    */
-  readonly openaiAgentsModelProvider?: ActivityDependencies['openaiAgentsModelProvider'];
+  readonly openaiAgentsModelProvider?: AgentRegistrations['openaiAgentsModelProvider'];
   /**
    * Compiled LangGraph graphs by name: specs with `agent: { kind: 'langgraph', graph }` run
    * one super-step of it per step, checkpointed in the database. Every worker of the task
    * queue must register the same ones. @default none
    */
-  readonly graphs?: ActivityDependencies['graphs'];
+  readonly graphs?: AgentRegistrations['graphs'];
   /**
    * The process's tracing and metrics (`createTelemetry`): workflows and activities continue
    * the trace their client started, and steps record metrics. @default local metrics, no export
@@ -158,13 +158,8 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
       runCache: dependencies.runCache ?? new UncachedRunReads(db),
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
-      ...(dependencies.agents ? { agents: dependencies.agents } : {}),
-      ...(dependencies.aiSdkAgents ? { aiSdkAgents: dependencies.aiSdkAgents } : {}),
-      ...(dependencies.openaiAgents ? { openaiAgents: dependencies.openaiAgents } : {}),
-      ...(dependencies.openaiAgentsModelProvider
-        ? { openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider }
-        : {}),
-      ...(dependencies.graphs ? { graphs: dependencies.graphs } : {}),
+      // The worker's agents, graphs and model provider reach the adapters through this one object.
+      adapters: createAdapterContext(dependencies, db),
       telemetry,
       runAdmission: {
         taskQueue: config.TEMPORAL_TASK_QUEUE,

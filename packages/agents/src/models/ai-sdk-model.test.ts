@@ -5,7 +5,7 @@ import {
   type OpenAiCompatibleServer,
 } from '../../../../test/harness/openai-compatible-server.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
-import { callModel } from './call-model.ts';
+import { callModel } from '../adapters/builtin/call-model.ts';
 import type { ModelCallContext, ModelToolSources } from './model-call.ts';
 import { ModelCallError } from './model-call-error.ts';
 

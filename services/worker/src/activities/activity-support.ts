@@ -1,13 +1,4 @@
-import type {
-  AiSdkAgent,
-  CodeAgent,
-  LangGraphGraph,
-  McpConnectionPool,
-  OpenAiAgent,
-  SecretSource,
-  StdioCommandPolicy,
-  Tool,
-} from '@agent-runtime/agents';
+import type { AdapterContext, McpConnectionPool, SecretSource, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
   announceRunChange,
   getAgentVersion,
@@ -28,7 +19,6 @@ import {
   type RunEventBus,
   type Telemetry,
 } from '@agent-runtime/core';
-import type { ModelProvider } from '@openai/agents-core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { RunRef } from './activity-types.ts';
@@ -47,16 +37,11 @@ export interface ActivityDependencies {
   readonly runCache: RunCache;
   /** Builtin tools by name; the shipped builtins when omitted. */
   readonly tools?: Readonly<Record<string, Tool>>;
-  /** Code agents by name, for specs with `agent: { kind: 'code', name }`. @default none */
-  readonly agents?: Readonly<Record<string, CodeAgent>>;
-  /** AI SDK agents by name, for specs with `agent: { kind: 'ai-sdk', name }`. @default none */
-  readonly aiSdkAgents?: Readonly<Record<string, AiSdkAgent>>;
-  /** OpenAI Agents SDK agents by name, for specs with `agent: { kind: 'openai-agents', name }`. @default none */
-  readonly openaiAgents?: Readonly<Record<string, OpenAiAgent>>;
-  /** Resolves the models OpenAI agents name by string. @default none */
-  readonly openaiAgentsModelProvider?: ModelProvider;
-  /** LangGraph graphs by name, for specs with `agent: { kind: 'langgraph', graph }`. @default none */
-  readonly graphs?: Readonly<Record<string, LangGraphGraph>>;
+  /**
+   * What the agent adapters reach of this process (the worker's agents, graphs and model
+   * provider, the checkpointer): built once by the composition root (`createAdapterContext`).
+   */
+  readonly adapters: AdapterContext;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
   /** What a run's end needs to hand its slot to the tenant's next queued run. */

@@ -1,19 +1,5 @@
-import {
-  AgentStepError,
-  builtinTools,
-  callAgentStep,
-  KyselyCheckpointSaver,
-  ModelCallError,
-  openAiAgentNameOf,
-  type AgentReply,
-} from '@agent-runtime/agents';
-import {
-  appendRunEvents,
-  rateLimitedWarning,
-  recordedModelStepReply,
-  recordModelStepReply,
-  type AgentSpec,
-} from '@agent-runtime/core';
+import { adapterOf, AgentStepError, builtinTools, ModelCallError, type AgentReply } from '@agent-runtime/agents';
+import { appendRunEvents, rateLimitedWarning, recordedModelStepReply, recordModelStepReply } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -25,7 +11,6 @@ import {
 } from './activity-support.ts';
 import type { ModelStepInput } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
-import { decisionStepTarget } from './decision-step-target.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
@@ -51,30 +36,14 @@ function toRetryPolicyFailure(
   });
 }
 
-/** Attempts of one step before a retryable failure fails the run; the workflow's policy caps the rest. */
-function maxAttemptsOf(spec: AgentSpec): number {
-  if (spec.agent.kind === 'http' || spec.agent.kind === 'ai-sdk' || spec.agent.kind === 'openai-agents') {
-    return spec.agent.maxAttempts;
-  }
-  if (spec.agent.kind === 'code' || spec.model === undefined || spec.model.provider === 'scripted') {
-    return Number.POSITIVE_INFINITY;
-  }
-  return spec.model.maxAttempts;
-}
-
 /** The model step activity: one decision step of the run's agent, whatever its adapter. */
 export function createModelActivities(
   dependencies: ActivityDependencies,
   specOf: ReturnType<typeof createSpecCache>,
   mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
 ) {
-  const { db } = dependencies;
+  const { db, adapters } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
-  const agents = dependencies.agents ?? {};
-  const aiSdkAgents = dependencies.aiSdkAgents ?? {};
-  const openaiAgents = dependencies.openaiAgents ?? {};
-  const graphs = dependencies.graphs ?? {};
-  const checkpointer = new KyselyCheckpointSaver(db);
   const publish = createEventPublisher(dependencies);
   const deltaPublishFailed = rateLimitedWarning(dependencies.logger, 'could not publish model text deltas');
   return {
@@ -89,6 +58,7 @@ export function createModelActivities(
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
+      const adapter = adapterOf(spec);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, [
@@ -96,17 +66,14 @@ export function createModelActivities(
           runId: ref.runId,
           type: 'model.started',
           step,
-          data:
-            spec.model && spec.agent.kind === 'builtin'
-              ? { provider: spec.model.provider }
-              : { agent: spec.agent.kind },
+          data: adapter.modelStartedData(spec),
           dedupeKey: `model.started:${step}`,
         },
       ]);
       publish(ref.runId, started);
       const context = Context.current();
       const attempt = context.info.attempt;
-      const maxAttempts = maxAttemptsOf(spec);
+      const maxAttempts = adapter.maxAttempts(spec);
       const answer = async (): Promise<AgentReply> => {
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
@@ -118,27 +85,22 @@ export function createModelActivities(
         });
         const call = () =>
           withHeartbeats(() =>
-            callAgentStep(
+            adapter.callStep(
               spec,
-              messages,
-              { builtins, mcpTools },
               {
                 runId: ref.runId,
                 step,
                 attempt,
+                messages,
+                tools: { builtins, mcpTools },
                 signal: context.cancellationSignal,
                 timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
                 secrets: secretSourceOf(dependencies, ref.tenantId),
                 onTextDelta: deltas.write,
                 input: () => runInputOf(db, ref.runId),
                 state,
-                agents,
-                aiSdkAgents,
-                openaiAgents,
-                openaiAgentsModelProvider: dependencies.openaiAgentsModelProvider,
-                graphs,
-                checkpointer,
               },
+              adapters,
             ),
           ).catch((error: unknown) => {
             deltas.discard();
@@ -147,7 +109,7 @@ export function createModelActivities(
           });
         // Every adapter's step is one span: the model call the runtime makes (builtin, AI SDK,
         // OpenAI agents), or the agent's own step (code, HTTP, LangGraph) with whatever it calls.
-        const target = decisionStepTarget(spec, { aiSdkAgents, openaiAgents }, state, messages);
+        const target = adapter.describeStep(spec, { state, messages }, adapters);
         const fresh = await traceDecisionStep(dependencies.telemetry, { ref, step, target, messages }, call);
         deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
@@ -167,10 +129,7 @@ export function createModelActivities(
             toolCalls: reply.toolCalls,
             usage: reply.usage,
             ...('final' in reply ? { final: reply.final } : {}),
-            // Which agent of an OpenAI agent's handoff graph answered, for readers of the run's events.
-            ...(spec.agent.kind === 'openai-agents'
-              ? { agentName: openAiAgentNameOf('state' in reply ? reply.state : undefined) ?? null }
-              : {}),
+            ...adapter.modelCompletedData(spec, reply),
           },
           dedupeKey: `model.completed:${step}`,
         },

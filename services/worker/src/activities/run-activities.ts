@@ -1,4 +1,4 @@
-import { inputToUserMessage } from '@agent-runtime/agents';
+import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
 import { admitAndStartRuns, applyRunTransition, declaredToolsOf, getRunById, isTerminal } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
@@ -39,10 +39,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         limits: spec.limits,
         tools: [
           ...declaredToolsOf(spec),
-          // An AI SDK or OpenAI agent's own tools, after the spec's: the agent's tool of a name wins, in calls too.
-          ...(spec.agent.kind === 'ai-sdk' || spec.agent.kind === 'openai-agents'
-            ? Object.entries(spec.agent.tools).map(([name, policy]) => ({ name, ...policy }))
-            : []),
+          // The agent's own tools (an AI SDK or OpenAI agent's), after the spec's: the agent's tool of a name wins, in calls too.
+          ...adapterOf(spec).ownToolPolicies(spec),
         ].map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
           name,
           requiresApproval,

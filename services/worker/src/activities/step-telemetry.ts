@@ -1,8 +1,7 @@
-import type { AgentReply, ConversationMessage, ToolOutcome } from '@agent-runtime/agents';
+import type { AgentReply, ConversationMessage, DecisionStepTarget, ToolOutcome } from '@agent-runtime/agents';
 import { genAiContentAttributes, type Logger, type Telemetry } from '@agent-runtime/core';
 import { SpanKind, SpanStatusCode, type Attributes, type Span } from '@opentelemetry/api';
 import type { RunRef } from './activity-types.ts';
-import type { DecisionStepTarget } from './decision-step-target.ts';
 
 /** Attributes every span of a step carries, so a trace backend can filter by run and tenant. */
 function runAttributes(ref: RunRef, step: number): Attributes {

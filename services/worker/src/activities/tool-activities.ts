@@ -1,5 +1,5 @@
 import {
-  aiSdkToolOf,
+  adapterOf,
   builtinTools,
   invokeTool,
   McpConnectionPool,
@@ -8,13 +8,7 @@ import {
   type AgentReply,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import {
-  appendRunEvents,
-  claimToolCall,
-  completeToolCall,
-  recordedModelStepReply,
-  type AgentSpec,
-} from '@agent-runtime/core';
+import { appendRunEvents, claimToolCall, completeToolCall, recordedModelStepReply } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -25,7 +19,6 @@ import {
   type createSpecCache,
 } from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
-import { openAiAgentToolFor } from './openai-agent-tool.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -35,18 +28,10 @@ export function createToolActivities(
   specOf: ReturnType<typeof createSpecCache>,
   mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
 ) {
-  const { db, logger } = dependencies;
+  const { db, logger, adapters } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
   const publish = createEventPublisher(dependencies);
   const mcp = dependencies.mcp ?? { pool: new McpConnectionPool(), stdioCommands: [] };
-  const aiSdkAgents = dependencies.aiSdkAgents ?? {};
-  /** The tool of the spec's AI SDK agent a call names, if the agent is registered and has it. */
-  const aiSdkAgentToolOf = (spec: AgentSpec, name: string) => {
-    if (spec.agent.kind !== 'ai-sdk' || !Object.hasOwn(aiSdkAgents, spec.agent.name)) return undefined;
-    const tools = aiSdkAgents[spec.agent.name]?.tools ?? {};
-    return Object.hasOwn(tools, name) ? tools[name] : undefined;
-  };
-  const openaiAgents = dependencies.openaiAgents ?? {};
 
   return {
     /**
@@ -79,24 +64,25 @@ export function createToolActivities(
         ]);
         publish(ref.runId, started);
         const secrets = secretSourceOf(dependencies, ref.tenantId);
-        // An AI SDK or OpenAI agent's own tool comes first; the spec's tools resolve as for every agent.
-        const aiSdkTool = aiSdkAgentToolOf(spec, call.name);
-        const openAiTool = await openAiAgentToolFor(spec, call, {
-          agents: openaiAgents,
-          // Recorded before the model step returned, so before its tool steps ran.
-          recordedStep: () => recordedModelStepReply<AgentReply>(db, ref.runId, step),
-        });
-        const resolved = aiSdkTool
-          ? { tool: aiSdkToolOf(call.name, aiSdkTool, call.id) }
-          : openAiTool
-            ? { tool: openAiTool }
-            : resolveTool(spec, call.name, {
-                builtins,
-                secrets,
-                ...(spec.mcpServers.length > 0
-                  ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
-                  : {}),
-              });
+        // The agent's own tool comes first (an AI SDK or OpenAI agent's); the spec's tools resolve as for every agent.
+        const ownTool = await adapterOf(spec).ownTool(
+          spec,
+          {
+            call,
+            // Recorded before the model step returned, so before its tool steps ran.
+            recordedStep: () => recordedModelStepReply<AgentReply>(db, ref.runId, step),
+          },
+          adapters,
+        );
+        const resolved = ownTool
+          ? { tool: ownTool }
+          : resolveTool(spec, call.name, {
+              builtins,
+              secrets,
+              ...(spec.mcpServers.length > 0
+                ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
+                : {}),
+            });
         const context = Context.current();
         const result = await traceToolCall(
           dependencies.telemetry,

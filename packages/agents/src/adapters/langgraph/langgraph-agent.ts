@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { ConversationMessage, ToolCall } from '../../messages.ts';
 import type { ToolOutcome } from '../../tools/tool.ts';
 import { agentCodeFailure, AgentStepError } from '../agent-step-error.ts';
-import { agentToolCallSchema, toAgentReply, type AgentReply } from '../agent-step.ts';
+import { agentToolCallSchema, toAgentReply, type AgentReply } from '../agent-reply.ts';
 import { AgentTextStream } from '../agent-text-stream.ts';
 import { ModelTokenHandler } from './model-token-handler.ts';
 

@@ -15,7 +15,7 @@ import type { ConversationMessage, ToolCall } from '../../messages.ts';
 import { ModelCallError } from '../../models/model-call-error.ts';
 import type { ModelCallContext, ModelToolDefinition } from '../../models/model-call.ts';
 import { modelToolNamesOf, sanitizedToolName, type ModelToolNames } from '../../models/model-tool-names.ts';
-import { toAgentReply, type AgentReply } from '../agent-step.ts';
+import { toAgentReply, type AgentReply } from '../agent-reply.ts';
 import { AgentTextStream } from '../agent-text-stream.ts';
 import {
   agentConfigError,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { AgentStepError } from './agent-step-error.ts';
-import { maxAgentTextChars } from './agent-text-stream.ts';
-import { callCodeAgent, maxAgentStateBytes, type AgentStepContext, type CodeAgent } from './agent-step.ts';
+import { AgentStepError } from '../agent-step-error.ts';
+import { maxAgentTextChars } from '../agent-text-stream.ts';
+import { maxAgentStateBytes } from '../agent-reply.ts';
+import { callCodeAgent, type AgentStepContext, type CodeAgent } from './code-agent.ts';
 
 const context: Omit<AgentStepContext, 'emitText'> = {
   runId: 'run-1',

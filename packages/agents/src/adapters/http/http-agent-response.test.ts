@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AgentStepError } from './agent-step-error.ts';
+import { AgentStepError } from '../agent-step-error.ts';
 import {
   AgentResponseTooLargeError,
   readAgentResponsePrefix,

@@ -1,17 +1,32 @@
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { AgentReply, ConversationMessage } from '@agent-runtime/agents';
 import { agentSpecSchema } from '@agent-runtime/core';
+import { MemorySaver } from '@langchain/langgraph-checkpoint';
 import { Agent } from '@openai/agents';
 import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import { describe, expect, it } from 'vitest';
-import { decisionStepTarget, type DecisionStepRegistries } from './decision-step-target.ts';
+import type { ConversationMessage } from '../messages.ts';
+import type { AdapterContext } from './adapter-context.ts';
+import type { AgentReply } from './agent-reply.ts';
+import { adapterOf } from './registry.ts';
 
-const noAgents: DecisionStepRegistries = { aiSdkAgents: {}, openaiAgents: {} };
-const targetOf = (spec: unknown, registries = noAgents, state?: unknown, messages: ConversationMessage[] = []) =>
-  decisionStepTarget(agentSpecSchema.parse(spec), registries, state, messages);
+/** What describing a step reads of a worker: which AI SDK and OpenAI agents it registered. */
+type Registries = Pick<AdapterContext, 'aiSdkAgents' | 'openaiAgents'>;
 
-describe('decisionStepTarget', () => {
+const noAgents: Registries = { aiSdkAgents: {}, openaiAgents: {} };
+const targetOf = (spec: unknown, registries = noAgents, state?: unknown, messages: ConversationMessage[] = []) => {
+  const parsed = agentSpecSchema.parse(spec);
+  const adapters: AdapterContext = {
+    agents: {},
+    graphs: {},
+    openaiAgentsModelProvider: undefined,
+    checkpointer: new MemorySaver(),
+    ...registries,
+  };
+  return adapterOf(parsed).describeStep(parsed, { state, messages }, adapters);
+};
+
+describe("each adapter's describeStep (the decision step's span target)", () => {
   it('names the builtin model by its provider and model id, the metric label by the provider', () => {
     const target = targetOf({
       model: { provider: 'openai-compatible', baseUrl: 'http://127.0.0.1:1/v1', model: 'llama3.2' },

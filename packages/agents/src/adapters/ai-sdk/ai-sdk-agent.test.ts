@@ -2,8 +2,8 @@ import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { jsonSchema, tool } from 'ai';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { ModelCallError } from '../models/model-call-error.ts';
-import { ToolError, type ToolContext } from '../tools/tool.ts';
+import { ModelCallError } from '../../models/model-call-error.ts';
+import { ToolError, type ToolContext } from '../../tools/tool.ts';
 import { aiSdkAgentToolsOf, aiSdkToolOf, callAiSdkAgent } from './ai-sdk-agent.ts';
 
 const context: ToolContext = {

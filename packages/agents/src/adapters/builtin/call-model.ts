@@ -1,8 +1,8 @@
 import type { AgentSpec } from '@agent-runtime/core';
-import type { ConversationMessage, ModelReply } from '../messages.ts';
-import { callProviderModel } from './ai-sdk-model.ts';
-import { modelToolsOf, type ModelCallContext, type ModelToolSources } from './model-call.ts';
-import { callScriptedModel } from './scripted-model.ts';
+import type { ConversationMessage, ModelReply } from '../../messages.ts';
+import { callProviderModel } from '../../models/ai-sdk-model.ts';
+import { modelToolsOf, type ModelCallContext, type ModelToolSources } from '../../models/model-call.ts';
+import { callScriptedModel } from '../../models/scripted-model.ts';
 
 /**
  * One model step of a run under `spec`: the scripted model's reply, or one call of the

@@ -1,8 +1,8 @@
 import { asSchema, type LanguageModel, type ModelMessage, type ToolSet } from 'ai';
-import type { ConversationMessage, ModelReply } from '../messages.ts';
-import { callLanguageModel } from '../models/ai-sdk-model.ts';
-import type { ModelCallContext, ModelToolDefinition } from '../models/model-call.ts';
-import { ToolError, type Tool, type ToolOutcome } from '../tools/tool.ts';
+import type { ConversationMessage, ModelReply } from '../../messages.ts';
+import { callLanguageModel } from '../../models/ai-sdk-model.ts';
+import type { ModelCallContext, ModelToolDefinition } from '../../models/model-call.ts';
+import { ToolError, type Tool, type ToolOutcome } from '../../tools/tool.ts';
 
 /**
  * An agent written with the Vercel AI SDK, registered in the worker by name

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AgentStepError } from './agent-step-error.ts';
+import { AgentStepError } from '../agent-step-error.ts';
 
 /**
  * Most bytes the runtime reads of one answer to `POST {url}/step`, a JSON body or a whole

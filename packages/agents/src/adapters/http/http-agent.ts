@@ -1,13 +1,13 @@
 import type { HttpAgentSpec } from '@agent-runtime/core';
 import { z } from 'zod';
-import type { ConversationMessage } from '../messages.ts';
-import { parseRetryAfter } from '../models/model-call-error.ts';
-import type { ModelToolDefinition } from '../models/model-call.ts';
-import { redactSecrets } from '../tools/redact-secrets.ts';
-import { headerTarget, resolveSecretValues, type SecretSource } from '../tools/secret-values.ts';
-import { AgentStepError, type AgentStepErrorCode } from './agent-step-error.ts';
-import { agentToolCallSchema, agentUsageSchema, toAgentReply, type AgentReply } from './agent-step.ts';
-import { AgentTextStream, maxAgentTextChars } from './agent-text-stream.ts';
+import type { ConversationMessage } from '../../messages.ts';
+import { parseRetryAfter } from '../../models/model-call-error.ts';
+import type { ModelToolDefinition } from '../../models/model-call.ts';
+import { redactSecrets } from '../../tools/redact-secrets.ts';
+import { headerTarget, resolveSecretValues, type SecretSource } from '../../tools/secret-values.ts';
+import { AgentStepError, type AgentStepErrorCode } from '../agent-step-error.ts';
+import { agentToolCallSchema, agentUsageSchema, toAgentReply, type AgentReply } from '../agent-reply.ts';
+import { AgentTextStream, maxAgentTextChars } from '../agent-text-stream.ts';
 import {
   AgentResponseTooLargeError,
   maxAgentResponseBytes,
