@@ -79,7 +79,7 @@ export const runErrorCodes = {
  */
 export const runErrorCodeFamilies = {
   'http_<status>':
-    "An HTTP tool's endpoint answered this non-2xx status (e.g. `http_404`) after any retries of 408, 429 and 5xx.",
+    "An HTTP tool's endpoint answered this status (e.g. `http_404`); statuses worth a retry (408, 425, 429, 500, 502–504) are retried, then end as `tool_failed`.",
   'mcp_http_<status>':
     'An MCP server over Streamable HTTP answered a tool call with this HTTP status (`mcp_http_-1`: an answer of an unexpected content type).',
 } as const satisfies Record<string, string>;
