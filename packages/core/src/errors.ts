@@ -1,32 +1,37 @@
 /**
- * The closed set of error codes the runtime speaks. Each code maps to one HTTP status in
- * {@link httpStatusOf}; clients branch on `code`, never on messages.
+ * The closed set of error codes the API answers with (in problem documents), each with what
+ * it means. Each code maps to one HTTP status in {@link httpStatusOf}; clients branch on
+ * `code`, never on messages. A run's own error codes are another catalog, `runErrorCodes`.
  */
-export const errorCodes = [
-  'validation_failed',
-  'malformed_request',
-  'payload_too_large',
-  'unsupported_media_type',
-  'unauthenticated',
-  'forbidden',
-  'not_found',
-  'route_not_found',
-  'method_not_allowed',
-  'conflict',
-  'idempotency_key_conflict',
-  'invalid_state_transition',
-  'run_finished',
-  'run_busy',
-  'approval_not_pending',
-  'agent_archived',
-  'version_immutable',
-  'rate_limited',
-  'dependency_unavailable',
-  'internal',
-] as const;
+export const errorCodeDescriptions = {
+  validation_failed: 'The request does not match the schema, or breaks a rule of the resource; `errors` lists where.',
+  malformed_request: 'The request cannot be read: a body that is not JSON, a bad cursor or header.',
+  payload_too_large: 'The body, or an uploaded artifact, is larger than the limit.',
+  unsupported_media_type: 'The body has a content type this endpoint does not take.',
+  unauthenticated: 'No valid API key or access token was sent.',
+  forbidden: 'The credentials are valid but their roles do not allow this request.',
+  not_found: "The object does not exist in the caller's tenant (another tenant's objects are not found either).",
+  route_not_found: 'No endpoint has this method and path.',
+  method_not_allowed: 'The endpoint exists but not with this method.',
+  conflict: 'The request conflicts with the current state (e.g. a name already taken).',
+  idempotency_key_conflict: 'The `Idempotency-Key` was already used with a different request body.',
+  invalid_state_transition: 'The run cannot move to the state the request asks for.',
+  run_finished: 'The run has ended (or is ending) and takes no more messages, decisions or cancellation.',
+  run_busy: 'The run is busy with a step and its message policy is `reject`.',
+  approval_not_pending: 'No approval of this id is waiting for a decision on the run.',
+  agent_archived: 'The agent is archived and takes no new versions or runs.',
+  version_immutable: 'Agent versions cannot be changed; create a new version.',
+  rate_limited: "The tenant's request rate or concurrent-run limit is reached; retry after `Retry-After`.",
+  dependency_unavailable:
+    'A service the runtime needs (database, Temporal, identity provider) is unavailable; retry later.',
+  internal: 'An unexpected failure of the runtime; the request id finds it in the logs.',
+} as const satisfies Record<string, string>;
+
+/** Every API error code, in catalog order. */
+export const errorCodes = Object.keys(errorCodeDescriptions) as readonly ErrorCode[];
 
 /** A stable, machine-readable error code. */
-export type ErrorCode = (typeof errorCodes)[number];
+export type ErrorCode = keyof typeof errorCodeDescriptions;
 
 /** Structured extra detail attached to an error; must be safe to show to the caller. */
 export type ErrorDetails = Readonly<Record<string, unknown>>;

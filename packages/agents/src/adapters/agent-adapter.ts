@@ -1,4 +1,4 @@
-import type { AgentSpec, toolPolicySchema } from '@agent-runtime/core';
+import type { AgentSpec, RunEventOf, toolPolicySchema } from '@agent-runtime/core';
 import type { z } from 'zod';
 import type { ConversationMessage, ToolCall } from '../messages.ts';
 import type { ModelCallContext, ModelToolSources } from '../models/model-call.ts';
@@ -43,7 +43,7 @@ export interface OwnToolLookup {
 export type OwnToolPolicy = { readonly name: string } & z.output<typeof toolPolicySchema>;
 
 /** What `model.started` records of a step: the builtin model's provider, else the adapter kind. */
-export type ModelStartedData = { readonly provider: string } | { readonly agent: AgentKind };
+export type ModelStartedData = RunEventOf<'model.started'>['data'];
 
 /**
  * One adapter kind (`spec.agent.kind`): everything the worker's activities need to run a

@@ -1,3 +1,5 @@
+import type { RunErrorCodes } from '@agent-runtime/core';
+
 /**
  * Why a step of an agent adapter (every kind but the builtin loop) failed, as the run's error
  * `code` shows it: `agent_not_registered` (no agent or graph of that name on the worker),
@@ -9,9 +11,10 @@
  * model provider: not retried unless the agent threw a retryable AgentStepError),
  * `agent_state_too_large` (state over the limit), and the secret codes of HTTP tools for an
  * HTTP agent's headers read from secrets. Model failures of adapters that call a model
- * (ai-sdk, openai-agents) are ModelCallErrors instead, as for the builtin loop.
+ * (ai-sdk, openai-agents) are ModelCallErrors instead, as for the builtin loop. Each code is
+ * catalogued in core's `runErrorCodes`.
  */
-export type AgentStepErrorCode =
+export type AgentStepErrorCode = RunErrorCodes<
   | 'agent_not_registered'
   | 'agent_unavailable'
   | 'agent_request_rejected'
@@ -20,7 +23,8 @@ export type AgentStepErrorCode =
   | 'agent_state_too_large'
   | 'secret_not_found'
   | 'secret_unreadable'
-  | 'secret_invalid_header';
+  | 'secret_invalid_header'
+>;
 
 /** A failed step of an agent adapter. Code agents may throw it to ask for a retry. */
 export class AgentStepError extends Error {

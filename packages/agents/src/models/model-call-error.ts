@@ -1,18 +1,22 @@
+import type { RunErrorCodes } from '@agent-runtime/core';
+
 /**
  * Why a model step failed, as the run's error `code` shows it: `model_unavailable` (429,
  * 408, 5xx, network failure or timeout: retried), `model_request_rejected` (another 4xx: the
  * request is wrong, not retried), `model_response_invalid` (an answer that does not parse as
  * the protocol: retried, since a truncated stream does not repeat), and `secret_not_found`,
  * `secret_unreadable` or `secret_invalid_header` (a credential the spec names cannot be
- * used, as for HTTP tools: not retried, a person must fix it).
+ * used, as for HTTP tools: not retried, a person must fix it). Each is catalogued in core's
+ * `runErrorCodes`.
  */
-export type ModelCallErrorCode =
+export type ModelCallErrorCode = RunErrorCodes<
   | 'model_unavailable'
   | 'model_request_rejected'
   | 'model_response_invalid'
   | 'secret_not_found'
   | 'secret_unreadable'
-  | 'secret_invalid_header';
+  | 'secret_invalid_header'
+>;
 
 /** A model provider's failure, as seen over HTTP (status 0: no answer at all). */
 export class ModelCallError extends Error {

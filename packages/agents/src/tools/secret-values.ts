@@ -15,8 +15,8 @@ export const environmentValuePattern = /^[^\0]*$/;
 
 /** How {@link resolveSecretValues} names and checks what it resolves. */
 export interface SecretValueTarget {
-  /** What a key is, in messages: `header`, `variable`. */
-  readonly label: string;
+  /** What a key is, in messages and in the code of a refused value (`secret_invalid_header`). */
+  readonly label: 'header' | 'variable';
   /** Values that do not match are refused, without quoting them. */
   readonly pattern: RegExp;
   /** Why a refused value cannot be used, in messages. */

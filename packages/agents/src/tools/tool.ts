@@ -1,4 +1,4 @@
-import type { Artifact } from '@agent-runtime/core';
+import type { Artifact, RunErrorCode } from '@agent-runtime/core';
 import { z } from 'zod';
 
 /** An artifact a tool saves for its run. */
@@ -38,10 +38,21 @@ export interface ToolContext {
   saveArtifact(artifact: ArtifactToSave): Promise<Artifact>;
 }
 
+declare const toolOwnCode: unique symbol;
+
+/** A code a tool's own {@link ToolError} chose: any text, which stays in the tool result. */
+export type ToolOwnErrorCode = string & { readonly [toolOwnCode]: true };
+
+/**
+ * The code of a failed tool result: one of the run error catalog (what the runtime's own
+ * tools and checks answer, checked when compiled), or a tool's own {@link ToolOwnErrorCode}.
+ */
+export type ToolErrorCode = RunErrorCode | ToolOwnErrorCode;
+
 /** A tool's result as the model sees it: its output, or an error it can react to. */
 export type ToolOutcome =
   | { readonly ok: true; readonly output: unknown }
-  | { readonly ok: false; readonly error: { readonly code: string; readonly message: string } };
+  | { readonly ok: false; readonly error: { readonly code: ToolErrorCode; readonly message: string } };
 
 /** A tool as written: typed input, validated by `input` before `execute` sees it. */
 export interface ToolDefinition<Input> {
@@ -70,11 +81,12 @@ export interface Tool {
 /** A failure of a tool that goes back to the model as the tool's result. */
 export class ToolError extends Error {
   override readonly name = 'ToolError';
-  readonly code: string;
+  readonly code: ToolErrorCode;
 
+  /** @param code snake_case, e.g. `closed`; a catalogued code where one fits (`invalid_tool_input`). */
   constructor(code: string, message: string) {
     super(message);
-    this.code = code;
+    this.code = code as ToolErrorCode;
   }
 }
 

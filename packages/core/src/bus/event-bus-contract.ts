@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../domain/resources.ts';
+import type { RunEvent } from '../events/run-event-catalog.ts';
 import type { RunEventBus, RunEventListener } from './event-bus.ts';
 import type { ModelTextDelta } from './model-delta.ts';
 
@@ -14,8 +14,30 @@ export interface RunEventBusFixture {
   close(): Promise<void>;
 }
 
-export function runEvent(runId: string, seq: number, type = 'test.event'): RunEvent {
-  return { runId, seq, type, step: null, data: { seq }, createdAt: new Date().toISOString() };
+const usage = { steps: 1, modelCalls: 1, toolCalls: 0, inputTokens: 1, outputTokens: 1, costUsd: 0 };
+
+/** A catalogued event of the run, numbered `seq`: a message by default. */
+export function runEvent(
+  runId: string,
+  seq: number,
+  type: 'message.received' | 'model.started' | 'model.completed' | 'run.succeeded' = 'message.received',
+): RunEvent {
+  const envelope = { runId, seq, createdAt: new Date().toISOString() };
+  switch (type) {
+    case 'message.received':
+      return {
+        ...envelope,
+        type,
+        step: 1,
+        data: { messageId: `message-${seq}`, content: `message ${seq}`, sentBy: 'tester', interrupted: false },
+      };
+    case 'model.started':
+      return { ...envelope, type, step: 1, data: { provider: 'scripted' } };
+    case 'model.completed':
+      return { ...envelope, type, step: 1, data: { text: 'done', toolCalls: [], usage } };
+    case 'run.succeeded':
+      return { ...envelope, type, step: null, data: { output: { seq }, usage } };
+  }
 }
 
 /** A listener that collects what it hears. */

@@ -1,4 +1,4 @@
-import type { RunEvent } from '../domain/resources.ts';
+import type { RunEvent } from '../events/run-event-catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelTextDelta } from './model-delta.ts';
 

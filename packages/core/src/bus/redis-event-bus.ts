@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import type { RunEvent } from '../domain/resources.ts';
+import type { RunEvent } from '../events/run-event-catalog.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelTextDelta } from './model-delta.ts';
 import type { RunEventBus, RunEventListener, RunEventSubscription } from './event-bus.ts';

@@ -73,7 +73,16 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
     const change = await applyRunTransition(database.db, {
       runId,
       to,
-      events: [{ runId, type: `test.${to}`, dedupeKey: `test.${to}` }],
+      // Any catalogued event will do: the cache reads only the version it raises.
+      events: [
+        {
+          runId,
+          type: 'message.received',
+          step: 1,
+          data: { messageId: to, content: `moved to ${to}`, sentBy: 'tester', interrupted: false },
+          dedupeKey: `test.${to}`,
+        },
+      ],
     });
     await cache.recordChange(change);
   }

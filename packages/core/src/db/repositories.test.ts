@@ -109,7 +109,15 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'events' });
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        appendRunEvents(database.db, [{ runId: run.id, type: 'test', data: { index }, dedupeKey: `e${index % 10}` }]),
+        appendRunEvents(database.db, [
+          {
+            runId: run.id,
+            type: 'message.received',
+            step: 1,
+            data: { messageId: `m${index}`, content: `${index}`, sentBy: 'tester', interrupted: false },
+            dedupeKey: `e${index % 10}`,
+          },
+        ]),
       ),
     );
     const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 100 });

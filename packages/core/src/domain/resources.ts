@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { runErrorCodeSchema } from '../errors/run-error-code-schema.ts';
 import { agentSpecSchema } from './agent-spec.ts';
 import { runStatuses } from './run-status.ts';
 
@@ -81,7 +82,7 @@ export const agentVersionSchema = z
 /** Why a run failed. */
 export const runErrorSchema = z
   .object({
-    code: z.string(),
+    code: runErrorCodeSchema,
     message: z.string(),
     step: z.number().int().nullable(),
   })
@@ -139,18 +140,6 @@ export const runSchema = z
   })
   .meta({ id: 'Run' });
 
-/** One append-only record of what happened in a run, ordered by `seq` (1, 2, 3, … no gaps). */
-export const runEventSchema = z
-  .object({
-    runId: z.uuid(),
-    seq: z.number().int().min(1),
-    type: z.string(),
-    step: z.number().int().nullable(),
-    data: jsonValueSchema,
-    createdAt: timestamp,
-  })
-  .meta({ id: 'RunEvent' });
-
 /** A page of a list endpoint. `nextCursor` is null on the last page. */
 export function pageSchema<T extends z.ZodType>(item: T) {
   return z.object({ items: z.array(item), nextCursor: z.string().nullable() });
@@ -163,7 +152,6 @@ export type AgentVersion = z.infer<typeof agentVersionSchema>;
 export type Run = z.infer<typeof runSchema>;
 export type RunError = z.infer<typeof runErrorSchema>;
 export type RunUsage = z.infer<typeof runUsageSchema>;
-export type RunEvent = z.infer<typeof runEventSchema>;
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 /** A JSON value. */
 export type JsonValue = z.infer<typeof jsonValueSchema>;

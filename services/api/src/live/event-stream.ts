@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import type { ModelTextDelta, RunEvent } from '@agent-runtime/core';
+import { modelDeltaEventType, type ModelTextDelta, type RunEvent } from '@agent-runtime/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStoredEvent, type RunStreamItem } from './follow-run-events.ts';
 import type { WaitingRequest } from './waiting-requests.ts';
@@ -33,7 +33,7 @@ export function formatEventMessage(event: RunEvent): string {
 }
 
 /** The SSE event name of model text deltas. */
-export const modelDeltaEventName = 'model.delta';
+export const modelDeltaEventName = modelDeltaEventType;
 
 /**
  * One model text delta as an SSE message, deliberately without `id:`: a client's

@@ -15,9 +15,10 @@ const eventStreamDescription = [
   '(`run.succeeded`, `run.failed`, `run.cancelled`, `run.timed_out`), at once when that was already',
   'sent. A stream cut otherwise is resumed by reconnecting with `Last-Event-ID`: no event is lost',
   'or repeated. While a model step runs, its text may also stream as `event: model.delta` messages',
-  'without `id:` (`data`: runId, step, attempt, index, text): ephemeral and best effort, never stored,',
-  "never replayed; the complete text is in the step's stored `model.completed` event. The JSON form",
-  'never returns deltas.',
+  'without `id:` (`data`: a `ModelDeltaEvent`: runId, step, attempt, index, text): ephemeral and best',
+  "effort, never stored, never replayed; the complete text is in the step's stored `model.completed`",
+  'event. The JSON form never returns deltas. Every event type and its payload: the `RunEvent`',
+  'component (one component per type, e.g. `RunStartedEvent`).',
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
@@ -30,6 +31,10 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
     '/v1/runs/:runId/events',
     {
       config: { access: 'read' },
+      // Typed on read: every stored event was checked against the catalog when it was written,
+      // so a page is sent as read rather than parsed again (an event stored before a payload
+      // gained a field still reads).
+      serializerCompiler: () => (data) => JSON.stringify(data),
       schema: {
         tags: ['runs'],
         description:

@@ -1,5 +1,12 @@
 import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
-import { admitAndStartRuns, applyRunTransition, declaredToolsOf, getRunById, isTerminal } from '@agent-runtime/core';
+import {
+  admitAndStartRuns,
+  applyRunTransition,
+  declaredToolsOf,
+  getRunById,
+  isTerminal,
+  terminalRunEvent,
+} from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
   createRunChangeAnnouncer,
@@ -65,14 +72,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         to: outcome.status,
         usage,
         ...(outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error }),
-        events: [
-          {
-            runId,
-            type: `run.${outcome.status}`,
-            data: outcome.status === 'succeeded' ? { output: outcome.output, usage } : { error: outcome.error, usage },
-            dedupeKey: 'run.finished',
-          },
-        ],
+        events: [terminalRunEvent(runId, outcome, usage)],
       }).catch(nonRetryable);
       await announce(change);
       await admitAndStartRuns({

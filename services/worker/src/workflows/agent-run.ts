@@ -1,5 +1,5 @@
 import type { ConversationMessage, ToolCall, ToolOutcome } from '@agent-runtime/agents';
-import type { MessagePolicy, RunError, RunUsage } from '@agent-runtime/core';
+import type { MessagePolicy, RunError, RunErrorCode, RunUsage } from '@agent-runtime/core';
 import {
   decideApprovalUpdate,
   emptyUsage,
@@ -9,6 +9,7 @@ import {
   type RunMessage,
   type SendMessageResult,
 } from '@agent-runtime/core/agent-run-contract';
+import { isRunErrorCode, runErrorCodeOfTool } from '@agent-runtime/core/run-error-codes';
 import {
   ActivityCancellationType,
   ActivityFailure,
@@ -203,7 +204,10 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       outcome = { ok: false, error: { code: 'tool_failed', message: error.cause?.message ?? error.message } };
     }
     if (!outcome.ok && policy?.onError === 'fail') {
-      throw new RunFailure(outcome.error.code, `tool ${call.name} failed: ${outcome.error.message}`, step);
+      const code = runErrorCodeOfTool(outcome.error.code);
+      // A code the tool chose itself stays in the message; the run's code is a catalogued one.
+      const detail = code === outcome.error.code ? '' : ` (${outcome.error.code})`;
+      throw new RunFailure(code, `tool ${call.name} failed${detail}: ${outcome.error.message}`, step);
     }
     return outcome;
   }
@@ -298,6 +302,11 @@ function runErrorOf(error: unknown, step: number): RunError {
   if (error instanceof RunFailure) return error.runError;
   const cause = error instanceof ActivityFailure ? error.cause : error;
   if (cause instanceof ApplicationFailure)
-    return { code: cause.type ?? 'activity_failed', message: cause.message, step };
+    // A failure type outside the catalog (a JavaScript error's name) says only that the step failed.
+    return {
+      code: isRunErrorCode(cause.type ?? '') ? (cause.type as RunErrorCode) : 'activity_failed',
+      message: cause.message,
+      step,
+    };
   return { code: 'internal', message: error instanceof Error ? error.message : String(error), step };
 }

@@ -1,10 +1,10 @@
-import type { RunError } from '@agent-runtime/core';
+import type { RunError, RunErrorCode } from '@agent-runtime/core';
 
 /** Ends a run as `failed` with a stable code, from anywhere inside the agent loop. */
 export class RunFailure extends Error {
   readonly runError: RunError;
 
-  constructor(code: string, message: string, step: number | null) {
+  constructor(code: RunErrorCode, message: string, step: number | null) {
     super(message);
     this.runError = { code, message, step };
   }

@@ -5,7 +5,7 @@ import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontex
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { redactSecrets } from '../redact-secrets.ts';
 import { environmentTarget, headerTarget, resolveSecretValues, type SecretSource } from '../secret-values.ts';
-import type { ToolOutcome } from '../tool.ts';
+import type { ToolErrorCode, ToolOutcome } from '../tool.ts';
 import { stdioCommandRefusal, type StdioCommandPolicy } from './stdio-command-policy.ts';
 
 /** An open session with an MCP server. */
@@ -24,10 +24,10 @@ export interface McpConnection {
  */
 export class McpConnectError extends Error {
   override readonly name = 'McpConnectError';
-  readonly code: string;
+  readonly code: ToolErrorCode;
   readonly retryable: boolean;
 
-  constructor(code: string, message: string, retryable: boolean) {
+  constructor(code: ToolErrorCode, message: string, retryable: boolean) {
     super(message);
     this.code = code;
     this.retryable = retryable;
@@ -80,7 +80,9 @@ async function openTransport(
 }
 
 function failedSecret(outcome: ToolOutcome): McpConnectError {
-  const error = outcome.ok ? { code: 'secret_unavailable', message: 'a secret is unavailable' } : outcome.error;
+  const error = outcome.ok
+    ? { code: 'secret_unavailable' as const, message: 'a secret is unavailable' }
+    : outcome.error;
   return new McpConnectError(error.code, error.message, false);
 }
 

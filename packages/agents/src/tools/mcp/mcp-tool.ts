@@ -136,7 +136,9 @@ function failure(error: unknown, server: McpServerSpec, secretValues: readonly s
   }
   if (isConnectionFailure(error)) throw new McpUnavailableError(`MCP server "${server.name}": ${message}`);
   if (error instanceof StreamableHTTPError) {
-    return { ok: false, error: { code: `mcp_http_${error.code}`, message: `MCP server "${server.name}": ${message}` } };
+    // `-1`: the SDK's code for an answer of an unexpected content type (or none at all).
+    const status = error.code ?? -1;
+    return { ok: false, error: { code: `mcp_http_${status}`, message: `MCP server "${server.name}": ${message}` } };
   }
   return { ok: false, error: { code: 'mcp_protocol_error', message: `MCP server "${server.name}": ${message}` } };
 }

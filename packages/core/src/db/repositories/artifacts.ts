@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Artifact, ArtifactSource } from '../../domain/artifact.ts';
-import type { RunEvent } from '../../domain/resources.ts';
+import type { RunEvent } from '../../events/run-event-catalog.ts';
 import { NotFoundError } from '../../errors.ts';
 import { isUuid } from '../../ids.ts';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';

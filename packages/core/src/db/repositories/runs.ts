@@ -1,5 +1,7 @@
 import type { Kysely } from 'kysely';
-import type { MessagePolicy, PendingApproval, Run, RunError, RunEvent, RunUsage } from '../../domain/resources.ts';
+import type { MessagePolicy, PendingApproval, Run, RunError, RunUsage } from '../../domain/resources.ts';
+import type { RunEvent } from '../../events/run-event-catalog.ts';
+import { storedRunErrorOf } from '../../errors/stored-run-error.ts';
 import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
 import { AppError, InvalidStateTransitionError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
@@ -20,7 +22,7 @@ export function toRun(row: RunRow): Run {
     status: row.status,
     input: row.input as Run['input'],
     output: (row.output ?? null) as Run['output'],
-    error: (row.error ?? null) as RunError | null,
+    error: storedRunErrorOf(row.error),
     usage: row.usage as RunUsage,
     metadata: row.metadata,
     messagePolicy: row.message_policy,
