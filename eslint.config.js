@@ -73,8 +73,8 @@ export default defineConfig(
             { group: ioModules.map((name) => `${name}/*`), message: workflowFenceMessage },
             {
               // Types describe activities and inputs; values would pull database and logger code in.
-              // The run contract (update names, rejection codes) is plain constants: allowed.
-              regex: '^@agent-runtime/(?!core/agent-run-contract$)',
+              // The run and MCP tool listing contracts (names, constants, a pure timeout) are allowed.
+              regex: '^@agent-runtime/(?!core/(agent-run|mcp-tool-listing)-contract$)',
               allowTypeImports: true,
               message: 'Workflows may import only types from @agent-runtime packages.',
             },
