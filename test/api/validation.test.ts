@@ -80,6 +80,7 @@ describe('API input handling', () => {
       '/v1/secrets/{name}',
       '/v1/tenants',
       '/v1/tenants/{tenantId}',
+      '/v1/tenants/{tenantId}/api-keys',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });
