@@ -16,6 +16,7 @@ import {
 } from '@agent-runtime/core';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiRequest } from '../harness/api-request.ts';
 import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /**
@@ -97,6 +98,7 @@ const bodies: Record<
 > = {
   'POST /v1/tenants': { body: () => ({ name: uniqueName('matrix-tenant') }) },
   'PATCH /v1/tenants/:tenantId': { body: () => ({ limits: { maxConcurrentRuns: 50 } }) },
+  'POST /v1/tenants/:tenantId/api-keys': { body: () => ({ name: uniqueName('matrix-tenant-key') }) },
   'POST /v1/agents': { body: () => ({ name: uniqueName('matrix-agent') }) },
   'PATCH /v1/agents/:agentId': { body: () => ({ description: 'touched by the access matrix' }) },
   'POST /v1/agents/:agentId/versions': { body: () => ({ spec: exampleAgentSpec }) },
@@ -321,5 +323,74 @@ describe('access matrix: every route × role × tenant', () => {
     }
     expect(mismatches).toEqual([]);
     expect(allowedCalls).toBeGreaterThan(routes.length);
+  });
+
+  it("onboards a tenant: its first admin key, issued by a platform admin, sees none of another tenant's objects", async () => {
+    const asPlatformAdmin = createApiRequest(runtime.url, keys.get('platform-admin') ?? '');
+    const tenant = (await (await asPlatformAdmin('POST', '/v1/tenants', { name: 'onboarded' })).json()) as {
+      id: string;
+    };
+    const issued = await asPlatformAdmin('POST', `/v1/tenants/${tenant.id}/api-keys`, { name: 'first admin' });
+    expect(issued.status).toBe(201);
+    const key = (await issued.json()) as { id: string; key: string; roles: string[] };
+    expect(key.roles).toEqual(['tenant-admin']);
+    const asNewTenant = createApiRequest(runtime.url, key.key);
+
+    // Every id of the default tenant answers 404, as if it did not exist.
+    const agent = `/v1/agents/${own.agentId}`;
+    const run = `/v1/runs/${own.runId}`;
+    const artifact = `${run}/artifacts/${own.artifactId}`;
+    const hidden: [string, string, unknown?][] = [
+      ['GET', agent],
+      ['GET', `${agent}/versions`],
+      ['GET', `${agent}/versions/1`],
+      ['GET', `${agent}/versions/1/tools`],
+      ['GET', run],
+      ['GET', `${run}/events`],
+      ['GET', `${run}/artifacts`],
+      ['GET', artifact],
+      ['GET', `${artifact}/content`],
+      ['POST', `${run}/approvals/approval-1`, { decision: 'approve' }],
+      ['POST', '/v1/runs', { agentId: own.agentId, input: 'not yours' }],
+    ];
+    const seen = [];
+    for (const [method, path, body] of hidden) {
+      const response = await asNewTenant(method, path, body);
+      seen.push(`${method} ${path} → ${response.status} ${((await response.json()) as { code?: string }).code ?? ''}`);
+    }
+    expect(seen).toEqual(hidden.map(([method, path]) => `${method} ${path} → 404 not_found`));
+    for (const list of ['/v1/agents', '/v1/runs']) {
+      expect(await (await asNewTenant('GET', list)).json()).toMatchObject({ items: [] });
+    }
+
+    // Its own tenant works: an agent, a version and a run of its own.
+    const created = await asNewTenant('POST', '/v1/agents', { name: 'first-agent' });
+    expect(created.status).toBe(201);
+    const ownAgent = (await created.json()) as { id: string };
+    expect((await asNewTenant('POST', `/v1/agents/${ownAgent.id}/versions`, { spec: exampleAgentSpec })).status).toBe(
+      201,
+    );
+    expect((await asNewTenant('POST', '/v1/runs', { agentId: ownAgent.id, input: 'mine' })).status).toBe(202);
+    expect(await (await asNewTenant('GET', '/v1/agents')).json()).toMatchObject({ items: [{ id: ownAgent.id }] });
+
+    // Audited in both tenants: the new tenant sees who issued its key.
+    const actions = async (request: typeof asNewTenant, query: string) =>
+      ((await (await request('GET', `/v1/audit?${query}`)).json()) as { items: { action: string }[] }).items.map(
+        (item) => item.action,
+      );
+    expect(await actions(asNewTenant, `targetId=${key.id}`)).toEqual(['api_key.created']);
+    expect(await actions(asPlatformAdmin, `targetId=${tenant.id}`)).toEqual([
+      'tenant.api_key_issued',
+      'tenant.created',
+    ]);
+
+    // No platform role through this route, and no key of a tenant that does not exist.
+    const platformRole = await asPlatformAdmin('POST', `/v1/tenants/${tenant.id}/api-keys`, {
+      name: 'too much',
+      roles: ['platform-admin'],
+    });
+    expect(platformRole.status).toBe(422);
+    const missingTenant = `/v1/tenants/01a20000-0000-7000-8000-000000000000/api-keys`;
+    expect((await asPlatformAdmin('POST', missingTenant, { name: 'nobody' })).status).toBe(404);
   });
 });

@@ -80,6 +80,7 @@ describe('API input handling', () => {
       '/v1/secrets/{name}',
       '/v1/tenants',
       '/v1/tenants/{tenantId}',
+      '/v1/tenants/{tenantId}/api-keys',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });
@@ -196,6 +197,27 @@ describe('API input handling', () => {
     }
     expect(await rowCounts()).toEqual(before);
   });
+
+  it("answers 503 when no worker lists a version's MCP tools: the API never connects to them itself", async () => {
+    const before = await rowCounts();
+    const started = Date.now();
+    const response = await runtime.request('POST', `/v1/agents/${agentId}/versions`, {
+      spec: {
+        model: { provider: 'scripted', replies: [{}] },
+        mcpServers: [
+          {
+            name: 'local',
+            transport: { type: 'stdio', command: process.execPath, args: ['-e', ''], timeoutSeconds: 1 },
+          },
+        ],
+      },
+    });
+    const problem = await expectProblem(response, 503, 'dependency_unavailable');
+    expect(problem.detail).toMatch(/no worker/);
+    // The worker had its pickup time, not the listing's (21 pages of 1 s and more).
+    expect(Date.now() - started).toBeLessThan(20_000);
+    expect(await rowCounts()).toEqual(before);
+  }, 30_000);
 
   it('reports each invalid field with its path', async () => {
     const response = await runtime.request('POST', '/v1/runs', { agentId: 'x', version: 0, input: 'x' });

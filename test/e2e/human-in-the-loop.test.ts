@@ -127,7 +127,7 @@ describe('human in the loop and cancellation, over HTTP', () => {
     expect(await waitForRun(runtime, runId)).toMatchObject({ status: 'succeeded' });
     const log = await events(runId);
     expect(log.some((event) => event.type === 'tool.started')).toBe(false);
-    expect(await listToolCalls(runtime.database.db, runId)).toEqual([]);
+    expect(await listToolCalls(runtime.database.db, runtime.tenantId, runId)).toEqual([]);
   });
 
   it('applies the approval deadline: reject by default, or fail the run', async () => {
@@ -201,7 +201,7 @@ describe('human in the loop and cancellation, over HTTP', () => {
     const log = await events(runId);
     expect(log.at(-1)?.type).toBe('run.cancelled');
     expect(log.some((event) => event.type === 'tool.completed')).toBe(false);
-    expect((await listToolCalls(runtime.database.db, runId))[0]?.status).toBe('started');
+    expect((await listToolCalls(runtime.database.db, runtime.tenantId, runId))[0]?.status).toBe('started');
     const again = await runtime.request('POST', `/v1/runs/${runId}/cancel`);
     expect(again.status).toBe(409);
     expect(await again.json()).toMatchObject({ code: 'run_finished' });

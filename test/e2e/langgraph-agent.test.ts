@@ -165,10 +165,11 @@ describe.each(['postgres', 'pglite'] as const)('LangGraph agents end to end on %
     ]);
     const started = (await eventsOf(runId)).find((event) => event.type === 'model.started');
     expect(started?.data).toEqual({ agent: 'langgraph' });
-    // The checkpoints are in the runtime's database, on the run's thread.
+    // The checkpoints are in the runtime's database, on the run's thread, under the run's tenant.
     const checkpoints = await runtime.database.db
       .selectFrom('langgraph_checkpoints')
       .select('checkpoint_id')
+      .where('tenant_id', '=', runtime.tenantId)
       .where('thread_id', '=', runId)
       .execute();
     expect(checkpoints.length).toBeGreaterThanOrEqual(4);

@@ -98,7 +98,7 @@ describe(`a ${steps}-step run`, () => {
       expect(stepsOf('tool.completed')).toEqual(everyStep.slice(0, -1));
       expect(events.at(-1)?.type).toBe('run.succeeded');
 
-      const toolCalls = await listToolCalls(runtime.database.db, runId);
+      const toolCalls = await listToolCalls(runtime.database.db, runtime.tenantId, runId);
       expect(toolCalls.map((call) => [call.step, call.status, call.attempts])).toEqual(
         everyStep.slice(0, -1).map((step) => [step, 'completed', 1]),
       );

@@ -48,6 +48,8 @@ export * from './artifacts/store-artifact.ts';
 export * from './db/repositories/audit-events.ts';
 export * from './execution/agent-run-contract.ts';
 export * from './execution/start-run-workflow.ts';
+export * from './execution/mcp-tool-listing-contract.ts';
+export * from './execution/list-mcp-tools-on-worker.ts';
 export * from './execution/admit-and-start-runs.ts';
 export * from './limits/rate-limiter.ts';
 export * from './limits/in-process-rate-limiter.ts';

@@ -25,6 +25,7 @@ import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
+import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
 /** Builds the control-plane HTTP API; the caller listens and closes. */
@@ -100,6 +101,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
   registerTenantRoutes(app, dependencies);
+  registerTenantApiKeyRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
   registerAgentToolRoutes(app, dependencies);
   // Run routes read runs through the cache; without one, straight from the database.

@@ -36,8 +36,8 @@ export interface AdapterContext {
   readonly openaiAgents: Readonly<Record<string, OpenAiAgent>>;
   readonly openaiAgentsModelProvider: ModelProvider | undefined;
   readonly graphs: Readonly<Record<string, LangGraphGraph>>;
-  /** Where LangGraph graphs keep their checkpoints: the runtime's database. */
-  readonly checkpointer: BaseCheckpointSaver;
+  /** Where a tenant's LangGraph graphs keep their checkpoints: the runtime's database, under that tenant. */
+  readonly checkpointerOf: (tenantId: string) => BaseCheckpointSaver;
 }
 
 /** The adapters' context of a worker on `db` with `registrations`. */
@@ -48,7 +48,7 @@ export function createAdapterContext(registrations: AgentRegistrations, db: Kyse
     openaiAgents: registrations.openaiAgents ?? {},
     openaiAgentsModelProvider: registrations.openaiAgentsModelProvider,
     graphs: registrations.graphs ?? {},
-    checkpointer: new KyselyCheckpointSaver(db),
+    checkpointerOf: (tenantId) => new KyselyCheckpointSaver(db, tenantId),
   };
 }
 

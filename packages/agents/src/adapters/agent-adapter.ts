@@ -16,6 +16,8 @@ export type AgentSpecOf<K extends AgentKind> = AgentSpec & { readonly agent: Ext
 /** One decision step as the worker hands it to an adapter. */
 export interface DecisionStep extends ModelCallContext {
   readonly runId: string;
+  /** The run's tenant: whatever the step keeps (LangGraph checkpoints) is kept under it. */
+  readonly tenantId: string;
   /** The conversation so far: the input, earlier replies, tool results, user messages. */
   readonly messages: readonly ConversationMessage[];
   /** What the spec's tools look like, to tell a model or an agent about them. */

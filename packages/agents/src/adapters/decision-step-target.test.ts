@@ -20,7 +20,7 @@ const targetOf = (spec: unknown, registries = noAgents, state?: unknown, message
     agents: {},
     graphs: {},
     openaiAgentsModelProvider: undefined,
-    checkpointer: new MemorySaver(),
+    checkpointerOf: () => new MemorySaver(),
     ...registries,
   };
   return adapterOf(parsed).describeStep(parsed, { state, messages }, adapters);

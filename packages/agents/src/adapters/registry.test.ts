@@ -28,7 +28,7 @@ function adaptersWith(aiSdkAgents: Readonly<Record<string, AiSdkAgent>>): Adapte
     openaiAgents: {},
     openaiAgentsModelProvider: undefined,
     graphs: {},
-    checkpointer: new MemorySaver(),
+    checkpointerOf: () => new MemorySaver(),
   };
 }
 

@@ -71,7 +71,7 @@ export async function storeArtifact(
   const contentType = parseField(artifactContentTypeSchema, request.contentType, 'contentType');
   await getRun(db, request.tenantId, request.runId);
   if (request.dedupeKey) {
-    const existing = await findArtifactByDedupeKey(db, request.runId, request.dedupeKey);
+    const existing = await findArtifactByDedupeKey(db, request.tenantId, request.runId, request.dedupeKey);
     if (existing) return { ...existing, created: false, events: [] };
   }
   const id = newId();

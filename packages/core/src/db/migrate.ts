@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider } from 'kysely/migration';
+import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 
 const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url));
 
@@ -25,14 +25,28 @@ class SqlFileMigrationProvider implements MigrationProvider {
   }
 }
 
-/** Brings the schema to the latest version; returns the names of the migrations it applied. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
-export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider: new SqlFileMigrationProvider() });
-  const { error, results = [] } = await migrator.migrateToLatest();
+/** The names of the migrations a run applied, or the failure of the one that failed. */
+function appliedMigrations({ error, results = [] }: MigrationResultSet): string[] {
   if (error) {
     const failed = results.find((result) => result.status === 'Error');
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed`, { cause: error });
   }
   return results.map((result) => result.migrationName);
+}
+
+/** Brings the schema to the latest version; returns the names of the migrations it applied. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
+export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
+  return appliedMigrations(await new Migrator({ db, provider: new SqlFileMigrationProvider() }).migrateToLatest());
+}
+
+/**
+ * Brings the schema up to `migrationName` and no further: for tests of a later migration that
+ * need rows written under the schema before it. Returns the names of the migrations it applied.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
+export async function migrateTo(db: Kysely<any>, migrationName: string): Promise<string[]> {
+  return appliedMigrations(
+    await new Migrator({ db, provider: new SqlFileMigrationProvider() }).migrateTo(migrationName),
+  );
 }

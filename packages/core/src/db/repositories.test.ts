@@ -36,6 +36,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0008-mcp-tools',
       '0009-langgraph-checkpoints',
       '0010-model-step-replies',
+      '0011-tenant-owned-execution-tables',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
@@ -128,23 +129,24 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
 
   it('records a tool call result once and hands it to every later attempt', async () => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'tools' });
-    const call = { idempotencyKey: `${run.id}:1:a`, runId: run.id, step: 1, callId: 'a', tool: 'echo' };
+    const call = { tenantId, idempotencyKey: `${run.id}:1:a`, runId: run.id, step: 1, callId: 'a', tool: 'echo' };
     expect(await claimToolCall(database.db, call)).toEqual({ state: 'new', attempt: 1 });
     expect(await claimToolCall(database.db, call)).toEqual({ state: 'new', attempt: 2 });
-    expect(await completeToolCall(database.db, call.idempotencyKey, { value: 1 })).toEqual({ value: 1 });
-    expect(await completeToolCall(database.db, call.idempotencyKey, { value: 2 })).toEqual({ value: 1 });
+    expect(await completeToolCall(database.db, call, { value: 1 })).toEqual({ value: 1 });
+    expect(await completeToolCall(database.db, call, { value: 2 })).toEqual({ value: 1 });
     expect(await claimToolCall(database.db, call)).toEqual({ state: 'completed', result: { value: 1 } });
   });
 
   it("records a decision step's reply once and hands it to every later attempt", async () => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'replies' });
-    expect(await recordedModelStepReply(database.db, run.id, 1)).toBeUndefined();
+    const step1 = { tenantId, runId: run.id, step: 1 };
+    expect(await recordedModelStepReply(database.db, step1)).toBeUndefined();
     const first = { text: 'first', toolCalls: [], state: { agent: 'triage' } };
-    expect(await recordModelStepReply(database.db, { runId: run.id, step: 1, reply: first })).toEqual(first);
+    expect(await recordModelStepReply(database.db, { ...step1, reply: first })).toEqual(first);
     const second = { text: 'second', toolCalls: [] };
-    expect(await recordModelStepReply(database.db, { runId: run.id, step: 1, reply: second })).toEqual(first);
-    expect(await recordedModelStepReply(database.db, run.id, 1)).toEqual(first);
-    expect(await recordedModelStepReply(database.db, run.id, 2)).toBeUndefined();
+    expect(await recordModelStepReply(database.db, { ...step1, reply: second })).toEqual(first);
+    expect(await recordedModelStepReply(database.db, step1)).toEqual(first);
+    expect(await recordedModelStepReply(database.db, { ...step1, step: 2 })).toBeUndefined();
   });
 
   it('pages runs newest first and scopes them to the tenant', async () => {
@@ -195,7 +197,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     ]);
     const retried = await recordArtifact(database.db, artifact(newId()));
     expect(retried).toEqual({ artifact: first.artifact, blobKey: first.blobKey, created: false, events: [] });
-    expect(await findArtifactByDedupeKey(database.db, run.id, 'tool:2:call_0:report.pdf')).toMatchObject({
+    expect(await findArtifactByDedupeKey(database.db, tenantId, run.id, 'tool:2:call_0:report.pdf')).toMatchObject({
       artifact: { id: firstId },
     });
     const events = await listRunEvents(database.db, tenantId, run.id, { after: 0, limit: 10 });

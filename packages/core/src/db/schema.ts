@@ -96,6 +96,8 @@ export interface RunEventsTable {
 }
 
 export interface ToolCallsTable {
+  /** The run's tenant (0011); part of the key with `idempotency_key`. */
+  tenant_id: string;
   /** `runId:step:callId`: one row per tool call, whatever the retries. */
   idempotency_key: string;
   run_id: string;
@@ -111,6 +113,8 @@ export interface ToolCallsTable {
 
 /** The recorded reply of a run's decision step (0010): a retried attempt returns it. */
 export interface ModelStepRepliesTable {
+  /** The run's tenant (0011). */
+  tenant_id: string;
   run_id: string;
   /** Keeps counting across continue-as-new: one row per step of a run. */
   step: number;
@@ -173,6 +177,8 @@ export interface SecretsTable {
 
 /** A LangGraph checkpoint (0009): one super-step's state of a graph on a thread. */
 export interface LanggraphCheckpointsTable {
+  /** The thread's tenant (0011); part of the key. */
+  tenant_id: string;
   /** The run's id, for the runtime's LangGraph agents. */
   thread_id: string;
   checkpoint_ns: string;
@@ -187,6 +193,8 @@ export interface LanggraphCheckpointsTable {
 
 /** A write a task of a LangGraph super-step made after a checkpoint (0009). */
 export interface LanggraphCheckpointWritesTable {
+  /** The thread's tenant (0011); part of the key. */
+  tenant_id: string;
   thread_id: string;
   checkpoint_ns: string;
   checkpoint_id: string;

@@ -1,21 +1,20 @@
-import { builtinTools, listMcpTools } from '@agent-runtime/agents';
+import { builtinTools } from '@agent-runtime/agents';
 import {
   agentToolSchema,
   declaredToolsOf,
   decodeNumberCursor,
   getAgentVersion,
   getAgentVersionMcpTools,
+  listMcpToolsOnWorker,
   pageSchema,
-  resolveSecret,
   toPage,
   AppError,
   type AgentSpec,
   type AgentTool,
   type Config,
-  type Database,
   type ListedMcpTool,
 } from '@agent-runtime/core';
-import type { Kysely } from 'kysely';
+import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
@@ -24,18 +23,19 @@ import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas
  * Lists the tools of a spec's MCP servers, for storing with the new version; rejects the
  * spec (422, each problem at its path) when a server cannot be reached within its
  * `timeoutSeconds`, may not be started (`AR_MCP_STDIO_COMMANDS`), does not list a tool the
- * spec enables, or lists it with an unusable input schema.
+ * spec enables, or lists it with an unusable input schema. A worker lists them, never this
+ * process (see `listMcpToolsOnWorker`): without one, the answer is 503 `dependency_unavailable`.
  */
 export async function listVersionMcpTools(
-  db: Kysely<Database>,
+  temporal: Client,
   config: Config,
   tenantId: string,
   spec: AgentSpec,
 ): Promise<ListedMcpTool[]> {
   if (spec.mcpServers.length === 0) return [];
-  const { tools, problems } = await listMcpTools(spec, {
-    secrets: (name) => resolveSecret(db, config.AR_MASTER_KEYS, tenantId, name),
-    stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [],
+  const { tools, problems } = await listMcpToolsOnWorker(temporal, config.TEMPORAL_TASK_QUEUE, {
+    tenantId,
+    spec: { tools: spec.tools, mcpServers: spec.mcpServers },
   });
   if (problems.length === 0) return tools;
   throw new AppError('validation_failed', `the spec's MCP tools are not usable: ${problems[0]?.message ?? ''}`, {

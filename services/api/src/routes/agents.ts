@@ -61,7 +61,7 @@ async function assertSecretsExist(db: Kysely<Database>, tenantId: string, spec: 
 }
 
 /** Agents and their immutable versions, scoped to the caller's tenant. */
-export function registerAgentRoutes(app: ApiInstance, { db, config }: ApiDependencies): void {
+export function registerAgentRoutes(app: ApiInstance, { db, config, temporal }: ApiDependencies): void {
   const read = { access: 'read' as const };
   const write = { access: 'write' as const };
   const tags = ['agents'];
@@ -182,17 +182,17 @@ export function registerAgentRoutes(app: ApiInstance, { db, config }: ApiDepende
         tags,
         description:
           'Appends an immutable version (numbered latest + 1). Its MCP servers are connected to and their ' +
-          'tools listed first: a server that cannot be reached, or a tool it does not list or lists with an ' +
-          'invalid input schema, answers 422.',
+          'tools listed first, by a worker: a server that cannot be reached, or a tool it does not list or lists ' +
+          'with an invalid input schema, answers 422; no worker to list them answers 503.',
         params: agentParams,
         body: z.strictObject({ spec: agentSpecSchema }),
-        response: { 201: agentVersionSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
+        response: { 201: agentVersionSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 503) },
       },
     },
     async (request, reply) => {
       const agentId = existingId('agent', request.params.agentId);
       await assertSecretsExist(db, request.principal.tenantId, request.body.spec);
-      const mcpTools = await listVersionMcpTools(db, config, request.principal.tenantId, request.body.spec);
+      const mcpTools = await listVersionMcpTools(temporal, config, request.principal.tenantId, request.body.spec);
       const version = await db.transaction().execute(async (trx) => {
         const created = await createAgentVersion(trx, request.principal.tenantId, agentId, request.body.spec, mcpTools);
         await recordAuditEvent(trx, {

@@ -15,14 +15,32 @@ import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
 import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 
+/** A new key's name. */
+export const apiKeyName = z.string().trim().min(1).max(200);
+
+/** When a new key stops working. */
+export const apiKeyExpiresAt = z.iso
+  .datetime({ offset: true })
+  .optional()
+  .describe('When the key stops working; it never expires when omitted');
+
 const createApiKeyBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
+  name: apiKeyName,
   roles: z.array(z.enum(roles)).min(1).max(roles.length).describe('Only a platform admin may grant platform-admin'),
-  expiresAt: z.iso
-    .datetime({ offset: true })
-    .optional()
-    .describe('When the key stops working; it never expires when omitted'),
+  expiresAt: apiKeyExpiresAt,
 });
+
+/** A new key's `expiresAt` as a date; one in the past is refused (422), never stored. */
+export function futureExpiryOf(expiresAt: string | undefined): Date | undefined {
+  if (expiresAt === undefined) return undefined;
+  const date = new Date(expiresAt);
+  if (date.getTime() <= Date.now()) {
+    throw new AppError('validation_failed', 'expiresAt must be in the future', {
+      errors: [{ path: 'body.expiresAt', message: 'must be in the future' }],
+    });
+  }
+  return date;
+}
 
 const keyParams = z.strictObject({ keyId: pathId });
 
@@ -48,12 +66,7 @@ export function registerApiKeyRoutes(app: ApiInstance, { db }: ApiDependencies):
       if (request.body.roles.includes('platform-admin') && !principal.roles.includes('platform-admin')) {
         throw new AppError('forbidden', 'only a platform admin may grant the platform-admin role');
       }
-      const expiresAt = request.body.expiresAt === undefined ? undefined : new Date(request.body.expiresAt);
-      if (expiresAt && expiresAt.getTime() <= Date.now()) {
-        throw new AppError('validation_failed', 'expiresAt must be in the future', {
-          errors: [{ path: 'body.expiresAt', message: 'must be in the future' }],
-        });
-      }
+      const expiresAt = futureExpiryOf(request.body.expiresAt);
       const created = await db.transaction().execute(async (trx) => {
         const apiKey = await createApiKey(trx, {
           tenantId: principal.tenantId,

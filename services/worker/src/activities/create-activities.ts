@@ -1,5 +1,6 @@
 import { createApprovalActivities } from './approval-activities.ts';
 import { createMcpToolsCache, createSpecCache, type ActivityDependencies } from './activity-support.ts';
+import { createMcpListingActivities } from './mcp-listing-activities.ts';
 import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
 import { createRunActivities } from './run-activities.ts';
@@ -8,8 +9,9 @@ import { createToolActivities } from './tool-activities.ts';
 export type { ActivityDependencies } from './activity-support.ts';
 
 /**
- * The activities of the `agentRun` workflow. Each model step and each tool call is its own
- * activity; every database write is idempotent, so a retried activity changes nothing twice.
+ * The activities of the `agentRun` workflow, and the MCP tool listing of
+ * `listVersionMcpTools`. Each model step and each tool call is its own activity; every
+ * database write is idempotent, so a retried activity changes nothing twice.
  */
 export function createActivities(dependencies: ActivityDependencies) {
   const specOf = createSpecCache(dependencies.db);
@@ -20,6 +22,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createToolActivities(dependencies, specOf, mcpToolsOf),
     ...createApprovalActivities(dependencies),
     ...createMessageActivities(dependencies),
+    ...createMcpListingActivities(dependencies),
   };
 }
 

@@ -1,5 +1,11 @@
 import { adapterOf, AgentStepError, builtinTools, ModelCallError, type AgentReply } from '@agent-runtime/agents';
-import { appendRunEvents, rateLimitedWarning, recordedModelStepReply, recordModelStepReply } from '@agent-runtime/core';
+import {
+  appendRunEvents,
+  getRun,
+  rateLimitedWarning,
+  recordedModelStepReply,
+  recordModelStepReply,
+} from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -9,7 +15,7 @@ import {
   type createMcpToolsCache,
   type createSpecCache,
 } from './activity-support.ts';
-import type { ModelStepInput } from './activity-types.ts';
+import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
@@ -89,6 +95,7 @@ export function createModelActivities(
               spec,
               {
                 runId: ref.runId,
+                tenantId: ref.tenantId,
                 step,
                 attempt,
                 messages,
@@ -97,7 +104,7 @@ export function createModelActivities(
                 timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
                 secrets: secretSourceOf(dependencies, ref.tenantId),
                 onTextDelta: deltas.write,
-                input: () => runInputOf(db, ref.runId),
+                input: () => runInputOf(db, ref),
                 state,
               },
               adapters,
@@ -113,11 +120,14 @@ export function createModelActivities(
         const fresh = await traceDecisionStep(dependencies.telemetry, { ref, step, target, messages }, call);
         deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
-        return recordModelStepReply(db, { runId: ref.runId, step, reply: fresh });
+        return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
       };
       // An attempt that recorded its reply and died before Temporal saw it finish: that reply
       // stands, so the model is not asked again and the events and tool steps agree with it.
-      const recorded = attempt > 1 ? await recordedModelStepReply<AgentReply>(db, ref.runId, step) : undefined;
+      const recorded =
+        attempt > 1
+          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
+          : undefined;
       const reply = recorded ?? (await answer());
       const completed = await appendRunEvents(db, [
         {
@@ -141,7 +151,6 @@ export function createModelActivities(
 }
 
 /** The run's input, as code and HTTP agents get it. */
-async function runInputOf(db: ActivityDependencies['db'], runId: string): Promise<unknown> {
-  const run = await db.selectFrom('runs').select('input').where('id', '=', runId).executeTakeFirstOrThrow();
-  return run.input;
+async function runInputOf(db: ActivityDependencies['db'], ref: RunRef): Promise<unknown> {
+  return (await getRun(db, ref.tenantId, ref.runId)).input;
 }

@@ -43,6 +43,7 @@ export function createToolActivities(
       const idempotencyKey = `${ref.runId}:${step}:${call.id}`;
       const spec = await specOf(ref);
       const claim = await claimToolCall(db, {
+        tenantId: ref.tenantId,
         idempotencyKey,
         runId: ref.runId,
         step,
@@ -70,7 +71,8 @@ export function createToolActivities(
           {
             call,
             // Recorded before the model step returned, so before its tool steps ran.
-            recordedStep: () => recordedModelStepReply<AgentReply>(db, ref.runId, step),
+            recordedStep: () =>
+              recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step }),
           },
           adapters,
         );
@@ -108,7 +110,7 @@ export function createToolActivities(
                   error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
                 },
         );
-        outcome = (await completeToolCall(db, idempotencyKey, result)) as ToolOutcome;
+        outcome = (await completeToolCall(db, { tenantId: ref.tenantId, idempotencyKey }, result)) as ToolOutcome;
         if (claim.attempt > 1) {
           stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
         }

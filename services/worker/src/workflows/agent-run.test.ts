@@ -110,7 +110,7 @@ describe('the agentRun workflow', () => {
     const finished = await runToEnd(run.id);
     expect(finished).toMatchObject({ status: 'succeeded', output: { text: 'finished' } });
     expect(echoCalls).toHaveLength(2);
-    const calls = await listToolCalls(database.db, run.id);
+    const calls = await listToolCalls(database.db, tenantId, run.id);
     expect(calls.map((call) => [call.call_id, call.status, call.attempts])).toEqual([
       ['a', 'completed', 2],
       ['b', 'completed', 1],
@@ -125,8 +125,15 @@ describe('the agentRun workflow', () => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'again' });
     // As if an earlier attempt ran the tool and recorded its result, then its worker died.
     const key = `${run.id}:1:a`;
-    await claimToolCall(database.db, { idempotencyKey: key, runId: run.id, step: 1, callId: 'a', tool: 'echo' });
-    await completeToolCall(database.db, key, { ok: true, output: { recorded: true } });
+    await claimToolCall(database.db, {
+      tenantId,
+      idempotencyKey: key,
+      runId: run.id,
+      step: 1,
+      callId: 'a',
+      tool: 'echo',
+    });
+    await completeToolCall(database.db, { tenantId, idempotencyKey: key }, { ok: true, output: { recorded: true } });
     const finished = await runToEnd(run.id);
     expect(finished.status).toBe('succeeded');
     expect(echoCalls).toEqual([]);

@@ -1,4 +1,4 @@
-import type { DatabaseHandle } from '@agent-runtime/core';
+import { createTenant, type DatabaseHandle } from '@agent-runtime/core';
 import {
   emptyCheckpoint,
   ERROR,
@@ -29,11 +29,13 @@ async function all(iterator: AsyncGenerator<CheckpointTuple>): Promise<Checkpoin
 describe.each(databaseKinds)('KyselyCheckpointSaver on %s', (kind) => {
   let database: DatabaseHandle;
   let saver: KyselyCheckpointSaver;
+  let otherTenantSaver: KyselyCheckpointSaver;
   const thread = { configurable: { thread_id: 'run-1', checkpoint_ns: '' } };
 
   beforeAll(async () => {
     database = await openTestDatabase(kind);
-    saver = new KyselyCheckpointSaver(database.db);
+    saver = new KyselyCheckpointSaver(database.db, (await createTenant(database.db, 'graphs')).id);
+    otherTenantSaver = new KyselyCheckpointSaver(database.db, (await createTenant(database.db, 'other')).id);
     let parent = thread as { configurable: Record<string, unknown> };
     for (const [index, id] of ['cp-1', 'cp-2', 'cp-3'].entries()) {
       parent = (await saver.put(parent, checkpoint(id, index + 1), metadata(index))) as typeof parent;
@@ -91,6 +93,24 @@ describe.each(databaseKinds)('KyselyCheckpointSaver on %s', (kind) => {
       ['task-c', ERROR, 'second failure'],
     ]);
     await expect(saver.putWrites(thread, [['count', 1]], 'task-a')).rejects.toThrow(/checkpoint_id/);
+  });
+
+  it("keeps each tenant's threads to itself, even under one thread id", async () => {
+    expect(await otherTenantSaver.getTuple(thread)).toBeUndefined();
+    expect(await all(otherTenantSaver.list(thread))).toEqual([]);
+    expect(await all(otherTenantSaver.list({}))).toEqual([]);
+    const at = { configurable: { ...thread.configurable, checkpoint_id: 'cp-3' } };
+    await otherTenantSaver.put(thread, checkpoint('cp-3', 30), metadata(0));
+    await otherTenantSaver.putWrites(at, [['count', 31]], 'task-a', 'a');
+    expect((await otherTenantSaver.getTuple(thread))?.checkpoint.channel_values).toEqual({ count: 30 });
+    expect((await otherTenantSaver.getTuple(at))?.pendingWrites).toEqual([['task-a', 'count', 31]]);
+    // The first tenant's checkpoint of the same thread and id, and its writes, are untouched.
+    const own = await saver.getTuple(at);
+    expect(own?.checkpoint.channel_values).toEqual({ count: 3 });
+    expect(own?.pendingWrites).toContainEqual(['task-a', 'count', 20]);
+    await otherTenantSaver.deleteThread('run-1');
+    expect(await otherTenantSaver.getTuple(thread)).toBeUndefined();
+    expect((await saver.getTuple(thread))?.checkpoint.id).toBe('cp-3');
   });
 
   it('deletes a thread, and only that thread', async () => {

@@ -29,16 +29,22 @@ function threadOf(config: RunnableConfig, operation: string): { threadId: string
 }
 
 /**
- * A LangGraph checkpointer on the runtime's database (tables of migration 0009), so that it
- * works alike on PostgreSQL and PGlite. Each `put` is one row; pending writes are kept per
- * task and index, the first write of a task's index winning as in LangGraph's own savers.
+ * A LangGraph checkpointer on the runtime's database (tables of migrations 0009 and 0011), so
+ * that it works alike on PostgreSQL and PGlite. Each `put` is one row; pending writes are kept
+ * per task and index, the first write of a task's index winning as in LangGraph's own savers.
+ *
+ * A saver belongs to one tenant: every row it writes carries the tenant and every read is
+ * limited to it, so a thread id (a run's id today, a client's thread id later) can never reach
+ * another tenant's checkpoints. Make one per step of a run, for the run's tenant.
  */
 export class KyselyCheckpointSaver extends BaseCheckpointSaver {
   readonly #db: Kysely<Database>;
+  readonly #tenantId: string;
 
-  constructor(db: Kysely<Database>, serde?: SerializerProtocol) {
+  constructor(db: Kysely<Database>, tenantId: string, serde?: SerializerProtocol) {
     super(serde);
     this.#db = db;
+    this.#tenantId = tenantId;
   }
 
   /** The checkpoint `config` names, or the thread's latest when it names none. */
@@ -48,6 +54,7 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
     let query = this.#db
       .selectFrom('langgraph_checkpoints')
       .selectAll()
+      .where('tenant_id', '=', this.#tenantId)
       .where('thread_id', '=', threadId)
       .where('checkpoint_ns', '=', namespace);
     query = checkpointId ? query.where('checkpoint_id', '=', checkpointId) : query.orderBy('checkpoint_id', 'desc');
@@ -58,7 +65,11 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
   /** Checkpoints newest first, by thread, namespace, `before`, metadata `filter` and `limit`. */
   async *list(config: RunnableConfig, options: CheckpointListOptions = {}): AsyncGenerator<CheckpointTuple> {
     const { before, limit, filter } = options;
-    let query = this.#db.selectFrom('langgraph_checkpoints').selectAll().orderBy('checkpoint_id', 'desc');
+    let query = this.#db
+      .selectFrom('langgraph_checkpoints')
+      .selectAll()
+      .where('tenant_id', '=', this.#tenantId)
+      .orderBy('checkpoint_id', 'desc');
     const threadId: unknown = config.configurable?.thread_id;
     const namespace: unknown = config.configurable?.checkpoint_ns;
     const checkpointId = getCheckpointId(config);
@@ -89,6 +100,7 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
     await this.#db
       .insertInto('langgraph_checkpoints')
       .values({
+        tenant_id: this.#tenantId,
         thread_id: threadId,
         checkpoint_ns: namespace,
         checkpoint_id: checkpoint.id,
@@ -99,7 +111,7 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
       })
       .onConflict((conflict) =>
         conflict
-          .columns(['thread_id', 'checkpoint_ns', 'checkpoint_id'])
+          .columns(['tenant_id', 'thread_id', 'checkpoint_ns', 'checkpoint_id'])
           .doUpdateSet({ type, checkpoint: serialized, metadata: serializedMetadata }),
       )
       .execute();
@@ -116,6 +128,7 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
       writes.map(async ([channel, value], index) => {
         const [type, serialized] = await this.serde.dumpsTyped(value);
         return {
+          tenant_id: this.#tenantId,
           thread_id: threadId,
           checkpoint_ns: namespace,
           checkpoint_id: checkpointId,
@@ -134,7 +147,7 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
       .values(rows)
       .onConflict((conflict) =>
         conflict
-          .columns(['thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'])
+          .columns(['tenant_id', 'thread_id', 'checkpoint_ns', 'checkpoint_id', 'task_id', 'idx'])
           .doUpdateSet((eb) => ({
             channel: eb.ref('excluded.channel'),
             type: eb.ref('excluded.type'),
@@ -145,16 +158,25 @@ export class KyselyCheckpointSaver extends BaseCheckpointSaver {
       .execute();
   }
 
-  /** Deletes every checkpoint and write of a thread. */
+  /** Deletes every checkpoint and write of a thread of the saver's tenant. */
   async deleteThread(threadId: string): Promise<void> {
-    await this.#db.deleteFrom('langgraph_checkpoint_writes').where('thread_id', '=', threadId).execute();
-    await this.#db.deleteFrom('langgraph_checkpoints').where('thread_id', '=', threadId).execute();
+    await this.#db
+      .deleteFrom('langgraph_checkpoint_writes')
+      .where('tenant_id', '=', this.#tenantId)
+      .where('thread_id', '=', threadId)
+      .execute();
+    await this.#db
+      .deleteFrom('langgraph_checkpoints')
+      .where('tenant_id', '=', this.#tenantId)
+      .where('thread_id', '=', threadId)
+      .execute();
   }
 
   async #toTuple(row: CheckpointRow): Promise<CheckpointTuple> {
     const writes = await this.#db
       .selectFrom('langgraph_checkpoint_writes')
       .selectAll()
+      .where('tenant_id', '=', this.#tenantId)
       .where('thread_id', '=', row.thread_id)
       .where('checkpoint_ns', '=', row.checkpoint_ns)
       .where('checkpoint_id', '=', row.checkpoint_id)

@@ -29,7 +29,7 @@ export const langGraphAdapter: AgentAdapter<'langgraph'> = {
       input,
       messages: step.messages,
       state: step.state,
-      checkpointer: adapters.checkpointer,
+      checkpointer: adapters.checkpointerOf(step.tenantId),
       signal: step.signal,
       onTextDelta: step.onTextDelta,
     });

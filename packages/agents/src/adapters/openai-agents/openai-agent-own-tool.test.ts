@@ -24,7 +24,7 @@ function ownToolOf(
     openaiAgents,
     openaiAgentsModelProvider: undefined,
     graphs: {},
-    checkpointer: new MemorySaver(),
+    checkpointerOf: () => new MemorySaver(),
   };
   return adapterOf(spec).ownTool(spec, { call, recordedStep }, adapters);
 }

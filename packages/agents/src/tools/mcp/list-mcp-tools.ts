@@ -1,22 +1,17 @@
 import {
   jsonSchemaProblem,
+  maxMcpListPages,
   mcpToolOnServer,
   mcpToolServer,
-  type AgentSpec,
   type ListedMcpTool,
+  type McpListingProblem,
   type McpServerSpec,
+  type McpToolListing,
+  type McpToolListingSpec,
 } from '@agent-runtime/core';
 import { redactSecrets } from '../redact-secrets.ts';
 import { connectMcpServer, describeError, McpConnectError, type McpConnectOptions } from './mcp-connect.ts';
 
-/** What is wrong with a spec's MCP part, at the path of the declaration it concerns. */
-export interface McpListingProblem {
-  readonly path: readonly (string | number)[];
-  readonly message: string;
-}
-
-/** Pages of `tools/list` read from one server at most. */
-const maxListPages = 20;
 /** Largest input schema kept for a tool, as JSON. */
 const maxInputSchemaBytes = 64 * 1024;
 /** Longest description kept for a tool. */
@@ -28,7 +23,7 @@ interface ToolReference {
   readonly path: readonly (string | number)[];
 }
 
-function referencesOf(spec: AgentSpec, server: McpServerSpec, serverIndex: number): ToolReference[] {
+function referencesOf(spec: McpToolListingSpec, server: McpServerSpec, serverIndex: number): ToolReference[] {
   const references: ToolReference[] = [];
   spec.tools.forEach((tool, index) => {
     if (tool.kind === 'mcp' && mcpToolServer(tool.name) === server.name) {
@@ -54,7 +49,7 @@ async function listServerTools(
   try {
     const tools = [];
     let cursor: string | undefined;
-    for (let page = 0; page < maxListPages; page += 1) {
+    for (let page = 0; page < maxMcpListPages; page += 1) {
       const listed = await connection.client
         .listTools(cursor === undefined ? {} : { cursor }, {
           timeout,
@@ -85,10 +80,7 @@ async function listServerTools(
  * Answers the enabled tools' definitions, to be stored with the version, and the problems
  * found (none when the spec is usable).
  */
-export async function listMcpTools(
-  spec: AgentSpec,
-  options: McpConnectOptions,
-): Promise<{ tools: ListedMcpTool[]; problems: McpListingProblem[] }> {
+export async function listMcpTools(spec: McpToolListingSpec, options: McpConnectOptions): Promise<McpToolListing> {
   const results = await Promise.all(
     spec.mcpServers.map(async (server, serverIndex) => {
       const references = referencesOf(spec, server, serverIndex);

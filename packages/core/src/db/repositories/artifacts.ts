@@ -87,7 +87,7 @@ export async function recordArtifact(db: Kysely<Database>, artifact: NewArtifact
       .returningAll()
       .executeTakeFirst();
     if (!row) {
-      const existing = await findArtifactByDedupeKey(trx, artifact.runId, artifact.dedupeKey ?? '');
+      const existing = await findArtifactByDedupeKey(trx, artifact.tenantId, artifact.runId, artifact.dedupeKey ?? '');
       if (!existing) throw new Error(`artifact insert conflicted without a recorded dedupe key`);
       return { ...existing, created: false, events: [] };
     }
@@ -113,15 +113,17 @@ export async function recordArtifact(db: Kysely<Database>, artifact: NewArtifact
   });
 }
 
-/** The run's artifact recorded under a dedupe key, if any. */
+/** The tenant's run's artifact recorded under a dedupe key, if any. */
 export async function findArtifactByDedupeKey(
   db: Kysely<Database>,
+  tenantId: string,
   runId: string,
   dedupeKey: string,
 ): Promise<ArtifactRecord | undefined> {
   const row = await db
     .selectFrom('artifacts')
     .selectAll()
+    .where('tenant_id', '=', tenantId)
     .where('run_id', '=', runId)
     .where('dedupe_key', '=', dedupeKey)
     .executeTakeFirst();

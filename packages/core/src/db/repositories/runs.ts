@@ -160,7 +160,14 @@ export async function getVersionedRun(db: Kysely<Database>, tenantId: string, ru
   return { run: toRun(row), version: row.last_event_seq };
 }
 
-/** A run by id alone: for the execution plane, which acts on behalf of the run's tenant. */
+/**
+ * A run by id alone, whatever its tenant: the one lookup that does not take the tenant, because
+ * its caller has nothing else to go on. A run's workflow is started with the run id alone
+ * (workflow id = run id, input `{ runId }`), and the histories of runs in flight record that
+ * input, so the worker's `startRun` learns the run's tenant from the run row itself. Everything
+ * after it carries the tenant it found (the workflow's `RunRef`). Never call it with an id a
+ * client sent: the API reads runs with {@link getRun}, under the caller's tenant.
+ */
 export async function getRunById(db: Kysely<Database>, runId: string): Promise<Run> {
   const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!row) throw new NotFoundError('run', runId);
