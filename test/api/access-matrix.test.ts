@@ -14,9 +14,9 @@ import {
   type MasterKey,
   type Role,
 } from '@agent-runtime/core';
+import { startTestRuntime, type TestRuntime } from '@agent-runtime/test-harness';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /**
  * Every route × every role × own or another tenant's objects, and every route without a

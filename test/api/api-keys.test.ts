@@ -1,7 +1,6 @@
 import { createApiKey, createTenant } from '@agent-runtime/core';
+import { createApiRequest, startTestRuntime, type ApiRequest, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 interface ApiKeyView {
   id: string;

@@ -1,8 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { createApiKey, createTenant } from '@agent-runtime/core';
+import { createApiRequest, startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRequest } from '../harness/api-request.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface AuditView {
   id: string;

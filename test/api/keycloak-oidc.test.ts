@@ -1,8 +1,7 @@
 import { createOidcVerifier, oidcOptionsFromConfig } from '@agent-runtime/api';
 import { createAgent, createTenant, loadConfig, newId } from '@agent-runtime/core';
+import { startKeycloak, startTestRuntime, type KeycloakServer, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startKeycloak, type KeycloakServer } from '../harness/keycloak-server.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /**
  * The realm of auth/ in a real Keycloak (started here: about 12 s on two cores, so only this

@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import { createOidcVerifier, type OidcVerifierOptions } from '@agent-runtime/api';
 import { AppError, ConfigError, createAgent, createTenant, loadConfig, newId } from '@agent-runtime/core';
+import { startTestIssuer, startTestRuntime, type TestIssuer, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestIssuer, type TestIssuer } from '../harness/oidc-issuer.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /**
  * OIDC bearer tokens against a local issuer served over real HTTP: every token that is not

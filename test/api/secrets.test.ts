@@ -9,10 +9,14 @@ import {
   SecretUnavailableError,
   type MasterKey,
 } from '@agent-runtime/core';
+import {
+  createApiRequest,
+  databaseKinds,
+  startTestRuntime,
+  type ApiRequest,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
-import { databaseKinds } from '../harness/databases.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 interface Problem {
   status: number;

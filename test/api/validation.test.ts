@@ -1,6 +1,6 @@
 import { createApiKey, createTenant } from '@agent-runtime/core';
+import { startTestRuntime, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 interface Problem {
   status: number;

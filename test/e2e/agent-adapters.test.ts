@@ -1,9 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { agentStepProtocol, type AgentStepContext, type AgentStepRequest, type CodeAgent } from '@agent-runtime/agents';
+import {
+  runEventsOf,
+  startRunOfNewAgent,
+  startTestRuntime,
+  waitForRun,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEventsOf, startRunOfNewAgent } from '../harness/agent-runs.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 /** What a `/step` request carried, as the test agent server saw it. */
 interface SeenStep {

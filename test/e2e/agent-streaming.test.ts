@@ -2,12 +2,18 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AgentStepRequest, CodeAgent } from '@agent-runtime/agents';
+import {
+  expectDeltasMatchStoredText,
+  openSseConnection,
+  startRunOfNewAgent,
+  startTestRuntime,
+  storedStepTexts,
+  waitForRun,
+  type SseMessage,
+  type StreamedModelDelta,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRunOfNewAgent } from '../harness/agent-runs.ts';
-import { expectDeltasMatchStoredText, storedStepTexts } from '../harness/model-deltas.ts';
-import type { StreamedModelDelta } from '../harness/run-event-stream.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import { openSseConnection, type SseMessage } from '../harness/sse-client.ts';
 
 /** Longer than the worker's 30 ms coalescing: each piece goes out as a delta of its own. */
 const pieceGapMs = 60;

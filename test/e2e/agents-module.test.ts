@@ -4,9 +4,16 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import {
+  agentsModulePath,
+  embeddedMain,
+  freePort,
+  jsonApi,
+  repoRoot,
+  startEmbeddedProcess,
+  stopProcess,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { embeddedMain, jsonApi, repoRoot, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
-import { freePort } from '../harness/free-port.ts';
 
 const workerMain = path.join(repoRoot, 'services/worker/src/main.ts');
 
@@ -27,7 +34,7 @@ async function runToExit(main: string, env: NodeJS.ProcessEnv): Promise<{ code: 
 
 /**
  * The one-command runtime with AR_AGENTS_MODULE: a team's own code agent and LangGraph graph
- * (test/harness/agents-module.ts) run through the API without a worker main of its own.
+ * (test/harness/src/agents-module.ts) run through the API without a worker main of its own.
  */
 describe('the embedded runtime with an agents module', () => {
   let dataDir: string;
@@ -57,7 +64,7 @@ describe('the embedded runtime with an agents module', () => {
     runtime = await startEmbeddedProcess(url, {
       ...process.env,
       // Relative to the working directory, as a developer would write it.
-      AR_AGENTS_MODULE: './test/harness/agents-module.ts',
+      AR_AGENTS_MODULE: `./${path.relative(repoRoot, agentsModulePath)}`,
       AR_DATA_DIR: dataDir,
       PORT: String(port),
       TEMPORAL_DEV_PORT: String(await freePort()),

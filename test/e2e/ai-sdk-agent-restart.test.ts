@@ -1,14 +1,19 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import {
+  agentsWorkerMain,
+  createAgentWithSpec,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-
-const workerMain = fileURLToPath(new URL('../harness/agents-worker.ts', import.meta.url));
 
 /**
  * A worker process killed with kill -9 while an AI SDK agent's model call is in flight (the
@@ -35,7 +40,7 @@ describe('an AI SDK agent run after kill -9 of its worker', () => {
     await new Promise<void>((resolve) => weatherService.listen(0, '127.0.0.1', resolve));
     const weatherUrl = `http://127.0.0.1:${(weatherService.address() as AddressInfo).port}`;
     ({ runtime, worker } = await startWorkerProcessRuntime('ai-sdk-agent-restart', {
-      workerMain,
+      workerMain: agentsWorkerMain,
       env: { AGENTS_TEST_URL: weatherUrl, AGENTS_TEST_MODEL_URL: model.baseUrl },
     }));
   });

@@ -1,18 +1,21 @@
+import {
+  approveCall,
+  createAgentWithSpec,
+  recordPublishedDeltas,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForPendingApproval,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AiSdkAgent } from '@agent-runtime/agents';
 import { tool } from 'ai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import {
-  approveCall,
-  createAgentWithSpec,
-  runEventsOf,
-  startAgentRun,
-  waitForPendingApproval,
-} from '../harness/agent-runs.ts';
-import { recordPublishedDeltas } from '../harness/model-deltas.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const apiKey = 'sk-e2e-ai-sdk-agent-3f1b';
 

@@ -5,10 +5,10 @@ import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
 import { builtinTools, defineTool } from '@agent-runtime/agents';
 import { agentSpecSchema, createAgent, createAgentVersion, createApiKey, createTenant } from '@agent-runtime/core';
+import { startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const maxBytes = 12 * 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');

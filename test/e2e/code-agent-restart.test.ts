@@ -1,13 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import {
+  agentsWorkerMain,
+  createAgentWithSpec,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-
-const workerMain = fileURLToPath(new URL('../harness/agents-worker.ts', import.meta.url));
 
 async function jsonBody(request: IncomingMessage): Promise<unknown> {
   const chunks: Buffer[] = [];
@@ -57,7 +61,7 @@ describe('a code agent run after kill -9 of its worker', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     ({ runtime, worker } = await startWorkerProcessRuntime('code-agent-restart', {
-      workerMain,
+      workerMain: agentsWorkerMain,
       env: { AGENTS_TEST_URL: url },
     }));
   });

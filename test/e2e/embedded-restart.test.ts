@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey } from '@agent-runtime/core';
+import { freePort, jsonApi, startEmbeddedProcess, stopProcess } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonApi, startEmbeddedProcess, stopProcess } from '../harness/embedded-process.ts';
-import { freePort } from '../harness/free-port.ts';
 
 interface RunEvent {
   seq: number;

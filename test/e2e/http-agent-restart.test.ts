@@ -1,11 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { AgentStepRequest } from '@agent-runtime/agents';
+import {
+  createAgentWithSpec,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 async function jsonBody(request: IncomingMessage): Promise<AgentStepRequest> {
   const chunks: Buffer[] = [];

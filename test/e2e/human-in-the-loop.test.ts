@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { listToolCalls } from '@agent-runtime/core';
+import { startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunView {
   id: string;

@@ -1,8 +1,7 @@
 import { callRuntimeTools, type ToolOutcome } from '@agent-runtime/agents';
+import { startTestRuntime, waitForRun, waitUntil, type TestRuntime } from '@agent-runtime/test-harness';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitUntil } from '../harness/wait-until.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunView {
   status: string;

@@ -1,13 +1,17 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
+import {
+  createAgentWithSpec,
+  langgraphWorkerMain,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-
-const workerMain = fileURLToPath(new URL('../harness/langgraph-worker.ts', import.meta.url));
 
 /**
  * A worker process killed with kill -9 while a LangGraph agent's second super-step is in
@@ -34,7 +38,7 @@ describe('a LangGraph agent run after kill -9 of its worker', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     ({ runtime, worker } = await startWorkerProcessRuntime('langgraph-restart', {
-      workerMain,
+      workerMain: langgraphWorkerMain,
       env: { LANGGRAPH_TEST_URL: url },
     }));
   });

@@ -1,10 +1,15 @@
 import { AgentStepError, callRuntimeTools } from '@agent-runtime/agents';
+import {
+  recordPublishedDeltas,
+  startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { Annotation, END, interrupt, START, StateGraph } from '@langchain/langgraph';
 import { ChatOpenAI } from '@langchain/openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { recordPublishedDeltas } from '../harness/model-deltas.ts';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface RunEvent {
   type: string;

@@ -1,7 +1,6 @@
 import { agentSpecSchema, claimCheckEncoding, createAgent, createAgentVersion } from '@agent-runtime/core';
+import { encodingOf, payloadsOf, startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodingOf, payloadsOf } from '../harness/history-payloads.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const fiveMegabytes = 5 * 1024 * 1024;
 

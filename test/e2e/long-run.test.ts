@@ -1,9 +1,9 @@
 import { createDataConverter, listRunEvents, listToolCalls } from '@agent-runtime/core';
 import type { ConversationMessage } from '@agent-runtime/agents';
+import { startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import type { temporal } from '@temporalio/proto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const steps = 500;
 

@@ -1,10 +1,17 @@
 import type { CodeAgent } from '@agent-runtime/agents';
+import {
+  createAgentWithSpec,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { ApplicationFailure } from '@temporalio/common';
 import type { ActivityInterceptorsFactory } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 /** The step of the next run whose first `modelStep` attempt loses its completion. */
 let armed: { step: number } | undefined;

@@ -1,12 +1,16 @@
 import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import {
+  mcpStdioServerMain,
+  startMcpTestHttpServer,
+  startTestRuntime,
+  waitForRun,
+  type McpTestHttpServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMcpTestHttpServer, type McpTestHttpServer } from '../harness/mcp-test-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
-const stdioScript = fileURLToPath(new URL('../harness/mcp-stdio-server.ts', import.meta.url));
 const token = 'mcp-e2e-token-5f1d2c3b4a';
 
 interface ToolEvent {
@@ -47,7 +51,7 @@ describe('MCP tools', () => {
     transport: {
       type: 'stdio',
       command: process.execPath,
-      args: [stdioScript, ...args],
+      args: [mcpStdioServerMain, ...args],
       env: { MCP_TEST_CALL_LOG: path.join(logDir, 'calls.log') },
     },
   });

@@ -1,9 +1,17 @@
 import { listRunEvents } from '@agent-runtime/core';
+import {
+  expectDeltasMatchStoredText,
+  openSseConnection,
+  readRunEventStream,
+  seededRandom,
+  startTestRuntime,
+  storedStepTexts,
+  streamingSpec,
+  type SseMessage,
+  type StreamedModelDelta,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectDeltasMatchStoredText, storedStepTexts, streamingSpec } from '../harness/model-deltas.ts';
-import { readRunEventStream, seededRandom, type StreamedModelDelta } from '../harness/run-event-stream.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
-import { openSseConnection, type SseMessage } from '../harness/sse-client.ts';
 
 describe('model text deltas over SSE (one API, in-process bus)', () => {
   let runtime: TestRuntime;

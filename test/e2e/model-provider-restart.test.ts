@@ -1,9 +1,16 @@
+import {
+  createAgentWithSpec,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
 
 const apiKey = 'sk-restart-model-key-90a1';
 

@@ -1,12 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startMcpTestHttpServer } from '../harness/mcp-test-server.ts';
 import {
+  recordPublishedDeltas,
+  startMcpTestHttpServer,
   startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForRun,
   type OpenAiCompatibleServer,
   type ServerAnswer,
-} from '../harness/openai-compatible-server.ts';
-import { recordPublishedDeltas } from '../harness/model-deltas.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 
 interface RunEvent {
   seq: number;

@@ -1,5 +1,17 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import {
+  attribute,
+  clientSpanKind,
+  internalSpanKind,
+  secretPrompt,
+  startOpenAiCompatibleServer,
+  startTracedRuntime,
+  usageOf,
+  type OpenAiCompatibleServer,
+  type OtlpSpan,
+  type TracedRuntime,
+} from '@agent-runtime/test-harness';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import type { AgentStepRequest, AiSdkAgent, CodeAgent } from '@agent-runtime/agents';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
@@ -7,17 +19,6 @@ import { Agent } from '@openai/agents';
 import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import type { OtlpSpan } from '../harness/otlp-receiver.ts';
-import {
-  attribute,
-  clientSpanKind,
-  internalSpanKind,
-  secretPrompt,
-  startTracedRuntime,
-  usageOf,
-  type TracedRuntime,
-} from '../harness/traced-runtime.ts';
 
 /** A code agent: asks for the calculator, then answers, reporting the tokens it used. */
 const tracedCodeAgent: CodeAgent = ({ step }) =>

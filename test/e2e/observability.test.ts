@@ -1,6 +1,5 @@
+import { attribute, startTracedRuntime, type OtlpSpan, type TracedRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { OtlpSpan } from '../harness/otlp-receiver.ts';
-import { attribute, startTracedRuntime, type TracedRuntime } from '../harness/traced-runtime.ts';
 
 describe('observability: one trace per run over OTLP/HTTP, and /metrics', () => {
   let runtime: TracedRuntime;

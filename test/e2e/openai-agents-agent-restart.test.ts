@@ -1,12 +1,17 @@
-import { fileURLToPath } from 'node:url';
+import {
+  createAgentWithSpec,
+  openaiAgentsWorkerMain,
+  restartWorkerWhen,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startWorkerProcessRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type ServiceProcess,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { createAgentWithSpec, runEventsOf, startAgentRun } from '../harness/agent-runs.ts';
-import { waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import type { ServiceProcess } from '../harness/service-process.ts';
-import { restartWorkerWhen, startWorkerProcessRuntime } from '../harness/worker-process-runtime.ts';
-
-const workerMain = fileURLToPath(new URL('../harness/openai-agents-worker.ts', import.meta.url));
 
 /**
  * A worker process killed with kill -9 while an OpenAI agent's third model call streams,
@@ -22,7 +27,7 @@ describe('an OpenAI Agents SDK agent run after kill -9 of its worker', () => {
   beforeAll(async () => {
     server = await startOpenAiCompatibleServer();
     ({ runtime, worker } = await startWorkerProcessRuntime('openai-agents-restart', {
-      workerMain,
+      workerMain: openaiAgentsWorkerMain,
       env: { OPENAI_AGENTS_TEST_URL: server.baseUrl },
     }));
   });

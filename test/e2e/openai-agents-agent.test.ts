@@ -1,18 +1,21 @@
+import {
+  approveCall,
+  createAgentWithSpec,
+  recordPublishedDeltas,
+  runEventsOf,
+  startAgentRun,
+  startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForPendingApproval,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { Agent, handoff, tool } from '@openai/agents';
 import { OpenAIChatCompletionsModel } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import {
-  approveCall,
-  createAgentWithSpec,
-  runEventsOf,
-  startAgentRun,
-  waitForPendingApproval,
-} from '../harness/agent-runs.ts';
-import { recordPublishedDeltas } from '../harness/model-deltas.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 const apiKey = 'sk-e2e-openai-agents-9c2d';
 

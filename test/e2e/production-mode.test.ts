@@ -3,9 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import { createPostgresDatabase, freePort } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresDatabase } from '../harness/databases.ts';
-import { freePort } from '../harness/free-port.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));

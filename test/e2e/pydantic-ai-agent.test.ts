@@ -1,9 +1,14 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import {
+  startOpenAiCompatibleServer,
+  startTestRuntime,
+  waitForRun,
+  type OpenAiCompatibleServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 /** The venv `ensure_pydantic_agent` (scripts/lib.sh) installs examples/pydantic-ai-agent/requirements.txt into. */
 const python = fileURLToPath(new URL('../../.tools/pydantic-agent/bin/python', import.meta.url));

@@ -5,13 +5,20 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import {
+  createPostgresDatabase,
+  expectDeltasMatchStoredText,
+  freePort,
+  readRunEventStream,
+  seededRandom,
+  serviceProcess,
+  startRedis,
+  streamingSpec,
+  type RedisServer,
+  type ServiceProcess,
+  type StreamedRunEvent,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { createPostgresDatabase } from '../harness/databases.ts';
-import { freePort } from '../harness/free-port.ts';
-import { expectDeltasMatchStoredText, streamingSpec } from '../harness/model-deltas.ts';
-import { startRedis, type RedisServer } from '../harness/redis-server.ts';
-import { readRunEventStream, seededRandom, type StreamedRunEvent } from '../harness/run-event-stream.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));

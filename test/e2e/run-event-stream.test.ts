@@ -1,10 +1,16 @@
 import { buildApp } from '@agent-runtime/api';
 import { createApiKey, createLogger, createRun, createTenant, listRunEvents } from '@agent-runtime/core';
+import {
+  openSseConnection,
+  readRunEventStream,
+  seededRandom,
+  startTestRuntime,
+  waitForRun,
+  type SseMessage,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../packages/core/src/bus/event-bus-contract.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
-import { readRunEventStream, seededRandom } from '../harness/run-event-stream.ts';
-import { openSseConnection, type SseMessage } from '../harness/sse-client.ts';
 
 /** Several steps with short sleeps, so that most events are recorded while a client streams. */
 const steppingSpec = {

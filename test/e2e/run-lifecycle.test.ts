@@ -1,5 +1,5 @@
+import { startTestRuntime, waitForRun, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 describe('a run over HTTP on PostgreSQL and Temporal', () => {
   let runtime: TestRuntime;

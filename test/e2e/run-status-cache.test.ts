@@ -1,9 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { getRun, listRunEvents, RedisRunCache, createLogger, type RunStatus } from '@agent-runtime/core';
+import { startRedis, startTestRuntime, type RedisServer, type TestRuntime } from '@agent-runtime/test-harness';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../harness/redis-server.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /** Model steps with short sleeps, so that runs change state while clients read them. */
 const sleepingSpec = {

@@ -3,11 +3,20 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Writable } from 'node:stream';
 import { createLogger, createTelemetry, loadConfig, type Telemetry } from '@agent-runtime/core';
+import {
+  databaseHaystacks,
+  directoryHaystacks,
+  findLeaks,
+  historyText,
+  startOpenAiCompatibleServer,
+  startOtlpReceiver,
+  startTestRuntime,
+  waitForRun,
+  type Haystack,
+  type OtlpReceiver,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseHaystacks, directoryHaystacks, findLeaks, historyText, type Haystack } from '../harness/leak-scan.ts';
-import { startOtlpReceiver, type OtlpReceiver } from '../harness/otlp-receiver.ts';
-import { startOpenAiCompatibleServer } from '../harness/openai-compatible-server.ts';
-import { startTestRuntime, waitForRun, type TestRuntime } from '../harness/runtime.ts';
 
 interface ToolRequest {
   path: string;

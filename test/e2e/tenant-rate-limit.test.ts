@@ -1,8 +1,13 @@
 import { createApiKey } from '@agent-runtime/core';
+import {
+  createApiRequest,
+  startRedis,
+  startTestRuntime,
+  type ApiRequest,
+  type RedisServer,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
-import { startRedis, type RedisServer } from '../harness/redis-server.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /** 60 requests a minute (one a second) with a burst of 10. */
 const limits = { rateLimitPerMinute: 60, rateLimitBurst: 10 };

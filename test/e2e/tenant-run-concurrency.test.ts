@@ -1,8 +1,7 @@
 import { startRunReconciler } from '@agent-runtime/api';
 import { createApiKey, createLogger, createRun } from '@agent-runtime/core';
+import { createApiRequest, startTestRuntime, type ApiRequest, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
-import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
 
 /** One step that sleeps, then a final answer: a run that holds its slot for about `seconds`. */
 function sleepingSpec(seconds: number) {

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { waitUntil } from '@agent-runtime/test-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCountingToolServer, type CountingToolServer } from './counting-tool-server.ts';
-import { waitUntil } from '../harness/wait-until.ts';
 import { startProductionStack, type ProductionStack } from './production-stack.ts';
 
 /** Runs kept in flight at each fault (the issue asks for at least 50). */

@@ -5,13 +5,17 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createLogger, generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
-import { createApiRequest } from '../harness/api-request.ts';
+import {
+  awaitWorkerPolling,
+  createApiRequest,
+  freePort,
+  serviceProcess,
+  startPostgres,
+  waitUntil,
+  type RestartablePostgresServer,
+  type ServiceProcess,
+} from '@agent-runtime/test-harness';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../harness/free-port.ts';
-import { waitUntil } from '../harness/wait-until.ts';
-import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
-import { awaitWorkerPolling } from '../harness/worker-pollers.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { startRedis, type RedisServer } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRedis, type RedisServer } from '../../../../test/harness/redis-server.ts';
 import { createLogger } from '../logger.ts';
 import { collectingListener, describeRunEventBusContract, eventually, runEvent } from './event-bus-contract.ts';
 import { RedisRunEventBus } from './redis-event-bus.ts';

@@ -21,10 +21,10 @@ import {
 } from '@agent-runtime/core';
 import { builtinTools, defineTool } from '@agent-runtime/agents';
 import { connectTemporalClient } from '@agent-runtime/embedded';
+import { openTestDatabase } from '@agent-runtime/test-harness';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { openTestDatabase } from '../../../../test/harness/databases.ts';
 import { createWorker, type CreatedWorker } from '../create-worker.ts';
 
 describe('the agentRun workflow', () => {

@@ -4,11 +4,9 @@ import { access, cp, mkdir, mkdtemp, readdir, readFile, rm, symlink } from 'node
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { freePort } from './free-port.ts';
-
-const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
+import { repoRoot } from './repo-root.ts';
 
 /** The realm the repository ships, imported into every test server. */
 export const realmFile = path.join(repoRoot, 'auth/realm-agent-runtime.json');

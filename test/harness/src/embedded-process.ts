@@ -1,12 +1,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-
-/** The repository's root: the working directory `./scripts/start.sh` runs the runtime in. */
-export const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+import path from 'node:path';
+import { repoRoot } from './repo-root.ts';
 
 /** Entry point of the one-command runtime. */
-export const embeddedMain = fileURLToPath(new URL('../../services/embedded/src/main.ts', import.meta.url));
+export const embeddedMain = path.join(repoRoot, 'services/embedded/src/main.ts');
 
 /**
  * Starts the one-command runtime in the repository's root with `env` (its data directory,

@@ -1,12 +1,13 @@
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import { generateMasterKeyEntry } from '@agent-runtime/core';
 import { inject } from 'vitest';
 import { createPostgresDatabase } from './databases.ts';
+import { repoRoot } from './repo-root.ts';
 import { startTestRuntime, type TestRuntime } from './runtime.ts';
 import { serviceProcess, type ServiceProcess } from './service-process.ts';
 import { waitUntil } from './wait-until.ts';
 
-const defaultWorkerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+const defaultWorkerMain = path.join(repoRoot, 'services/worker/src/main.ts');
 
 /** A test runtime whose worker runs as a process of its own, for tests that kill it. */
 export interface WorkerProcessRuntime {

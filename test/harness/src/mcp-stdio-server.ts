@@ -1,5 +1,5 @@
 /**
- * The MCP test server over stdio: run as `node test/harness/mcp-stdio-server.ts [--broken]`.
+ * The MCP test server over stdio: run as `node test/harness/src/mcp-stdio-server.ts [--broken]`.
  * Appends each call's tool name to `MCP_TEST_CALL_LOG` when set.
  */
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { CreateBucketCommand, S3Client } from '@aws-sdk/client-s3';
 import { freePort } from './free-port.ts';
+import { repoRoot } from './repo-root.ts';
 
 /** How to reach the test S3 server: plain data, so the global setup can `provide` it. */
 export interface S3Endpoint {
@@ -24,8 +25,6 @@ export interface S3Server extends S3Endpoint {
   readonly pid: number;
   stop(): Promise<void>;
 }
-
-const repoRoot = path.resolve(import.meta.dirname, '../..');
 
 /** `RCLONE_PATH`, else the one `ensure_s3_server` (scripts/lib.sh) installs, else PATH. */
 export function findRclone(env: NodeJS.ProcessEnv = process.env): string {
