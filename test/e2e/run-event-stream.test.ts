@@ -1,6 +1,7 @@
 import { buildApp } from '@agent-runtime/api';
 import { createApiKey, createLogger, createRun, createTenant, listRunEvents } from '@agent-runtime/core';
 import {
+  eventually,
   openSseConnection,
   readRunEventStream,
   seededRandom,
@@ -10,7 +11,6 @@ import {
   type TestRuntime,
 } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually } from '../../packages/core/src/bus/event-bus-contract.ts';
 
 /** Several steps with short sleeps, so that most events are recorded while a client streams. */
 const steppingSpec = {

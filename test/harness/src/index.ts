@@ -14,6 +14,14 @@ export {
   type ApiCaller,
   type RunEvent,
 } from './agent-runs.ts';
+export { describeBlobStoreContract, type BlobStoreFixture } from './contracts/blob-store-contract.ts';
+export {
+  collectingListener,
+  describeRunEventBusContract,
+  eventually,
+  runEvent,
+  type RunEventBusFixture,
+} from './contracts/event-bus-contract.ts';
 export { createApiRequest, type ApiRequest } from './api-request.ts';
 export { createPostgresDatabase, databaseKinds, openTestDatabase, type DatabaseKind } from './databases.ts';
 export { embeddedMain, jsonApi, startEmbeddedProcess, stopProcess } from './embedded-process.ts';

@@ -7,11 +7,11 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { describeBlobStoreContract } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { isClaimCheck, type ClaimCheck } from '../execution/claim-check-codec.ts';
 import { createDataConverter } from '../execution/temporal-data-converter.ts';
-import { describeBlobStoreContract } from './blob-store-contract.ts';
 import { BlobNotFoundError, type BlobStore } from './blob-store.ts';
 import { openBlobStore } from './open-blob-store.ts';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.ts';

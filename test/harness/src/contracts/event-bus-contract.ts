@@ -1,11 +1,9 @@
-// Test support, not part of the package's public surface: every RunEventBus implementation
-// runs this suite from its own test file, so all buses behave alike.
+// Every RunEventBus implementation runs this suite from its own test file, so all buses behave
+// alike; it lives in the harness so the core package's src holds only what it ships.
 import { randomUUID } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { ModelTextDelta, RunEvent, RunEventBus, RunEventListener } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunEvent } from '../domain/resources.ts';
-import type { RunEventBus, RunEventListener } from './event-bus.ts';
-import type { ModelTextDelta } from './model-delta.ts';
 
 /** The buses under test: `publisher` and `subscriber` may be one instance or two connected ones. */
 export interface RunEventBusFixture {

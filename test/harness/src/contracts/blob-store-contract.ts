@@ -1,10 +1,9 @@
-// Test support, not part of the package's public surface: every BlobStore implementation
-// runs this suite from its own test file, so all stores behave alike.
+// Every BlobStore implementation runs this suite from its own test file, so all stores behave
+// alike; it lives in the harness so the core package's src holds only what it ships.
 import { createHash, randomBytes } from 'node:crypto';
 import type { Readable } from 'node:stream';
+import { BlobNotFoundError, BlobTooLargeError, InvalidBlobKeyError, type BlobStore } from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InvalidBlobKeyError } from './blob-key.ts';
-import { BlobNotFoundError, BlobTooLargeError, type BlobStore } from './blob-store.ts';
 
 /** A store under test and how to dispose of it. */
 export interface BlobStoreFixture {
