@@ -58,7 +58,7 @@ ensure_s3_server() {
 }
 
 # The example PydanticAI agent's venv (.tools/pydantic-agent) from its pinned
-# requirements.txt, for test/e2e/pydantic-ai-agent.test.ts. Reinstalled when the requirements
+# requirements.txt, for test/e2e/adapters/pydantic-ai-agent.test.ts. Reinstalled when the requirements
 # change (a copy of the installed file is kept beside the venv).
 ensure_pydantic_agent() {
   local venv="$tools_dir/pydantic-agent"

@@ -1,13 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
-import { createPostgresDatabase, freePort } from '@agent-runtime/test-harness';
+import { createPostgresDatabase, freePort, repoRoot } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+const apiMain = path.join(repoRoot, 'services/api/src/main.ts');
+const workerMain = path.join(repoRoot, 'services/worker/src/main.ts');
 
 /** The API and a worker as separate processes, pointed by env variables at PostgreSQL and Temporal. */
 describe('production mode', () => {

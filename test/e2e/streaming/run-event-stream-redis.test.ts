@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import {
   createPostgresDatabase,
   expectDeltasMatchStoredText,
   freePort,
   readRunEventStream,
+  repoRoot,
   seededRandom,
   serviceProcess,
   startRedis,
@@ -20,8 +20,8 @@ import {
 } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
-const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
-const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
+const apiMain = path.join(repoRoot, 'services/api/src/main.ts');
+const workerMain = path.join(repoRoot, 'services/worker/src/main.ts');
 
 /** A run of `steps` model steps, each calling the sleep tool for `sleepSeconds`. */
 function sleepingSpec(steps: number, sleepSeconds: number) {

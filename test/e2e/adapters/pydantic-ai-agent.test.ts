@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
 import {
+  repoRoot,
   startOpenAiCompatibleServer,
   startTestRuntime,
   waitForRun,
@@ -11,8 +12,8 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** The venv `ensure_pydantic_agent` (scripts/lib.sh) installs examples/pydantic-ai-agent/requirements.txt into. */
-const python = fileURLToPath(new URL('../../.tools/pydantic-agent/bin/python', import.meta.url));
-const server = fileURLToPath(new URL('../../examples/pydantic-ai-agent/server.py', import.meta.url));
+const python = path.join(repoRoot, '.tools/pydantic-agent/bin/python');
+const server = path.join(repoRoot, 'examples/pydantic-ai-agent/server.py');
 
 /** Starts the example's server on a free port; resolves with its base URL once it listens. */
 function startPythonAgent(modelBaseUrl: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
