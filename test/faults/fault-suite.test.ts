@@ -1,5 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import { waitUntil } from '@agent-runtime/test-harness';
+import { appendTestLog, waitUntil } from '@agent-runtime/test-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCountingToolServer, type CountingToolServer } from './counting-tool-server.ts';
@@ -257,7 +257,7 @@ describe('production mode under kill -9 of each process in turn', () => {
       );
     }
     const retriedKeys = [...tools.keys.values()].filter((record) => record.calls > 1).length;
-    console.info(
+    appendTestLog(
       `fault suite: ${runIds.length} runs, ${tools.effectCount} tool effects, ${retriedKeys} keys called more than once, ` +
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s\n` +
         records

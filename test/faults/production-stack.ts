@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
 import {
   awaitWorkerPolling,
@@ -11,6 +11,8 @@ import {
   freePort,
   serviceProcess,
   startPostgres,
+  testLogFd,
+  testLogger,
   waitUntil,
   type RestartablePostgresServer,
   type ServiceProcess,
@@ -70,7 +72,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
       dbFile: path.join(stateDir, 'temporal.sqlite'),
       stateDir,
       dynamicConfig: uncappedDevServerConfig,
-      logger: createLogger('error', 'temporal-dev-server'),
+      logger: testLogger('temporal-dev-server', 'error'),
     }),
   ]);
   const pidFile = path.join(stateDir, 'temporal.pid');
@@ -104,8 +106,11 @@ export async function startProductionStack(): Promise<ProductionStack> {
     PORT: String(port),
     LOG_LEVEL: 'warn',
   };
-  const api = serviceProcess('api', apiMain, env);
-  const workers = [serviceProcess('worker-1', workerMain, env), serviceProcess('worker-2', workerMain, env)];
+  const api = serviceProcess('api', apiMain, env, { logFd: testLogFd() });
+  const workers = [
+    serviceProcess('worker-1', workerMain, env, { logFd: testLogFd() }),
+    serviceProcess('worker-2', workerMain, env, { logFd: testLogFd() }),
+  ];
   const connection = await Connection.connect({ address: devServer.address });
 
   const stack: ProductionStack = {

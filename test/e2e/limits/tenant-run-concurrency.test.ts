@@ -1,6 +1,12 @@
 import { startRunReconciler } from '@agent-runtime/api';
-import { createApiKey, createLogger, createRun } from '@agent-runtime/core';
-import { createApiRequest, startTestRuntime, type ApiRequest, type TestRuntime } from '@agent-runtime/test-harness';
+import { createApiKey, createRun } from '@agent-runtime/core';
+import {
+  createApiRequest,
+  startTestRuntime,
+  testLogger,
+  type ApiRequest,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /** One step that sleeps, then a final answer: a run that holds its slot for about `seconds`. */
@@ -143,7 +149,7 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
       db: runtime.database.db,
       temporal: runtime.temporal,
       taskQueue: runtime.config.TEMPORAL_TASK_QUEUE,
-      logger: createLogger('warn', 'test'),
+      logger: testLogger('test'),
       defaultMaxConcurrentRuns: runtime.config.AR_TENANT_MAX_CONCURRENT_RUNS,
       intervalMs: 200,
     });

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
-import { createPostgresDatabase, freePort, repoRoot } from '@agent-runtime/test-harness';
+import { createPostgresDatabase, freePort, repoRoot, testLogFd } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 
 const apiMain = path.join(repoRoot, 'services/api/src/main.ts');
@@ -29,7 +29,7 @@ describe('production mode', () => {
       PORT: String(port),
       LOG_LEVEL: 'warn',
     };
-    processes.push(spawn(process.execPath, [apiMain], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+    processes.push(spawn(process.execPath, [apiMain], { env, stdio: ['ignore', testLogFd(), testLogFd()] }));
     for (
       let waited = 0;
       !(await fetch(`${url}/readyz`).then(
@@ -41,7 +41,7 @@ describe('production mode', () => {
       if (waited > 60_000) throw new Error('API did not become ready');
       await delay(200);
     }
-    processes.push(spawn(process.execPath, [workerMain], { env, stdio: ['ignore', 'ignore', 'inherit'] }));
+    processes.push(spawn(process.execPath, [workerMain], { env, stdio: ['ignore', testLogFd(), testLogFd()] }));
   });
 
   afterAll(async () => {

@@ -14,6 +14,7 @@ import {
   serviceProcess,
   startRedis,
   streamingSpec,
+  testLogFd,
   type RedisServer,
   type ServiceProcess,
   type StreamedRunEvent,
@@ -112,8 +113,10 @@ describe('run events across two API instances over Redis, the worker in a third 
       REDIS_URL: redis.url,
       LOG_LEVEL: 'warn',
     };
-    apis = ports.map((port, index) => serviceProcess(`api-${index + 1}`, apiMain, { ...env, PORT: String(port) }));
-    worker = serviceProcess('worker', workerMain, env);
+    apis = ports.map((port, index) =>
+      serviceProcess(`api-${index + 1}`, apiMain, { ...env, PORT: String(port) }, { logFd: testLogFd() }),
+    );
+    worker = serviceProcess('worker', workerMain, env, { logFd: testLogFd() });
     try {
       // One API migrates and seeds first; the other and the worker find everything in place.
       for (const [index, api] of apis.entries()) {

@@ -1,26 +1,33 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { setTimeout as delay } from 'node:timers/promises';
 import path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
+import { inject } from 'vitest';
 import { repoRoot } from './repo-root.ts';
+import { appendTestLog, testLogFd } from './test-logs.ts';
 
 /** Entry point of the one-command runtime. */
 export const embeddedMain = path.join(repoRoot, 'services/embedded/src/main.ts');
 
 /**
  * Starts the one-command runtime in the repository's root with `env` (its data directory,
- * ports and bootstrap key) and waits until `${url}/readyz` answers; stderr passes through.
+ * ports and bootstrap key) and waits until `${url}/readyz` answers; its stderr goes to the test
+ * run's log file.
  * @throws when it exits first or is not ready within 90 s
  */
 export async function startEmbeddedProcess(url: string, env: NodeJS.ProcessEnv): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [embeddedMain], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const log = testLogFd();
+  const child = spawn(process.execPath, [embeddedMain], { cwd: repoRoot, env, stdio: ['ignore', 'ignore', log] });
+  appendTestLog(`--- embedded runtime started (pid ${child.pid}) at ${url}`);
   for (let waited = 0; ; waited += 200) {
-    if (child.exitCode !== null) throw new Error(`runtime exited with ${child.exitCode}`);
+    if (child.exitCode !== null) {
+      throw new Error(`runtime exited with ${child.exitCode}; its stderr is in ${inject('testLogFile')}`);
+    }
     const ready = await fetch(`${url}/readyz`).then(
       (response) => response.ok,
       () => false,
     );
     if (ready) return child;
-    if (waited > 90_000) throw new Error('runtime did not become ready');
+    if (waited > 90_000) throw new Error(`runtime did not become ready; its stderr is in ${inject('testLogFile')}`);
     await delay(200);
   }
 }

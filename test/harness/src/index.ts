@@ -80,9 +80,10 @@ export {
 } from './run-event-stream.ts';
 export { startTestRuntime, waitForRun, type TestRuntime, type TestRuntimeOptions } from './runtime.ts';
 export { findRclone, startS3Server, type S3Endpoint, type S3Server } from './s3-server.ts';
-export { serviceProcess, type ServiceProcess } from './service-process.ts';
+export { serviceProcess, type ServiceProcess, type ServiceProcessOptions } from './service-process.ts';
 export { startTestServices, type TestServices, type TestServicesOptions } from './services.ts';
 export { openSseConnection, type SseConnectionEnd, type SseConnectionOptions, type SseMessage } from './sse-client.ts';
+export { appendTestLog, createTestLogFile, fileLogger, testLogDirectory, testLogFd, testLogger } from './test-logs.ts';
 export {
   attribute,
   clientSpanKind,

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { buildApp, type ApiInstance, type LiveOptions, type OidcVerifier } from '@agent-runtime/api';
 import {
   createDataConverter,
-  createLogger,
   generateMasterKeyEntry,
   loadConfig,
   InProcessRunEventBus,
@@ -27,6 +26,7 @@ import type { Client } from '@temporalio/client';
 import { inject } from 'vitest';
 import { createApiRequest } from './api-request.ts';
 import { openTestDatabase, type DatabaseKind } from './databases.ts';
+import { testLogger } from './test-logs.ts';
 
 /** API + worker in this process, on a database of their own and the shared Temporal server. */
 export interface TestRuntime {
@@ -104,7 +104,7 @@ export async function startTestRuntime(options: TestRuntimeOptions = {}): Promis
     AR_TENANT_RATE_LIMIT: '0',
     ...options.env,
   });
-  const logger = options.logger ?? createLogger('warn', 'test');
+  const logger = options.logger ?? testLogger('test');
   const telemetry = options.telemetry ? { telemetry: options.telemetry } : {};
   const database = options.databaseUrl
     ? await openDatabase({ kind: 'postgres', url: options.databaseUrl })

@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { writeSync } from 'node:fs';
 
 /** One of the runtime's own processes (API or worker), started by a test so it can crash it. */
 export interface ServiceProcess {
@@ -22,8 +23,26 @@ function exited(child: ChildProcess): Promise<void> {
   return new Promise((resolve) => child.once('exit', () => resolve()));
 }
 
-/** `node <entry>` with `env`; stdout is dropped, stderr kept (tail only) for diagnostics. */
-export function serviceProcess(name: string, entry: string, env: NodeJS.ProcessEnv): ServiceProcess {
+/** Options of {@link serviceProcess}. */
+export interface ServiceProcessOptions {
+  /**
+   * A descriptor (open for appending) that receives the process's stdout and stderr, such as
+   * the test run's log file (`testLogFd()`). @default stdout dropped
+   */
+  readonly logFd?: number;
+}
+
+/**
+ * `node <entry>` with `env`; stderr kept (tail only) for diagnostics, and both streams appended
+ * to `options.logFd` when given.
+ */
+export function serviceProcess(
+  name: string,
+  entry: string,
+  env: NodeJS.ProcessEnv,
+  options: ServiceProcessOptions = {},
+): ServiceProcess {
+  const { logFd } = options;
   let child: ChildProcess | undefined;
   let stderrTail = '';
   const alive = () => child !== undefined && child.exitCode === null && child.signalCode === null;
@@ -38,9 +57,11 @@ export function serviceProcess(name: string, entry: string, env: NodeJS.ProcessE
     },
     start() {
       if (alive()) throw new Error(`${name} is already running`);
-      const started = spawn(process.execPath, [entry], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+      const started = spawn(process.execPath, [entry], { env, stdio: ['ignore', logFd ?? 'ignore', 'pipe'] });
+      if (logFd !== undefined) writeSync(logFd, `--- ${name} started (pid ${started.pid}): ${entry}\n`);
       started.stderr?.on('data', (chunk: Buffer) => {
         stderrTail = (stderrTail + chunk.toString()).slice(-stderrTailBytes);
+        if (logFd !== undefined) writeSync(logFd, chunk);
       });
       child = started;
     },

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createLogger } from '@agent-runtime/core';
+import { createLogger, type Logger } from '@agent-runtime/core';
 import { findTemporalCli, startTemporalDevServer, type TemporalDevServer } from '@agent-runtime/embedded';
 import { freePort } from './free-port.ts';
 import { startPostgres, type PostgresServer } from './postgres-server.ts';
@@ -17,6 +17,8 @@ export interface TestServices {
 export interface TestServicesOptions {
   /** Dynamic-config overrides for the Temporal dev server. @default {} */
   readonly temporalDynamicConfig?: Readonly<Record<string, string | number | boolean>>;
+  /** Where the Temporal dev server's supervisor logs (restarts, orphans). @default warn to stdout */
+  readonly logger?: Logger;
 }
 
 /** Starts PostgreSQL and an in-memory Temporal dev server on loopback, in parallel. */
@@ -29,7 +31,7 @@ export async function startTestServices(options: TestServicesOptions = {}): Prom
         cliPath: findTemporalCli(process.env['TEMPORAL_CLI_PATH'], process.env['PATH'] ?? ''),
         port,
         stateDir,
-        logger: createLogger('warn', 'temporal-dev-server'),
+        logger: options.logger ?? createLogger('warn', 'temporal-dev-server'),
         ...(options.temporalDynamicConfig ? { dynamicConfig: options.temporalDynamicConfig } : {}),
       }),
     ),

@@ -5,7 +5,6 @@ import path from 'node:path';
 import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
-  createLogger,
   createTelemetry,
   InProcessRunEventBus,
   loadConfig,
@@ -17,6 +16,7 @@ import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
 import { expect, inject } from 'vitest';
 import { openTestDatabase } from './databases.ts';
 import { startOtlpReceiver, type OtlpReceiver, type OtlpSpan } from './otlp-receiver.ts';
+import { testLogger } from './test-logs.ts';
 
 /** The value of a span's attribute `key`, unwrapped from its OTLP `{ stringValue | intValue | … }`. */
 export const attribute = (span: OtlpSpan, key: string): unknown => {
@@ -92,7 +92,7 @@ export async function startTracedRuntime(registrations: TracedRegistrations = {}
     OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
     OTEL_EXPORTER_OTLP_HEADERS: 'Authorization=Basic%20cGs6c2s=',
   });
-  const logger = createLogger('warn', 'test');
+  const logger = testLogger('test');
   const telemetry = createTelemetry(config, 'agent-runtime-test');
   const database = await openTestDatabase('postgres');
   const seed = await seedDefaults(database.db, {});

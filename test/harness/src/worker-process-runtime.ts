@@ -5,6 +5,7 @@ import { createPostgresDatabase } from './databases.ts';
 import { repoRoot } from './repo-root.ts';
 import { startTestRuntime, type TestRuntime } from './runtime.ts';
 import { serviceProcess, type ServiceProcess } from './service-process.ts';
+import { testLogFd } from './test-logs.ts';
 import { waitUntil } from './wait-until.ts';
 
 const defaultWorkerMain = path.join(repoRoot, 'services/worker/src/main.ts');
@@ -28,16 +29,21 @@ export async function startWorkerProcessRuntime(
   const databaseUrl = await createPostgresDatabase();
   const masterKeys = generateMasterKeyEntry(label);
   const runtime = await startTestRuntime({ worker: false, databaseUrl, env: { AR_MASTER_KEYS: masterKeys } });
-  const worker = serviceProcess('worker', options.workerMain ?? defaultWorkerMain, {
-    ...process.env,
-    DATABASE_URL: databaseUrl,
-    TEMPORAL_ADDRESS: inject('temporalAddress'),
-    TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
-    AR_MASTER_KEYS: masterKeys,
-    AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
-    LOG_LEVEL: 'warn',
-    ...options.env,
-  });
+  const worker = serviceProcess(
+    'worker',
+    options.workerMain ?? defaultWorkerMain,
+    {
+      ...process.env,
+      DATABASE_URL: databaseUrl,
+      TEMPORAL_ADDRESS: inject('temporalAddress'),
+      TEMPORAL_TASK_QUEUE: runtime.config.TEMPORAL_TASK_QUEUE,
+      AR_MASTER_KEYS: masterKeys,
+      AR_BLOB_DIR: runtime.config.AR_BLOB_DIR,
+      LOG_LEVEL: 'warn',
+      ...options.env,
+    },
+    { logFd: testLogFd() },
+  );
   return { runtime, worker };
 }
 
