@@ -5,6 +5,7 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import {
+  approveCall,
   createPostgresDatabase,
   expectDeltasMatchStoredText,
   freePort,
@@ -15,6 +16,8 @@ import {
   startRedis,
   streamingSpec,
   testLogFd,
+  waitForPendingApproval,
+  type ApiCaller,
   type RedisServer,
   type ServiceProcess,
   type StreamedRunEvent,
@@ -42,6 +45,26 @@ function sleepingSpec(steps: number, sleepSeconds: number) {
 }
 
 /**
+ * {@link streamingSpec} behind a gate: a first step without text whose tool call waits for
+ * approval. Model deltas are not stored, so a stream that subscribes after a step began
+ * streaming misses that step's first pieces; the test approves once the run's streams listen.
+ */
+const gatedStreamingSpec = {
+  ...streamingSpec,
+  model: {
+    ...streamingSpec.model,
+    replies: [
+      { toolCalls: [{ id: 'gate', name: 'sleep', arguments: { seconds: 0 } }] },
+      ...streamingSpec.model.replies,
+    ],
+  },
+  tools: [...streamingSpec.tools, { name: 'sleep', requiresApproval: true }],
+};
+
+/** The approval id of the gate's call: `<step>-<call id>`. */
+const gateApprovalId = '1-gate';
+
+/**
  * Production shape: two API processes and a worker process, each with its own Redis bus,
  * sharing PostgreSQL, Temporal and a redis-server that the test starts (and crashes).
  */
@@ -64,6 +87,9 @@ describe('run events across two API instances over Redis, the worker in a third 
       signal: AbortSignal.timeout(40_000),
     });
   }
+
+  /** The first API as one caller, for the harness's approval helpers. */
+  const api: ApiCaller = { request: (method, route, body) => request(method, route, body) };
 
   async function awaitReady(url: string): Promise<void> {
     for (let waited = 0; ; waited += 200) {
@@ -176,11 +202,20 @@ describe('run events across two API instances over Redis, the worker in a third 
   });
 
   it('streams model deltas recorded by the worker process to clients of both APIs, resumes staying exact', async () => {
-    const agentId = await createAgent(streamingSpec);
+    const agentId = await createAgent(gatedStreamingSpec);
     const runIds = await Promise.all([startRun(agentId), startRun(agentId, urls[1])]);
-    const [clean, resumed] = await Promise.all([
+    // A clean stream has subscribed to the bus once it receives its first message (the API
+    // subscribes before it reads the stored events): only then may the run's steps stream.
+    const listening = runIds.map(() => Promise.withResolvers<void>());
+    const streams = Promise.all([
       Promise.all(
-        runIds.map((runId, index) => readRunEventStream(runId, { apiKey, baseUrls: [urls[index % 2] ?? ''] })),
+        runIds.map((runId, index) =>
+          readRunEventStream(runId, {
+            apiKey,
+            baseUrls: [urls[index % 2] ?? ''],
+            onMessage: () => listening[index]?.resolve(),
+          }),
+        ),
       ),
       Promise.all(
         runIds.map((runId, index) =>
@@ -188,6 +223,14 @@ describe('run events across two API instances over Redis, the worker in a third 
         ),
       ),
     ]);
+    const gatesOpened = Promise.all(
+      runIds.map(async (runId, index) => {
+        await listening[index]?.promise;
+        await waitForPendingApproval(api, runId, gateApprovalId);
+        await approveCall(api, runId, gateApprovalId);
+      }),
+    );
+    const [[clean, resumed]] = await Promise.all([streams, gatesOpened]);
     for (const [index, runId] of runIds.entries()) {
       const stored = await storedEvents(runId);
       expect(stored.at(-1)?.type).toBe('run.succeeded');
