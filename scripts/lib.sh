@@ -58,7 +58,7 @@ ensure_s3_server() {
 }
 
 # The example PydanticAI agent's venv (.tools/pydantic-agent) from its pinned
-# requirements.txt, for test/e2e/pydantic-ai-agent.test.ts. Reinstalled when the requirements
+# requirements.txt, for test/e2e/adapters/pydantic-ai-agent.test.ts. Reinstalled when the requirements
 # change (a copy of the installed file is kept beside the venv).
 ensure_pydantic_agent() {
   local venv="$tools_dir/pydantic-agent"
@@ -141,7 +141,7 @@ ensure_keycloak() {
   local home="$tools_dir/keycloak-$keycloak_version"
   export KEYCLOAK_HOME="$home"
   if [ ! -x "$home/bin/kc.sh" ]; then download_keycloak "$home"; fi
-  # The stamp names the options of the build; test/harness/keycloak-server.ts reads it.
+  # The stamp names the options of the build; test/harness/src/keycloak-server.ts reads it.
   local stamp="$home/lib/quarkus/agent-runtime-build-options"
   if [ "$(cat "$stamp" 2>/dev/null)" != "${keycloak_build_options[*]}" ]; then
     log "building Keycloak for the tests (kc.sh build ${keycloak_build_options[*]})"

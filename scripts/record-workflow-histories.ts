@@ -6,11 +6,10 @@
 import { mkdir, realpath, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { historyToJson, startTestServices, type TestServices } from '@agent-runtime/test-harness';
 import type { RunOutcome } from '@agent-runtime/worker';
 import type { Client } from '@temporalio/client';
 import type { temporal } from '@temporalio/proto';
-import { historyToJson } from '../test/harness/history-json.ts';
-import { startTestServices, type TestServices } from '../test/harness/services.ts';
 import { awaitWorkflow } from './bench/await-workflow.ts';
 import { checkCommittable, withoutLocalPaths } from './workflow-histories/history-checks.ts';
 import { startRecordingRuntime, type RecordingRuntime } from './workflow-histories/recording-runtime.ts';

@@ -1,5 +1,5 @@
 import { loadavg } from 'node:os';
-import type { ServerAnswer } from '../../test/harness/openai-compatible-server.ts';
+import type { ServerAnswer } from '@agent-runtime/test-harness';
 import type { ActivityClock } from './activity-clock.ts';
 import { awaitWorkflow } from './await-workflow.ts';
 import type { BenchRuntime } from './bench-runtime.ts';

@@ -15,11 +15,9 @@ import {
   type DatabaseHandle,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
+import { awaitWorkerPolling, createApiRequest, serviceProcess } from '@agent-runtime/test-harness';
 import { createWorker, type WorkerDependencies } from '@agent-runtime/worker';
 import { Connection, type Client } from '@temporalio/client';
-import { createApiRequest } from '../../test/harness/api-request.ts';
-import { serviceProcess } from '../../test/harness/service-process.ts';
-import { awaitWorkerPolling } from '../../test/harness/worker-pollers.ts';
 import type { ActivityClock } from './activity-clock.ts';
 
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));

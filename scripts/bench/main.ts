@@ -10,13 +10,15 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import path from 'node:path';
 import { uncappedDevServerConfig } from '@agent-runtime/embedded';
-import pg from 'pg';
 import {
   startOpenAiCompatibleServer,
+  startRedis,
+  startTestServices,
   type OpenAiCompatibleServer,
-} from '../../test/harness/openai-compatible-server.ts';
-import { startRedis, type RedisServer } from '../../test/harness/redis-server.ts';
-import { startTestServices, type TestServices } from '../../test/harness/services.ts';
+  type RedisServer,
+  type TestServices,
+} from '@agent-runtime/test-harness';
+import pg from 'pg';
 import { createActivityClock } from './activity-clock.ts';
 import { measureAdapterOverhead } from './adapter-overhead.ts';
 import { parseBenchOptions } from './bench-options.ts';

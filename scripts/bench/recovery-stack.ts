@@ -3,11 +3,9 @@ import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import { awaitWorkerPolling, freePort, serviceProcess, type ServiceProcess } from '@agent-runtime/test-harness';
 import type { Connection } from '@temporalio/client';
 import pg from 'pg';
-import { freePort } from '../../test/harness/free-port.ts';
-import { serviceProcess, type ServiceProcess } from '../../test/harness/service-process.ts';
-import { awaitWorkerPolling } from '../../test/harness/worker-pollers.ts';
 import { startHoldingToolServer, type HoldingToolServer } from './holding-tool-server.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));

@@ -2,7 +2,7 @@
 // own event loop (and so on the second core), away from the API and the worker it measures.
 import http from 'node:http';
 import { parentPort, workerData } from 'node:worker_threads';
-import { openSseConnection } from '../../test/harness/sse-client.ts';
+import { openSseConnection } from '@agent-runtime/test-harness';
 
 /** What the phase asks of the thread. */
 export interface SseClientsTask {

@@ -1,6 +1,6 @@
 import { claimCheckEncoding } from '@agent-runtime/core';
+import { encodingOf, payloadsOf } from '@agent-runtime/test-harness';
 import type { temporal } from '@temporalio/proto';
-import { encodingOf, payloadsOf } from '../../test/harness/history-payloads.ts';
 
 /**
  * Refuses a history that cannot be committed: one with a claim-check payload (its blob is

@@ -13,9 +13,9 @@ import {
   seedDefaults,
   type DatabaseHandle,
 } from '@agent-runtime/core';
+import { createApiRequest } from '@agent-runtime/test-harness';
 import { createWorker } from '@agent-runtime/worker';
 import { Client, Connection } from '@temporalio/client';
-import { createApiRequest } from '../../test/harness/api-request.ts';
 import { recordingCodeAgents } from './representative-runs.ts';
 
 /**

@@ -10,8 +10,8 @@ import {
   resolveSecret,
   type DatabaseHandle,
 } from '@agent-runtime/core';
+import { createPostgresDatabase } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresDatabase } from '../harness/databases.ts';
 
 const script = fileURLToPath(new URL('../../scripts/secrets-rewrap.ts', import.meta.url));
 

@@ -1,8 +1,8 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { appendTestLog, waitUntil } from '@agent-runtime/test-harness';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCountingToolServer, type CountingToolServer } from './counting-tool-server.ts';
-import { waitUntil } from '../harness/wait-until.ts';
 import { startProductionStack, type ProductionStack } from './production-stack.ts';
 
 /** Runs kept in flight at each fault (the issue asks for at least 50). */
@@ -257,7 +257,7 @@ describe('production mode under kill -9 of each process in turn', () => {
       );
     }
     const retriedKeys = [...tools.keys.values()].filter((record) => record.calls > 1).length;
-    console.info(
+    appendTestLog(
       `fault suite: ${runIds.length} runs, ${tools.effectCount} tool effects, ${retriedKeys} keys called more than once, ` +
         `${((Date.now() - startedAt) / 1000).toFixed(1)} s\n` +
         records

@@ -3,15 +3,21 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createLogger, generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
+import { generateApiKey, generateMasterKeyEntry } from '@agent-runtime/core';
 import { findTemporalCli, portAccepts, startTemporalDevServer, uncappedDevServerConfig } from '@agent-runtime/embedded';
-import { createApiRequest } from '../harness/api-request.ts';
+import {
+  awaitWorkerPolling,
+  createApiRequest,
+  freePort,
+  serviceProcess,
+  startPostgres,
+  testLogFd,
+  testLogger,
+  waitUntil,
+  type RestartablePostgresServer,
+  type ServiceProcess,
+} from '@agent-runtime/test-harness';
 import { Connection } from '@temporalio/client';
-import { freePort } from '../harness/free-port.ts';
-import { waitUntil } from '../harness/wait-until.ts';
-import { startPostgres, type RestartablePostgresServer } from '../harness/postgres-server.ts';
-import { serviceProcess, type ServiceProcess } from '../harness/service-process.ts';
-import { awaitWorkerPolling } from '../harness/worker-pollers.ts';
 
 const apiMain = fileURLToPath(new URL('../../services/api/src/main.ts', import.meta.url));
 const workerMain = fileURLToPath(new URL('../../services/worker/src/main.ts', import.meta.url));
@@ -66,7 +72,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
       dbFile: path.join(stateDir, 'temporal.sqlite'),
       stateDir,
       dynamicConfig: uncappedDevServerConfig,
-      logger: createLogger('error', 'temporal-dev-server'),
+      logger: testLogger('temporal-dev-server', 'error'),
     }),
   ]);
   const pidFile = path.join(stateDir, 'temporal.pid');
@@ -100,8 +106,11 @@ export async function startProductionStack(): Promise<ProductionStack> {
     PORT: String(port),
     LOG_LEVEL: 'warn',
   };
-  const api = serviceProcess('api', apiMain, env);
-  const workers = [serviceProcess('worker-1', workerMain, env), serviceProcess('worker-2', workerMain, env)];
+  const api = serviceProcess('api', apiMain, env, { logFd: testLogFd() });
+  const workers = [
+    serviceProcess('worker-1', workerMain, env, { logFd: testLogFd() }),
+    serviceProcess('worker-2', workerMain, env, { logFd: testLogFd() }),
+  ];
   const connection = await Connection.connect({ address: devServer.address });
 
   const stack: ProductionStack = {

@@ -1,9 +1,6 @@
 import { agentSpecSchema, SecretUnavailableError, type AgentSpec } from '@agent-runtime/core';
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  startOpenAiCompatibleServer,
-  type OpenAiCompatibleServer,
-} from '../../../../test/harness/openai-compatible-server.ts';
 import { builtinTools } from '../tools/builtin-tools.ts';
 import { callModel } from '../adapters/builtin/call-model.ts';
 import type { ModelCallContext, ModelToolSources } from './model-call.ts';

@@ -1,8 +1,8 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { describeBlobStoreContract } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeBlobStoreContract } from './blob-store-contract.ts';
 import { FilesystemBlobStore } from './filesystem-blob-store.ts';
 
 describeBlobStoreContract('filesystem', async () => {

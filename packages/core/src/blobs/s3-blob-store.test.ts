@@ -7,16 +7,16 @@ import {
   S3Client,
 } from '@aws-sdk/client-s3';
 import { defaultPayloadConverter, type Payload, type PayloadCodec } from '@temporalio/common';
+import { describeBlobStoreContract } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { isClaimCheck, type ClaimCheck } from '../execution/claim-check-codec.ts';
 import { createDataConverter } from '../execution/temporal-data-converter.ts';
-import { describeBlobStoreContract } from './blob-store-contract.ts';
 import { BlobNotFoundError, type BlobStore } from './blob-store.ts';
 import { openBlobStore } from './open-blob-store.ts';
 import { S3BlobStore, type S3BlobStoreOptions } from './s3-blob-store.ts';
 
-// The S3-compatible server the global setup started (test/harness/s3-server.ts).
+// The S3-compatible server the global setup started (test/harness/src/s3-server.ts).
 const s3 = inject('s3');
 const credentials = { accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey };
 const raw = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { collectingListener, describeRunEventBusContract, runEvent } from '@agent-runtime/test-harness';
 import { describe, expect, it } from 'vitest';
-import { collectingListener, describeRunEventBusContract, runEvent } from './event-bus-contract.ts';
 import { InProcessRunEventBus } from './in-process-event-bus.ts';
 
 describeRunEventBusContract('in-process', async () => {

@@ -1,3 +1,4 @@
+import { openTestDatabase, startRedis, type RedisServer } from '@agent-runtime/test-harness';
 import { Redis } from 'ioredis';
 import type {
   KyselyPlugin,
@@ -7,8 +8,6 @@ import type {
   UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestDatabase } from '../../../../test/harness/databases.ts';
-import { startRedis, type RedisServer } from '../../../../test/harness/redis-server.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { createAgent } from '../db/repositories/agents.ts';
 import { createAgentVersion } from '../db/repositories/agent-versions.ts';

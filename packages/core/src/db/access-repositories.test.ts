@@ -1,6 +1,6 @@
+import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
 import { AppError } from '../errors.ts';
 import type { DatabaseHandle } from './connect.ts';
 import { sqlStateOf, sqlStates } from './pg-errors.ts';

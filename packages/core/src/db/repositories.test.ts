@@ -1,5 +1,5 @@
+import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
 import { agentSpecSchema } from '../domain/agent-spec.ts';
 import { AppError } from '../errors.ts';
 import { newId } from '../ids.ts';

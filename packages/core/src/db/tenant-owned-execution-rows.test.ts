@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
+import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import { agentSpecSchema } from '../domain/agent-spec.ts';
 import type { DatabaseHandle } from './connect.ts';
 import { migrateTo, migrateToLatest } from './migrate.ts';

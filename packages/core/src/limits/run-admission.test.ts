@@ -1,5 +1,5 @@
+import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../../test/harness/databases.ts';
 import type { DatabaseHandle } from '../db/connect.ts';
 import { createAgent } from '../db/repositories/agents.ts';
 import { createAgentVersion } from '../db/repositories/agent-versions.ts';

@@ -7,7 +7,6 @@ import {
   createAgent,
   createAgentVersion,
   createDataConverter,
-  createLogger,
   createRun,
   getRun,
   InProcessRunEventBus,
@@ -21,10 +20,10 @@ import {
 } from '@agent-runtime/core';
 import { builtinTools, defineTool } from '@agent-runtime/agents';
 import { connectTemporalClient } from '@agent-runtime/embedded';
+import { openTestDatabase, testLogger } from '@agent-runtime/test-harness';
 import type { Client } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { z } from 'zod';
-import { openTestDatabase } from '../../../../test/harness/databases.ts';
 import { createWorker, type CreatedWorker } from '../create-worker.ts';
 
 describe('the agentRun workflow', () => {
@@ -80,7 +79,7 @@ describe('the agentRun workflow', () => {
     created = await createWorker({
       config,
       db: database.db,
-      logger: createLogger('warn', 'workflow-test'),
+      logger: testLogger('workflow-test'),
       blobs,
       bus: new InProcessRunEventBus(),
       temporalAddress: address,

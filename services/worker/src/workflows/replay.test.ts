@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadConfig, openBlobStore } from '@agent-runtime/core';
+import { historyFromJson } from '@agent-runtime/test-harness';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { historyFromJson } from '../../../../test/harness/history-json.ts';
 import { workflowWorkerOptions } from '../create-worker.ts';
 
 const historiesDir = fileURLToPath(new URL('./histories/', import.meta.url));

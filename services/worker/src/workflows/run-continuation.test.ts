@@ -8,8 +8,8 @@ import {
   listRunEvents,
 } from '@agent-runtime/core';
 import type { CodeAgent } from '@agent-runtime/agents';
+import { startTestRuntime, type TestRuntime } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestRuntime, type TestRuntime } from '../../../../test/harness/runtime.ts';
 import type { AgentRunInput } from './run-continuation.ts';
 
 /** A code agent that counts its steps in its state only: echo until 12, then report the count. */

@@ -1,4 +1,5 @@
 import { createTenant, type DatabaseHandle } from '@agent-runtime/core';
+import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import {
   emptyCheckpoint,
   ERROR,
@@ -7,7 +8,6 @@ import {
   type CheckpointTuple,
 } from '@langchain/langgraph-checkpoint';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { databaseKinds, openTestDatabase } from '../../../../../test/harness/databases.ts';
 import { KyselyCheckpointSaver } from './kysely-checkpoint-saver.ts';
 
 /** A checkpoint with a given, ordered id and one channel value. */

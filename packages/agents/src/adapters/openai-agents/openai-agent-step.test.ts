@@ -1,12 +1,9 @@
+import { startOpenAiCompatibleServer, type OpenAiCompatibleServer } from '@agent-runtime/test-harness';
 import { Agent, handoff, tool, type Model, type StreamEvent } from '@openai/agents-core';
 import { OpenAIChatCompletionsModel, OpenAIProvider } from '@openai/agents-openai';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import {
-  startOpenAiCompatibleServer,
-  type OpenAiCompatibleServer,
-} from '../../../../../test/harness/openai-compatible-server.ts';
 import type { ConversationMessage } from '../../messages.ts';
 import { ModelCallError } from '../../models/model-call-error.ts';
 import type { ModelCallContext } from '../../models/model-call.ts';

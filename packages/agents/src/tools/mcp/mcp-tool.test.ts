@@ -1,7 +1,6 @@
-import { fileURLToPath } from 'node:url';
 import { agentSpecSchema, SecretUnavailableError, type AgentSpec } from '@agent-runtime/core';
+import { mcpStdioServerMain, startMcpTestHttpServer, type McpTestHttpServer } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMcpTestHttpServer, type McpTestHttpServer } from '../../../../../test/harness/mcp-test-server.ts';
 import { invokeTool } from '../invoke-tool.ts';
 import { resolveTool } from '../resolve-tool.ts';
 import type { SecretSource } from '../secret-values.ts';
@@ -9,7 +8,6 @@ import type { ToolContext } from '../tool.ts';
 import { listMcpTools } from './list-mcp-tools.ts';
 import { McpConnectionPool } from './mcp-connection-pool.ts';
 
-const stdioScript = fileURLToPath(new URL('../../../../../test/harness/mcp-stdio-server.ts', import.meta.url));
 const token = 'mcp-token-0123456789';
 const secrets: SecretSource = async (name) => {
   if (name === 'MCP_TOKEN') return token;
@@ -50,7 +48,7 @@ describe('MCP tools', () => {
     transport: {
       type: 'stdio',
       command: process.execPath,
-      args: [stdioScript, ...args],
+      args: [mcpStdioServerMain, ...args],
       env: { MCP_TEST_TOKEN: { secret: 'MCP_TOKEN' } },
     },
     allowTools,

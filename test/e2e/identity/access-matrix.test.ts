@@ -1,0 +1,395 @@
+import {
+  applyRunTransition,
+  createAgent,
+  createAgentVersion,
+  createApiKey,
+  createRun,
+  createSecret,
+  createTenant,
+  exampleAgentSpec,
+  revokeApiKey,
+  storeArtifact,
+  type BlobStore,
+  type Database,
+  type MasterKey,
+  type Role,
+} from '@agent-runtime/core';
+import { createApiRequest, startTestRuntime, type TestRuntime } from '@agent-runtime/test-harness';
+import type { Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Every route × every role × own or another tenant's objects, and every route without a
+ * valid credential. Routes come from the app itself, so a route added later is in the
+ * matrix at once: its path parameters need a fixture below, its access level must match
+ * the policy below, and its request body (if it takes one and names objects) needs an entry.
+ */
+
+type Access = 'public' | 'read' | 'write' | 'admin' | 'platform';
+
+/** The role policy of issue 5, written out independently of the code under test. */
+const rolesWithAccess: Record<Exclude<Access, 'public'>, readonly Role[]> = {
+  read: ['viewer', 'developer', 'tenant-admin', 'platform-admin'],
+  write: ['developer', 'tenant-admin', 'platform-admin'],
+  admin: ['tenant-admin', 'platform-admin'],
+  platform: ['platform-admin'],
+};
+
+const publicPaths = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/secrets'];
+
+/**
+ * Who should be able to call a route: tenants are the platform's; keys, secrets and audit
+ * the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
+ */
+function expectedAccess(method: string, url: string): Access {
+  if (publicPaths.has(url)) return 'public';
+  if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
+  if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  return method === 'GET' ? 'read' : 'write';
+}
+
+/** Objects created in each tenant, from which path parameters and bodies are filled. */
+interface TenantObjects {
+  readonly db: Kysely<Database>;
+  readonly tenantId: string;
+  /** An agent with version 1. */
+  readonly agentId: string;
+  /** A run of that agent that has ended (cancelled): control routes answer 409, never wait. */
+  readonly runId: string;
+  /** A viewer key nobody calls with, for the key routes to read and revoke. */
+  readonly keyId: string;
+  /** An artifact of the run. */
+  readonly artifactId: string;
+  /** Creates a secret of its own for each call: a deleted one would answer 404 to the next role. */
+  newSecretName(): Promise<string>;
+}
+
+/**
+ * Path parameter → its value in a tenant. A route with a parameter missing here fails the
+ * test: add one line (create the object from `objects` if it needs one).
+ */
+const fixtures: Record<string, (objects: TenantObjects) => string | Promise<string>> = {
+  tenantId: (objects) => objects.tenantId,
+  agentId: (objects) => objects.agentId,
+  version: () => '1',
+  runId: (objects) => objects.runId,
+  approvalId: () => 'approval-1',
+  keyId: (objects) => objects.keyId,
+  artifactId: (objects) => objects.artifactId,
+  name: (objects) => objects.newSecretName(),
+};
+
+/** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
+const unscopedParams = new Set(['tenantId']);
+
+let unique = 0;
+const uniqueName = (prefix: string) => `${prefix}-${++unique}`;
+
+/**
+ * Valid bodies of the routes that take one, by `METHOD url`. A valid body matters: the
+ * schema is checked before the handler looks objects up, so an invalid one would answer 422
+ * where another tenant's object must answer 404. `scoped` marks bodies naming tenant objects.
+ */
+const bodies: Record<
+  string,
+  { body: (objects: TenantObjects) => unknown; scoped?: boolean; contentType?: string; query?: string }
+> = {
+  'POST /v1/tenants': { body: () => ({ name: uniqueName('matrix-tenant') }) },
+  'PATCH /v1/tenants/:tenantId': { body: () => ({ limits: { maxConcurrentRuns: 50 } }) },
+  'POST /v1/tenants/:tenantId/api-keys': { body: () => ({ name: uniqueName('matrix-tenant-key') }) },
+  'POST /v1/agents': { body: () => ({ name: uniqueName('matrix-agent') }) },
+  'PATCH /v1/agents/:agentId': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /v1/agents/:agentId/versions': { body: () => ({ spec: exampleAgentSpec }) },
+  'POST /v1/runs': { body: (objects) => ({ agentId: objects.agentId, input: 'matrix' }), scoped: true },
+  'POST /v1/runs/:runId/cancel': { body: () => undefined },
+  'POST /v1/runs/:runId/approvals/:approvalId': { body: () => ({ decision: 'approve' }) },
+  'POST /v1/runs/:runId/messages': { body: () => ({ content: 'hello' }) },
+  'POST /v1/runs/:runId/artifacts': {
+    body: () => 'matrix bytes',
+    contentType: 'text/plain',
+    query: '?name=matrix.txt',
+  },
+  'POST /v1/secrets': { body: () => ({ name: uniqueName('matrix-secret'), value: 'matrix value' }) },
+  'PUT /v1/secrets/:name': { body: () => ({ value: 'another matrix value' }) },
+  'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
+};
+
+/** Reads first, then creations and changes, deletions last: no case spoils a later one. */
+const methodOrder = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+interface Route {
+  readonly method: string;
+  readonly url: string;
+  readonly access: Access;
+  readonly params: string[];
+}
+
+async function createTenantObjects(
+  db: Kysely<Database>,
+  blobs: BlobStore,
+  masterKeys: readonly MasterKey[],
+  tenantId: string,
+): Promise<TenantObjects> {
+  const agent = await createAgent(db, tenantId, { name: 'matrix-agent' });
+  await createAgentVersion(db, tenantId, agent.id, exampleAgentSpec);
+  const { run } = await createRun(db, { tenantId, agentId: agent.id, input: 'matrix' });
+  await applyRunTransition(db, {
+    runId: run.id,
+    to: 'cancelled',
+    error: { code: 'run_cancelled', message: 'ended for the access matrix', step: null },
+  });
+  const key = await createApiKey(db, { tenantId, name: 'matrix target', roles: ['viewer'] });
+  const artifact = await storeArtifact(
+    { db, blobs },
+    {
+      tenantId,
+      runId: run.id,
+      name: 'matrix.txt',
+      contentType: 'text/plain',
+      content: new TextEncoder().encode('matrix'),
+      maxBytes: 1024,
+      source: 'api',
+    },
+  );
+  const newSecretName = async () =>
+    (await createSecret(db, masterKeys, tenantId, { name: uniqueName('matrix-secret'), value: 'matrix value' })).name;
+  return {
+    db,
+    tenantId,
+    agentId: agent.id,
+    runId: run.id,
+    keyId: key.id,
+    artifactId: artifact.artifact.id,
+    newSecretName,
+  };
+}
+
+describe('access matrix: every route × role × tenant', () => {
+  let runtime: TestRuntime;
+  let routes: Route[];
+  const keys = new Map<Role, string>();
+  let own: TenantObjects;
+  let other: TenantObjects;
+  const badCredentials: Record<string, string | undefined> = {};
+
+  beforeAll(async () => {
+    // No worker: runs stay queued or are ended by hand, and nothing here waits on one.
+    runtime = await startTestRuntime({ worker: false });
+    const { db } = runtime.database;
+    const otherTenant = await createTenant(db, 'matrix-other');
+    [own, other] = await Promise.all([
+      createTenantObjects(db, runtime.blobs, runtime.config.AR_MASTER_KEYS, runtime.tenantId),
+      createTenantObjects(db, runtime.blobs, runtime.config.AR_MASTER_KEYS, otherTenant.id),
+    ]);
+    for (const role of ['platform-admin', 'tenant-admin', 'developer', 'viewer'] as const) {
+      keys.set(role, (await createApiKey(db, { tenantId: runtime.tenantId, name: role, roles: [role] })).key);
+    }
+    const revoked = await createApiKey(db, { tenantId: runtime.tenantId, name: 'revoked', roles: ['tenant-admin'] });
+    await revokeApiKey(db, runtime.tenantId, revoked.id);
+    const expired = await createApiKey(db, {
+      tenantId: runtime.tenantId,
+      name: 'expired',
+      roles: ['tenant-admin'],
+      expiresAt: new Date(Date.now() - 1000),
+    });
+    Object.assign(badCredentials, {
+      'no credential': undefined,
+      'not a bearer credential': 'Basic dXNlcjpwYXNz',
+      'malformed key': 'Bearer not-an-api-key',
+      'unknown key': `Bearer ar_AAAAAAAA_${'B'.repeat(40)}`,
+      'wrong secret for a real prefix': `Bearer ${keys.get('viewer')?.slice(0, 12)}${'C'.repeat(40)}`,
+      'revoked key': `Bearer ${revoked.key}`,
+      'expired key': `Bearer ${expired.key}`,
+    });
+    routes = runtime.app.accessTable
+      .filter((route) => route.method !== 'HEAD')
+      .map((route) => ({
+        method: route.method,
+        url: route.url,
+        access: route.access,
+        params: [...route.url.matchAll(/:(\w+)/g)].map((match) => match[1] ?? ''),
+      }))
+      .sort((a, b) => methodOrder.indexOf(a.method) - methodOrder.indexOf(b.method));
+  });
+  afterAll(() => runtime.stop());
+
+  async function fill(
+    route: Route,
+    objects: TenantObjects,
+  ): Promise<{ url: string; body: unknown; contentType: string | undefined }> {
+    let url = route.url;
+    for (const param of route.params) {
+      const fixture = fixtures[param];
+      if (!fixture)
+        throw new Error(`${route.method} ${route.url}: add a fixture for ":${param}" to the fixtures table`);
+      url = url.replace(`:${param}`, encodeURIComponent(await fixture(objects)));
+    }
+    const entry = bodies[`${route.method} ${route.url}`];
+    return { url: url + (entry?.query ?? ''), body: entry?.body(objects), contentType: entry?.contentType };
+  }
+
+  async function call(route: Route, objects: TenantObjects, authorization: string | undefined) {
+    const { url, body, contentType } = await fill(route, objects);
+    const response = await runtime.app.inject({
+      method: route.method as 'GET',
+      url,
+      headers: {
+        ...(authorization === undefined ? {} : { authorization }),
+        ...(contentType === undefined ? {} : { 'content-type': contentType }),
+      },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    const code = response.headers['content-type']?.toString().startsWith('application/problem+json')
+      ? (response.json() as { code: string }).code
+      : undefined;
+    return { label: `${route.method} ${url}`, status: response.statusCode, code, text: response.body };
+  }
+
+  it('knows every route: each path parameter has a fixture, each body-taking route a body', () => {
+    expect(routes.length).toBeGreaterThan(15);
+    const missingParams = routes.flatMap((route) =>
+      route.params
+        .filter((param) => !(param in fixtures))
+        .map((param) => `${route.method} ${route.url}: add a fixture for ":${param}" to the fixtures table`),
+    );
+    const missingBodies = routes
+      .filter((route) => ['POST', 'PUT', 'PATCH'].includes(route.method))
+      .filter((route) => !(`${route.method} ${route.url}` in bodies))
+      .map((route) => `${route.method} ${route.url}: add a valid body to the bodies table`);
+    expect([...missingParams, ...missingBodies]).toEqual([]);
+  });
+
+  it('gives every route the access level the role policy says', () => {
+    const declared = routes.map((route) => `${route.method} ${route.url} → ${route.access}`);
+    const expected = routes.map((route) => `${route.method} ${route.url} → ${expectedAccess(route.method, route.url)}`);
+    expect(declared).toEqual(expected);
+  });
+
+  it('serves public routes without a credential', async () => {
+    const publicRoutes = routes.filter((route) => route.access === 'public');
+    expect(publicRoutes.map((route) => route.url).sort()).toEqual([...publicPaths].sort());
+    for (const route of publicRoutes) {
+      const result = await call(route, own, undefined);
+      expect.soft(result.status, result.label).toBe(200);
+    }
+  });
+
+  it('answers 401 on every other route without a valid credential', async () => {
+    const mismatches: string[] = [];
+    for (const route of routes.filter((candidate) => candidate.access !== 'public')) {
+      for (const [what, authorization] of Object.entries(badCredentials)) {
+        const result = await call(route, own, authorization);
+        if (result.status !== 401 || result.code !== 'unauthenticated') {
+          mismatches.push(`${result.label} with ${what}: ${result.status} ${result.code ?? ''}`);
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+  });
+
+  it("allows each role its routes (403 otherwise), and hides another tenant's objects behind 404", async () => {
+    const mismatches: string[] = [];
+    const otherTenantIds = [other.agentId, other.runId, other.keyId, other.artifactId];
+    let allowedCalls = 0;
+    for (const route of routes.filter((candidate) => candidate.access !== 'public')) {
+      const access = route.access as Exclude<Access, 'public'>;
+      const scoped =
+        route.params.some((param) => !unscopedParams.has(param)) ||
+        bodies[`${route.method} ${route.url}`]?.scoped === true;
+      for (const [role, key] of keys) {
+        const allowed = rolesWithAccess[access].includes(role);
+        for (const target of ['own', 'other'] as const) {
+          const result = await call(route, target === 'own' ? own : other, `Bearer ${key}`);
+          const seen = `${result.status} ${result.code ?? ''}`.trim();
+          const where = `${result.label} as ${role} on the ${target} tenant's objects`;
+          if (!allowed) {
+            if (result.status !== 403 || result.code !== 'forbidden')
+              mismatches.push(`${where}: ${seen}, expected 403`);
+          } else if (target === 'other' && scoped) {
+            if (result.status !== 404 || result.code !== 'not_found')
+              mismatches.push(`${where}: ${seen}, expected 404`);
+          } else if ([401, 403, 404].includes(result.status) || result.status >= 500) {
+            mismatches.push(`${where}: ${seen}, expected it allowed`);
+          } else {
+            allowedCalls += 1;
+            // Lists are scoped too: nothing of the other tenant shows through.
+            const leaked = otherTenantIds.filter((id) => result.text.includes(id));
+            if (route.method === 'GET' && leaked.length > 0) mismatches.push(`${where}: shows ${leaked.join(', ')}`);
+          }
+        }
+      }
+    }
+    expect(mismatches).toEqual([]);
+    expect(allowedCalls).toBeGreaterThan(routes.length);
+  });
+
+  it("onboards a tenant: its first admin key, issued by a platform admin, sees none of another tenant's objects", async () => {
+    const asPlatformAdmin = createApiRequest(runtime.url, keys.get('platform-admin') ?? '');
+    const tenant = (await (await asPlatformAdmin('POST', '/v1/tenants', { name: 'onboarded' })).json()) as {
+      id: string;
+    };
+    const issued = await asPlatformAdmin('POST', `/v1/tenants/${tenant.id}/api-keys`, { name: 'first admin' });
+    expect(issued.status).toBe(201);
+    const key = (await issued.json()) as { id: string; key: string; roles: string[] };
+    expect(key.roles).toEqual(['tenant-admin']);
+    const asNewTenant = createApiRequest(runtime.url, key.key);
+
+    // Every id of the default tenant answers 404, as if it did not exist.
+    const agent = `/v1/agents/${own.agentId}`;
+    const run = `/v1/runs/${own.runId}`;
+    const artifact = `${run}/artifacts/${own.artifactId}`;
+    const hidden: [string, string, unknown?][] = [
+      ['GET', agent],
+      ['GET', `${agent}/versions`],
+      ['GET', `${agent}/versions/1`],
+      ['GET', `${agent}/versions/1/tools`],
+      ['GET', run],
+      ['GET', `${run}/events`],
+      ['GET', `${run}/artifacts`],
+      ['GET', artifact],
+      ['GET', `${artifact}/content`],
+      ['POST', `${run}/approvals/approval-1`, { decision: 'approve' }],
+      ['POST', '/v1/runs', { agentId: own.agentId, input: 'not yours' }],
+    ];
+    const seen = [];
+    for (const [method, path, body] of hidden) {
+      const response = await asNewTenant(method, path, body);
+      seen.push(`${method} ${path} → ${response.status} ${((await response.json()) as { code?: string }).code ?? ''}`);
+    }
+    expect(seen).toEqual(hidden.map(([method, path]) => `${method} ${path} → 404 not_found`));
+    for (const list of ['/v1/agents', '/v1/runs']) {
+      expect(await (await asNewTenant('GET', list)).json()).toMatchObject({ items: [] });
+    }
+
+    // Its own tenant works: an agent, a version and a run of its own.
+    const created = await asNewTenant('POST', '/v1/agents', { name: 'first-agent' });
+    expect(created.status).toBe(201);
+    const ownAgent = (await created.json()) as { id: string };
+    expect((await asNewTenant('POST', `/v1/agents/${ownAgent.id}/versions`, { spec: exampleAgentSpec })).status).toBe(
+      201,
+    );
+    expect((await asNewTenant('POST', '/v1/runs', { agentId: ownAgent.id, input: 'mine' })).status).toBe(202);
+    expect(await (await asNewTenant('GET', '/v1/agents')).json()).toMatchObject({ items: [{ id: ownAgent.id }] });
+
+    // Audited in both tenants: the new tenant sees who issued its key.
+    const actions = async (request: typeof asNewTenant, query: string) =>
+      ((await (await request('GET', `/v1/audit?${query}`)).json()) as { items: { action: string }[] }).items.map(
+        (item) => item.action,
+      );
+    expect(await actions(asNewTenant, `targetId=${key.id}`)).toEqual(['api_key.created']);
+    expect(await actions(asPlatformAdmin, `targetId=${tenant.id}`)).toEqual([
+      'tenant.api_key_issued',
+      'tenant.created',
+    ]);
+
+    // No platform role through this route, and no key of a tenant that does not exist.
+    const platformRole = await asPlatformAdmin('POST', `/v1/tenants/${tenant.id}/api-keys`, {
+      name: 'too much',
+      roles: ['platform-admin'],
+    });
+    expect(platformRole.status).toBe(422);
+    const missingTenant = `/v1/tenants/01a20000-0000-7000-8000-000000000000/api-keys`;
+    expect((await asPlatformAdmin('POST', missingTenant, { name: 'nobody' })).status).toBe(404);
+  });
+});
