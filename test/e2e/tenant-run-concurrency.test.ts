@@ -1,5 +1,12 @@
 import { startRunReconciler } from '@agent-runtime/api';
-import { createApiKey, createLogger, createRun } from '@agent-runtime/core';
+import {
+  createApiKey,
+  createLogger,
+  createRun,
+  createRunService,
+  runServiceLimitsOf,
+  UncachedRunReads,
+} from '@agent-runtime/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiRequest, type ApiRequest } from '../harness/api-request.ts';
 import { startTestRuntime, type TestRuntime } from '../harness/runtime.ts';
@@ -140,14 +147,17 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await listRuns(first)).map((run) => run.status)).toEqual(Array(4).fill('queued'));
-    const stop = startRunReconciler({
+    const logger = createLogger('warn', 'test');
+    const runs = createRunService({
       db: runtime.database.db,
       temporal: runtime.temporal,
       taskQueue: runtime.config.TEMPORAL_TASK_QUEUE,
-      logger: createLogger('warn', 'test'),
-      defaultMaxConcurrentRuns: runtime.config.AR_TENANT_MAX_CONCURRENT_RUNS,
-      intervalMs: 200,
+      runCache: new UncachedRunReads(runtime.database.db),
+      bus: runtime.bus,
+      logger,
+      limits: runServiceLimitsOf(runtime.config),
     });
+    const stop = startRunReconciler({ runs, logger, intervalMs: 200 });
     try {
       const deadline = Date.now() + 30_000;
       let runs: RunView[] = [];
