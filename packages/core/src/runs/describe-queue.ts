@@ -1,20 +1,16 @@
 import { sql } from 'kysely';
+import { toRun } from '../db/repositories/runs.ts';
+import type { RunRow } from '../db/schema.ts';
 import type { Run, RunQueue } from '../domain/resources.ts';
 import { readAdmissionState, type AdmissionState } from '../limits/run-admission.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
-/** A queued run as stored now: whether it was admitted, and how many runs are ahead of it. */
-interface QueuedRow {
-  readonly id: string;
-  readonly status: string;
-  readonly admitted_at: Date | null;
-  readonly ahead: string | number;
-}
+/** A run as stored now, with how many runs are ahead of it in its tenant's queue. */
+type QueuedRow = RunRow & { readonly ahead: string | number };
 
-/** Why the run of this row is queued, given its tenant's admission state. */
+/** Why the queued run of this row waits, given its tenant's admission state. */
 function queueOf(row: QueuedRow, state: AdmissionState): RunQueue {
-  // Admitted, or already moved on since the caller read it: its workflow is starting.
-  if (row.status !== 'queued' || row.admitted_at !== null) return { position: 0, reason: 'starting', limit: null };
+  if (row.admitted_at !== null) return { position: 0, reason: 'starting', limit: null };
   const position = Number(row.ahead) + 1;
   if (state.hold === 'waiting_runs') return { position, reason: 'waiting_runs', limit: state.maxWaitingRuns };
   if (state.free !== undefined && position > state.free) {
@@ -23,7 +19,7 @@ function queueOf(row: QueuedRow, state: AdmissionState): RunQueue {
   return { position, reason: 'admission_pending', limit: null };
 }
 
-/** The queued rows among `runIds` of one tenant, each with the count of runs ahead of it in the tenant's queue. */
+/** The rows of `runIds` of one tenant as stored now, each with the count of runs ahead of it in the tenant's queue. */
 async function readQueuedRows(
   resources: RunServiceResources,
   tenantId: string,
@@ -31,10 +27,8 @@ async function readQueuedRows(
 ): Promise<QueuedRow[]> {
   return resources.db
     .selectFrom('runs as r')
-    .select((eb) => [
-      'r.id',
-      'r.status',
-      'r.admitted_at',
+    .selectAll('r')
+    .select((eb) =>
       // Runs ahead: unadmitted queued runs of the tenant created before (by the index of the queue).
       eb
         .selectFrom('runs as q')
@@ -44,7 +38,7 @@ async function readQueuedRows(
         .where('q.admitted_at', 'is', null)
         .where(sql<boolean>`(q.created_at, q.id) < (r.created_at, r.id)`)
         .as('ahead'),
-    ])
+    )
     .where('r.tenant_id', '=', tenantId)
     .where('r.id', 'in', runIds)
     .execute() as Promise<QueuedRow[]>;
@@ -53,7 +47,9 @@ async function readQueuedRows(
 /**
  * The runs, each `queued` one with its `queue`: its position in its tenant's queue and the
  * limit that holds it. Read at the moment of asking (positions move as other runs end), so
- * never cached with the run. Costs nothing when no run is queued.
+ * never cached with the run; a queued run is answered as stored at the end of this read, so
+ * one that started meanwhile is answered started, not queued. Costs nothing when no run is
+ * queued.
  */
 export async function describeQueue(resources: RunServiceResources, runs: readonly Run[]): Promise<Run[]> {
   const queuedByTenant = new Map<string, string[]>();
@@ -62,13 +58,14 @@ export async function describeQueue(resources: RunServiceResources, runs: readon
       queuedByTenant.set(run.tenantId, [...(queuedByTenant.get(run.tenantId) ?? []), run.id]);
   }
   if (queuedByTenant.size === 0) return [...runs];
-  const queues = new Map<string, RunQueue>();
+  const current = new Map<string, Run>();
   for (const [tenantId, runIds] of queuedByTenant) {
     const state = await readAdmissionState(resources.db, tenantId, resources.limits);
-    for (const row of await readQueuedRows(resources, tenantId, runIds)) queues.set(row.id, queueOf(row, state));
+    // Last, so that the answer is as fresh as the read that ends the request.
+    for (const row of await readQueuedRows(resources, tenantId, runIds)) {
+      const run = toRun(row);
+      current.set(run.id, run.status === 'queued' ? { ...run, queue: queueOf(row, state) } : run);
+    }
   }
-  return runs.map((run) => {
-    const queue = queues.get(run.id);
-    return queue ? { ...run, queue } : run;
-  });
+  return runs.map((run) => current.get(run.id) ?? run);
 }

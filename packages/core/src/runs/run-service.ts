@@ -87,7 +87,10 @@ export interface RunService {
    * many runs it handed to Temporal.
    */
   reconcile(batchSize: number): Promise<number>;
-  /** The runs, each `queued` one with its `queue` (position and the limit that holds it), read now. */
+  /**
+   * The runs, each `queued` one with its `queue` (position and the limit that holds it), read
+   * now; a queued run that has started meanwhile is answered as it is now.
+   */
   describeQueue(runs: readonly Run[]): Promise<Run[]>;
 }
 
