@@ -44,6 +44,28 @@ async function readQueuedRows(
     .execute() as Promise<QueuedRow[]>;
 }
 
+/** The queued runs among `runs` as stored now, each with its queue while it is still queued. */
+async function readQueues(
+  resources: RunServiceResources,
+  runs: readonly Run[],
+): Promise<Map<string, { readonly run: Run; readonly queue: RunQueue | undefined }>> {
+  const queuedByTenant = new Map<string, string[]>();
+  for (const run of runs) {
+    if (run.status === 'queued')
+      queuedByTenant.set(run.tenantId, [...(queuedByTenant.get(run.tenantId) ?? []), run.id]);
+  }
+  const current = new Map<string, { run: Run; queue: RunQueue | undefined }>();
+  for (const [tenantId, runIds] of queuedByTenant) {
+    const state = await readAdmissionState(resources.db, tenantId, resources.limits);
+    // Last, so that the answer is as fresh as the read that ends the request.
+    for (const row of await readQueuedRows(resources, tenantId, runIds)) {
+      const run = toRun(row);
+      current.set(run.id, { run, queue: run.status === 'queued' ? queueOf(row, state) : undefined });
+    }
+  }
+  return current;
+}
+
 /**
  * The runs, each `queued` one with its `queue`: its position in its tenant's queue and the
  * limit that holds it. Read at the moment of asking (positions move as other runs end), so
@@ -52,20 +74,20 @@ async function readQueuedRows(
  * queued.
  */
 export async function describeQueue(resources: RunServiceResources, runs: readonly Run[]): Promise<Run[]> {
-  const queuedByTenant = new Map<string, string[]>();
-  for (const run of runs) {
-    if (run.status === 'queued')
-      queuedByTenant.set(run.tenantId, [...(queuedByTenant.get(run.tenantId) ?? []), run.id]);
-  }
-  if (queuedByTenant.size === 0) return [...runs];
-  const current = new Map<string, Run>();
-  for (const [tenantId, runIds] of queuedByTenant) {
-    const state = await readAdmissionState(resources.db, tenantId, resources.limits);
-    // Last, so that the answer is as fresh as the read that ends the request.
-    for (const row of await readQueuedRows(resources, tenantId, runIds)) {
-      const run = toRun(row);
-      current.set(run.id, run.status === 'queued' ? { ...run, queue: queueOf(row, state) } : run);
-    }
-  }
-  return runs.map((run) => current.get(run.id) ?? run);
+  const current = await readQueues(resources, runs);
+  return runs.map((run) => {
+    const now = current.get(run.id);
+    if (!now) return run;
+    return now.queue ? { ...now.run, queue: now.queue } : now.run;
+  });
+}
+
+/**
+ * A run just created, as written (`queued`: the answer of a create), with its `queue`: where
+ * it stands, or `starting` if its workflow has already taken it further.
+ */
+export async function describeCreatedRun(resources: RunServiceResources, run: Run): Promise<Run> {
+  if (run.status !== 'queued') return run;
+  const now = (await readQueues(resources, [run])).get(run.id);
+  return { ...run, queue: now?.queue ?? { position: 0, reason: 'starting', limit: null } };
 }

@@ -5,7 +5,7 @@ import { admitRuns, type AdmitRunsOptions } from './admit-runs.ts';
 import { cancelRun } from './cancel-run.ts';
 import { createRunWithAdmission, type NewRunRequest } from './create-run.ts';
 import { decideApproval, type ApprovalVerdict } from './decide-approval.ts';
-import { describeQueue } from './describe-queue.ts';
+import { describeCreatedRun, describeQueue } from './describe-queue.ts';
 import { finishRun, type RunEnd } from './finish-run.ts';
 import { reconcileRuns } from './reconcile-runs.ts';
 import { requestApproval, type ApprovalRequest } from './request-approval.ts';
@@ -99,8 +99,7 @@ export function createRunService(resources: RunServiceResources): RunService {
   return {
     create: async (request, by) => {
       const result = await createRunWithAdmission(resources, request, by);
-      const [run] = await describeQueue(resources, [result.run]);
-      return { ...result, run: run ?? result.run };
+      return { ...result, run: await describeCreatedRun(resources, result.run) };
     },
     start: (run) => startRun(resources, run),
     cancel: (target, by) => cancelRun(resources, target, by),
