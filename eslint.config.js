@@ -60,6 +60,35 @@ export default defineConfig(
     },
   },
   {
+    // One owner per concept: a run is created, moved and closed only by the run service
+    // (packages/core/src/runs). Tests may still write fixtures with these.
+    files: ['services/**/*.ts', 'packages/*/src/**/*.ts', 'apps/**/*.ts'],
+    ignores: ['**/*.test.ts', 'packages/core/src/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: '@agent-runtime/core',
+              importNames: [
+                'applyRunTransition',
+                'transitionRun',
+                'createRun',
+                'addPendingApproval',
+                'resolvePendingApproval',
+                'admitQueuedRuns',
+                'insertRunIfSlotFree',
+                'startRunWorkflow',
+              ],
+              message: 'Runs change state only through the run service: call createRunService(…) instead.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['services/*/src/workflows/**'],
     // Tests kept next to workflows run in Node and drive them from outside the sandbox.
     ignores: ['**/*.test.ts'],

@@ -146,10 +146,18 @@ const configSchema = z.object({
    */
   AR_RATE_LIMIT_REDIS_TIMEOUT_MS: z.coerce.number().int().min(1).max(10_000).default(100),
   /**
-   * Runs of each tenant in progress at once (admitted, running or waiting), unless the tenant
-   * has its own. 0: unlimited. @default 100
+   * Runs of each tenant that use workers at once (admitted and queued, or running), unless the
+   * tenant has its own. A run `waiting` for a person or an outside system uses no worker and
+   * does not count here (see `AR_TENANT_MAX_WAITING_RUNS`). 0: unlimited. @default 100
    */
   AR_TENANT_MAX_CONCURRENT_RUNS: z.coerce.number().int().min(0).max(1_000_000).default(100),
+  /**
+   * Runs of each tenant that may be `waiting` (for an approval) at once before admission of
+   * its new runs pauses; it resumes as soon as fewer wait. Runs already admitted still go on
+   * waiting past it, so it bounds the waiting runs to this plus the concurrent-run limit.
+   * 0: unlimited. @default 10000
+   */
+  AR_TENANT_MAX_WAITING_RUNS: z.coerce.number().int().min(0).max(100_000_000).default(10_000),
   /**
    * What happens to a run over the tenant's concurrent-run limit: `queue` (it stays `queued`
    * and starts, oldest first, when a slot frees) or `reject` (429 `rate_limited`). @default queue

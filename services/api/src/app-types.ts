@@ -6,6 +6,7 @@ import type {
   RequestRateLimiter,
   RunCache,
   RunEventBus,
+  RunService,
   Telemetry,
 } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
@@ -41,6 +42,12 @@ export interface ApiDependencies {
    * same kind the workers use. @default no cache: every read goes to the database
    */
   readonly runCache?: RunCache;
+  /**
+   * The run lifecycle: every route that creates, cancels or steers a run calls it. Build it
+   * once in the composition root (`createRunService`) and share it with the reconciler.
+   * @default one over this API's database, Temporal client, run cache, bus and limits
+   */
+  readonly runs?: RunService;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**
@@ -60,8 +67,8 @@ export interface ApiDependencies {
   readonly oidc?: OidcVerifier;
 }
 
-/** What the run routes get: the dependencies with the run cache settled. */
-export type RunRouteDependencies = ApiDependencies & { readonly runCache: RunCache };
+/** What the run routes get: the dependencies with the run cache and the run service settled. */
+export type RunRouteDependencies = ApiDependencies & { readonly runCache: RunCache; readonly runs: RunService };
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */
 export interface LiveOptions {

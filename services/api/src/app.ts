@@ -1,5 +1,13 @@
 import fastifySwagger from '@fastify/swagger';
-import { AppError, createLocalTelemetry, openBlobStore, openRateLimiter, UncachedRunReads } from '@agent-runtime/core';
+import {
+  AppError,
+  createLocalTelemetry,
+  createRunService,
+  openBlobStore,
+  openRateLimiter,
+  runServiceLimitsOf,
+  UncachedRunReads,
+} from '@agent-runtime/core';
 import Fastify from 'fastify';
 import {
   jsonSchemaTransform,
@@ -98,17 +106,27 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     ),
   );
 
+  // Run routes read runs through the cache; without one, straight from the database.
+  const runCache = dependencies.runCache ?? new UncachedRunReads(dependencies.db);
+  const runs =
+    dependencies.runs ??
+    createRunService({
+      db: dependencies.db,
+      temporal: dependencies.temporal,
+      taskQueue: dependencies.config.TEMPORAL_TASK_QUEUE,
+      runCache,
+      bus: dependencies.bus,
+      logger: dependencies.logger,
+      limits: runServiceLimitsOf(dependencies.config),
+    });
+  const runRouteDependencies = { ...dependencies, runCache, runs };
+
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
-  registerTenantRoutes(app, dependencies);
+  registerTenantRoutes(app, runRouteDependencies);
   registerTenantApiKeyRoutes(app, dependencies);
   registerAgentRoutes(app, dependencies);
   registerAgentToolRoutes(app, dependencies);
-  // Run routes read runs through the cache; without one, straight from the database.
-  const runRouteDependencies = {
-    ...dependencies,
-    runCache: dependencies.runCache ?? new UncachedRunReads(dependencies.db),
-  };
   registerRunRoutes(app, runRouteDependencies);
   registerRunEventRoutes(app, runRouteDependencies);
   registerRunControlRoutes(app, runRouteDependencies);

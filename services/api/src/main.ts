@@ -2,6 +2,7 @@ import {
   ConfigError,
   createDataConverter,
   createLogger,
+  createRunService,
   createTelemetry,
   loadConfig,
   migrateToLatest,
@@ -11,6 +12,7 @@ import {
   openRunCache,
   openRunEventBus,
   requireSharedBackends,
+  runServiceLimitsOf,
   seedDefaults,
 } from '@agent-runtime/core';
 import { Client, Connection } from '@temporalio/client';
@@ -51,15 +53,19 @@ try {
   if (!config.REDIS_URL) logger.warn('REDIS_URL is not set: live run events arrive by database polling (every 5 s)');
   const bus = openRunEventBus(config, logger);
   const runCache = openRunCache(config, database.db, logger);
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, telemetry });
-  await app.listen({ host: config.HOST, port: config.PORT });
-  const stopReconciler = startRunReconciler({
+  // The one run lifecycle of this process: the routes and the reconciler share it.
+  const runs = createRunService({
     db: database.db,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    runCache,
+    bus,
     logger,
-    defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
+    limits: runServiceLimitsOf(config),
   });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const stopReconciler = startRunReconciler({ runs, logger });
 
   const shutdown = async () => {
     await app.close();

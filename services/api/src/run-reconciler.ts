@@ -1,22 +1,10 @@
-import {
-  admitQueuedRuns,
-  listAdmittedQueuedRunIds,
-  listTenantsWithQueuedRuns,
-  startRunWorkflow,
-  type Database,
-  type Logger,
-} from '@agent-runtime/core';
-import type { Client } from '@temporalio/client';
-import type { Kysely } from 'kysely';
+import type { Logger, RunService } from '@agent-runtime/core';
 
 /** Options of the {@link startRunReconciler}. */
 export interface RunReconcilerOptions {
-  readonly db: Kysely<Database>;
-  readonly temporal: Client;
-  readonly taskQueue: string;
+  /** The process's run service: each pass is its `reconcile`. */
+  readonly runs: RunService;
   readonly logger: Logger;
-  /** Concurrent-run limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited. */
-  readonly defaultMaxConcurrentRuns: number;
   /** How often queued runs are looked at. @default 15000 */
   readonly intervalMs?: number;
   /** Runs started per pass at most. @default 500 */
@@ -24,26 +12,20 @@ export interface RunReconcilerOptions {
 }
 
 /**
- * The safety net of run admission and start. Admits queued runs into their tenants' free
- * slots (a run's end normally does that at once, but its worker may have died in between),
- * then starts the workflows of admitted runs that are still `queued`: a run is written
- * before its workflow starts, so a crash or a Temporal outage in between would otherwise
- * strand it. Admission is serialised per tenant and starting is idempotent (workflow id =
- * run id), so overlapping passes and several API instances are harmless. Runs once at once, then every `intervalMs`; returns a stop function.
+ * The safety net of run admission and start (`RunService.reconcile`): admits queued runs
+ * into their tenants' free slots and starts admitted runs whose workflows never started (a
+ * crash or a Temporal outage between a run's write and its start). Overlapping passes and
+ * several API instances are harmless. Runs once at once, then every `intervalMs`; returns a
+ * stop function.
  */
 export function startRunReconciler(options: RunReconcilerOptions): () => Promise<void> {
-  const { db, temporal, taskQueue, logger } = options;
+  const { runs, logger } = options;
   let pass: Promise<void> = Promise.resolve();
 
   async function reconcile(): Promise<void> {
     try {
-      const batchSize = options.batchSize ?? 500;
-      for (const tenantId of await listTenantsWithQueuedRuns(db, batchSize)) {
-        await admitQueuedRuns(db, tenantId, options.defaultMaxConcurrentRuns);
-      }
-      const runIds = await listAdmittedQueuedRunIds(db, undefined, batchSize);
-      for (const runId of runIds) await startRunWorkflow(temporal, taskQueue, runId);
-      if (runIds.length > 0) logger.info({ count: runIds.length }, 'queued runs handed to Temporal');
+      const started = await runs.reconcile(options.batchSize ?? 500);
+      if (started > 0) logger.info({ count: started }, 'queued runs handed to Temporal');
     } catch (error) {
       logger.warn({ err: error }, 'run reconciliation failed; will retry');
     }

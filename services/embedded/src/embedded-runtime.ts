@@ -2,12 +2,14 @@ import path from 'node:path';
 import { buildApp, startRunReconciler } from '@agent-runtime/api';
 import {
   createDataConverter,
+  createRunService,
   createTelemetry,
   migrateToLatest,
   openBlobStore,
   openDatabase,
   openRunCache,
   openRunEventBus,
+  runServiceLimitsOf,
   seedDefaults,
   withEmbeddedMasterKeys,
   type Config,
@@ -88,15 +90,20 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
   const workerDone = worker.run();
   workerDone.catch((error: unknown) => logger.fatal({ err: error }, 'worker stopped unexpectedly'));
 
-  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, telemetry });
-  const url = await app.listen({ host: config.HOST, port: config.PORT });
-  const stopReconciler = startRunReconciler({
+  // The API's run lifecycle (the worker builds its own over its own Temporal connection):
+  // the routes and the reconciler share it.
+  const runs = createRunService({
     db: database.db,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    runCache,
+    bus,
     logger,
-    defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
+    limits: runServiceLimitsOf(config),
   });
+  const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
+  const url = await app.listen({ host: config.HOST, port: config.PORT });
+  const stopReconciler = startRunReconciler({ runs, logger });
 
   return {
     url,

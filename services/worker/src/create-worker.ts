@@ -3,6 +3,8 @@ import { createAdapterContext, McpConnectionPool, type AgentRegistrations } from
 import {
   createDataConverter,
   createLocalTelemetry,
+  createRunService,
+  runServiceLimitsOf,
   type BlobStore,
   type Config,
   type Database,
@@ -12,6 +14,7 @@ import {
   type Telemetry,
   UncachedRunReads,
 } from '@agent-runtime/core';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import type { Kysely } from 'kysely';
 import { createActivities, type ActivityDependencies } from './activities/create-activities.ts';
@@ -145,26 +148,40 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
   installRuntime(logger.child({ component: 'temporal-sdk' }));
   const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
   const mcpConnections = new McpConnectionPool();
+  const workflowOptions = workflowWorkerOptions(dependencies);
+  const runCache = dependencies.runCache ?? new UncachedRunReads(db);
+  // The worker's one run lifecycle. Its client shares the worker's connection and data
+  // converter, as the activities' own `Context.current().client` would.
+  const runs = createRunService({
+    db,
+    temporal: new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: workflowOptions.dataConverter,
+    }),
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    runCache,
+    bus: dependencies.bus,
+    logger: logger.child({ component: 'runs' }),
+    limits: runServiceLimitsOf(config),
+  });
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
-    ...workflowWorkerOptions(dependencies),
+    ...workflowOptions,
     activities: createActivities({
       db,
       logger: logger.child({ component: 'activities' }),
       bus: dependencies.bus,
       blobs: dependencies.blobs,
       artifactMaxBytes: config.AR_ARTIFACT_MAX_BYTES,
-      runCache: dependencies.runCache ?? new UncachedRunReads(db),
+      runCache,
       ...(dependencies.tools ? { tools: dependencies.tools } : {}),
       // The worker's agents, graphs and model provider reach the adapters through this one object.
       adapters: createAdapterContext(dependencies, db),
       telemetry,
-      runAdmission: {
-        taskQueue: config.TEMPORAL_TASK_QUEUE,
-        defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
-      },
+      runs,
       masterKeys: config.AR_MASTER_KEYS,
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
     }),

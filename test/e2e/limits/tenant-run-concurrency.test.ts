@@ -1,5 +1,5 @@
 import { startRunReconciler } from '@agent-runtime/api';
-import { createApiKey, createRun } from '@agent-runtime/core';
+import { createApiKey, createRun, createRunService, runServiceLimitsOf, UncachedRunReads } from '@agent-runtime/core';
 import {
   createApiRequest,
   startTestRuntime,
@@ -145,14 +145,17 @@ describe('per-tenant concurrent-run limits over HTTP (two API instances)', () =>
     }
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect((await listRuns(first)).map((run) => run.status)).toEqual(Array(4).fill('queued'));
-    const stop = startRunReconciler({
+    const logger = testLogger('test');
+    const runs = createRunService({
       db: runtime.database.db,
       temporal: runtime.temporal,
       taskQueue: runtime.config.TEMPORAL_TASK_QUEUE,
-      logger: testLogger('test'),
-      defaultMaxConcurrentRuns: runtime.config.AR_TENANT_MAX_CONCURRENT_RUNS,
-      intervalMs: 200,
+      runCache: new UncachedRunReads(runtime.database.db),
+      bus: runtime.bus,
+      logger,
+      limits: runServiceLimitsOf(runtime.config),
     });
+    const stop = startRunReconciler({ runs, logger, intervalMs: 200 });
     try {
       const deadline = Date.now() + 30_000;
       let runs: RunView[] = [];

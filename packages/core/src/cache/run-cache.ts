@@ -57,8 +57,8 @@ export interface RunChangeAudience {
 /**
  * The one place a committed write of a run row is made known: the run cache first, then the
  * bus. In that order, because a long poll woken by the terminal event reads the run through
- * the cache and must find the new state there. Every writer of runs (the worker's run and
- * approval activities, the API's cancel of a queued run) calls it right after its commit.
+ * the cache and must find the new state there. The run service, the one writer of run
+ * states, calls it right after each commit.
  * Never rejects; waits at most the cache's command timeout.
  */
 export async function announceRunChange(audience: RunChangeAudience, change: RunChange): Promise<void> {

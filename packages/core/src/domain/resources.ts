@@ -40,7 +40,9 @@ export const tenantLimitsSchema = z
       .min(0)
       .max(1_000_000)
       .nullable()
-      .describe('Runs in progress (admitted, running or waiting) at once; 0 means unlimited, null the default'),
+      .describe(
+        'Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default',
+      ),
   })
   .meta({ id: 'TenantLimits' });
 
@@ -119,6 +121,32 @@ export const pendingApprovalSchema = z
   })
   .meta({ id: 'PendingApproval' });
 
+/** Why a queued run has not started (see `docs/limits.md`). */
+export const runQueueReasons = ['starting', 'concurrent_runs', 'waiting_runs', 'admission_pending'] as const;
+
+/** Where a queued run stands in its tenant's queue, and what holds it there. */
+export const runQueueSchema = z
+  .object({
+    position: z
+      .number()
+      .int()
+      .min(0)
+      .describe('1 for the run the tenant admits next, 2 after it, …; 0 once admitted (its workflow is starting)'),
+    reason: z
+      .enum(runQueueReasons)
+      .describe(
+        '`starting`: admitted, its workflow is starting. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.',
+      ),
+    limit: z
+      .number()
+      .int()
+      .nullable()
+      .describe(
+        'The value of the limit named by `reason` (`maxConcurrentRuns` or the waiting cap); null for the other reasons',
+      ),
+  })
+  .meta({ id: 'RunQueue' });
+
 /** One execution of one agent version. */
 export const runSchema = z
   .object({
@@ -137,6 +165,7 @@ export const runSchema = z
     createdAt: timestamp,
     startedAt: timestamp.nullable(),
     endedAt: timestamp.nullable(),
+    queue: runQueueSchema.optional().describe('Why the run is still queued; absent unless `status` is `queued`'),
   })
   .meta({ id: 'Run' });
 
@@ -153,5 +182,6 @@ export type Run = z.infer<typeof runSchema>;
 export type RunError = z.infer<typeof runErrorSchema>;
 export type RunUsage = z.infer<typeof runUsageSchema>;
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
+export type RunQueue = z.infer<typeof runQueueSchema>;
 /** A JSON value. */
 export type JsonValue = z.infer<typeof jsonValueSchema>;

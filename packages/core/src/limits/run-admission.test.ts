@@ -6,9 +6,17 @@ import { createAgentVersion } from '../db/repositories/agent-versions.ts';
 import { createRun, transitionRun } from '../db/repositories/runs.ts';
 import { createTenant, updateTenantLimits } from '../db/repositories/tenants.ts';
 import { agentSpecSchema } from '../domain/agent-spec.ts';
-import { admitQueuedRuns, listAdmittedQueuedRunIds, listTenantsWithQueuedRuns } from './run-admission.ts';
+import {
+  admitQueuedRuns,
+  listAdmittedQueuedRunIds,
+  listTenantsWithQueuedRuns,
+  readAdmissionState,
+} from './run-admission.ts';
 
 const spec = agentSpecSchema.parse({ model: { provider: 'scripted', replies: [{ text: 'hi' }] } });
+
+/** Admission limits with this default concurrent-run limit and no waiting cap. */
+const limits = (defaultMaxConcurrentRuns: number) => ({ defaultMaxConcurrentRuns });
 
 describe.each(databaseKinds)('run admission on %s', (kind) => {
   let database: DatabaseHandle;
@@ -36,27 +44,72 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
     const { tenantId, queue } = await tenantWithAgent(`fifo-${kind}`, 2);
     const runIds = await queue(5);
     expect(await listTenantsWithQueuedRuns(database.db, 100)).toContain(tenantId);
-    expect(await admitQueuedRuns(database.db, tenantId, 100)).toEqual(runIds.slice(0, 2));
-    expect(await admitQueuedRuns(database.db, tenantId, 100)).toEqual([]);
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual(runIds.slice(0, 2));
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
     expect(await listAdmittedQueuedRunIds(database.db, tenantId, 10)).toEqual(runIds.slice(0, 2));
-    // Running and waiting still hold their slots; an ended run frees its own.
+    // Running runs still hold their slots; an ended run frees its own.
     await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
     await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'running' });
-    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'waiting' });
-    expect(await admitQueuedRuns(database.db, tenantId, 100)).toEqual([]);
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
     await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'succeeded' });
-    expect(await admitQueuedRuns(database.db, tenantId, 100)).toEqual([runIds[2]]);
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[2]]);
     // A queued run cancelled before admission frees nothing and is skipped.
     await transitionRun(database.db, { runId: runIds[3] ?? '', to: 'cancelled' });
     await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'failed' });
-    expect(await admitQueuedRuns(database.db, tenantId, 100)).toEqual([runIds[4]]);
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[4]]);
+  });
+
+  it('frees the slot of a run that waits for an approval, and lets it resume past the limit', async () => {
+    const { tenantId, queue } = await tenantWithAgent(`waiting-${kind}`, 1);
+    const runIds = await queue(3);
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[0]]);
+    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
+    // Waiting uses no worker: the next run gets the slot at once.
+    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'waiting' });
+    expect(await readAdmissionState(database.db, tenantId, limits(100))).toMatchObject({ occupied: 0, waiting: 1 });
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[1]]);
+    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'running' });
+    // The waiting run resumes although the tenant is at its limit: it was admitted and keeps
+    // its right to run; admission of new runs waits until both have freed a slot.
+    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
+    expect(await readAdmissionState(database.db, tenantId, limits(100))).toMatchObject({
+      occupied: 2,
+      free: 0,
+      hold: 'concurrent_runs',
+    });
+    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'succeeded' });
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
+    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'succeeded' });
+    expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[2]]);
+  });
+
+  it('pauses admission while the tenant has as many runs waiting as the waiting cap', async () => {
+    const { tenantId, agentId, queue } = await tenantWithAgent(`waiting-cap-${kind}`, 10);
+    const capped = { defaultMaxConcurrentRuns: 100, maxWaitingRuns: 2 };
+    const parked = await queue(2);
+    expect(await admitQueuedRuns(database.db, tenantId, capped)).toEqual(parked);
+    for (const runId of parked) {
+      await transitionRun(database.db, { runId, to: 'running' });
+      await transitionRun(database.db, { runId, to: 'waiting' });
+    }
+    const [next] = await queue(1);
+    expect(await readAdmissionState(database.db, tenantId, capped)).toMatchObject({ free: 0, hold: 'waiting_runs' });
+    expect(await admitQueuedRuns(database.db, tenantId, capped)).toEqual([]);
+    // In reject mode the cap refuses the run instead.
+    await expect(
+      createRun(database.db, { tenantId, agentId, input: 'x', overflow: { mode: 'reject', ...capped } }),
+    ).rejects.toMatchObject({ code: 'rate_limited', details: { maxWaitingRuns: 2 } });
+    // One fewer waiting: admission resumes.
+    await transitionRun(database.db, { runId: parked[0] ?? '', to: 'running' });
+    expect(await admitQueuedRuns(database.db, tenantId, capped)).toEqual([next]);
   });
 
   it('never overfills a tenant under concurrent admissions', async () => {
     const { tenantId, queue } = await tenantWithAgent(`race-${kind}`, 3);
     const runIds = await queue(10);
     const admitted = (
-      await Promise.all(Array.from({ length: 8 }, () => admitQueuedRuns(database.db, tenantId, 100)))
+      await Promise.all(Array.from({ length: 8 }, () => admitQueuedRuns(database.db, tenantId, limits(100))))
     ).flat();
     expect(admitted.sort()).toEqual(runIds.slice(0, 3).sort());
   });
@@ -64,9 +117,9 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
   it('follows the default without an override, and 0 means unlimited', async () => {
     const { tenantId, queue } = await tenantWithAgent(`default-${kind}`, null);
     const runIds = await queue(4);
-    expect(await admitQueuedRuns(database.db, tenantId, 1)).toEqual(runIds.slice(0, 1));
+    expect(await admitQueuedRuns(database.db, tenantId, limits(1))).toEqual(runIds.slice(0, 1));
     await updateTenantLimits(database.db, tenantId, { maxConcurrentRuns: 0 });
-    expect(await admitQueuedRuns(database.db, tenantId, 1)).toEqual(runIds.slice(1));
+    expect(await admitQueuedRuns(database.db, tenantId, limits(1))).toEqual(runIds.slice(1));
   });
 
   it('in reject mode writes a run only into a free slot, admitted at once', async () => {

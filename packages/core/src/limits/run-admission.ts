@@ -3,11 +3,50 @@ import { AppError } from '../errors.ts';
 import type { Database } from '../db/schema.ts';
 import { inTransaction } from '../db/in-transaction.ts';
 
-/** Statuses of a run that holds a slot once admitted. */
-const slotStatuses = ['queued', 'running', 'waiting'] as const;
+/**
+ * Statuses of an admitted run that uses a worker, and so holds one of its tenant's slots. A
+ * `waiting` run (parked on an approval) uses none: it counts against the waiting cap instead.
+ */
+const slotStatuses = ['queued', 'running'] as const;
+
+/** Every status of an admitted, unfinished run: what the partial index `runs_admitted_active_idx` covers. */
+const admittedStatuses = ['queued', 'running', 'waiting'] as const;
 
 /** Runs admitted per call at most when the tenant has no limit. */
 const unlimitedBatch = 1_000;
+
+/** The limits admission holds a tenant to. */
+export interface AdmissionLimits {
+  /**
+   * Runs using workers at once (admitted and queued, or running) of tenants without their
+   * own limit (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited.
+   */
+  readonly defaultMaxConcurrentRuns: number;
+  /**
+   * Runs `waiting` at once from which admission of the tenant's new runs pauses
+   * (`AR_TENANT_MAX_WAITING_RUNS`); 0: unlimited. @default 0
+   */
+  readonly maxWaitingRuns?: number | undefined;
+}
+
+/** Which limit keeps a tenant from admitting more runs right now. */
+export type AdmissionHold = 'concurrent_runs' | 'waiting_runs';
+
+/** A tenant's admission state: its limits, what counts against them, and what is free. */
+export interface AdmissionState {
+  /** The tenant's concurrent-run limit (its own, else the default); 0: unlimited. */
+  readonly maxConcurrentRuns: number;
+  /** The waiting cap; 0: unlimited. */
+  readonly maxWaitingRuns: number;
+  /** Admitted runs using workers: queued (their workflows starting) or running. */
+  readonly occupied: number;
+  /** Runs waiting for an approval. */
+  readonly waiting: number;
+  /** Runs that may be admitted now; undefined: as many as there are. */
+  readonly free: number | undefined;
+  /** Why nothing may be admitted, when `free` is 0. */
+  readonly hold: AdmissionHold | undefined;
+}
 
 /**
  * Serialises admission for one tenant across every API instance and worker until the
@@ -18,8 +57,8 @@ async function lockTenantAdmission(trx: Kysely<Database>, tenantId: string): Pro
 }
 
 /** The tenant's concurrent-run limit: its own, else `defaultMax`; 0 means unlimited. */
-async function maxConcurrentRunsOf(trx: Kysely<Database>, tenantId: string, defaultMax: number): Promise<number> {
-  const row = await trx
+async function maxConcurrentRunsOf(db: Kysely<Database>, tenantId: string, defaultMax: number): Promise<number> {
+  const row = await db
     .selectFrom('tenants')
     .select('max_concurrent_runs')
     .where('id', '=', tenantId)
@@ -27,38 +66,59 @@ async function maxConcurrentRunsOf(trx: Kysely<Database>, tenantId: string, defa
   return row?.max_concurrent_runs ?? defaultMax;
 }
 
-/** Runs of the tenant holding a slot: admitted and not finished. */
-async function countOccupiedSlots(trx: Kysely<Database>, tenantId: string): Promise<number> {
-  const row = await trx
+/** The tenant's admitted, unfinished runs: those using a worker, and those waiting. One index scan. */
+async function countAdmittedRuns(db: Kysely<Database>, tenantId: string) {
+  const row = await db
     .selectFrom('runs')
-    .select((eb) => eb.fn.countAll<string>().as('count'))
+    .select((eb) => [
+      eb.fn.countAll<string>().filterWhere('status', 'in', slotStatuses).as('occupied'),
+      eb.fn.countAll<string>().filterWhere('status', '=', 'waiting').as('waiting'),
+    ])
     .where('tenant_id', '=', tenantId)
-    .where('status', 'in', slotStatuses)
+    .where('status', 'in', admittedStatuses)
     .where('admitted_at', 'is not', null)
     .executeTakeFirstOrThrow();
-  return Number(row.count);
-}
-
-/** Free slots of the tenant right now (under its admission lock); undefined: unlimited. */
-async function freeSlots(trx: Kysely<Database>, tenantId: string, defaultMax: number) {
-  const max = await maxConcurrentRunsOf(trx, tenantId, defaultMax);
-  if (max === 0) return { max, free: undefined };
-  return { max, free: Math.max(0, max - (await countOccupiedSlots(trx, tenantId))) };
+  return { occupied: Number(row.occupied), waiting: Number(row.waiting) };
 }
 
 /**
- * Gives the tenant's oldest waiting runs (`queued`, not yet admitted) the slots that are free
- * under its concurrent-run limit, first come first served (by `created_at`, the database's
- * clock, then id). Answers the ids it admitted, oldest first: the caller starts their
- * workflows. Slots are counted from run states, so a run that ends frees its slot whatever
- * crashed; call this whenever a run of the tenant may have ended or been queued.
- *
- * @param defaultMax the limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited.
+ * The tenant's admission state as stored now. Under the tenant's admission lock it is exact;
+ * outside (to explain a queued run) it is a snapshot.
  */
-export async function admitQueuedRuns(db: Kysely<Database>, tenantId: string, defaultMax: number): Promise<string[]> {
+export async function readAdmissionState(
+  db: Kysely<Database>,
+  tenantId: string,
+  limits: AdmissionLimits,
+): Promise<AdmissionState> {
+  const maxConcurrentRuns = await maxConcurrentRunsOf(db, tenantId, limits.defaultMaxConcurrentRuns);
+  const maxWaitingRuns = limits.maxWaitingRuns ?? 0;
+  const { occupied, waiting } = await countAdmittedRuns(db, tenantId);
+  const counts = { maxConcurrentRuns, maxWaitingRuns, occupied, waiting };
+  // The waiting cap comes first: while it holds, no slot is handed out, however many are free.
+  if (maxWaitingRuns > 0 && waiting >= maxWaitingRuns) return { ...counts, free: 0, hold: 'waiting_runs' };
+  if (maxConcurrentRuns === 0) return { ...counts, free: undefined, hold: undefined };
+  // A resumed run may take the tenant over its limit (it keeps its right to run): nothing is free then.
+  const free = Math.max(0, maxConcurrentRuns - occupied);
+  return { ...counts, free, hold: free === 0 ? 'concurrent_runs' : undefined };
+}
+
+/**
+ * Gives the tenant's oldest runs still to be admitted (`queued`, `admitted_at` null) the
+ * slots that are free under its concurrent-run limit, first come first served (by
+ * `created_at`, the database's clock, then id), unless the tenant has as many runs waiting
+ * as the waiting cap: then admission pauses. Answers the ids it admitted, oldest first: the
+ * caller starts their workflows. Slots are counted from run states, so a run that ends or
+ * starts waiting frees its slot whatever crashed; call this whenever a run of the tenant may
+ * have ended, started or stopped waiting, or been queued.
+ */
+export async function admitQueuedRuns(
+  db: Kysely<Database>,
+  tenantId: string,
+  limits: AdmissionLimits,
+): Promise<string[]> {
   return inTransaction(db, async (trx) => {
     await lockTenantAdmission(trx, tenantId);
-    const { free } = await freeSlots(trx, tenantId, defaultMax);
+    const { free } = await readAdmissionState(trx, tenantId, limits);
     if (free === 0) return [];
     const admitted = await trx
       .updateTable('runs')
@@ -85,25 +145,37 @@ export async function admitQueuedRuns(db: Kysely<Database>, tenantId: string, de
 }
 
 /**
- * Runs `insert` (which writes one run) only if the tenant has a free slot, in the same
+ * Runs `insert` (which writes one run) only if the tenant may admit a run now, in the same
  * transaction as the count and under the tenant's admission lock, so concurrent requests on
- * any number of API instances can never overfill it. Over the limit: 429 `rate_limited`.
- * The written run must be admitted (`admitted_at` set) by `insert`.
+ * any number of API instances can never overfill it. Over the concurrent-run limit, or at the
+ * waiting cap: 429 `rate_limited`. The written run must be admitted (`admitted_at` set) by
+ * `insert`.
  */
 export async function insertRunIfSlotFree<T>(
   db: Kysely<Database>,
   tenantId: string,
-  defaultMax: number,
+  limits: AdmissionLimits,
   insert: (trx: Kysely<Database>) => Promise<T>,
 ): Promise<T> {
   return inTransaction(db, async (trx) => {
     await lockTenantAdmission(trx, tenantId);
-    const { max, free } = await freeSlots(trx, tenantId, defaultMax);
-    if (free === 0) {
-      throw new AppError('rate_limited', `the tenant already has ${max} runs in progress, its limit`, {
-        maxConcurrentRuns: max,
-        retryAfterSeconds: 5,
-      });
+    const state = await readAdmissionState(trx, tenantId, limits);
+    if (state.hold === 'waiting_runs') {
+      throw new AppError(
+        'rate_limited',
+        `the tenant already has ${state.waiting} runs waiting for approvals, its limit is ${state.maxWaitingRuns}`,
+        { maxWaitingRuns: state.maxWaitingRuns, retryAfterSeconds: 5 },
+      );
+    }
+    if (state.free === 0) {
+      throw new AppError(
+        'rate_limited',
+        `the tenant already has ${state.maxConcurrentRuns} runs in progress, its limit`,
+        {
+          maxConcurrentRuns: state.maxConcurrentRuns,
+          retryAfterSeconds: 5,
+        },
+      );
     }
     return insert(trx);
   });
@@ -127,7 +199,7 @@ export async function listAdmittedQueuedRunIds(
   return (await query.execute()).map((row) => row.id);
 }
 
-/** Tenants that have runs waiting for a slot: the reconciler admits for each. */
+/** Tenants that have runs waiting for admission: the reconciler admits for each. */
 export async function listTenantsWithQueuedRuns(db: Kysely<Database>, limit: number): Promise<string[]> {
   const rows = await db
     .selectFrom('runs')

@@ -1,17 +1,13 @@
 import {
-  admitAndStartRuns,
-  contentHash,
-  createRun,
   isTerminal,
   jsonValueSchema,
   listRuns,
   messagePolicies,
   metadataSchema,
   pageSchema,
-  recordAuditEvent,
   runSchema,
   runStatuses,
-  startRunWorkflow,
+  type Run,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
@@ -42,14 +38,11 @@ const idempotencyHeaders = z.looseObject({
 const runParams = z.strictObject({ runId: pathId });
 
 /** Runs: create (idempotently), read (or wait for the end), list. */
-export function registerRunRoutes(
-  app: ApiInstance,
-  { db, temporal, config, logger, bus, live, runCache }: RunRouteDependencies,
-): void {
+export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, runs }: RunRouteDependencies): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
   const waitFor = trackWaitingRequests(app);
-  const rejectOverLimit = config.AR_TENANT_RUN_OVERFLOW === 'reject';
+  const withQueue = async (run: Run): Promise<Run> => (await runs.describeQueue([run]))[0] ?? run;
 
   app.post(
     '/v1/runs',
@@ -58,55 +51,17 @@ export function registerRunRoutes(
       schema: {
         tags,
         description:
-          "Queues a run and starts its workflow once the tenant has a free concurrent-run slot (oldest runs first). Answers 202 with the run; repeats under the same Idempotency-Key answer the same run. With `AR_TENANT_RUN_OVERFLOW=reject`, a run over the tenant's limit answers 429 instead.",
+          "Queues a run and starts its workflow once the tenant may admit it (oldest runs first): a free concurrent-run slot, and fewer runs waiting for approvals than the waiting cap. Answers 202 with the run; a run still queued says why in `queue`. Repeats under the same Idempotency-Key answer the same run. With `AR_TENANT_RUN_OVERFLOW=reject`, a run over the tenant's limits answers 429 instead.",
         headers: idempotencyHeaders,
         body: createRunBody,
         response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
-      const idempotencyKey = request.headers['idempotency-key'];
-      const { run, created } = await db.transaction().execute(async (trx) => {
-        const result = await createRun(trx, {
-          tenantId: request.principal.tenantId,
-          agentId: request.body.agentId,
-          version: request.body.version,
-          input: request.body.input,
-          metadata: request.body.metadata,
-          messagePolicy: request.body.messagePolicy,
-          idempotencyKey,
-          requestHash: idempotencyKey === undefined ? undefined : contentHash(request.body),
-          overflow: rejectOverLimit
-            ? { mode: 'reject', defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS }
-            : undefined,
-        });
-        if (result.created) {
-          await recordAuditEvent(trx, {
-            ...auditedBy(request),
-            action: 'run.created',
-            target: { type: 'run', id: result.run.id },
-            details: { agentId: result.run.agentId, agentVersion: result.run.agentVersion },
-          });
-        }
-        return result;
-      });
-      if (run.status === 'queued') {
-        // The row is the promise: if Temporal is down, the reconciler starts the run later.
-        // Rejecting over the limit admits a run as it is written; queueing waits its turn.
-        await (
-          rejectOverLimit
-            ? startRunWorkflow(temporal, config.TEMPORAL_TASK_QUEUE, run.id)
-            : admitAndStartRuns({
-                db,
-                temporal,
-                taskQueue: config.TEMPORAL_TASK_QUEUE,
-                tenantId: run.tenantId,
-                defaultMaxConcurrentRuns: config.AR_TENANT_MAX_CONCURRENT_RUNS,
-              })
-        ).catch((error: unknown) =>
-          logger.warn({ err: error, runId: run.id }, 'could not start the run workflow yet; it stays queued'),
-        );
-      }
+      const { run, created } = await runs.create(
+        { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
+        auditedBy(request),
+      );
       if (!created) reply.header('idempotent-replayed', 'true');
       return reply.status(202).send(run);
     },
@@ -126,7 +81,10 @@ export function registerRunRoutes(
         response: { 200: pageSchema(runSchema), ...problemResponses(400, 401, 403, 422) },
       },
     },
-    async (request) => listRuns(db, request.principal.tenantId, request.query),
+    async (request) => {
+      const page = await listRuns(db, request.principal.tenantId, request.query);
+      return { ...page, items: await runs.describeQueue(page.items) };
+    },
   );
 
   app.get(
@@ -152,18 +110,20 @@ export function registerRunRoutes(
     },
     async (request, reply) => {
       const run = await runCache.getRun(request.principal.tenantId, existingId('run', request.params.runId));
-      if (request.query.wait === 0 || isTerminal(run.status)) return run;
+      if (request.query.wait === 0 || isTerminal(run.status)) return withQueue(run);
       const waiting = waitFor(reply);
       try {
-        return await awaitRunEnd({
-          runCache,
-          bus,
-          tenantId: run.tenantId,
-          runId: run.id,
-          timeoutMs: request.query.wait * 1000,
-          catchUpMs: live?.catchUpMs ?? 5_000,
-          signal: waiting.signal,
-        });
+        return await withQueue(
+          await awaitRunEnd({
+            runCache,
+            bus,
+            tenantId: run.tenantId,
+            runId: run.id,
+            timeoutMs: request.query.wait * 1000,
+            catchUpMs: live?.catchUpMs ?? 5_000,
+            signal: waiting.signal,
+          }),
+        );
       } finally {
         // Answered early because the server closes: the client's next request goes elsewhere.
         if (waiting.signal.reason === 'server-closing') reply.header('connection', 'close');

@@ -1,5 +1,4 @@
 import {
-  admitAndStartRuns,
   createTenant,
   getTenant,
   listTenants,
@@ -8,6 +7,7 @@ import {
   tenantLimitsSchema,
   tenantSchema,
   updateTenantLimits,
+  type RunService,
 } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
@@ -27,7 +27,7 @@ const createTenantBody = z.strictObject({
 /** Tenants: platform admins only. */
 export function registerTenantRoutes(
   app: ApiInstance,
-  { db, temporal, logger, config: settings }: ApiDependencies,
+  { db, logger, runs }: ApiDependencies & { readonly runs: RunService },
 ): void {
   const config = { access: 'platform' as const };
   const tags = ['tenants'];
@@ -101,13 +101,9 @@ export function registerTenantRoutes(
       const tenant = await updateTenantLimits(db, existingId('tenant', request.params.tenantId), request.body.limits);
       if (request.body.limits.maxConcurrentRuns !== undefined) {
         // A raised limit admits waiting runs now rather than at the reconciler's next pass.
-        await admitAndStartRuns({
-          db,
-          temporal,
-          taskQueue: settings.TEMPORAL_TASK_QUEUE,
-          tenantId: tenant.id,
-          defaultMaxConcurrentRuns: settings.AR_TENANT_MAX_CONCURRENT_RUNS,
-        }).catch((error: unknown) => logger.warn({ err: error }, 'could not admit the next queued runs yet'));
+        await runs
+          .admit(tenant.id)
+          .catch((error: unknown) => logger.warn({ err: error }, 'could not admit the next queued runs yet'));
       }
       return tenant;
     },

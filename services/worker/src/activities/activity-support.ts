@@ -1,6 +1,5 @@
 import type { AdapterContext, McpConnectionPool, SecretSource, StdioCommandPolicy, Tool } from '@agent-runtime/agents';
 import {
-  announceRunChange,
   getAgentVersion,
   getAgentVersionMcpTools,
   InvalidStateTransitionError,
@@ -14,9 +13,9 @@ import {
   type Logger,
   type MasterKey,
   type RunCache,
-  type RunChange,
   type RunEvent,
   type RunEventBus,
+  type RunService,
   type Telemetry,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -44,13 +43,11 @@ export interface ActivityDependencies {
   readonly adapters: AdapterContext;
   /** Spans of model and tool calls, and step metrics. */
   readonly telemetry: Telemetry;
-  /** What a run's end needs to hand its slot to the tenant's next queued run. */
-  readonly runAdmission: {
-    /** Task queue the next runs' workflows start on (`TEMPORAL_TASK_QUEUE`). */
-    readonly taskQueue: string;
-    /** Limit of tenants without their own (`AR_TENANT_MAX_CONCURRENT_RUNS`); 0: unlimited. */
-    readonly defaultMaxConcurrentRuns: number;
-  };
+  /**
+   * The run lifecycle: the activities that start, park, resume and finish a run call it (and
+   * it hands freed slots to the tenant's next queued runs). Built once by the worker.
+   */
+  readonly runs: RunService;
   /**
    * Unwrap the data keys of tenant secrets (`AR_MASTER_KEYS`, current first). Secrets are
    * decrypted inside the activity that uses them, at the moment of use.
@@ -80,18 +77,6 @@ export function createEventPublisher({
   logger,
 }: ActivityDependencies): (runId: string, events: readonly RunEvent[]) => void {
   return (runId, events) => publishRunEventsBestEffort(bus, runId, events, logger);
-}
-
-/**
- * Makes a committed change of a run row known: the run cache, then the bus
- * (`announceRunChange`). Every activity that writes the run row goes through it.
- */
-export function createRunChangeAnnouncer({
-  runCache,
-  bus,
-  logger,
-}: ActivityDependencies): (change: RunChange) => Promise<void> {
-  return (change) => announceRunChange({ runCache, bus, logger }, change);
 }
 
 /**

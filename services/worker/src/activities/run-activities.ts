@@ -1,25 +1,12 @@
 import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
-import {
-  admitAndStartRuns,
-  applyRunTransition,
-  declaredToolsOf,
-  getRunById,
-  isTerminal,
-  terminalRunEvent,
-} from '@agent-runtime/core';
+import { declaredToolsOf, getRunById, isTerminal } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
-import {
-  createRunChangeAnnouncer,
-  nonRetryable,
-  type ActivityDependencies,
-  type createSpecCache,
-} from './activity-support.ts';
+import { nonRetryable, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
 import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 
 /** The activities that open and close a run. */
 export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
-  const { db } = dependencies;
-  const announce = createRunChangeAnnouncer(dependencies);
+  const { db, runs } = dependencies;
   return {
     /** Marks the run `running` and hands the workflow its limits, policies and first message. */
     async startRun(runId: string): Promise<StartedRun> {
@@ -27,19 +14,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
       const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
       const spec = await specOf(ref);
-      const change = await applyRunTransition(db, {
-        runId,
-        to: 'running',
-        events: [
-          {
-            runId,
-            type: 'run.started',
-            data: { agentId: run.agentId, agentVersion: run.agentVersion },
-            dedupeKey: 'run.started',
-          },
-        ],
-      }).catch(nonRetryable);
-      await announce(change);
+      await runs.start(run).catch(nonRetryable);
       return {
         state: 'running',
         ref,
@@ -67,23 +42,10 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
      * runs whose start failed.
      */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
-      const change = await applyRunTransition(db, {
-        runId,
-        to: outcome.status,
-        usage,
-        ...(outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error }),
-        events: [terminalRunEvent(runId, outcome, usage)],
-      }).catch(nonRetryable);
-      await announce(change);
-      await admitAndStartRuns({
-        db,
-        temporal: Context.current().client,
-        taskQueue: dependencies.runAdmission.taskQueue,
-        tenantId: change.run.tenantId,
-        defaultMaxConcurrentRuns: dependencies.runAdmission.defaultMaxConcurrentRuns,
-        // A retry may follow a failed start of runs this activity admitted before.
-        restartAdmitted: Context.current().info.attempt > 1,
-      });
+      // A retry may follow a failed start of runs this activity admitted before.
+      await runs
+        .finish({ runId, outcome, usage }, { restartAdmitted: Context.current().info.attempt > 1 })
+        .catch(nonRetryable);
     },
   };
 }

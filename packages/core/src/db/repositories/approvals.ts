@@ -9,7 +9,8 @@ import { runChangeOf, type RunChange } from './runs.ts';
 /**
  * Puts an approval on the run and moves it to `waiting` (from `running`), with its event,
  * atomically. Adding an approval the run already has changes nothing (activity retries).
- * Answers the run and the appended event (none on a repeat).
+ * Answers the run and the appended event (none on a repeat). Called only by the run service
+ * (`RunService.requestApproval`).
  */
 export async function addPendingApproval(
   db: Kysely<Database>,
@@ -35,7 +36,8 @@ export async function addPendingApproval(
 
 /**
  * Takes a decided (or expired) approval off the run; when none is left the run goes back
- * to `running`. Atomic with its event; repeating it changes nothing.
+ * to `running`. Atomic with its event; repeating it changes nothing. Called only by the run
+ * service (`RunService.resolveApproval`).
  */
 export async function resolvePendingApproval(
   db: Kysely<Database>,

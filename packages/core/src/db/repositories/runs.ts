@@ -9,7 +9,7 @@ import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination
 import type { Database, RunRow } from '../schema.ts';
 import { getAgent } from './agents.ts';
 import { getAgentVersion } from './agent-versions.ts';
-import { insertRunIfSlotFree } from '../../limits/run-admission.ts';
+import { insertRunIfSlotFree, type AdmissionLimits } from '../../limits/run-admission.ts';
 import { emptyUsage } from '../../execution/agent-run-contract.ts';
 import { appendRunEvents, type NewRunEvent } from './run-events.ts';
 
@@ -48,11 +48,11 @@ export interface CreateRunRequest {
   /** Hash of the request body, compared when an idempotency key is reused. */
   readonly requestHash?: string | undefined;
   /**
-   * With `reject`, the run is written only if the tenant has a free concurrent-run slot (and
-   * holds it at once), else 429 `rate_limited`. Without, the run is written unadmitted: it
-   * waits its turn in {@link admitQueuedRuns}.
+   * With `reject`, the run is written only if the tenant may admit a run now under these
+   * limits (and holds its slot at once), else 429 `rate_limited`. Without, the run is written
+   * unadmitted: it waits its turn in `admitQueuedRuns`.
    */
-  readonly overflow?: { readonly mode: 'reject'; readonly defaultMaxConcurrentRuns: number } | undefined;
+  readonly overflow?: ({ readonly mode: 'reject' } & AdmissionLimits) | undefined;
 }
 
 /** The run, and whether this call created it (false: an idempotent repeat). */
@@ -82,7 +82,11 @@ async function findByIdempotencyKey(
   return { run: toRun(row), created: false };
 }
 
-/** Writes a `queued` run of an agent version (idempotent under `idempotencyKey`). */
+/**
+ * Writes a `queued` run of an agent version (idempotent under `idempotencyKey`). Only the run
+ * service calls it (`RunService.create`, which also audits, admits and starts the run); tests
+ * use it to write a run that nobody admitted.
+ */
 export async function createRun(db: Kysely<Database>, request: CreateRunRequest): Promise<CreateRunResult> {
   const { idempotencyKey } = request;
   if (idempotencyKey !== undefined) {
@@ -122,9 +126,7 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
   const row =
     overflow === undefined
       ? await insert(db, null)
-      : await insertRunIfSlotFree(db, request.tenantId, overflow.defaultMaxConcurrentRuns, (trx) =>
-          insert(trx, new Date()),
-        );
+      : await insertRunIfSlotFree(db, request.tenantId, overflow, (trx) => insert(trx, new Date()));
   if (row) return { run: toRun(row), created: true };
   // Lost a race with a concurrent request carrying the same key: answer as its repeat.
   const raced =
@@ -225,7 +227,8 @@ export function runChangeOf(row: RunRow, events: RunEvent[]): RunChange {
 
 /**
  * Moves a run to a new state, forwards only, and records its events atomically. Repeating
- * a transition that already happened (an activity retry) changes nothing and succeeds.
+ * a transition that already happened (an activity retry) changes nothing and succeeds. Only
+ * the run service (`packages/core/src/runs`) moves runs; tests use it to set fixtures.
  */
 export async function transitionRun(db: Kysely<Database>, transition: RunTransition): Promise<Run> {
   return (await applyRunTransition(db, transition)).run;
@@ -233,7 +236,7 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
 
 /**
  * {@link transitionRun}, also answering the events it appended, for whoever publishes them
- * once the transaction has committed.
+ * once the transaction has committed. Called only by the run service (see `RunService`).
  */
 export async function applyRunTransition(db: Kysely<Database>, transition: RunTransition): Promise<RunChange> {
   const { runId, to } = transition;

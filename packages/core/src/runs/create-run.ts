@@ -1,0 +1,81 @@
+import { contentHash } from '../canonical-json.ts';
+import { recordAuditEvent } from '../db/repositories/audit-events.ts';
+import { createRun, type CreateRunResult } from '../db/repositories/runs.ts';
+import type { MessagePolicy } from '../domain/resources.ts';
+import { startRunWorkflow } from '../execution/start-run-workflow.ts';
+import { admitRuns } from './admit-runs.ts';
+import type { RunActor, RunServiceResources } from './run-service-resources.ts';
+
+/** What a caller asks for when it creates a run (`POST /v1/runs`, later threads, schedules…). */
+export interface NewRunRequest {
+  readonly agentId: string;
+  /** Version number; the agent's latest when omitted. */
+  readonly version?: number | undefined;
+  readonly input: unknown;
+  readonly metadata?: Record<string, string> | undefined;
+  /** How the run treats a message that arrives while a step is in flight. @default enqueue */
+  readonly messagePolicy?: MessagePolicy | undefined;
+  /**
+   * With a key, repeating the request (same key, same other fields) answers the same run
+   * instead of a new one; the same key with other fields is 409 `idempotency_key_conflict`.
+   */
+  readonly idempotencyKey?: string | undefined;
+}
+
+/**
+ * What an idempotency key protects, hashed: the request without its key. Its canonical JSON
+ * is that of the `POST /v1/runs` body (unset fields left out), so the hashes of runs created
+ * before the run service existed still match.
+ */
+function requestHashOf({ agentId, version, input, metadata, messagePolicy }: NewRunRequest): string {
+  return contentHash({ agentId, version, input, metadata, messagePolicy: messagePolicy ?? 'enqueue' });
+}
+
+/**
+ * Writes a `queued` run with its audit record in one transaction, then admits and starts it
+ * (or, in reject mode, writes it only into a free slot and starts it at once).
+ */
+export async function createRunWithAdmission(
+  resources: RunServiceResources,
+  request: NewRunRequest,
+  by: RunActor,
+): Promise<CreateRunResult> {
+  const { db, limits, logger } = resources;
+  const { idempotencyKey } = request;
+  const rejectOverLimit = limits.overflow === 'reject';
+  const result = await db.transaction().execute(async (trx) => {
+    const written = await createRun(trx, {
+      tenantId: by.tenantId,
+      agentId: request.agentId,
+      version: request.version,
+      input: request.input,
+      metadata: request.metadata,
+      messagePolicy: request.messagePolicy,
+      idempotencyKey,
+      requestHash: idempotencyKey === undefined ? undefined : requestHashOf(request),
+      overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
+    });
+    if (written.created) {
+      await recordAuditEvent(trx, {
+        ...by,
+        action: 'run.created',
+        target: { type: 'run', id: written.run.id },
+        details: { agentId: written.run.agentId, agentVersion: written.run.agentVersion },
+      });
+    }
+    return written;
+  });
+  const { run } = result;
+  if (run.status === 'queued') {
+    // The row is the promise: if Temporal is down, the reconciler starts the run later.
+    // Rejecting over the limit admits a run as it is written; queueing waits its turn.
+    await (
+      rejectOverLimit
+        ? startRunWorkflow(resources.temporal, resources.taskQueue, run.id)
+        : admitRuns(resources, run.tenantId)
+    ).catch((error: unknown) =>
+      logger.warn({ err: error, runId: run.id }, 'could not start the run workflow yet; it stays queued'),
+    );
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+import { announceRunChange } from '../cache/run-cache.ts';
+import { applyRunTransition } from '../db/repositories/runs.ts';
+import { terminalRunEvent } from '../events/terminal-run-event.ts';
+import type { Run, RunError, RunUsage } from '../domain/resources.ts';
+import { admitRuns, type AdmitRunsOptions } from './admit-runs.ts';
+import type { RunServiceResources } from './run-service-resources.ts';
+
+/** How a run ended, as its workflow reports it. */
+export type RunOutcome =
+  | { readonly status: 'succeeded'; readonly output: unknown }
+  | { readonly status: 'failed' | 'timed_out' | 'cancelled'; readonly error: RunError };
+
+/** A run's end: its outcome and what it used. */
+export interface RunEnd {
+  readonly runId: string;
+  readonly outcome: RunOutcome;
+  readonly usage: RunUsage;
+}
+
+/**
+ * Records the run's terminal state, output or error, and usage, with its final event
+ * (`run.succeeded`, `run.failed`, …); makes the change known; then hands the slot it freed
+ * to its tenant's oldest queued run. A repeat repeats only the handover (the transition is
+ * idempotent); with `restartAdmitted` it also starts the tenant's admitted runs whose start
+ * failed. Throws when the handover cannot reach Temporal: the run has ended all the same.
+ */
+export async function finishRun(
+  resources: RunServiceResources,
+  { runId, outcome, usage }: RunEnd,
+  options: AdmitRunsOptions = {},
+): Promise<Run> {
+  const change = await applyRunTransition(resources.db, {
+    runId,
+    to: outcome.status,
+    usage,
+    ...(outcome.status === 'succeeded' ? { output: outcome.output } : { error: outcome.error }),
+    events: [terminalRunEvent(runId, outcome, usage)],
+  });
+  await announceRunChange(resources, change);
+  await admitRuns(resources, change.run.tenantId, options);
+  return change.run;
+}
