@@ -135,6 +135,7 @@ async function createTenantObjects(
   await createAgentVersion(db, tenantId, agent.id, exampleAgentSpec);
   const { run } = await createRun(db, { tenantId, agentId: agent.id, input: 'matrix' });
   await applyRunTransition(db, {
+    tenantId,
     runId: run.id,
     to: 'cancelled',
     error: { code: 'run_cancelled', message: 'ended for the access matrix', step: null },

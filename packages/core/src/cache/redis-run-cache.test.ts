@@ -70,6 +70,7 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
 
   async function move(cache: RedisRunCache, runId: string, to: RunStatus): Promise<void> {
     const change = await applyRunTransition(database.db, {
+      tenantId,
       runId,
       to,
       // Any catalogued event will do: the cache reads only the version it raises.
@@ -147,7 +148,7 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
     expect((await observer.getRun(tenantId, runId)).status).toBe('running');
     expect(observerProbe.queries).toBe(0);
     // An older change recorded late loses too.
-    const older = await applyRunTransition(database.db, { runId, to: 'running' });
+    const older = await applyRunTransition(database.db, { tenantId, runId, to: 'running' });
     await writer.recordChange({ ...older, run: { ...older.run, status: 'queued' }, version: older.version - 1 });
     expect((await observer.getRun(tenantId, runId)).status).toBe('running');
   });

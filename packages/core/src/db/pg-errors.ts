@@ -16,7 +16,7 @@ export const sqlStates = {
   invalidRunTransition: 'AR002',
   /** Raised by the `run_events_append_only` trigger. */
   eventsAppendOnly: 'AR003',
-  /** Raised by `append_run_event` for a run that does not exist. */
+  /** Raised by `append_run_event` for a run that does not exist in the tenant named. */
   runNotFound: 'AR004',
   /** Raised by the `audit_events_append_only` trigger. */
   auditAppendOnly: 'AR005',

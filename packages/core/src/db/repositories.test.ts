@@ -37,6 +37,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0009-langgraph-checkpoints',
       '0010-model-step-replies',
       '0011-tenant-owned-execution-tables',
+      '0012-tenant-scoped-append-run-event',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
@@ -73,18 +74,25 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
 
   it('moves runs forward only, in the repository and in the database', async () => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'x' });
-    await transitionRun(database.db, { runId: run.id, to: 'running' });
-    await transitionRun(database.db, { runId: run.id, to: 'waiting' });
-    await transitionRun(database.db, { runId: run.id, to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: run.id, to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: run.id, to: 'waiting' });
+    await transitionRun(database.db, { tenantId, runId: run.id, to: 'running' });
     // Repeating a transition that already happened is a no-op (activity retries).
-    await transitionRun(database.db, { runId: run.id, to: 'running' });
-    await expect(transitionRun(database.db, { runId: run.id, to: 'queued' })).rejects.toMatchObject({
+    await transitionRun(database.db, { tenantId, runId: run.id, to: 'running' });
+    await expect(transitionRun(database.db, { tenantId, runId: run.id, to: 'queued' })).rejects.toMatchObject({
       code: 'invalid_state_transition',
     });
-    const finished = await transitionRun(database.db, { runId: run.id, to: 'succeeded', output: { text: 'ok' } });
+    const finished = await transitionRun(database.db, {
+      tenantId,
+      runId: run.id,
+      to: 'succeeded',
+      output: { text: 'ok' },
+    });
     expect(finished).toMatchObject({ status: 'succeeded', output: { text: 'ok' } });
     expect(finished.endedAt).not.toBeNull();
-    await expect(transitionRun(database.db, { runId: run.id, to: 'failed' })).rejects.toBeInstanceOf(AppError);
+    await expect(transitionRun(database.db, { tenantId, runId: run.id, to: 'failed' })).rejects.toBeInstanceOf(
+      AppError,
+    );
     const direct = database.db.updateTable('runs').set({ status: 'running' }).where('id', '=', run.id).execute();
     await expect(direct).rejects.toSatisfy((error) => sqlStateOf(error) === sqlStates.invalidRunTransition);
     expect((await getRun(database.db, tenantId, run.id)).status).toBe('succeeded');
@@ -110,7 +118,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
     const { run } = await createRun(database.db, { tenantId, agentId, input: 'events' });
     await Promise.all(
       Array.from({ length: 20 }, (_, index) =>
-        appendRunEvents(database.db, [
+        appendRunEvents(database.db, tenantId, [
           {
             runId: run.id,
             type: 'message.received',

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { databaseKinds, openTestDatabase } from '@agent-runtime/test-harness';
 import { agentSpecSchema } from '../domain/agent-spec.ts';
 import type { DatabaseHandle } from './connect.ts';
-import { migrateTo, migrateToLatest } from './migrate.ts';
+import { migrateTo } from './migrate.ts';
 import { createAgent } from './repositories/agents.ts';
 import { createAgentVersion } from './repositories/agent-versions.ts';
 import { recordedModelStepReply, recordModelStepReply } from './repositories/model-step-replies.ts';
@@ -92,7 +92,9 @@ describe.each(databaseKinds)('migration 0011 on %s', (kind) => {
         values (${thread}, 'cp-1', 'task', 0, 'count', 'json', ${bytes})`.execute(database.db);
     }
 
-    expect(await migrateToLatest(database.db)).toEqual(['0011-tenant-owned-execution-tables']);
+    expect(await migrateTo(database.db, '0011-tenant-owned-execution-tables')).toEqual([
+      '0011-tenant-owned-execution-tables',
+    ]);
 
     const tenantsOf = async (table: 'tool_calls' | 'model_step_replies') =>
       (await database.db.selectFrom(table).select('tenant_id').execute()).map((row) => row.tenant_id);

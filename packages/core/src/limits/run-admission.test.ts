@@ -48,14 +48,14 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
     expect(await listAdmittedQueuedRunIds(database.db, tenantId, 10)).toEqual(runIds.slice(0, 2));
     // Running runs still hold their slots; an ended run frees its own.
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
-    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: runIds[1] ?? '', to: 'running' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'succeeded' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'succeeded' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[2]]);
     // A queued run cancelled before admission frees nothing and is skipped.
-    await transitionRun(database.db, { runId: runIds[3] ?? '', to: 'cancelled' });
-    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'failed' });
+    await transitionRun(database.db, { tenantId, runId: runIds[3] ?? '', to: 'cancelled' });
+    await transitionRun(database.db, { tenantId, runId: runIds[1] ?? '', to: 'failed' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[4]]);
   });
 
@@ -63,24 +63,24 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
     const { tenantId, queue } = await tenantWithAgent(`waiting-${kind}`, 1);
     const runIds = await queue(3);
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[0]]);
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'running' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
     // Waiting uses no worker: the next run gets the slot at once.
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'waiting' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'waiting' });
     expect(await readAdmissionState(database.db, tenantId, limits(100))).toMatchObject({ occupied: 0, waiting: 1 });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[1]]);
-    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: runIds[1] ?? '', to: 'running' });
     // The waiting run resumes although the tenant is at its limit: it was admitted and keeps
     // its right to run; admission of new runs waits until both have freed a slot.
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'running' });
     expect(await readAdmissionState(database.db, tenantId, limits(100))).toMatchObject({
       occupied: 2,
       free: 0,
       hold: 'concurrent_runs',
     });
-    await transitionRun(database.db, { runId: runIds[1] ?? '', to: 'succeeded' });
+    await transitionRun(database.db, { tenantId, runId: runIds[1] ?? '', to: 'succeeded' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([]);
-    await transitionRun(database.db, { runId: runIds[0] ?? '', to: 'succeeded' });
+    await transitionRun(database.db, { tenantId, runId: runIds[0] ?? '', to: 'succeeded' });
     expect(await admitQueuedRuns(database.db, tenantId, limits(100))).toEqual([runIds[2]]);
   });
 
@@ -90,8 +90,8 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
     const parked = await queue(2);
     expect(await admitQueuedRuns(database.db, tenantId, capped)).toEqual(parked);
     for (const runId of parked) {
-      await transitionRun(database.db, { runId, to: 'running' });
-      await transitionRun(database.db, { runId, to: 'waiting' });
+      await transitionRun(database.db, { tenantId, runId, to: 'running' });
+      await transitionRun(database.db, { tenantId, runId, to: 'waiting' });
     }
     const [next] = await queue(1);
     expect(await readAdmissionState(database.db, tenantId, capped)).toMatchObject({ free: 0, hold: 'waiting_runs' });
@@ -101,7 +101,7 @@ describe.each(databaseKinds)('run admission on %s', (kind) => {
       createRun(database.db, { tenantId, agentId, input: 'x', overflow: { mode: 'reject', ...capped } }),
     ).rejects.toMatchObject({ code: 'rate_limited', details: { maxWaitingRuns: 2 } });
     // One fewer waiting: admission resumes.
-    await transitionRun(database.db, { runId: parked[0] ?? '', to: 'running' });
+    await transitionRun(database.db, { tenantId, runId: parked[0] ?? '', to: 'running' });
     expect(await admitQueuedRuns(database.db, tenantId, capped)).toEqual([next]);
   });
 

@@ -123,6 +123,7 @@ export async function admitQueuedRuns(
     const admitted = await trx
       .updateTable('runs')
       .set({ admitted_at: new Date() })
+      .where('tenant_id', '=', tenantId)
       .where(
         'id',
         'in',

@@ -23,6 +23,7 @@ export async function cancelRun(resources: RunServiceResources, target: TenantRu
     if (!(error instanceof WorkflowNotFoundError)) throw error;
     // Never started (still queued): there is nothing to stop, only a row to close.
     const change = await applyRunTransition(db, {
+      tenantId: run.tenantId,
       runId: run.id,
       to: 'cancelled',
       error: { code: 'run_cancelled', message: 'the run was cancelled before it started', step: null },

@@ -64,8 +64,8 @@ describe.each(databaseKinds)('why a queued run waits (describeQueue) on %s', (ki
     ]);
     // Waiting frees the slot, but one waiting run is this deployment's waiting cap.
     const [first] = queued as [(typeof queued)[number]];
-    await transitionRun(database.db, { runId: first.id, to: 'running' });
-    await transitionRun(database.db, { runId: first.id, to: 'waiting' });
+    await transitionRun(database.db, { tenantId: tenant.id, runId: first.id, to: 'running' });
+    await transitionRun(database.db, { tenantId: tenant.id, runId: first.id, to: 'waiting' });
     const described = await runs.describeQueue(queued);
     // A run read as queued that has moved on is answered as it is now.
     expect(described[0]).toEqual(await getRun(database.db, tenant.id, first.id));

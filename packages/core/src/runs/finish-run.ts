@@ -10,8 +10,9 @@ export type RunOutcome =
   | { readonly status: 'succeeded'; readonly output: unknown }
   | { readonly status: 'failed' | 'timed_out' | 'cancelled'; readonly error: RunError };
 
-/** A run's end: its outcome and what it used. */
+/** A tenant's run's end: its outcome and what it used. */
 export interface RunEnd {
+  readonly tenantId: string;
   readonly runId: string;
   readonly outcome: RunOutcome;
   readonly usage: RunUsage;
@@ -26,10 +27,11 @@ export interface RunEnd {
  */
 export async function finishRun(
   resources: RunServiceResources,
-  { runId, outcome, usage }: RunEnd,
+  { tenantId, runId, outcome, usage }: RunEnd,
   options: AdmitRunsOptions = {},
 ): Promise<Run> {
   const change = await applyRunTransition(resources.db, {
+    tenantId,
     runId,
     to: outcome.status,
     usage,

@@ -4,8 +4,9 @@ import type { Run } from '../domain/resources.ts';
 import { admitRunsBestEffort } from './admit-runs.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
-/** A tool call that needs a person's decision before it runs. */
+/** A tool call of a tenant's run that needs a person's decision before it runs. */
 export interface ApprovalRequest {
+  readonly tenantId: string;
   readonly runId: string;
   readonly step: number;
   /** Unique within the run (`<step>-<callId>`): the id a decision names. */
@@ -24,9 +25,10 @@ export interface ApprovalRequest {
  * reconciler retries). Repeating it changes nothing.
  */
 export async function requestApproval(resources: RunServiceResources, request: ApprovalRequest): Promise<Run> {
-  const { runId, step, approvalId, callId, tool, input, expiresAt } = request;
+  const { tenantId, runId, step, approvalId, callId, tool, input, expiresAt } = request;
   const change = await addPendingApproval(
     resources.db,
+    tenantId,
     runId,
     { id: approvalId, step, callId, tool, input: input as never, requestedAt: new Date().toISOString(), expiresAt },
     {

@@ -4,8 +4,9 @@ import type { Run } from '../domain/resources.ts';
 import { admitRunsBestEffort } from './admit-runs.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
-/** What became of a pending approval: a person's decision, or its deadline. */
+/** What became of a pending approval of a tenant's run: a person's decision, or its deadline. */
 export interface ApprovalResolution {
+  readonly tenantId: string;
   readonly runId: string;
   readonly step: number;
   readonly approvalId: string;
@@ -23,8 +24,8 @@ export interface ApprovalResolution {
  * effort). Repeating it changes nothing.
  */
 export async function resolveApproval(resources: RunServiceResources, resolution: ApprovalResolution): Promise<Run> {
-  const { runId, step, approvalId, decision, comment, decidedBy } = resolution;
-  const change = await resolvePendingApproval(resources.db, runId, approvalId, {
+  const { tenantId, runId, step, approvalId, decision, comment, decidedBy } = resolution;
+  const change = await resolvePendingApproval(resources.db, tenantId, runId, approvalId, {
     runId,
     type: 'approval.decided',
     step,

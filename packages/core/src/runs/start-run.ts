@@ -4,7 +4,7 @@ import type { Run } from '../domain/resources.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
 /** A run about to start, as its caller (the workflow's first activity) has just read it. */
-export type StartingRun = Pick<Run, 'id' | 'agentId' | 'agentVersion'>;
+export type StartingRun = Pick<Run, 'id' | 'tenantId' | 'agentId' | 'agentVersion'>;
 
 /**
  * Moves an admitted run from `queued` to `running` (marking it admitted if its workflow was
@@ -14,6 +14,7 @@ export type StartingRun = Pick<Run, 'id' | 'agentId' | 'agentVersion'>;
  */
 export async function startRun(resources: RunServiceResources, run: StartingRun): Promise<Run> {
   const change = await applyRunTransition(resources.db, {
+    tenantId: run.tenantId,
     runId: run.id,
     to: 'running',
     events: [

@@ -8,6 +8,7 @@ export function createApprovalActivities({ runs }: ActivityDependencies) {
     async requestApproval({ ref, step, call, approvalId, expiresAt }: RequestApprovalInput): Promise<void> {
       await runs
         .requestApproval({
+          tenantId: ref.tenantId,
           runId: ref.runId,
           step,
           approvalId,
@@ -29,7 +30,7 @@ export function createApprovalActivities({ runs }: ActivityDependencies) {
       decidedBy,
     }: ResolveApprovalInput): Promise<void> {
       await runs
-        .resolveApproval({ runId: ref.runId, step, approvalId, decision, comment, decidedBy })
+        .resolveApproval({ tenantId: ref.tenantId, runId: ref.runId, step, approvalId, decision, comment, decidedBy })
         .catch(nonRetryable);
     },
   };

@@ -11,6 +11,7 @@ export function createMessageActivities(dependencies: ActivityDependencies) {
     async recordMessages({ ref, step, messages, interrupted }: RecordMessagesInput): Promise<void> {
       const events = await appendRunEvents(
         db,
+        ref.tenantId,
         messages.map((message, index) => ({
           runId: ref.runId,
           type: 'message.received',

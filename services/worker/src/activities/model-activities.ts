@@ -67,7 +67,7 @@ export function createModelActivities(
       const adapter = adapterOf(spec);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
-      const started = await appendRunEvents(db, [
+      const started = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
           type: 'model.started',
@@ -129,7 +129,7 @@ export function createModelActivities(
           ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
           : undefined;
       const reply = recorded ?? (await answer());
-      const completed = await appendRunEvents(db, [
+      const completed = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
           type: 'model.completed',

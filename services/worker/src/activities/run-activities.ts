@@ -42,9 +42,11 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
      * runs whose start failed.
      */
     async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
+      // The recorded input names the run alone (histories of runs in flight hold it): its row names the tenant.
+      const { tenantId } = await getRunById(db, runId).catch(nonRetryable);
       // A retry may follow a failed start of runs this activity admitted before.
       await runs
-        .finish({ runId, outcome, usage }, { restartAdmitted: Context.current().info.attempt > 1 })
+        .finish({ tenantId, runId, outcome, usage }, { restartAdmitted: Context.current().info.attempt > 1 })
         .catch(nonRetryable);
     },
   };

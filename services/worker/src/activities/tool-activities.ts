@@ -54,7 +54,7 @@ export function createToolActivities(
       if (claim.state === 'completed') {
         outcome = claim.result as ToolOutcome;
       } else {
-        const started = await appendRunEvents(db, [
+        const started = await appendRunEvents(db, ref.tenantId, [
           {
             runId: ref.runId,
             type: 'tool.started',
@@ -115,7 +115,7 @@ export function createToolActivities(
           stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
         }
       }
-      const completed = await appendRunEvents(db, [
+      const completed = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
           type: 'tool.completed',

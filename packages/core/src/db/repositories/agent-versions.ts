@@ -58,6 +58,7 @@ export async function createAgentVersion(
     await trx
       .updateTable('agents')
       .set({ latest_version: version, updated_at: new Date() })
+      .where('tenant_id', '=', tenantId)
       .where('id', '=', agentId)
       .execute();
     return toAgentVersion(row);

@@ -157,6 +157,7 @@ export async function authenticateApiKey(db: Kysely<Database>, key: string): Pro
   await db
     .updateTable('api_keys')
     .set({ last_used_at: sql<Date>`now()` })
+    .where('tenant_id', '=', row.tenant_id)
     .where('id', '=', row.id)
     .where((eb) =>
       eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]),

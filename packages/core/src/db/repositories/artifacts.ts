@@ -92,7 +92,7 @@ export async function recordArtifact(db: Kysely<Database>, artifact: NewArtifact
       return { ...existing, created: false, events: [] };
     }
     const recorded = toArtifact(row);
-    const events = await appendRunEvents(trx, [
+    const events = await appendRunEvents(trx, artifact.tenantId, [
       {
         runId: recorded.runId,
         type: 'artifact.created',

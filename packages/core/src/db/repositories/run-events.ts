@@ -23,19 +23,24 @@ export function toRunEvent(row: RunEventRow): RunEvent {
 }
 
 /**
- * Appends events, each in one round trip (`append_run_event`, migration 0002): the run row
- * is locked while the next `seq` is taken, so concurrent writers produce 1, 2, 3, … with no
- * gaps, and an event whose dedupe key the run already has is skipped. Pass a transaction to
- * make the events atomic with other writes. Each event is checked against the catalog
- * first, so an uncatalogued event is never stored. Returns the events that were new.
+ * Appends events to runs of the tenant, each in one round trip (`append_run_event`, migration
+ * 0012): the run row is locked while the next `seq` is taken, so concurrent writers produce
+ * 1, 2, 3, … with no gaps, and an event whose dedupe key the run already has is skipped. An
+ * event of another tenant's run is not found. Pass a transaction to make the events atomic
+ * with other writes. Each event is checked against the catalog first, so an uncatalogued
+ * event is never stored. Returns the events that were new.
  * @throws UncataloguedRunEventError
  */
-export async function appendRunEvents(db: Kysely<Database>, events: readonly NewRunEvent[]): Promise<RunEvent[]> {
+export async function appendRunEvents(
+  db: Kysely<Database>,
+  tenantId: string,
+  events: readonly NewRunEvent[],
+): Promise<RunEvent[]> {
   const appended: RunEvent[] = [];
   for (const event of events) {
     const { step, data } = validateNewRunEvent(event);
     const { rows } =
-      await sql<RunEventRow>`select * from append_run_event(${event.runId}, ${event.type}, ${step}, ${JSON.stringify(
+      await sql<RunEventRow>`select * from append_run_event(${tenantId}, ${event.runId}, ${event.type}, ${step}, ${JSON.stringify(
         data,
       )}::jsonb, ${event.dedupeKey})`
         .execute(db)
@@ -47,7 +52,7 @@ export async function appendRunEvents(db: Kysely<Database>, events: readonly New
   return appended;
 }
 
-/** A run's events with `seq` greater than `after`, in order. */
+/** The tenant's run's events with `seq` greater than `after`, in order. */
 export async function listRunEvents(
   db: Kysely<Database>,
   tenantId: string,

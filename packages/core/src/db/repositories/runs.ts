@@ -166,9 +166,11 @@ export async function getVersionedRun(db: Kysely<Database>, tenantId: string, ru
  * A run by id alone, whatever its tenant: the one lookup that does not take the tenant, because
  * its caller has nothing else to go on. A run's workflow is started with the run id alone
  * (workflow id = run id, input `{ runId }`), and the histories of runs in flight record that
- * input, so the worker's `startRun` learns the run's tenant from the run row itself. Everything
- * after it carries the tenant it found (the workflow's `RunRef`). Never call it with an id a
- * client sent: the API reads runs with {@link getRun}, under the caller's tenant.
+ * input, so the worker's `startRun` learns the run's tenant from the run row itself; so does
+ * its `finishRun`, whose recorded input (`{ runId, outcome, usage }`) names no tenant either.
+ * Everything else carries the tenant found here (the workflow's `RunRef`) and calls the
+ * tenant-scoped functions with it. Never call it with an id a client sent: the API reads runs
+ * with {@link getRun}, under the caller's tenant.
  */
 export async function getRunById(db: Kysely<Database>, runId: string): Promise<Run> {
   const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
@@ -194,8 +196,10 @@ export async function listRuns(
   return toPage(await query.execute(), filter.limit, toRun);
 }
 
-/** A state change of a run and what comes with it. */
+/** A state change of a tenant's run and what comes with it. */
 export interface RunTransition {
+  /** The run's tenant: another tenant's run is not found. */
+  readonly tenantId: string;
   readonly runId: string;
   readonly to: RunStatus;
   readonly output?: unknown;
@@ -226,7 +230,8 @@ export function runChangeOf(row: RunRow, events: RunEvent[]): RunChange {
 }
 
 /**
- * Moves a run to a new state, forwards only, and records its events atomically. Repeating
+ * Moves the tenant's run to a new state, forwards only, and records its events atomically;
+ * another tenant's run is not found. Repeating
  * a transition that already happened (an activity retry) changes nothing and succeeds. Only
  * the run service (`packages/core/src/runs`) moves runs; tests use it to set fixtures.
  */
@@ -239,7 +244,7 @@ export async function transitionRun(db: Kysely<Database>, transition: RunTransit
  * once the transaction has committed. Called only by the run service (see `RunService`).
  */
 export async function applyRunTransition(db: Kysely<Database>, transition: RunTransition): Promise<RunChange> {
-  const { runId, to } = transition;
+  const { tenantId, runId, to } = transition;
   return db.transaction().execute(async (trx) => {
     const now = new Date();
     // The status guard makes the update itself the state-machine check: zero rows means the
@@ -265,14 +270,20 @@ export async function applyRunTransition(db: Kysely<Database>, transition: RunTr
               ...(transition.error === undefined ? {} : { error: JSON.stringify(transition.error) }),
               ...(transition.usage === undefined ? {} : { usage: JSON.stringify(transition.usage) }),
             }))
+            .where('tenant_id', '=', tenantId)
             .where('id', '=', runId)
             .where('status', 'in', predecessors)
             .returningAll()
             .executeTakeFirst();
     if (moved) {
-      return runChangeOf(moved, await appendRunEvents(trx, transition.events ?? []));
+      return runChangeOf(moved, await appendRunEvents(trx, tenantId, transition.events ?? []));
     }
-    const current = await trx.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
+    const current = await trx
+      .selectFrom('runs')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', runId)
+      .executeTakeFirst();
     if (!current) throw new NotFoundError('run', runId);
     if (current.status !== to) throw new InvalidStateTransitionError(runId, current.status, to);
     return runChangeOf(current, []);
