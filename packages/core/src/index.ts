@@ -60,7 +60,7 @@ export * from './runs/run-service-resources.ts';
 export type { AdmitRunsOptions } from './runs/admit-runs.ts';
 export type { NewRunRequest } from './runs/create-run.ts';
 export type { ApprovalVerdict } from './runs/decide-approval.ts';
-export type { RunEnd, RunOutcome } from './runs/finish-run.ts';
+export type { RunEnd } from './runs/finish-run.ts';
 export type { ApprovalRequest } from './runs/request-approval.ts';
 export type { ApprovalResolution } from './runs/resolve-approval.ts';
 export type { StartingRun } from './runs/start-run.ts';

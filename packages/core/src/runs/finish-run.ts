@@ -1,14 +1,9 @@
 import { announceRunChange } from '../cache/run-cache.ts';
 import { applyRunTransition } from '../db/repositories/runs.ts';
-import { terminalRunEvent } from '../events/terminal-run-event.ts';
-import type { Run, RunError, RunUsage } from '../domain/resources.ts';
+import type { Run, RunUsage } from '../domain/resources.ts';
+import { terminalRunEvent, type RunOutcome } from '../events/terminal-run-event.ts';
 import { admitRuns, type AdmitRunsOptions } from './admit-runs.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
-
-/** How a run ended, as its workflow reports it. */
-export type RunOutcome =
-  | { readonly status: 'succeeded'; readonly output: unknown }
-  | { readonly status: 'failed' | 'timed_out' | 'cancelled'; readonly error: RunError };
 
 /** A tenant's run's end: its outcome and what it used. */
 export interface RunEnd {

@@ -2,11 +2,11 @@ import type { AgentReply, ConversationMessage, ModelReply, ToolCall, ToolOutcome
 import type {
   AgentSpec,
   MessagePolicy,
-  RunError,
+  RunEnd,
   RunLimits,
   RunMessage,
+  RunOutcome,
   RunStatus,
-  RunUsage,
 } from '@agent-runtime/core';
 
 /** Identifies a run and the immutable version whose spec its steps run under. */
@@ -79,15 +79,10 @@ export interface RecordMessagesInput {
   readonly interrupted: boolean;
 }
 
-/** How a run ended, as the workflow reports it. */
-export type RunOutcome =
-  | { readonly status: 'succeeded'; readonly output: unknown }
-  | { readonly status: 'failed' | 'timed_out' | 'cancelled'; readonly error: RunError };
+/**
+ * How the workflow reports a run's end: the run service's {@link RunEnd} without the tenant,
+ * which recorded histories never carried (the activity reads it from the run row).
+ */
+export type FinishRunInput = Omit<RunEnd, 'tenantId'>;
 
-export interface FinishRunInput {
-  readonly runId: string;
-  readonly outcome: RunOutcome;
-  readonly usage: RunUsage;
-}
-
-export type { AgentReply, ModelReply, ToolOutcome };
+export type { AgentReply, ModelReply, RunOutcome, ToolOutcome };
