@@ -11,6 +11,7 @@ export const errorCodes = [
   'forbidden',
   'not_found',
   'route_not_found',
+  'uri_too_long',
   'method_not_allowed',
   'conflict',
   'idempotency_key_conflict',
@@ -83,6 +84,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'not_found':
     case 'route_not_found':
       return 404;
+    case 'uri_too_long':
+      return 414;
     case 'method_not_allowed':
       return 405;
     case 'conflict':
