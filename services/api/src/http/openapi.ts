@@ -100,6 +100,31 @@ const documentRoute: NonNullable<FastifyDynamicSwaggerOptions['transform']> = (i
   return { ...transformed, schema: { ...schema, ...security, ...(headers ? { headers } : {}), response } };
 };
 
+interface MediaTypeObject {
+  schema?: Record<string, unknown>;
+}
+
+/**
+ * The document with no schema on bodies that are any bytes (an artifact's content): a schema
+ * of `{}` would still claim the body parses as its media type, which stored bytes need not;
+ * OpenAPI says "any content" by a media type without a schema. @fastify/swagger insists on a
+ * schema per media type, so such routes declare `z.any()` and it is dropped here.
+ */
+function withoutAnyBytesSchemas<Document extends { paths?: unknown }>(document: Document): Document {
+  const operations = Object.values((document.paths ?? {}) as Record<string, Record<string, unknown>>).flatMap(
+    (path) => Object.values(path) as { responses?: Record<string, { content?: Record<string, MediaTypeObject> }> }[],
+  );
+  for (const operation of operations) {
+    for (const response of Object.values(operation.responses ?? {})) {
+      for (const media of Object.values(response.content ?? {})) {
+        const keys = Object.keys(media.schema ?? { type: 'defined' });
+        if (keys.every((key) => key === 'description')) delete media.schema;
+      }
+    }
+  }
+  return document;
+}
+
 /** Options of @fastify/swagger for the API's OpenAPI 3.1 document, generated from the routes' zod schemas. */
 export function openApiOptions(): FastifyDynamicSwaggerOptions {
   return {
@@ -129,6 +154,6 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
       security: [{ bearer: [] }],
     },
     transform: documentRoute,
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withoutAnyBytesSchemas(jsonSchemaTransformObject(input)),
   };
 }
