@@ -125,6 +125,36 @@ function withoutAnyBytesSchemas<Document extends { paths?: unknown }>(document: 
   return document;
 }
 
+/** Keys Fastify's JSON parser refuses in any request body (400): prototype poisoning. */
+const refusedKey = { not: { const: '__proto__' } };
+
+/** Adds the refused key to every map (an object with free keys) under `node`. */
+function refuseKeysIn(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(refuseKeysIn);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  const additional = schema['additionalProperties'];
+  if ((additional !== undefined && additional !== false) || schema['propertyNames'] !== undefined) {
+    const names = schema['propertyNames'];
+    schema['propertyNames'] = names === undefined ? refusedKey : { allOf: [names, refusedKey] };
+  }
+  for (const [key, child] of Object.entries(schema)) if (key !== 'propertyNames') refuseKeysIn(child);
+}
+
+/**
+ * The document with `__proto__` refused as a key of every map a request may carry (the
+ * `…Input` components and request bodies), as Fastify's parser refuses it (400).
+ */
+function withoutPoisonedKeys<Document extends { paths?: unknown; components?: unknown }>(document: Document): Document {
+  const schemas = ((document.components ?? {}) as { schemas?: Record<string, unknown> }).schemas ?? {};
+  for (const [name, schema] of Object.entries(schemas)) if (name.endsWith('Input')) refuseKeysIn(schema);
+  const operations = Object.values((document.paths ?? {}) as Record<string, Record<string, unknown>>).flatMap(
+    (path) => Object.values(path) as { requestBody?: unknown }[],
+  );
+  for (const operation of operations) refuseKeysIn(operation.requestBody);
+  return document;
+}
+
 /** Options of @fastify/swagger for the API's OpenAPI 3.1 document, generated from the routes' zod schemas. */
 export function openApiOptions(): FastifyDynamicSwaggerOptions {
   return {
@@ -139,7 +169,8 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
           'Every error is an RFC 9457 problem (`application/problem+json`) with a stable `code`. Text in a',
           'request (body, query and path) may not contain U+0000 (NUL), which no stored text can hold, and',
           `JSON bodies may not nest arrays and objects more than ${maxJsonDepth} levels deep: such a request`,
-          'answers 422 `validation_failed`. A browsable reference of this document is served at `/docs`.',
+          'answers 422 `validation_failed`. No object in a JSON body may have the key `__proto__` (400).',
+          'A browsable reference of this document is served at `/docs`.',
         ].join('\n'),
       },
       components: {
@@ -154,6 +185,6 @@ export function openApiOptions(): FastifyDynamicSwaggerOptions {
       security: [{ bearer: [] }],
     },
     transform: documentRoute,
-    transformObject: (input) => withoutAnyBytesSchemas(jsonSchemaTransformObject(input)),
+    transformObject: (input) => withoutPoisonedKeys(withoutAnyBytesSchemas(jsonSchemaTransformObject(input))),
   };
 }
