@@ -57,6 +57,21 @@ ensure_s3_server() {
   export RCLONE_PATH="$venv/bin/rclone"
 }
 
+# Schemathesis, the OpenAPI fuzzer of test/e2e/contract/schemathesis.test.ts, from PyPI in a venv
+# of its own (.tools/schemathesis); reinstalled when the pinned version changes.
+schemathesis_version=4.32.5
+
+ensure_schemathesis() {
+  local venv="$tools_dir/schemathesis"
+  if [ -x "$venv/bin/schemathesis" ] &&
+    [ "$("$venv/bin/python" -c 'import importlib.metadata as m; print(m.version("schemathesis"))' 2>/dev/null)" = "$schemathesis_version" ]; then
+    return
+  fi
+  log "installing schemathesis $schemathesis_version (PyPI) into .tools/schemathesis"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$schemathesis_version" >&2
+}
+
 # The example PydanticAI agent's venv (.tools/pydantic-agent) from its pinned
 # requirements.txt, for test/e2e/adapters/pydantic-ai-agent.test.ts. Reinstalled when the requirements
 # change (a copy of the installed file is kept beside the venv).

@@ -12,6 +12,7 @@ export const errorCodeDescriptions = {
   forbidden: 'The credentials are valid but their roles do not allow this request.',
   not_found: "The object does not exist in the caller's tenant (another tenant's objects are not found either).",
   route_not_found: 'No endpoint has this method and path.',
+  uri_too_long: 'A path parameter is longer than the server reads (1000 characters).',
   method_not_allowed: 'The endpoint exists but not with this method.',
   conflict: 'The request conflicts with the current state (e.g. a name already taken).',
   idempotency_key_conflict: 'The `Idempotency-Key` was already used with a different request body.',
@@ -88,6 +89,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'not_found':
     case 'route_not_found':
       return 404;
+    case 'uri_too_long':
+      return 414;
     case 'method_not_allowed':
       return 405;
     case 'conflict':

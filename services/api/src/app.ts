@@ -9,21 +9,19 @@ import {
   UncachedRunReads,
 } from '@agent-runtime/core';
 import Fastify from 'fastify';
-import {
-  jsonSchemaTransform,
-  jsonSchemaTransformObject,
-  serializerCompiler,
-  validatorCompiler,
-  type ZodTypeProvider,
-} from 'fastify-type-provider-zod';
+import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiDependencies, ApiInstance } from './app-types.ts';
 import { createAuthHook, createRouteAccessRecorder, type RouteAccessEntry } from './http/auth.ts';
 import { createOidcVerifier, oidcOptionsFromConfig } from './http/oidc.ts';
+import { rejectUnstorableInput } from './http/unstorable-input.ts';
+import { createUnmatchedRouteHook } from './http/unmatched-routes.ts';
+import { openApiOptions } from './http/openapi.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
+import { registerApiReferenceRoutes } from './routes/api-reference.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -36,40 +34,43 @@ import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
+/** Longest path parameter the router takes (characters); ids and names are far shorter. */
+const maxPathParameterLength = 1000;
+
 /** Builds the control-plane HTTP API; the caller listens and closes. */
 export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstance> {
   const app = Fastify({
     loggerInstance: dependencies.logger,
     bodyLimit: dependencies.config.AR_BODY_LIMIT_BYTES,
     requestIdHeader: 'x-request-id',
-    return503OnClosing: true,
+    // Above every path parameter's own limit, so that an over-long id fails validation (422)
+    // like any other bad value; only past this does the router refuse it (414).
+    routerOptions: { maxParamLength: maxPathParameterLength },
+    // Answered below as a problem, like every other error, rather than in Fastify's format.
+    return503OnClosing: false,
+    frameworkErrors: (error, request, reply) => {
+      const known =
+        error.code === 'FST_ERR_MAX_PARAM_LENGTH'
+          ? new AppError('uri_too_long', `a path parameter is longer than ${maxPathParameterLength} characters`)
+          : error;
+      // The reply is sent here; nothing awaits its (thenable) return value.
+      void sendProblem(reply, problemOf(known, request));
+    },
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  await app.register(fastifySwagger, {
-    openapi: {
-      openapi: '3.1.0',
-      info: {
-        title: 'Agent Runtime API',
-        version: '1.0.0',
-        description:
-          'Control plane of Agent Runtime: tenants, agents, immutable agent versions, runs, API keys and the audit log.',
-      },
-      components: {
-        securitySchemes: {
-          bearer: {
-            type: 'http',
-            scheme: 'bearer',
-            description: 'An API key (`ar_…`) or, where OIDC is configured, an access token of the issuer',
-          },
-        },
-      },
-      security: [{ bearer: [] }],
-    },
-    transform: jsonSchemaTransform,
-    transformObject: jsonSchemaTransformObject,
+  await app.register(fastifySwagger, openApiOptions());
+
+  // A request arriving while the server drains is refused first, before any work.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onRequest', async () => {
+    if (closing)
+      throw new AppError('dependency_unavailable', 'this instance is shutting down; retry', { retryAfterSeconds: 1 });
   });
 
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
@@ -80,6 +81,8 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   const accessTable: RouteAccessEntry[] = [];
   app.decorate('accessTable', accessTable);
   app.addHook('onRoute', createRouteAccessRecorder(accessTable));
+  // Before authentication: a path that no route serves has nothing to authenticate for.
+  app.addHook('onRequest', createUnmatchedRouteHook(accessTable));
   const oidcOptions = oidcOptionsFromConfig(dependencies.config);
   const oidc = dependencies.oidc ?? (oidcOptions && createOidcVerifier(oidcOptions));
   if (oidcOptions) app.log.info({ issuer: oidcOptions.issuer }, 'accepting OIDC access tokens besides API keys');
@@ -88,6 +91,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   const limiter = dependencies.rateLimiter ?? openRateLimiter(dependencies.config, dependencies.logger);
   if (!dependencies.rateLimiter) app.addHook('onClose', () => limiter.close());
   app.addHook('onRequest', createRateLimitHook({ db: dependencies.db, limiter, config: dependencies.config }));
+  app.addHook('preValidation', rejectUnstorableInput);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -136,6 +140,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerSecretRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
+  await registerApiReferenceRoutes(app);
 
   return app;
 }

@@ -85,6 +85,57 @@ describe('API input handling', () => {
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });
 
+  it('documents every error of every operation as problem+json, with no unresolvable reference', async () => {
+    const document = (await (await fetch(`${runtime.url}/openapi.json`)).json()) as {
+      paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, unknown> }> }>>;
+      components: { schemas: Record<string, unknown> };
+    };
+    const references = [...JSON.stringify(document).matchAll(/"\$ref":"([^"]+)"/g)].map((match) => match[1]);
+    const components = new Set(Object.keys(document.components.schemas).map((name) => `#/components/schemas/${name}`));
+    expect(references.filter((reference) => !components.has(reference ?? ''))).toEqual([]);
+    const undocumented: string[] = [];
+    for (const [path, operations] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(operations)) {
+        for (const [status, response] of Object.entries(operation.responses)) {
+          const types = Object.keys(response.content ?? {});
+          if (Number(status) >= 400 && types.join() !== 'application/problem+json') {
+            undocumented.push(`${method} ${path} ${status}: ${types.join()}`);
+          }
+        }
+        if (path.includes('{') && !operation.responses['404']) undocumented.push(`${method} ${path}: no 404`);
+      }
+    }
+    expect(undocumented).toEqual([]);
+  });
+
+  it("answers the router's refusals as problems, and NUL or over-deep JSON as 422, never 500", async () => {
+    const wrongMethod = await runtime.request('PUT', '/v1/agents');
+    await expectProblem(wrongMethod, 405, 'method_not_allowed');
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET, HEAD');
+    await expectProblem(await runtime.request('GET', `/v1/agents/${'a'.repeat(1001)}`), 414, 'uri_too_long');
+    await expectProblem(await runtime.request('GET', `/v1/agents/${'a'.repeat(101)}`), 422, 'validation_failed');
+    const nul = await expectProblem(
+      await runtime.request('POST', '/v1/agents', { name: 'nul', description: 'a\u0000b' }),
+      422,
+      'validation_failed',
+    );
+    expect(nul.errors).toEqual([{ path: 'body.description', message: 'must not contain U+0000 (NUL)' }]);
+    await expectProblem(await runtime.request('GET', '/v1/runs?limit='), 422, 'validation_failed');
+    // Written out: JSON.stringify itself cannot nest this deep.
+    const deep = `{"agentId":"${agentId}","input":${'['.repeat(10_000)}1${']'.repeat(10_000)}}`;
+    await expectProblem(await runtime.request('POST', '/v1/runs', deep), 422, 'validation_failed');
+  });
+
+  it('serves an offline API reference page at /docs under a strict Content-Security-Policy', async () => {
+    const page = await fetch(`${runtime.url}/docs`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toMatch(/default-src 'none'; script-src 'self'/);
+    const html = await page.text();
+    const assets = [...html.matchAll(/(?:src|href)="([^"]+)"/g)].map((match) => match[1] ?? '');
+    expect(assets.every((asset) => asset.startsWith('/docs/'))).toBe(true);
+    for (const asset of assets) expect((await fetch(`${runtime.url}${asset}`)).status, asset).toBe(200);
+  });
+
   it('rejects missing and invalid credentials with 401, and a role it lacks with 403', async () => {
     await expectProblem(await fetch(`${runtime.url}/v1/agents`), 401, 'unauthenticated');
     await expectProblem(

@@ -35,7 +35,17 @@ const rolesWithAccess: Record<Exclude<Access, 'public'>, readonly Role[]> = {
   platform: ['platform-admin'],
 };
 
-const publicPaths = new Set(['/healthz', '/readyz', '/metrics', '/openapi.json']);
+const publicPaths = new Set([
+  '/healthz',
+  '/readyz',
+  '/metrics',
+  '/openapi.json',
+  // The API reference page and the files it loads: the document, for people.
+  '/docs',
+  '/docs/reference.js',
+  '/docs/swagger-ui.css',
+  '/docs/swagger-ui-bundle.js',
+]);
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/secrets'];
 
 /**

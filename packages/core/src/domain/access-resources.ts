@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { roles } from '../auth/principal.ts';
+import { jsonValueSchema } from './resources.ts';
 
 const timestamp = z.iso.datetime({ offset: true });
 
@@ -37,7 +38,7 @@ export const auditEventSchema = z
     action: z.string().describe('`<target type>.<verb>`, e.g. `run.cancelled`, `api_key.revoked`'),
     target: z.object({ type: z.string(), id: z.string() }),
     requestId: z.string().nullable(),
-    details: z.record(z.string(), z.json()),
+    details: z.record(z.string(), jsonValueSchema),
   })
   .meta({ id: 'AuditEvent' });
 

@@ -214,8 +214,12 @@ export function declaredToolsOf(spec: {
     for (const tool of server.allowTools) {
       const name = `${server.name}.${tool}`;
       if (names.has(name)) continue;
+      // The spec's refinements call this on input whose strings may have failed their own
+      // checks (a tool name too long): that name is already reported, and is no tool.
+      const parsed = mcpToolSpecSchema.safeParse({ kind: 'mcp', name });
+      if (!parsed.success) continue;
       names.add(name);
-      tools.push(mcpToolSpecSchema.parse({ kind: 'mcp', name }));
+      tools.push(parsed.data);
     }
   }
   return tools;

@@ -25,10 +25,20 @@ export const artifactNameSchema = z
   .refine((name) => !forbiddenNameCharacters.test(name), 'must not contain control characters')
   .refine((name) => name !== '.' && name !== '..', 'must not be "." or ".."')
   .refine((name) => name.trim() === name, 'must not start or end with whitespace')
+  // The same rules as one pattern, for the OpenAPI document (the checks above give the messages).
+  .meta({
+    pattern:
+      '^(?!\\.\\.?$)(?![\\s\\uFEFF])(?!.*[\\s\\uFEFF]$)' +
+      '[^/\\\\\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]+$',
+  })
   .describe('File name of the artifact: no path separators or control characters');
 
 const token = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
-const mediaTypePattern = new RegExp(`^${token}/${token}(\\s*;\\s*${token}=(${token}|"[^"\\\\\\x00-\\x1f\\x7f]*"))*$`);
+
+/** A media type (RFC 9110): `type/subtype`, then `; name=value` parameters, a value a token or quoted. */
+export const artifactMediaTypePattern = new RegExp(
+  `^${token}/${token}(\\s*;\\s*${token}=(${token}|"[^"\\\\\\x00-\\x1f\\x7f]*"))*$`,
+);
 
 /**
  * A media type (RFC 9110) such as `image/png` or `text/csv; charset=utf-8`, at most 255
@@ -38,7 +48,7 @@ export const artifactContentTypeSchema = z
   .string()
   .trim()
   .max(255)
-  .regex(mediaTypePattern, 'must be a media type such as "text/plain" or "image/png"')
+  .regex(artifactMediaTypePattern, 'must be a media type such as "text/plain" or "image/png"')
   .transform((value) => {
     const separator = value.indexOf(';');
     return separator < 0

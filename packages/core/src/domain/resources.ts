@@ -3,13 +3,18 @@ import { runErrorCodeSchema } from '../errors/run-error-code-schema.ts';
 import { agentSpecSchema } from './agent-spec.ts';
 import { runStatuses } from './run-status.ts';
 
-/** Any JSON value. */
-export const jsonValueSchema = z.json();
+/**
+ * Any JSON value. Registered under a name, itself rather than a copy (its recursion refers to
+ * this very instance): the OpenAPI document can only reference a recursive schema that is a
+ * component of its own.
+ */
+export const jsonValueSchema = z.json().register(z.globalRegistry, { id: 'JsonValue' });
 
 /** String → string labels a client attaches to an object. */
 export const metadataSchema = z
   .record(z.string().min(1).max(64), z.string().max(512))
-  .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys');
+  .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys')
+  .meta({ maxProperties: 32 });
 
 const timestamp = z.iso.datetime({ offset: true });
 

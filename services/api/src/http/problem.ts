@@ -24,6 +24,7 @@ const titles: Record<ErrorCode, string> = {
   forbidden: 'Not allowed',
   not_found: 'Not found',
   route_not_found: 'No such endpoint',
+  uri_too_long: 'A path parameter is too long',
   method_not_allowed: 'Method not allowed',
   conflict: 'Conflict',
   idempotency_key_conflict: 'Idempotency-Key reused with a different request',
@@ -46,7 +47,11 @@ const fastifyCodes: Readonly<Record<string, ErrorCode>> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'payload_too_large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
   FST_ERR_CTP_INVALID_TYPE: 'unsupported_media_type',
+  FST_ERR_BAD_URL: 'malformed_request',
 };
+
+/** The media type of every error answer (RFC 9457). */
+export const problemMediaType = 'application/problem+json';
 
 /** The problem an error becomes: the one place where errors meet HTTP. */
 export function problemOf(error: unknown, request: FastifyRequest): Problem {
@@ -98,8 +103,12 @@ function problem(
   };
 }
 
-/** Sends a problem as `application/problem+json`, with `Retry-After` when it says when to retry. */
+/**
+ * Sends a problem as `application/problem+json`, with `Retry-After` when it says when to
+ * retry and `Allow` when it lists the methods a path is served with.
+ */
 export function sendProblem(reply: FastifyReply, body: Problem): FastifyReply {
   if (typeof body['retryAfterSeconds'] === 'number') reply.header('retry-after', body['retryAfterSeconds']);
-  return reply.status(body.status).type('application/problem+json').send(body);
+  if (Array.isArray(body['allowedMethods'])) reply.header('allow', body['allowedMethods'].join(', '));
+  return reply.status(body.status).type(problemMediaType).send(body);
 }

@@ -20,11 +20,30 @@ export function problemResponses(...statuses: number[]): Record<number, typeof p
   return Object.fromEntries(statuses.map((status) => [status, problemSchema]));
 }
 
+/**
+ * An integer sent as text (query, path or header), documented as an integer: digits only,
+ * so that "", " 5" or "1e3", which `Number()` would take, are refused as the document says.
+ */
+export function integerText(min: number, max: number) {
+  return (
+    z
+      .string()
+      .regex(/^-?[0-9]+$/, 'must be an integer')
+      .transform(Number)
+      .pipe(z.number().int().min(min).max(max))
+      // The document shows the integer, not the text it travels as (undefined drops the pattern).
+      .meta({ type: 'integer', minimum: min, maximum: max, pattern: undefined })
+  );
+}
+
 /** `?cursor=&limit=` of every list endpoint. */
 export const pageQuery = {
   cursor: z.string().max(200).optional().describe('`nextCursor` of the previous page'),
-  limit: z.coerce.number().int().min(1).max(100).default(20),
+  limit: integerText(1, 100).default(20),
 };
+
+/** An agent version number in a path. */
+export const versionParam = integerText(1, 2_147_483_647);
 
 /** A path id: any string, so that an id that cannot exist answers 404 rather than 422. */
 export const pathId = z.string().max(100);

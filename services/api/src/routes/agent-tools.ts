@@ -17,7 +17,7 @@ import {
 import type { Client } from '@temporalio/client';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
-import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { existingId, pageQuery, pathId, problemResponses, versionParam } from '../http/schemas.ts';
 
 /**
  * Lists the tools of a spec's MCP servers, for storing with the new version; rejects the
@@ -85,7 +85,7 @@ export function registerAgentToolRoutes(app: ApiInstance, { db }: ApiDependencie
         description:
           'The tools the version may call (builtin, HTTP and MCP), in spec order, each with the JSON Schema ' +
           'its inputs are validated against; MCP tools as their servers listed them when the version was created.',
-        params: z.strictObject({ agentId: pathId, version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+        params: z.strictObject({ agentId: pathId, version: versionParam }),
         querystring: z.strictObject(pageQuery),
         response: { 200: pageSchema(agentToolSchema), ...problemResponses(400, 401, 403, 404, 422) },
       },

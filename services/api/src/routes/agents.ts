@@ -22,7 +22,7 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import type { ApiDependencies, ApiInstance } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
-import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { existingId, pageQuery, pathId, problemResponses, versionParam } from '../http/schemas.ts';
 import { listVersionMcpTools } from './agent-tools.ts';
 
 const agentName = z
@@ -30,6 +30,10 @@ const agentName = z
   .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-"; at most 63 characters');
 const description = z.string().max(2000);
 const agentParams = z.strictObject({ agentId: pathId });
+
+// Spelled out (and case-sensitive) so that the document lists exactly the values accepted.
+const truthyFlags = ['true', '1', 'yes', 'on', 'y', 'enabled'];
+const falsyFlags = ['false', '0', 'no', 'off', 'n', 'disabled'];
 
 /**
  * Rejects a spec naming secrets the tenant does not have (422, each reference with its
@@ -99,7 +103,10 @@ export function registerAgentRoutes(app: ApiInstance, { db, config, temporal }: 
         tags,
         querystring: z.strictObject({
           ...pageQuery,
-          includeArchived: z.stringbool().default(false),
+          includeArchived: z
+            .stringbool({ truthy: truthyFlags, falsy: falsyFlags, case: 'sensitive' })
+            .meta({ enum: [...truthyFlags, ...falsyFlags] })
+            .default(false),
         }),
         response: { 200: pageSchema(agentSchema), ...problemResponses(400, 401, 403, 422) },
       },
@@ -125,7 +132,8 @@ export function registerAgentRoutes(app: ApiInstance, { db, config, temporal }: 
         params: agentParams,
         body: z
           .strictObject({ name: agentName.optional(), description: description.nullable().optional() })
-          .refine((body) => Object.keys(body).length > 0, 'give at least one of name, description'),
+          .refine((body) => Object.keys(body).length > 0, 'give at least one of name, description')
+          .meta({ minProperties: 1 }),
         response: { 200: agentSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422) },
       },
     },
@@ -230,7 +238,7 @@ export function registerAgentRoutes(app: ApiInstance, { db, config, temporal }: 
       config: read,
       schema: {
         tags,
-        params: z.strictObject({ agentId: pathId, version: z.coerce.number().int().min(1).max(2_147_483_647) }),
+        params: z.strictObject({ agentId: pathId, version: versionParam }),
         response: { 200: agentVersionSchema, ...problemResponses(401, 403, 404, 422) },
       },
     },

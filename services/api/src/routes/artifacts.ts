@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   AppError,
+  artifactMediaTypePattern,
   artifactNameSchema,
   artifactSchema,
   BlobTooLargeError,
@@ -32,8 +33,8 @@ const uploadHeaders = z.looseObject({
   'content-type': z
     .string({ error: 'is required: the media type of the artifact, e.g. image/png' })
     .max(255)
+    .regex(artifactMediaTypePattern, 'must be a media type such as "text/plain" or "image/png"')
     .describe('Media type of the artifact, kept and served back on download'),
-  'content-length': z.coerce.number().int().min(0).optional(),
 });
 
 const uploadDescription = [
@@ -73,8 +74,9 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
         const tenantId = request.principal.tenantId;
         const body = request.body as IncomingMessage | undefined;
         try {
-          const declared = request.headers['content-length'];
-          if (declared !== undefined && declared > maxBytes) throw new BlobTooLargeError(maxBytes);
+          // Content-Length is the transport's, not a parameter: Node has checked it is a number.
+          const declared = Number(request.headers['content-length'] ?? 0);
+          if (declared > maxBytes) throw new BlobTooLargeError(maxBytes);
           const run = await getRun(db, tenantId, existingId('run', request.params.runId));
           // Not destroyed when the store stops reading early (too large): the 413 still goes out.
           const content = body ? { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) } : [];
@@ -167,7 +169,8 @@ export async function registerArtifactRoutes(app: ApiInstance, dependencies: Api
       response: {
         200: {
           description: 'The artifact bytes, in the media type they were stored with',
-          content: { 'application/octet-stream': { schema: binary.describe('The artifact bytes') } },
+          // Served in the media type it was uploaded with, whatever that is.
+          content: { '*/*': { schema: z.any().describe('The artifact bytes (empty for an empty artifact)') } },
         },
         304: z.null().describe('Not modified: `If-None-Match` named this content; no body'),
         ...problemResponses(401, 403, 404, 422),

@@ -1,7 +1,7 @@
 import { listRunEvents, runEventSchema } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
-import { existingId, pathId, problemResponses } from '../http/schemas.ts';
+import { existingId, integerText, pathId, problemResponses } from '../http/schemas.ts';
 import { acceptsEventStream, eventStreamType, sendEventStream } from '../live/event-stream.ts';
 import { followRunEvents } from '../live/follow-run-events.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
@@ -42,17 +42,13 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
           '`Accept: text/event-stream` to follow the run live until it ends.',
         params: z.strictObject({ runId: pathId }),
         headers: z.looseObject({
-          'last-event-id': z.coerce
-            .number()
-            .int()
-            .min(0)
-            .max(2_147_483_647)
+          'last-event-id': integerText(0, 2_147_483_647)
             .optional()
             .describe('SSE only: the last seq received; takes precedence over `after`'),
         }),
         querystring: z.strictObject({
-          after: z.coerce.number().int().min(0).default(0),
-          limit: z.coerce.number().int().min(1).max(1000).default(100).describe('JSON only'),
+          after: integerText(0, 2_147_483_647).default(0),
+          limit: integerText(1, 1000).default(100).describe('JSON only'),
         }),
         response: {
           200: {

@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
-import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { existingId, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { awaitRunEnd } from '../live/await-run-end.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
 
@@ -97,13 +97,7 @@ export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, r
           'The run. With `wait`, a long poll: answers as soon as the run has ended, or after `wait` seconds as it is then.',
         params: runParams,
         querystring: z.strictObject({
-          wait: z.coerce
-            .number()
-            .int()
-            .min(0)
-            .max(60)
-            .default(0)
-            .describe('Seconds to wait for the run to end (at most 60)'),
+          wait: integerText(0, 60).default(0).describe('Seconds to wait for the run to end (at most 60)'),
         }),
         response: { 200: runSchema, ...problemResponses(401, 403, 404, 422) },
       },
