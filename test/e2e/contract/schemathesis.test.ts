@@ -95,8 +95,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 
 # Rules over data outside the request, which a schema cannot state: a version's spec must name
 # existing secrets, reachable MCP servers with the tools it enables, tools it declares (across
 # its own fields); a run needs an agent that has a version and is not archived; a key's
-# expiresAt must be in the future. Each answers 422 validation_failed with the path at fault.
-include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/api-keys"]
+# expiresAt must be in the future (a tenant's own keys and the first admin key a platform
+# admin issues it alike). Each answers 422 validation_failed with the path at fault.
+include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/api-keys", "POST /v1/tenants/{tenantId}/api-keys"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 `;
 
