@@ -24,6 +24,22 @@ const ioModules = [
 ];
 const workflowFenceMessage = 'Workflow code must stay deterministic and bundle-safe: do I/O in an activity instead.';
 
+/** Repository functions that change a run's state: only the run service calls them. */
+const runServiceOwnsRuns = {
+  name: '@agent-runtime/core',
+  importNames: [
+    'applyRunTransition',
+    'transitionRun',
+    'createRun',
+    'addPendingApproval',
+    'resolvePendingApproval',
+    'admitQueuedRuns',
+    'insertRunIfSlotFree',
+    'startRunWorkflow',
+  ],
+  message: 'Runs change state only through the run service: call createRunService(…) instead.',
+};
+
 export default defineConfig(
   globalIgnores(['**/node_modules/', '.tools/', '.agent-runtime/', '.data/', 'coverage/']),
   js.configs.recommended,
@@ -64,25 +80,24 @@ export default defineConfig(
     // (packages/core/src/runs). Tests may still write fixtures with these.
     files: ['services/**/*.ts', 'packages/*/src/**/*.ts', 'apps/**/*.ts'],
     ignores: ['**/*.test.ts', 'packages/core/src/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { paths: [runServiceOwnsRuns] }] },
+  },
+  {
+    // The package graph is the architecture: core <- api. The API never imports an adapter,
+    // a model or a tool's code (a later block of the same rule replaces the one above, so it
+    // is repeated here).
+    files: ['services/api/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
           paths: [
-            {
-              name: '@agent-runtime/core',
-              importNames: [
-                'applyRunTransition',
-                'transitionRun',
-                'createRun',
-                'addPendingApproval',
-                'resolvePendingApproval',
-                'admitQueuedRuns',
-                'insertRunIfSlotFree',
-                'startRunWorkflow',
-              ],
-              message: 'Runs change state only through the run service: call createRunService(…) instead.',
-            },
+            runServiceOwnsRuns,
+            { name: '@agent-runtime/agents', message: 'The API never imports agent, model or tool code.' },
+          ],
+          patterns: [
+            { group: ['@agent-runtime/agents/*'], message: 'The API never imports agent, model or tool code.' },
           ],
         },
       ],

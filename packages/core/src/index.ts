@@ -9,6 +9,7 @@ export * from './canonical-json.ts';
 export * from './domain/agent-spec.ts';
 export * from './domain/model-spec.ts';
 export * from './domain/tool-spec.ts';
+export * from './domain/builtin-tool-interfaces.ts';
 export * from './domain/outgoing-http.ts';
 export * from './domain/agent-tool.ts';
 export * from './domain/run-status.ts';

@@ -1,13 +1,11 @@
 import { setTimeout as delay } from 'node:timers/promises';
-import type { builtinToolNames } from '@agent-runtime/core';
-import { z } from 'zod';
+import { builtinToolInterfaces, type builtinToolNames } from '@agent-runtime/core';
 import { evaluateArithmetic } from './arithmetic.ts';
 import { defineTool, ToolError, type Tool } from './tool.ts';
 
 const calculator = defineTool({
   name: 'calculator',
-  description: 'Evaluates an arithmetic expression (+ - * / % ^ and parentheses).',
-  input: z.strictObject({ expression: z.string().min(1).max(1000) }),
+  ...builtinToolInterfaces.calculator,
   async execute({ expression }) {
     try {
       return { value: evaluateArithmetic(expression) };
@@ -21,8 +19,7 @@ const heartbeatEveryMs = 1000;
 
 const sleep = defineTool({
   name: 'sleep',
-  description: 'Waits the given number of seconds, then returns. For tests and demos.',
-  input: z.strictObject({ seconds: z.number().min(0).max(3600) }),
+  ...builtinToolInterfaces.sleep,
   async execute({ seconds }, context) {
     const until = Date.now() + seconds * 1000;
     for (let left = until - Date.now(); left > 0; left = until - Date.now()) {
@@ -35,8 +32,7 @@ const sleep = defineTool({
 
 const echo = defineTool({
   name: 'echo',
-  description: 'Returns its input unchanged.',
-  input: z.record(z.string(), z.unknown()),
+  ...builtinToolInterfaces.echo,
   async execute(input) {
     return input;
   },
@@ -46,15 +42,7 @@ const base64Pattern = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]
 
 const writeArtifact = defineTool({
   name: 'write_artifact',
-  description:
-    'Saves a file as an artifact of the run, which users can download. Returns its id, size and sha256. ' +
-    'Writing the same name again in one call answers the first file.',
-  input: z.strictObject({
-    name: z.string().min(1).max(255).describe('File name, e.g. report.md; no "/" or "\\"'),
-    content: z.string().describe('The file content: text, or base64 with encoding "base64"'),
-    contentType: z.string().min(1).max(255).default('text/plain; charset=utf-8').describe('Media type'),
-    encoding: z.enum(['utf8', 'base64']).default('utf8'),
-  }),
+  ...builtinToolInterfaces.write_artifact,
   async execute({ name, content, contentType, encoding }, context) {
     if (encoding === 'base64' && !base64Pattern.test(content)) {
       throw new ToolError('invalid_base64', 'content is not valid base64');

@@ -1,5 +1,5 @@
-import type { Artifact, RunErrorCode } from '@agent-runtime/core';
-import { z } from 'zod';
+import { toolInputJsonSchema, type Artifact, type RunErrorCode } from '@agent-runtime/core';
+import type { z } from 'zod';
 
 /** An artifact a tool saves for its run. */
 export interface ArtifactToSave {
@@ -95,7 +95,7 @@ export function defineTool<Input>(definition: ToolDefinition<Input>): Tool {
   return {
     name: definition.name,
     description: definition.description,
-    inputSchema: z.toJSONSchema(definition.input, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>,
+    inputSchema: toolInputJsonSchema(definition.input),
     async invoke(rawInput, context) {
       const parsed = definition.input.safeParse(rawInput);
       if (!parsed.success) {

@@ -1,5 +1,6 @@
-import { builtinTools } from '@agent-runtime/agents';
 import {
+  builtinToolInterfaces,
+  toolInputJsonSchema,
   agentToolSchema,
   declaredToolsOf,
   decodeNumberCursor,
@@ -59,9 +60,14 @@ function toolsOf(spec: AgentSpec, mcpTools: readonly ListedMcpTool[]): AgentTool
       return { name, kind: 'http', description, inputSchema: input, ...policy };
     }
     if (declaration.kind === 'builtin') {
-      const tool = builtinTools[declaration.name];
-      const { name, description, inputSchema } = tool;
-      return { name, kind: 'builtin', description, inputSchema: { ...inputSchema }, ...policy };
+      const { description, input } = builtinToolInterfaces[declaration.name];
+      return {
+        name: declaration.name,
+        kind: 'builtin',
+        description,
+        inputSchema: toolInputJsonSchema(input),
+        ...policy,
+      };
     }
     const listed = mcpTools.find((tool) => tool.name === declaration.name);
     return {
