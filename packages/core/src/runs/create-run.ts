@@ -1,26 +1,15 @@
 import { contentHash } from '../canonical-json.ts';
 import { recordAuditEvent } from '../db/repositories/audit-events.ts';
-import { createRun, type CreateRunResult } from '../db/repositories/runs.ts';
-import type { MessagePolicy } from '../domain/resources.ts';
+import { createRun, type CreateRunRequest, type CreateRunResult } from '../db/repositories/runs.ts';
 import { startRunWorkflow } from '../execution/start-run-workflow.ts';
 import { admitRuns } from './admit-runs.ts';
 import type { RunActor, RunServiceResources } from './run-service-resources.ts';
 
 /** What a caller asks for when it creates a run (`POST /v1/runs`, later threads, schedules…). */
-export interface NewRunRequest {
-  readonly agentId: string;
-  /** Version number; the agent's latest when omitted. */
-  readonly version?: number | undefined;
-  readonly input: unknown;
-  readonly metadata?: Record<string, string> | undefined;
-  /** How the run treats a message that arrives while a step is in flight. @default enqueue */
-  readonly messagePolicy?: MessagePolicy | undefined;
-  /**
-   * With a key, repeating the request (same key, same other fields) answers the same run
-   * instead of a new one; the same key with other fields is 409 `idempotency_key_conflict`.
-   */
-  readonly idempotencyKey?: string | undefined;
-}
+export type NewRunRequest = Pick<
+  CreateRunRequest,
+  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey'
+>;
 
 /**
  * What an idempotency key protects, hashed: the request without its key. Its canonical JSON

@@ -41,9 +41,12 @@ export interface CreateRunRequest {
   readonly version?: number | undefined;
   readonly input: unknown;
   readonly metadata?: Record<string, string> | undefined;
-  /** How the run treats a message that arrives while it is busy. @default enqueue */
+  /** How the run treats a message that arrives while a step is in flight. @default enqueue */
   readonly messagePolicy?: MessagePolicy | undefined;
-  /** With a key, repeating the same request returns the same run instead of a new one. */
+  /**
+   * With a key, repeating the request (same key, same other fields) answers the same run
+   * instead of a new one; the same key with other fields is 409 `idempotency_key_conflict`.
+   */
   readonly idempotencyKey?: string | undefined;
   /** Hash of the request body, compared when an idempotency key is reused. */
   readonly requestHash?: string | undefined;
