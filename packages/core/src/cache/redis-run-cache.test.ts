@@ -57,10 +57,14 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
   let agentId: string;
   const caches: RedisRunCache[] = [];
 
-  /** A cache as one process would have it, over its own view of the database. */
-  function openCache(probe = new QueryProbe()) {
+  /**
+   * A cache as one process would have it, over its own view of the database, once connected:
+   * before that every read goes to the database, which would blur the query counts.
+   */
+  async function openCache(probe = new QueryProbe()) {
     const cache = new RedisRunCache({ url: redis.url, db: database.db.withPlugin(probe), logger });
     caches.push(cache);
+    await cache.whenReady();
     return { cache, probe };
   }
 
@@ -102,8 +106,8 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
   });
 
   it('serves a hit without touching the database, and every committed change at once', async () => {
-    const { cache, probe } = openCache();
-    const { cache: writer } = openCache();
+    const { cache, probe } = await openCache();
+    const { cache: writer } = await openCache();
     const runId = await newRun();
     expect((await cache.getRun(tenantId, runId)).status).toBe('queued');
     const afterMiss = probe.queries;
@@ -119,7 +123,7 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
   });
 
   it("never answers another tenant's run, cached or not", async () => {
-    const { cache } = openCache();
+    const { cache } = await openCache();
     const runId = await newRun();
     await cache.getRun(tenantId, runId);
     await expect(cache.getRun(otherTenantId, runId)).rejects.toMatchObject({ code: 'not_found' });
@@ -132,9 +136,9 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
   });
 
   it('never lets a reader that read before a commit put the older row back after the writer stored', async () => {
-    const { cache: reader, probe } = openCache();
-    const { cache: writer } = openCache();
-    const { cache: observer, probe: observerProbe } = openCache();
+    const { cache: reader, probe } = await openCache();
+    const { cache: writer } = await openCache();
+    const { cache: observer, probe: observerProbe } = await openCache();
     const runId = await newRun();
     const release = probe.hold();
     // The reader misses, reads `queued` from the database, and is held before it stores.
@@ -154,7 +158,7 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
   });
 
   it('answers from the database, quickly, while Redis is down, flushed or hanging', async () => {
-    const { cache, probe } = openCache();
+    const { cache, probe } = await openCache();
     const runId = await newRun();
     await cache.getRun(tenantId, runId);
     await redis.kill();

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { Redis } from 'ioredis';
 import type { Kysely } from 'kysely';
 import { getVersionedRun, type RunChange } from '../db/repositories/runs.ts';
@@ -98,6 +99,15 @@ export class RedisRunCache implements RunCache {
     // A copy of the same version stays: it may be a writer's, stored after an equal read.
     await this.#store(read.run, read.version, false);
     return read.run;
+  }
+
+  /**
+   * Resolves once the connection to Redis is up. Commands are never queued while it is down
+   * (a read goes to the database at once instead), so a caller that wants its first reads
+   * served by the cache, e.g. a test counting database queries, waits for this first.
+   */
+  async whenReady(): Promise<void> {
+    if (this.#redis.status !== 'ready') await once(this.#redis, 'ready');
   }
 
   async recordChange(change: RunChange): Promise<void> {
