@@ -27,8 +27,8 @@ describe("the SDK's generated types", () => {
     ).toBe(true);
 
     // The check can fail: a document with one operation less renders other types.
-    const paths = document['paths'] as Record<string, unknown>;
-    const { '/v1/audit': _audit, ...fewer } = paths;
+    const fewer = { ...(document['paths'] as Record<string, unknown>) };
+    delete fewer['/v1/audit'];
     expect(await renderSdkTypes({ ...document, paths: fewer })).not.toBe(committed);
   });
 });
