@@ -24,6 +24,8 @@ const ioModules = [
 ];
 const workflowFenceMessage = 'Workflow code must stay deterministic and bundle-safe: do I/O in an activity instead.';
 
+const sdkFenceMessage = 'The SDK runs in browsers and ships alone: no Node built-ins, no other runtime package.';
+
 /** Repository functions that change a run's state: only the run service calls them. */
 const runServiceOwnsRuns = {
   name: '@agent-runtime/core',
@@ -41,7 +43,15 @@ const runServiceOwnsRuns = {
 };
 
 export default defineConfig(
-  globalIgnores(['**/node_modules/', '.tools/', '.agent-runtime/', '.data/', 'coverage/']),
+  globalIgnores([
+    '**/node_modules/',
+    '.tools/',
+    '.agent-runtime/',
+    '.data/',
+    'coverage/',
+    // Written by `npm run sdk:generate` from the OpenAPI document; a test keeps it current.
+    'packages/sdk/src/generated/',
+  ]),
   js.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -98,6 +108,25 @@ export default defineConfig(
           ],
           patterns: [
             { group: ['@agent-runtime/agents/*'], message: 'The API never imports agent, model or tool code.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The SDK ships alone and runs in browsers too: only what Node 24 and browsers both have
+    // (fetch, streams, AbortSignal, TextDecoder), and no other package of the runtime; its
+    // types come from the generated OpenAPI types.
+    files: ['packages/sdk/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: bareNodeBuiltins.map((name) => ({ name, message: sdkFenceMessage })),
+          patterns: [
+            { group: ['node:*'], message: sdkFenceMessage },
+            { group: ['@agent-runtime/*'], message: sdkFenceMessage },
           ],
         },
       ],

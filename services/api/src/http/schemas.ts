@@ -1,5 +1,18 @@
-import { isUuid, NotFoundError } from '@agent-runtime/core';
+import { errorCodeDescriptions, isUuid, NotFoundError, type ErrorCode } from '@agent-runtime/core';
 import { z } from 'zod';
+
+const cataloguedCodes = Object.entries(errorCodeDescriptions).map(([code, description]) =>
+  z.literal(code as ErrorCode).describe(description),
+);
+
+/**
+ * An API error code as the document shows it: one `const` per catalogued code with its
+ * description, so that generated clients (the SDK) get the closed union to branch on.
+ */
+export const apiErrorCodeSchema = z
+  .union(cataloguedCodes as [(typeof cataloguedCodes)[number], ...(typeof cataloguedCodes)[number][]])
+  .describe('Stable machine-readable error code; see docs/events.md')
+  .meta({ id: 'ApiErrorCode' });
 
 /** A problem document (RFC 9457), as documented in the OpenAPI description. */
 export const problemSchema = z
@@ -7,7 +20,7 @@ export const problemSchema = z
     type: z.string(),
     title: z.string(),
     status: z.number().int(),
-    code: z.string().describe('Stable machine-readable error code'),
+    code: apiErrorCodeSchema,
     detail: z.string(),
     instance: z.string(),
     requestId: z.string(),
