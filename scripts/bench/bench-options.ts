@@ -58,6 +58,7 @@ export interface BenchOptions {
 /** The phases of `npm run bench`, in the order they run. */
 export const benchPhases = [
   'run-start',
+  'thread-turn',
   'step-overhead',
   'adapter-overhead',
   'event-latency',

@@ -54,7 +54,17 @@ export function directCodeLoop(agent: CodeAgent, name: string): DirectLoop {
       const signal = new AbortController().signal;
       let state: unknown;
       for (let step = 1; ; step += 1) {
-        const context = { runId: 'direct', step, attempt: 1, input, messages: [...messages], state, tools: [], signal };
+        const context = {
+          runId: 'direct',
+          step,
+          attempt: 1,
+          input,
+          threadId: null,
+          messages: [...messages],
+          state,
+          tools: [],
+          signal,
+        };
         const reply = await callCodeAgent(name, agent, context);
         if (reply.state !== undefined) state = reply.state;
         if ('final' in reply || reply.toolCalls.length === 0) return;

@@ -33,10 +33,12 @@ import {
   formatEventLatency,
   formatRunStartLatency,
   formatStepOverhead,
+  formatThreadTurnLatency,
   formatWorkerRecovery,
 } from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureStepOverhead } from './step-overhead.ts';
+import { measureThreadTurnLatency } from './thread-turn-latency.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
 
 const options = parseBenchOptions(process.argv.slice(2));
@@ -145,6 +147,15 @@ try {
       signal: budget,
     });
     console.log(`\n${formatRunStartLatency(latency)}\n`);
+  }
+  if (options.phases.has('thread-turn')) {
+    const latency = await measureThreadTurnLatency(runtime, clock, {
+      runs: Math.max(1, Math.round(options.runs / 4)),
+      warmupRuns: Math.max(1, Math.round(options.warmupRuns / 4)),
+      runTimeoutMs,
+      signal: budget,
+    });
+    console.log(`\n${formatThreadTurnLatency(latency)}\n`);
   }
   if (options.phases.has('step-overhead')) {
     const overhead = await measureStepOverhead(runtime, clock, {

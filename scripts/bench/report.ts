@@ -2,6 +2,7 @@ import type { AdapterOverhead } from './adapter-overhead.ts';
 import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
+import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
 import { formatTable, ms } from './table.ts';
@@ -68,6 +69,28 @@ export function formatRunStartLatency(result: RunStartLatency): string {
     ),
     '',
     `  ${result.wallSeconds.toFixed(1)} s for the phase, warm-up included.`,
+  ].join('\n');
+}
+
+/** The thread-turn latency table: a first turn beside a turn on a long thread, and the ratio. */
+export function formatThreadTurnLatency(result: ThreadTurnLatency): string {
+  const { firstTurn, longThread, historyMessages } = result;
+  const ratio = longThread.modelStepEnded.p50 / firstTurn.modelStepEnded.p50;
+  return [
+    `Thread-turn latency, ms from just before POST /v1/threads/{id}/runs (${firstTurn.modelStepEnded.count} turns of each`,
+    `kind, one at a time, of a one-step scripted agent; the model step's activity reads the thread's history)`,
+    '',
+    formatTable(
+      ['until', 'p50', 'p90', 'p99', 'mean', 'max'],
+      [
+        summaryRow('first turn: model step began', firstTurn.modelStepBegan),
+        summaryRow('first turn: model step ended', firstTurn.modelStepEnded),
+        summaryRow(`${historyMessages} earlier messages: model step began`, longThread.modelStepBegan),
+        summaryRow(`${historyMessages} earlier messages: model step ended`, longThread.modelStepEnded),
+      ],
+    ),
+    '',
+    `  ${ratio.toFixed(2)}× a first turn at p50 until the model step ended (target: within 1.2×).`,
   ].join('\n');
 }
 

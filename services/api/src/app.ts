@@ -30,6 +30,7 @@ import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerThreadRoutes } from './routes/threads.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
@@ -134,6 +135,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunRoutes(app, runRouteDependencies);
   registerRunEventRoutes(app, runRouteDependencies);
   registerRunControlRoutes(app, runRouteDependencies);
+  registerThreadRoutes(app, runRouteDependencies);
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);

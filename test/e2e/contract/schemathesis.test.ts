@@ -48,6 +48,9 @@ const listOperations = [
   'GET /v1/runs/{runId}/artifacts',
   'GET /v1/secrets',
   'GET /v1/tenants',
+  'GET /v1/threads',
+  'GET /v1/threads/{threadId}/messages',
+  'GET /v1/threads/{threadId}/runs',
 ];
 
 /**
@@ -107,7 +110,7 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 # with 400, as the document's description states; JSON Schema can ban a key only level by
 # level, and the maps the document names do ban it (propertyNames), but no keyword reaches
 # inside an any-value schema.
-include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs"]
+include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/threads/{threadId}/runs"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
 `;
 

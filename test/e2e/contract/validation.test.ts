@@ -81,6 +81,11 @@ describe('API input handling', () => {
       '/v1/tenants',
       '/v1/tenants/{tenantId}',
       '/v1/tenants/{tenantId}/api-keys',
+      '/v1/threads',
+      '/v1/threads/{threadId}',
+      '/v1/threads/{threadId}/fork',
+      '/v1/threads/{threadId}/messages',
+      '/v1/threads/{threadId}/runs',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });

@@ -6,6 +6,7 @@ import {
   createRun,
   createSecret,
   createTenant,
+  createThread,
   exampleAgentSpec,
   revokeApiKey,
   storeArtifact,
@@ -73,6 +74,8 @@ interface TenantObjects {
   readonly artifactId: string;
   /** Creates a secret of its own for each call: a deleted one would answer 404 to the next role. */
   newSecretName(): Promise<string>;
+  /** Creates a thread of its own for each call, for the same reason. */
+  newThreadId(): Promise<string>;
 }
 
 /**
@@ -88,6 +91,7 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   keyId: (objects) => objects.keyId,
   artifactId: (objects) => objects.artifactId,
   name: (objects) => objects.newSecretName(),
+  threadId: (objects) => objects.newThreadId(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -123,6 +127,13 @@ const bodies: Record<
   'POST /v1/secrets': { body: () => ({ name: uniqueName('matrix-secret'), value: 'matrix value' }) },
   'PUT /v1/secrets/:name': { body: () => ({ value: 'another matrix value' }) },
   'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
+  'POST /v1/threads': { body: () => ({ metadata: { by: 'matrix' } }) },
+  'PATCH /v1/threads/:threadId': { body: () => ({ metadata: { touched: 'yes' } }) },
+  'POST /v1/threads/:threadId/runs': {
+    body: (objects) => ({ agentId: objects.agentId, input: 'matrix', multitaskStrategy: 'enqueue' }),
+    scoped: true,
+  },
+  'POST /v1/threads/:threadId/fork': { body: () => ({}) },
 };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
@@ -165,9 +176,11 @@ async function createTenantObjects(
   );
   const newSecretName = async () =>
     (await createSecret(db, masterKeys, tenantId, { name: uniqueName('matrix-secret'), value: 'matrix value' })).name;
+  const newThreadId = async () => (await createThread(db, { tenantId })).id;
   return {
     db,
     tenantId,
+    newThreadId,
     agentId: agent.id,
     runId: run.id,
     keyId: key.id,

@@ -1,5 +1,5 @@
 import type { AgentSpec, AiSdkAgentSpec, OpenAiAgentsSpec } from '@agent-runtime/core';
-import type { ModelStartedData, OwnToolPolicy } from './agent-adapter.ts';
+import type { DecisionStep, ModelStartedData, OwnToolPolicy } from './agent-adapter.ts';
 
 /**
  * The tool parts of an adapter whose agent brings no tools of its own: the spec's tools
@@ -9,6 +9,15 @@ export const withoutOwnTools = {
   ownToolPolicies: (): readonly OwnToolPolicy[] => [],
   ownTool: () => Promise.resolve(undefined),
 };
+
+/**
+ * The state a step of a stateful agent (code, HTTP, OpenAI agents) starts from: what its
+ * previous step returned, else, at the first step of a thread's turn, what the thread's last
+ * kept turn ended with.
+ */
+export function startingStateOf(step: Pick<DecisionStep, 'state' | 'thread'>): unknown {
+  return step.state ?? step.thread?.carriedState;
+}
 
 /** The `model.started` data of every adapter but the builtin loop: its kind. */
 export function agentKindStarted(spec: AgentSpec): ModelStartedData {

@@ -26,6 +26,11 @@ export interface DecisionStep extends ModelCallContext {
   readonly input: () => Promise<unknown>;
   /** The state the previous step returned; undefined at the first step. */
   readonly state: unknown;
+  /**
+   * For a turn of a thread: the thread, and what its last kept turn's adapter ended with
+   * (undefined for nothing). `messages` then begins with the thread's earlier turns.
+   */
+  readonly thread?: { readonly id: string; readonly carriedState: unknown } | undefined;
 }
 
 /** What a step's recorded reply tells a tool step of it: its tool calls, and the state it ended in. */

@@ -81,6 +81,12 @@ export interface RunsTable {
   created_at: CreatedAt;
   started_at: Timestamp | null;
   ended_at: Timestamp | null;
+  /** The thread the run is a turn of (0013); null for a run without one. */
+  thread_id: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the run's adapter ended its turn with, handed to the thread's next turn. */
+  turn_state: ColumnType<unknown, string | null | undefined, string | null>;
+  /** When a newer run of its thread rolled this turn back: its messages never join the thread. */
+  thread_discarded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
 }
 
 export interface RunEventsTable {
@@ -206,6 +212,40 @@ export interface LanggraphCheckpointWritesTable {
   task_path: string;
 }
 
+/** A conversation runs continue turn by turn (0013). */
+export interface ThreadsTable {
+  id: string;
+  tenant_id: string;
+  metadata: Jsonb<Record<string, string>>;
+  /** For a fork: the adapter state of the turn it was forked after; null otherwise. */
+  agent_state: ColumnType<unknown, string | null | undefined, string | null>;
+  /** `{ threadId, seq }` of the message this thread was forked after; null for a new thread. */
+  forked_from: ColumnType<unknown, string | null | undefined, never>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** A message's body, shared by every thread holding it (0013). */
+export interface ConversationMessagesTable {
+  id: string;
+  tenant_id: string;
+  message: Jsonb<unknown>;
+  created_at: CreatedAt;
+}
+
+/** A thread's reference to a message, in order (0013). */
+export interface ThreadMessagesTable {
+  thread_id: string;
+  seq: number;
+  tenant_id: string;
+  message_id: string;
+  /** The run whose turn wrote the message. */
+  run_id: string | null;
+  /** The message's place in that turn, from 0. */
+  position: number;
+  created_at: CreatedAt;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -221,12 +261,16 @@ export interface Database {
   secrets: SecretsTable;
   langgraph_checkpoints: LanggraphCheckpointsTable;
   langgraph_checkpoint_writes: LanggraphCheckpointWritesTable;
+  threads: ThreadsTable;
+  conversation_messages: ConversationMessagesTable;
+  thread_messages: ThreadMessagesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
 export type AgentRow = Selectable<AgentsTable>;
 export type AgentVersionRow = Selectable<AgentVersionsTable>;
 export type RunRow = Selectable<RunsTable>;
+export type ThreadRow = Selectable<ThreadsTable>;
 export type ApiKeyRow = Selectable<ApiKeysTable>;
 export type AuditEventRow = Selectable<AuditEventsTable>;
 export type RunEventRow = Selectable<RunEventsTable>;

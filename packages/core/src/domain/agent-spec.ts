@@ -39,6 +39,28 @@ export const runLimitsSchema = z.strictObject({
   modelStepTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe('Limit of one model call attempt'),
 });
 
+/**
+ * How much of a thread's earlier turns a run's steps see (docs/threads.md). The turn's own
+ * messages are always seen whole; a window that would begin inside a turn's tool calls
+ * begins at the next user message instead.
+ */
+export const historyPolicySchema = z.strictObject({
+  lastMessages: z
+    .number()
+    .int()
+    .min(1)
+    .max(100_000)
+    .optional()
+    .describe("Only the last this many messages of the thread's earlier turns"),
+  maxTokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000_000)
+    .optional()
+    .describe('Only as many of the newest earlier messages as fit in about this many tokens (4 characters each)'),
+});
+
 /** Name of a code agent: the key it is registered under in the worker (`createWorker({ agents })`). */
 export const codeAgentNameSchema = z
   .string()
@@ -160,6 +182,9 @@ export const agentSpecSchema = z
     mcpServers: z.array(mcpServerSpecSchema).max(16).default([]),
     approvals: approvalPolicySchema.default({ onTimeout: 'reject' }),
     limits: runLimitsSchema.default({ maxSteps: 25, modelStepTimeoutSeconds: 300 }),
+    history: historyPolicySchema
+      .optional()
+      .describe("For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it"),
   })
   .superRefine((spec, ctx) => {
     if (spec.agent.kind === 'builtin' && spec.model === undefined) {

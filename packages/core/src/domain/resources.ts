@@ -127,7 +127,7 @@ export const pendingApprovalSchema = z
   .meta({ id: 'PendingApproval' });
 
 /** Why a queued run has not started (see `docs/limits.md`). */
-export const runQueueReasons = ['starting', 'concurrent_runs', 'waiting_runs', 'admission_pending'] as const;
+export const runQueueReasons = ['starting', 'thread', 'concurrent_runs', 'waiting_runs', 'admission_pending'] as const;
 
 /** Where a queued run stands in its tenant's queue, and what holds it there. */
 export const runQueueSchema = z
@@ -140,7 +140,7 @@ export const runQueueSchema = z
     reason: z
       .enum(runQueueReasons)
       .describe(
-        '`starting`: admitted, its workflow is starting. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.',
+        '`starting`: admitted, its workflow is starting. `thread`: an earlier run of its thread has not ended; it runs after it. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.',
       ),
     limit: z
       .number()
@@ -170,6 +170,7 @@ export const runSchema = z
     createdAt: timestamp,
     startedAt: timestamp.nullable(),
     endedAt: timestamp.nullable(),
+    threadId: z.uuid().nullable().describe('The thread the run is a turn of; null for a run without one'),
     queue: runQueueSchema.optional().describe('Why the run is still queued; absent unless `status` is `queued`'),
   })
   .meta({ id: 'Run' });

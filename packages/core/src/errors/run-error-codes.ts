@@ -11,6 +11,8 @@
 export const runErrorCodes = {
   // The run itself, as its workflow ends it.
   run_cancelled: 'The run was cancelled (`POST /v1/runs/{id}/cancel`), while queued or while it ran.',
+  run_interrupted:
+    'A newer run of its thread (`multitaskStrategy: interrupt`) stopped the run at a step boundary; what it did stays in the thread.',
   run_timed_out: 'The run passed its deadline, `limits.timeoutSeconds`; steps in flight were stopped.',
   max_steps_exceeded: 'The agent gave no final answer within `limits.maxSteps` decision steps.',
   already_finished: "The run's workflow found the run already ended (cancelled while queued) and did nothing.",

@@ -20,6 +20,12 @@ export interface ApprovalDecision {
   readonly decidedBy: string;
 }
 
+/**
+ * Temporal Signal that asks a run to stop at its next step boundary, keeping what it did: a
+ * newer run of its thread takes over (double texting's `interrupt`).
+ */
+export const interruptRunSignal = 'interruptRun';
+
 /** Temporal Update that sends a user message into a running or waiting run. */
 export const sendMessageUpdate = 'sendMessage';
 

@@ -12,6 +12,15 @@ const slotStatuses = ['queued', 'running'] as const;
 /** Every status of an admitted, unfinished run: what the partial index `runs_admitted_active_idx` covers. */
 const admittedStatuses = ['queued', 'running', 'waiting'] as const;
 
+/**
+ * True for queued run `q` while an earlier run of its thread has not ended: a thread's runs
+ * run one at a time, in the order they were created (docs/threads.md, double texting).
+ */
+export const heldByThread = sql<boolean>`q.thread_id is not null and exists (
+  select 1 from runs o
+  where o.thread_id = q.thread_id and o.id <> q.id and o.status in ('queued', 'running', 'waiting')
+    and (o.admitted_at is not null or (o.created_at, o.id) < (q.created_at, q.id)))`;
+
 /** Runs admitted per call at most when the tenant has no limit. */
 const unlimitedBatch = 1_000;
 
@@ -105,7 +114,8 @@ export async function readAdmissionState(
 /**
  * Gives the tenant's oldest runs still to be admitted (`queued`, `admitted_at` null) the
  * slots that are free under its concurrent-run limit, first come first served (by
- * `created_at`, the database's clock, then id), unless the tenant has as many runs waiting
+ * `created_at`, the database's clock, then id), skipping a thread's run while an earlier run
+ * of its thread has not ended, unless the tenant has as many runs waiting
  * as the waiting cap: then admission pauses. Answers the ids it admitted, oldest first: the
  * caller starts their workflows. Slots are counted from run states, so a run that ends or
  * starts waiting frees its slot whatever crashed; call this whenever a run of the tenant may
@@ -128,13 +138,14 @@ export async function admitQueuedRuns(
         'id',
         'in',
         trx
-          .selectFrom('runs')
-          .select('id')
-          .where('tenant_id', '=', tenantId)
-          .where('status', '=', 'queued')
-          .where('admitted_at', 'is', null)
-          .orderBy('created_at')
-          .orderBy('id')
+          .selectFrom('runs as q')
+          .select('q.id')
+          .where('q.tenant_id', '=', tenantId)
+          .where('q.status', '=', 'queued')
+          .where('q.admitted_at', 'is', null)
+          .where(sql<boolean>`not (${heldByThread})`)
+          .orderBy('q.created_at')
+          .orderBy('q.id')
           .limit(free ?? unlimitedBatch),
       )
       .returning(['id', 'created_at'])

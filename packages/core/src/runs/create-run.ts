@@ -1,28 +1,96 @@
 import { contentHash } from '../canonical-json.ts';
 import { recordAuditEvent } from '../db/repositories/audit-events.ts';
-import { createRun, type CreateRunRequest, type CreateRunResult } from '../db/repositories/runs.ts';
+import {
+  createRun,
+  findRunByIdempotencyKey,
+  type CreateRunRequest,
+  type CreateRunResult,
+} from '../db/repositories/runs.ts';
+import { removeThreadTurn } from '../db/repositories/thread-messages.ts';
+import { listUnfinishedThreadRuns, lockThread } from '../db/repositories/threads.ts';
+import type { Database } from '../db/schema.ts';
+import type { MultitaskStrategy } from '../domain/thread.ts';
+import { AppError } from '../errors.ts';
 import { startRunWorkflow } from '../execution/start-run-workflow.ts';
 import { admitRuns } from './admit-runs.ts';
 import type { RunActor, RunServiceResources } from './run-service-resources.ts';
+import { stopSupersededRuns, type SupersededRun } from './supersede-thread-runs.ts';
+import type { Kysely } from 'kysely';
 
-/** What a caller asks for when it creates a run (`POST /v1/runs`, later threads, schedules…). */
+/** What a caller asks for when it creates a run (`POST /v1/runs`, threads, later schedules…). */
 export type NewRunRequest = Pick<
   CreateRunRequest,
   'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey'
->;
+> & {
+  /** The thread the run is the next turn of, and what it does to an earlier run of it that has not ended. */
+  readonly thread?: { readonly id: string; readonly multitaskStrategy: MultitaskStrategy } | undefined;
+};
 
 /**
  * What an idempotency key protects, hashed: the request without its key. Its canonical JSON
  * is that of the `POST /v1/runs` body (unset fields left out), so the hashes of runs created
- * before the run service existed still match.
+ * before the run service existed still match; a thread's run adds its thread and strategy.
  */
-function requestHashOf({ agentId, version, input, metadata, messagePolicy }: NewRunRequest): string {
-  return contentHash({ agentId, version, input, metadata, messagePolicy: messagePolicy ?? 'enqueue' });
+function requestHashOf({ agentId, version, input, metadata, messagePolicy, thread }: NewRunRequest): string {
+  return contentHash({
+    agentId,
+    version,
+    input,
+    metadata,
+    messagePolicy: messagePolicy ?? 'enqueue',
+    ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
+  });
+}
+
+/** The written run, the earlier runs of its thread it supersedes, and whether it may start at once. */
+interface WrittenRun extends CreateRunResult {
+  readonly superseded: readonly SupersededRun[];
+  readonly threadBusy: boolean;
+}
+
+/**
+ * Under the thread's row lock (so runs join a thread one at a time on every API instance):
+ * applies the new run's multitask strategy to the thread's unfinished runs. `reject` refuses
+ * with 409 `thread_busy`; `rollback` marks them discarded (and takes back a turn one of them
+ * has already written), in this transaction; `interrupt` and `rollback` answer them for the
+ * caller to stop once this transaction has committed.
+ */
+async function applyMultitaskStrategy(
+  trx: Kysely<Database>,
+  tenantId: string,
+  thread: NonNullable<NewRunRequest['thread']>,
+): Promise<{ superseded: SupersededRun[]; busy: boolean }> {
+  await lockThread(trx, tenantId, thread.id);
+  const unfinished = await listUnfinishedThreadRuns(trx, thread.id);
+  if (unfinished.length === 0) return { superseded: [], busy: false };
+  const strategy = thread.multitaskStrategy;
+  if (strategy === 'reject') {
+    throw new AppError('thread_busy', `thread ${thread.id} has a run in progress`, {
+      threadId: thread.id,
+      runIds: unfinished.map((run) => run.id),
+    });
+  }
+  if (strategy === 'enqueue') return { superseded: [], busy: true };
+  if (strategy === 'rollback') {
+    await trx
+      .updateTable('runs')
+      .set({ thread_discarded_at: new Date() })
+      .where(
+        'id',
+        'in',
+        unfinished.map((run) => run.id),
+      )
+      .execute();
+    for (const run of unfinished) await removeThreadTurn(trx, thread.id, run.id);
+  }
+  return { superseded: unfinished.map((run) => ({ ...run, strategy })), busy: true };
 }
 
 /**
  * Writes a `queued` run with its audit record in one transaction, then admits and starts it
- * (or, in reject mode, writes it only into a free slot and starts it at once).
+ * (or, in reject mode, writes it only into a free slot and starts it at once). A run on a
+ * thread first applies its multitask strategy to the thread's unfinished runs, and waits
+ * for them to end before it starts.
  */
 export async function createRunWithAdmission(
   resources: RunServiceResources,
@@ -30,9 +98,17 @@ export async function createRunWithAdmission(
   by: RunActor,
 ): Promise<CreateRunResult> {
   const { db, limits, logger } = resources;
-  const { idempotencyKey } = request;
-  const rejectOverLimit = limits.overflow === 'reject';
-  const result = await db.transaction().execute(async (trx) => {
+  const { idempotencyKey, thread } = request;
+  const requestHash = idempotencyKey === undefined ? undefined : requestHashOf(request);
+  const result = await db.transaction().execute(async (trx): Promise<WrittenRun> => {
+    if (idempotencyKey !== undefined) {
+      const repeated = await findRunByIdempotencyKey(trx, { tenantId: by.tenantId, idempotencyKey, requestHash });
+      if (repeated) return { ...repeated, superseded: [], threadBusy: false };
+    }
+    const { superseded, busy } =
+      thread === undefined ? { superseded: [], busy: false } : await applyMultitaskStrategy(trx, by.tenantId, thread);
+    // A run behind an earlier run of its thread is never admitted at once: admission starts it in turn.
+    const rejectOverLimit = limits.overflow === 'reject' && !busy;
     const written = await createRun(trx, {
       tenantId: by.tenantId,
       agentId: request.agentId,
@@ -40,8 +116,9 @@ export async function createRunWithAdmission(
       input: request.input,
       metadata: request.metadata,
       messagePolicy: request.messagePolicy,
+      threadId: thread?.id,
       idempotencyKey,
-      requestHash: idempotencyKey === undefined ? undefined : requestHashOf(request),
+      requestHash,
       overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
     });
     if (written.created) {
@@ -49,22 +126,30 @@ export async function createRunWithAdmission(
         ...by,
         action: 'run.created',
         target: { type: 'run', id: written.run.id },
-        details: { agentId: written.run.agentId, agentVersion: written.run.agentVersion },
+        details: {
+          agentId: written.run.agentId,
+          agentVersion: written.run.agentVersion,
+          ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
+        },
       });
     }
-    return written;
+    return { ...written, superseded, threadBusy: busy };
   });
-  const { run } = result;
+  const { run, superseded } = result;
+  await stopSupersededRuns(resources, run.tenantId, superseded, by).catch((error: unknown) =>
+    logger.warn({ err: error, runId: run.id }, 'could not stop the earlier runs of the thread; the run follows them'),
+  );
   if (run.status === 'queued') {
     // The row is the promise: if Temporal is down, the reconciler starts the run later.
     // Rejecting over the limit admits a run as it is written; queueing waits its turn.
+    const startedAtOnce = limits.overflow === 'reject' && !result.threadBusy;
     await (
-      rejectOverLimit
+      startedAtOnce
         ? startRunWorkflow(resources.temporal, resources.taskQueue, run.id)
         : admitRuns(resources, run.tenantId)
     ).catch((error: unknown) =>
       logger.warn({ err: error, runId: run.id }, 'could not start the run workflow yet; it stays queued'),
     );
   }
-  return result;
+  return { run: result.run, created: result.created };
 }

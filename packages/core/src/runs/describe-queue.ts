@@ -2,16 +2,17 @@ import { sql } from 'kysely';
 import { toRun } from '../db/repositories/runs.ts';
 import type { RunRow } from '../db/schema.ts';
 import type { Run, RunQueue } from '../domain/resources.ts';
-import { readAdmissionState, type AdmissionState } from '../limits/run-admission.ts';
+import { heldByThread, readAdmissionState, type AdmissionState } from '../limits/run-admission.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
 /** A run as stored now, with how many runs are ahead of it in its tenant's queue. */
-type QueuedRow = RunRow & { readonly ahead: string | number };
+type QueuedRow = RunRow & { readonly ahead: string | number; readonly held_by_thread: boolean };
 
 /** Why the queued run of this row waits, given its tenant's admission state. */
 function queueOf(row: QueuedRow, state: AdmissionState): RunQueue {
   if (row.admitted_at !== null) return { position: 0, reason: 'starting', limit: null };
   const position = Number(row.ahead) + 1;
+  if (row.held_by_thread) return { position, reason: 'thread', limit: null };
   if (state.hold === 'waiting_runs') return { position, reason: 'waiting_runs', limit: state.maxWaitingRuns };
   if (state.free !== undefined && position > state.free) {
     return { position, reason: 'concurrent_runs', limit: state.maxConcurrentRuns };
@@ -26,21 +27,22 @@ async function readQueuedRows(
   runIds: readonly string[],
 ): Promise<QueuedRow[]> {
   return resources.db
-    .selectFrom('runs as r')
-    .selectAll('r')
+    .selectFrom('runs as q')
+    .selectAll('q')
+    .select(heldByThread.as('held_by_thread'))
     .select((eb) =>
       // Runs ahead: unadmitted queued runs of the tenant created before (by the index of the queue).
       eb
-        .selectFrom('runs as q')
+        .selectFrom('runs as a')
         .select(eb.fn.countAll<string>().as('count'))
-        .whereRef('q.tenant_id', '=', 'r.tenant_id')
-        .where('q.status', '=', 'queued')
-        .where('q.admitted_at', 'is', null)
-        .where(sql<boolean>`(q.created_at, q.id) < (r.created_at, r.id)`)
+        .whereRef('a.tenant_id', '=', 'q.tenant_id')
+        .where('a.status', '=', 'queued')
+        .where('a.admitted_at', 'is', null)
+        .where(sql<boolean>`(a.created_at, a.id) < (q.created_at, q.id)`)
         .as('ahead'),
     )
-    .where('r.tenant_id', '=', tenantId)
-    .where('r.id', 'in', runIds)
+    .where('q.tenant_id', '=', tenantId)
+    .where('q.id', 'in', runIds)
     .execute() as Promise<QueuedRow[]>;
 }
 

@@ -16,7 +16,8 @@ import { existingId, integerText, pageQuery, pathId, problemResponses } from '..
 import { awaitRunEnd } from '../live/await-run-end.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
 
-const createRunBody = z.strictObject({
+/** The body of `POST /v1/runs`; a thread's run adds its `multitaskStrategy`. */
+export const createRunBody = z.strictObject({
   agentId: z.uuid(),
   version: z.number().int().min(1).max(2_147_483_647).optional().describe("defaults to the agent's latest"),
   input: jsonValueSchema.describe('A string or any JSON; `{ "message": "…" }` becomes the user message'),
@@ -27,7 +28,8 @@ const createRunBody = z.strictObject({
     .describe('What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step'),
 });
 
-const idempotencyHeaders = z.looseObject({
+/** The `Idempotency-Key` header of the routes that create runs. */
+export const idempotencyHeaders = z.looseObject({
   'idempotency-key': z
     .string()
     .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII, 1 to 255 characters')

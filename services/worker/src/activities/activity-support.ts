@@ -133,12 +133,18 @@ const heartbeatEveryMs = 1_000;
  * Runs a step's work while heartbeating every second, so a dead worker is noticed within
  * the activity's heartbeat timeout and a cancellation reaches the step within a second
  * (through `Context.current().cancellationSignal`), however long the work itself takes.
+ * Work that fails once its step was cancelled reports the cancellation, whatever it threw
+ * (an agent's own error on abort): the run ends cancelled, not failed.
  */
 export async function withHeartbeats<T>(work: () => Promise<T>): Promise<T> {
   const context = Context.current();
   const timer = setInterval(() => context.heartbeat(), heartbeatEveryMs);
   try {
     return await work();
+  } catch (error) {
+    // The signal's reason is Temporal's CancelledFailure for this activity.
+    if (context.cancellationSignal.aborted) throw context.cancellationSignal.reason;
+    throw error;
   } finally {
     clearInterval(timer);
   }

@@ -15,6 +15,8 @@ export interface RunRef {
   readonly tenantId: string;
   readonly agentId: string;
   readonly agentVersion: number;
+  /** The thread the run is a turn of; absent for a run without one (and in histories from before threads). */
+  readonly threadId?: string;
 }
 
 /** How the workflow must treat calls of one tool: the spec's policy, without the tool itself. */

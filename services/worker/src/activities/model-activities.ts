@@ -4,6 +4,7 @@ import {
   getRun,
   rateLimitedWarning,
   recordedModelStepReply,
+  readTurnContext,
   recordModelStepReply,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -65,6 +66,9 @@ export function createModelActivities(
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       const adapter = adapterOf(spec);
+      // A thread's earlier turns come from the database, never through the workflow.
+      const turn = ref.threadId === undefined ? undefined : await readTurnContext(db, ref.tenantId, ref.threadId, spec.history);
+      const conversation = turn === undefined ? messages : [...turn.history, ...messages];
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
@@ -98,7 +102,8 @@ export function createModelActivities(
                 tenantId: ref.tenantId,
                 step,
                 attempt,
-                messages,
+                messages: conversation,
+                thread: ref.threadId === undefined ? undefined : { id: ref.threadId, carriedState: turn?.carriedState },
                 tools: { builtins, mcpTools },
                 signal: context.cancellationSignal,
                 timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
@@ -116,8 +121,12 @@ export function createModelActivities(
           });
         // Every adapter's step is one span: the model call the runtime makes (builtin, AI SDK,
         // OpenAI agents), or the agent's own step (code, HTTP, LangGraph) with whatever it calls.
-        const target = adapter.describeStep(spec, { state, messages }, adapters);
-        const fresh = await traceDecisionStep(dependencies.telemetry, { ref, step, target, messages }, call);
+        const target = adapter.describeStep(spec, { state, messages: conversation }, adapters);
+        const fresh = await traceDecisionStep(
+          dependencies.telemetry,
+          { ref, step, target, messages: conversation },
+          call,
+        );
         deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
         return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });

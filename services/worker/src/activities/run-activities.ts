@@ -12,7 +12,13 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
     async startRun(runId: string): Promise<StartedRun> {
       const run = await getRunById(db, runId).catch(nonRetryable);
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
-      const ref: RunRef = { runId, tenantId: run.tenantId, agentId: run.agentId, agentVersion: run.agentVersion };
+      const ref: RunRef = {
+        runId,
+        tenantId: run.tenantId,
+        agentId: run.agentId,
+        agentVersion: run.agentVersion,
+        ...(run.threadId === null ? {} : { threadId: run.threadId }),
+      };
       const spec = await specOf(ref);
       await runs.start(run).catch(nonRetryable);
       return {
@@ -36,17 +42,18 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
     },
 
     /**
-     * Records the run's terminal state, output or error, and usage, with its final event;
+     * Adds a thread's turn to its thread, then records the run's terminal state, output or
+     * error, and usage, with its final event;
      * then hands the slot it freed to its tenant's oldest queued run. A retry repeats only
      * the handover (the transition is idempotent), and also starts the tenant's admitted
      * runs whose start failed.
      */
-    async finishRun({ runId, outcome, usage }: FinishRunInput): Promise<void> {
+    async finishRun({ runId, outcome, usage, turn }: FinishRunInput): Promise<void> {
       // The recorded input names the run alone (histories of runs in flight hold it): its row names the tenant.
       const { tenantId } = await getRunById(db, runId).catch(nonRetryable);
       // A retry may follow a failed start of runs this activity admitted before.
       await runs
-        .finish({ tenantId, runId, outcome, usage }, { restartAdmitted: Context.current().info.attempt > 1 })
+        .finish({ tenantId, runId, outcome, usage, turn }, { restartAdmitted: Context.current().info.attempt > 1 })
         .catch(nonRetryable);
     },
   };

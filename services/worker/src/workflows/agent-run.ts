@@ -3,6 +3,7 @@ import type { MessagePolicy, RunError, RunErrorCode, RunUsage } from '@agent-run
 import {
   decideApprovalUpdate,
   emptyUsage,
+  interruptRunSignal,
   sendMessageUpdate,
   updateRejections,
   type ApprovalDecision,
@@ -17,6 +18,7 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
+  defineSignal,
   defineUpdate,
   isCancellation,
   proxyActivities,
@@ -26,7 +28,7 @@ import type { AgentRunActivities } from '../activities/create-activities.ts';
 import type { RunOutcome, ToolPolicy } from '../activities/activity-types.ts';
 import { withDeadline } from './deadline.ts';
 import { InterruptibleStep } from './interruptible-step.ts';
-import { RunFailure } from './run-failure.ts';
+import { RunFailure, RunInterrupted } from './run-failure.ts';
 import { secondsUntil, timeToContinueAsNew, type AgentRunInput } from './run-continuation.ts';
 
 const bookkeepingRetry = {
@@ -66,6 +68,9 @@ export const decideApproval = defineUpdate<{ approvalId: string; decision: strin
 /** Sends a user message into the run; refused when the run is busy and its policy is `reject`. */
 export const sendMessage = defineUpdate<SendMessageResult, [RunMessage]>(sendMessageUpdate);
 
+/** Asks the run to stop at its next step boundary: a newer run of its thread takes over. */
+export const interruptRun = defineSignal(interruptRunSignal);
+
 const interruptedOutcome: ToolOutcome = {
   ok: false,
   error: { code: 'interrupted', message: 'a user message interrupted this call' },
@@ -90,6 +95,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   // What a code or HTTP agent's last step returned as `state`, handed to its next step.
   let agentState: unknown = continued?.agentState;
   let finishing = false;
+  // Set by `interruptRun`: the run ends at its next step boundary, or at once if it waits for a decision.
+  let interruptRequested = false;
 
   setHandler(
     decideApproval,
@@ -134,6 +141,10 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
     },
   );
 
+  setHandler(interruptRun, () => {
+    interruptRequested = true;
+  });
+
   // A continued execution carries the run as startRun gave it: the run is already running.
   const started = continued?.run ?? (await startRun(runId));
   if (started.state === 'finished') {
@@ -164,10 +175,11 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       approvalId,
       expiresAt: timeoutMs === undefined ? null : new Date(Date.now() + timeoutMs).toISOString(),
     });
-    const isDecided = () => decisions.has(approvalId);
+    const isDecided = () => decisions.has(approvalId) || interruptRequested;
     if (timeoutMs === undefined) await condition(isDecided);
     else await condition(isDecided, timeoutMs);
     awaitingDecision.delete(approvalId);
+    if (interruptRequested && !decisions.has(approvalId)) throw new RunInterrupted(step);
     const decision = decisions.get(approvalId);
     await resolveApproval({
       ref,
@@ -215,6 +227,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   async function agentLoop(): Promise<RunOutcome | { continueAt: number }> {
     const { modelStep } = stepActivities(limits.modelStepTimeoutSeconds);
     for (let step = firstStep; step <= limits.maxSteps; step += 1) {
+      if (interruptRequested) throw new RunInterrupted(usage.steps);
       // At least one step per execution, so a low threshold still makes progress.
       if (step > firstStep && timeToContinueAsNew(input.continueAsNewAfterEvents)) return { continueAt: step };
       usage.steps = step;
@@ -268,9 +281,13 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
           }
         : result;
   } catch (error) {
-    outcome = isCancellation(error)
-      ? { status: 'cancelled', error: { code: 'run_cancelled', message: 'the run was cancelled', step: usage.steps } }
-      : { status: 'failed', error: runErrorOf(error, usage.steps) };
+    if (error instanceof RunInterrupted) {
+      outcome = { status: 'cancelled', error: { code: 'run_interrupted', message: error.message, step: error.step } };
+    } else {
+      outcome = isCancellation(error)
+        ? { status: 'cancelled', error: { code: 'run_cancelled', message: 'the run was cancelled', step: usage.steps } }
+        : { status: 'failed', error: runErrorOf(error, usage.steps) };
+    }
   }
   if ('continueAt' in outcome) {
     // Update handlers finish synchronously, so none is left running across the boundary.
@@ -289,7 +306,11 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   }
   finishing = true;
   // Recorded even when the run was cancelled: this scope ignores the cancellation.
-  await CancellationScope.nonCancellable(() => finishRun({ runId, outcome, usage }));
+  // A turn of a thread hands the thread its messages and the state its adapter ended with.
+  const turn = ref.threadId === undefined ? undefined : { threadId: ref.threadId, messages, agentState };
+  await CancellationScope.nonCancellable(() =>
+    finishRun(turn === undefined ? { runId, outcome, usage } : { runId, outcome, usage, turn }),
+  );
   return outcome;
 }
 

@@ -1,7 +1,7 @@
 import { modelToolsOf } from '../../models/model-call.ts';
 import type { AgentAdapter } from '../agent-adapter.ts';
 import { registeredEntry } from '../adapter-context.ts';
-import { agentKindStarted, nothingBesidesTheReply, withoutOwnTools } from '../adapter-parts.ts';
+import { agentKindStarted, nothingBesidesTheReply, startingStateOf, withoutOwnTools } from '../adapter-parts.ts';
 import { AgentStepError } from '../agent-step-error.ts';
 import { callCodeAgent } from './code-agent.ts';
 
@@ -31,8 +31,9 @@ export const codeAdapter: AgentAdapter<'code'> = {
         step: step.step,
         attempt: step.attempt,
         input,
+        threadId: step.thread?.id ?? null,
         messages: step.messages,
-        state: step.state,
+        state: startingStateOf(step),
         tools,
         signal: step.signal,
       },

@@ -9,6 +9,7 @@ const context: Omit<AgentStepContext, 'emitText'> = {
   step: 1,
   attempt: 1,
   input: 'hi',
+  threadId: null,
   messages: [{ role: 'user', content: 'hi' }],
   state: undefined,
   tools: [],

@@ -14,9 +14,17 @@ export interface AgentStepContext {
   readonly attempt: number;
   /** The run's input, as given to `POST /v1/runs`. */
   readonly input: unknown;
-  /** The conversation so far: the input, earlier replies, tool results, user messages. */
+  /** For a run on a thread, the thread's id; null otherwise. */
+  readonly threadId: string | null;
+  /**
+   * The conversation so far: on a thread, its earlier turns first; then the input, earlier
+   * replies, tool results, user messages.
+   */
   readonly messages: readonly ConversationMessage[];
-  /** What the previous step returned as `state`; undefined at the first step. */
+  /**
+   * What the previous step returned as `state`; at a run's first step undefined, or on a
+   * thread what the thread's last turn ended with.
+   */
   readonly state: unknown;
   /** The spec's tools, as a model would be told about them. */
   readonly tools: readonly ModelToolDefinition[];

@@ -1,6 +1,6 @@
 import { modelToolsOf } from '../../models/model-call.ts';
 import type { AgentAdapter } from '../agent-adapter.ts';
-import { agentKindStarted, nothingBesidesTheReply, withoutOwnTools } from '../adapter-parts.ts';
+import { agentKindStarted, nothingBesidesTheReply, startingStateOf, withoutOwnTools } from '../adapter-parts.ts';
 import type { DecisionStepTarget } from '../decision-step-target.ts';
 import { agentStepProtocol, callHttpAgent } from './http-agent.ts';
 
@@ -34,8 +34,9 @@ export const httpAdapter: AgentAdapter<'http'> = {
         attempt: step.attempt,
         input,
         instructions: spec.instructions ?? null,
+        threadId: step.thread?.id ?? null,
         messages: step.messages,
-        state: step.state ?? null,
+        state: startingStateOf(step) ?? null,
         tools,
       },
       { secrets: step.secrets, signal: step.signal, onTextDelta: step.onTextDelta },

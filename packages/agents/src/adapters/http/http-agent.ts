@@ -32,8 +32,11 @@ export interface AgentStepRequest {
   readonly attempt: number;
   readonly input: unknown;
   readonly instructions: string | null;
+  /** For a run on a thread, the thread's id; null otherwise. */
+  readonly threadId: string | null;
+  /** On a thread, its earlier turns first; then this run's conversation. */
   readonly messages: readonly ConversationMessage[];
-  /** What the agent returned as `state` last; null at the first step. */
+  /** What the agent returned as `state` last (on a thread, in its last turn too); null at the first step. */
   readonly state: unknown;
   readonly tools: readonly ModelToolDefinition[];
 }

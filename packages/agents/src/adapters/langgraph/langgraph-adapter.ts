@@ -29,6 +29,7 @@ export const langGraphAdapter: AgentAdapter<'langgraph'> = {
       input,
       messages: step.messages,
       state: step.state,
+      thread: step.thread,
       checkpointer: adapters.checkpointerOf(step.tenantId),
       signal: step.signal,
       onTextDelta: step.onTextDelta,

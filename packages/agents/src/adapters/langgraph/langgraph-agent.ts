@@ -68,6 +68,11 @@ export interface LangGraphStepContext {
   readonly messages: readonly ConversationMessage[];
   /** What the previous step returned as `state`; undefined at the first step. */
   readonly state: unknown;
+  /**
+   * For a turn of a thread: the graph runs on the thread's id, and its first step goes on
+   * from the checkpoint the thread's last kept turn ended at (`carriedState`).
+   */
+  readonly thread?: { readonly id: string; readonly carriedState: unknown } | undefined;
   /** Where the graph's checkpoints go: the runtime's database. */
   readonly checkpointer: BaseCheckpointSaver;
   readonly signal: AbortSignal;
@@ -102,8 +107,9 @@ function graphInputOf(who: string, previous: LangGraphStepState | undefined, con
 }
 
 /**
- * Runs exactly one super-step of a LangGraph graph on thread `runId`: from the run's input at
- * the first step, else from the checkpoint the previous step ended at (so a retried step runs
+ * Runs exactly one super-step of a LangGraph graph on the run's thread (the run's id for a
+ * run without one): from the run's input at the first step (on a thread, applied to the
+ * checkpoint its last kept turn ended at), else from the checkpoint the previous step ended at (so a retried step runs
  * the same super-step again, from the same checkpoint), resuming a node that asked for tool
  * calls ({@link callRuntimeTools}) with their outcomes. The tokens of LangChain chat models
  * called inside its nodes stream to `context.onTextDelta` ({@link ModelTokenHandler}). The
@@ -122,10 +128,14 @@ export async function callLangGraphAgent(
   const who = `LangGraph graph "${agent.graph}"`;
   const previous = stepStateOf(context.state);
   const graphInput = graphInputOf(who, previous, context);
+  const threadId = context.thread?.id ?? context.runId;
+  // A turn's first step branches from where the thread's last kept turn ended, not from the
+  // thread's newest checkpoint, which a rolled-back turn may have written.
+  const from = previous ?? stepStateOf(context.thread?.carriedState);
   const configurable = {
-    thread_id: context.runId,
+    thread_id: threadId,
     checkpoint_ns: '',
-    ...(previous ? { checkpoint_id: previous.checkpointId } : {}),
+    ...(from ? { checkpoint_id: from.checkpointId } : {}),
     [lentCheckpointerKey]: context.checkpointer,
   };
   const updates: Record<string, unknown>[] = [];
@@ -156,7 +166,7 @@ export async function callLangGraphAgent(
     }
     // The thread's latest checkpoint is the one this super-step just wrote.
     snapshot = await graph.getState({
-      configurable: { thread_id: context.runId, checkpoint_ns: '', [lentCheckpointerKey]: context.checkpointer },
+      configurable: { thread_id: threadId, checkpoint_ns: '', [lentCheckpointerKey]: context.checkpointer },
     });
   } catch (error) {
     // A node may throw AgentStepError itself, e.g. `agent_unavailable` to ask for a retry.

@@ -2,7 +2,7 @@ import type { ConversationMessage } from '../../messages.ts';
 import { modelToolsOf } from '../../models/model-call.ts';
 import type { AgentAdapter } from '../agent-adapter.ts';
 import { registeredEntry } from '../adapter-context.ts';
-import { agentKindStarted, frameworkToolPoliciesOf } from '../adapter-parts.ts';
+import { agentKindStarted, frameworkToolPoliciesOf, startingStateOf } from '../adapter-parts.ts';
 import { AgentStepError } from '../agent-step-error.ts';
 import {
   currentOpenAiAgentName,
@@ -60,7 +60,7 @@ export const openAiAgentsAdapter: AgentAdapter<'openai-agents'> = {
         modelProvider: adapters.openaiAgentsModelProvider,
         instructions: spec.instructions,
         messages: step.messages,
-        state: step.state,
+        state: startingStateOf(step),
         specTools: tools,
       },
       step,

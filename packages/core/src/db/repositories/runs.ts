@@ -30,6 +30,7 @@ export function toRun(row: RunRow): Run {
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
+    threadId: row.thread_id,
   };
 }
 
@@ -48,6 +49,8 @@ export interface CreateRunRequest {
    * instead of a new one; the same key with other fields is 409 `idempotency_key_conflict`.
    */
   readonly idempotencyKey?: string | undefined;
+  /** The thread the run is the next turn of (the caller holds the thread's row lock). */
+  readonly threadId?: string | undefined;
   /** Hash of the request body, compared when an idempotency key is reused. */
   readonly requestHash?: string | undefined;
   /**
@@ -64,9 +67,13 @@ export interface CreateRunResult {
   readonly created: boolean;
 }
 
-async function findByIdempotencyKey(
+/**
+ * The run an earlier request with the same idempotency key created, or undefined; 409
+ * `idempotency_key_conflict` when that request was another.
+ */
+export async function findRunByIdempotencyKey(
   db: Kysely<Database>,
-  request: CreateRunRequest & { idempotencyKey: string },
+  request: Pick<CreateRunRequest, 'tenantId' | 'requestHash'> & { readonly idempotencyKey: string },
 ): Promise<CreateRunResult | undefined> {
   const row = await db
     .selectFrom('runs')
@@ -93,7 +100,7 @@ async function findByIdempotencyKey(
 export async function createRun(db: Kysely<Database>, request: CreateRunRequest): Promise<CreateRunResult> {
   const { idempotencyKey } = request;
   if (idempotencyKey !== undefined) {
-    const repeated = await findByIdempotencyKey(db, { ...request, idempotencyKey });
+    const repeated = await findRunByIdempotencyKey(db, { ...request, idempotencyKey });
     if (repeated) return repeated;
   }
   const agent = await getAgent(db, request.tenantId, request.agentId);
@@ -122,6 +129,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
         idempotency_key: idempotencyKey ?? null,
         request_hash: request.requestHash ?? null,
         admitted_at: admittedAt,
+        // Left out for a run without one: the migration tests write runs into older schemas.
+        ...(request.threadId === undefined ? {} : { thread_id: request.threadId }),
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()
@@ -133,7 +142,7 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
   if (row) return { run: toRun(row), created: true };
   // Lost a race with a concurrent request carrying the same key: answer as its repeat.
   const raced =
-    idempotencyKey === undefined ? undefined : await findByIdempotencyKey(db, { ...request, idempotencyKey });
+    idempotencyKey === undefined ? undefined : await findRunByIdempotencyKey(db, { ...request, idempotencyKey });
   if (!raced) throw new Error('run insert conflicted without an idempotency key');
   return raced;
 }
@@ -181,11 +190,15 @@ export async function getRunById(db: Kysely<Database>, runId: string): Promise<R
   return toRun(row);
 }
 
-/** The tenant's runs, newest first, optionally of one agent and/or in one state. */
+/** The tenant's runs, newest first, optionally of one agent, of one thread and/or in one state. */
 export async function listRuns(
   db: Kysely<Database>,
   tenantId: string,
-  filter: PageRequest & { agentId?: string | undefined; status?: RunStatus | undefined },
+  filter: PageRequest & {
+    agentId?: string | undefined;
+    threadId?: string | undefined;
+    status?: RunStatus | undefined;
+  },
 ): Promise<Page<Run>> {
   let query = db
     .selectFrom('runs')
@@ -194,6 +207,7 @@ export async function listRuns(
     .orderBy('id', 'desc')
     .limit(filter.limit + 1);
   if (filter.agentId) query = query.where('agent_id', '=', filter.agentId);
+  if (filter.threadId) query = query.where('thread_id', '=', filter.threadId);
   if (filter.status) query = query.where('status', '=', filter.status);
   if (filter.cursor) query = query.where('id', '<', decodeCursor(filter.cursor));
   return toPage(await query.execute(), filter.limit, toRun);

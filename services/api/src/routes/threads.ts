@@ -1,0 +1,276 @@
+import {
+  AppError,
+  createThread,
+  deleteThread,
+  forkThread,
+  getThread,
+  listRuns,
+  listThreadMessages,
+  listThreads,
+  metadataSchema,
+  multitaskStrategies,
+  newThreadSchema,
+  pageSchema,
+  recordAuditEvent,
+  runSchema,
+  runStatuses,
+  threadMessageSchema,
+  threadSchema,
+  threadStatuses,
+  updateThreadMetadata,
+} from '@agent-runtime/core';
+import { z } from 'zod';
+import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
+import { auditedBy } from '../http/audit.ts';
+import { existingId, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { createRunBody, idempotencyHeaders } from './runs.ts';
+
+const threadParams = z.strictObject({ threadId: pathId });
+
+/** `key=value`, as the metadata filter of a thread list takes it. */
+const metadataPair = z
+  .string()
+  .max(600)
+  .regex(/^[^=]{1,64}=.{0,512}$/s, 'key=value');
+
+/** The metadata filter of a list: one `key=value` or several; a thread must have them all. */
+const metadataFilter = z
+  .union([metadataPair, z.array(metadataPair).max(32)])
+  .optional()
+  .describe('`key=value`, repeatable: threads whose metadata has every pair')
+  .transform((pairs) =>
+    pairs === undefined
+      ? undefined
+      : Object.fromEntries(
+          [pairs].flat().map((pair) => [pair.slice(0, pair.indexOf('=')), pair.slice(pair.indexOf('=') + 1)]),
+        ),
+  );
+
+const threadRunBody = createRunBody.extend({
+  multitaskStrategy: z
+    .enum(multitaskStrategies)
+    .default('reject')
+    .describe(
+      'When a run of the thread has not ended: `reject` (409 `thread_busy`), `enqueue` (run after it), `interrupt` (stop it at its next step boundary, keeping what it did, then run), `rollback` (cancel it, drop its turn, then run)',
+    ),
+});
+
+/** Threads: conversations that runs continue turn by turn (docs/threads.md). */
+export function registerThreadRoutes(app: ApiInstance, { db, runs }: RunRouteDependencies): void {
+  const read = { access: 'read' as const };
+  const write = { access: 'write' as const };
+  const tags = ['threads'];
+  const threadIdOf = (request: { params: { threadId: string } }) => existingId('thread', request.params.threadId);
+
+  app.post(
+    '/v1/threads',
+    {
+      config: write,
+      schema: {
+        tags,
+        description: 'Creates an empty thread; its runs (`POST /v1/threads/{threadId}/runs`) are its turns.',
+        body: newThreadSchema,
+        response: { 201: threadSchema, ...problemResponses(400, 401, 403, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const thread = await db.transaction().execute(async (trx) => {
+        const created = await createThread(trx, { tenantId: request.principal.tenantId, ...request.body });
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'thread.created',
+          target: { type: 'thread', id: created.id },
+        });
+        return created;
+      });
+      return reply.status(201).header('location', `/v1/threads/${thread.id}`).send(thread);
+    },
+  );
+
+  app.get(
+    '/v1/threads',
+    {
+      config: read,
+      schema: {
+        tags,
+        description: "The tenant's threads, newest first, by status and metadata.",
+        querystring: z.strictObject({
+          ...pageQuery,
+          status: z.enum(threadStatuses).optional(),
+          metadata: metadataFilter,
+        }),
+        response: { 200: pageSchema(threadSchema), ...problemResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request) => listThreads(db, request.principal.tenantId, request.query),
+  );
+
+  app.get(
+    '/v1/threads/:threadId',
+    {
+      config: read,
+      schema: { tags, params: threadParams, response: { 200: threadSchema, ...problemResponses(401, 403, 404) } },
+    },
+    async (request) => getThread(db, request.principal.tenantId, threadIdOf(request)),
+  );
+
+  app.patch(
+    '/v1/threads/:threadId',
+    {
+      config: write,
+      schema: {
+        tags,
+        description: "Merges `metadata` into the thread's (a null value removes its key).",
+        params: threadParams,
+        body: z.strictObject({
+          metadata: z
+            .record(z.string().min(1).max(64), z.string().max(512).nullable())
+            .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys'),
+        }),
+        response: { 200: threadSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
+      },
+    },
+    async (request) => {
+      const threadId = threadIdOf(request);
+      return db.transaction().execute(async (trx) => {
+        const thread = await updateThreadMetadata(trx, request.principal.tenantId, threadId, request.body.metadata);
+        if (Object.keys(thread.metadata).length > 32) {
+          throw new AppError('validation_failed', 'at most 32 metadata keys', {
+            errors: [{ path: 'metadata', message: 'at most 32 metadata keys' }],
+          });
+        }
+        await recordAuditEvent(trx, {
+          ...auditedBy(request),
+          action: 'thread.updated',
+          target: { type: 'thread', id: threadId },
+        });
+        return thread;
+      });
+    },
+  );
+
+  app.delete(
+    '/v1/threads/:threadId',
+    {
+      config: write,
+      schema: {
+        tags,
+        description:
+          'Deletes the thread, its messages and its LangGraph checkpoints; 409 `thread_busy` while one of its runs has not ended. Its runs stay readable by id.',
+        params: threadParams,
+        response: { 204: z.null().describe('Deleted'), ...problemResponses(401, 403, 404, 409) },
+      },
+    },
+    async (request, reply) => {
+      await deleteThread(
+        db,
+        { tenantId: request.principal.tenantId, threadId: threadIdOf(request) },
+        auditedBy(request),
+      );
+      return reply.status(204).send(null);
+    },
+  );
+
+  app.get(
+    '/v1/threads/:threadId/messages',
+    {
+      config: read,
+      schema: {
+        tags,
+        description:
+          "The thread's conversation in order. A turn's messages join the thread when its run ends (a rolled-back turn's never do).",
+        params: threadParams,
+        querystring: z.strictObject({
+          ...pageQuery,
+          limit: integerText(1, 1000).default(100),
+          order: z.enum(['asc', 'desc']).default('asc').describe('`asc`: oldest first; `desc`: newest first'),
+        }),
+        response: { 200: pageSchema(threadMessageSchema), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const thread = await getThread(db, request.principal.tenantId, threadIdOf(request));
+      const { order, ...page } = request.query;
+      return listThreadMessages(db, thread.id, { ...page, newestFirst: order === 'desc' });
+    },
+  );
+
+  app.post(
+    '/v1/threads/:threadId/runs',
+    {
+      config: write,
+      schema: {
+        tags,
+        description:
+          "Runs the thread's next turn: the agent sees the thread's earlier turns (within its spec's `history` policy) and the state its adapter ended the last turn with. A run of the thread that has not ended is handled by `multitaskStrategy`; runs of one thread run one at a time, in order.",
+        params: threadParams,
+        headers: idempotencyHeaders,
+        body: threadRunBody,
+        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+      },
+    },
+    async (request, reply) => {
+      const { multitaskStrategy, ...body } = request.body;
+      const { run, created } = await runs.create(
+        {
+          ...body,
+          thread: { id: threadIdOf(request), multitaskStrategy },
+          idempotencyKey: request.headers['idempotency-key'],
+        },
+        auditedBy(request),
+      );
+      if (!created) reply.header('idempotent-replayed', 'true');
+      return reply.status(202).send(run);
+    },
+  );
+
+  app.get(
+    '/v1/threads/:threadId/runs',
+    {
+      config: read,
+      schema: {
+        tags,
+        description: "The thread's runs, newest first.",
+        params: threadParams,
+        querystring: z.strictObject({ ...pageQuery, status: z.enum(runStatuses).optional() }),
+        response: { 200: pageSchema(runSchema), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) => {
+      const thread = await getThread(db, request.principal.tenantId, threadIdOf(request));
+      const page = await listRuns(db, thread.tenantId, { ...request.query, threadId: thread.id });
+      return { ...page, items: await runs.describeQueue(page.items) };
+    },
+  );
+
+  app.post(
+    '/v1/threads/:threadId/fork',
+    {
+      config: write,
+      schema: {
+        tags,
+        description:
+          "Creates a new thread holding this one's conversation up to a message (`seq`), up to a run's turn (`runId`), or all of it (neither), to try another path from there. Messages are shared, not copied; the new thread's first turn starts from the adapter state of the turn it branches after.",
+        params: threadParams,
+        body: z
+          .strictObject({
+            seq: z.number().int().min(0).max(2_147_483_647).optional().describe('The last message the fork holds'),
+            runId: z.uuid().optional().describe("The fork holds the thread up to the end of this run's turn"),
+            metadata: metadataSchema.optional().describe("The fork's metadata; the source's when unset"),
+          })
+          .refine((body) => body.seq === undefined || body.runId === undefined, 'give `seq` or `runId`, not both'),
+        response: { 201: threadSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const { seq, runId, metadata } = request.body;
+      const fork = await forkThread(
+        db,
+        { tenantId: request.principal.tenantId, threadId: threadIdOf(request) },
+        { seq, runId },
+        { metadata, by: auditedBy(request) },
+      );
+      return reply.status(201).header('location', `/v1/threads/${fork.id}`).send(fork);
+    },
+  );
+}
