@@ -118,7 +118,7 @@ export function createModelActivities(
         // OpenAI agents), or the agent's own step (code, HTTP, LangGraph) with whatever it calls.
         const target = adapter.describeStep(spec, { state, messages }, adapters);
         const fresh = await traceDecisionStep(dependencies.telemetry, { ref, step, target, messages }, call);
-        deltas.flush();
+        await deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
         return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
       };
