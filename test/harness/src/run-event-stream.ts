@@ -24,14 +24,16 @@ export interface StreamedModelDelta {
 export interface ReadStream {
   /** Every message received, in order, over every connection. */
   readonly messages: readonly SseMessage[];
-  /** The stored events received (messages with an `id`), in order. */
+  /** The stored events received (every message but `model.delta`), in order. */
   readonly events: readonly StreamedRunEvent[];
-  /** The ephemeral `model.delta` messages received (no `id`), in order. */
+  /** The `model.delta` messages received, in order. */
   readonly deltas: readonly StreamedModelDelta[];
   /** Connections opened (drops + 1 when the last one ended normally). */
   readonly connections: number;
   /** Connections the client cut on purpose. */
   readonly drops: number;
+  /** For each of those cuts, how many messages had been received (over all connections) by then. */
+  readonly dropsAfter: readonly number[];
 }
 
 /** Options of {@link readRunEventStream}. */
@@ -66,6 +68,7 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
   const messages: SseMessage[] = [];
   let lastId: string | undefined;
   let drops = 0;
+  const dropsAfter: number[] = [];
   for (let connection = 0; ; connection += 1) {
     if (Date.now() > deadline) throw new Error(`stream of run ${runId} did not end in time`);
     if (connection > maxDrops + 20) throw new Error(`stream of run ${runId} kept breaking (${connection} connections)`);
@@ -85,7 +88,7 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
       signal: controller.signal,
       onMessage(message) {
         messages.push(message);
-        // As EventSource does: a message without an id (a model delta) keeps the last one.
+        // As EventSource does: a message without an id keeps the last one.
         if (message.id !== undefined) lastId = message.id;
         options.onMessage?.(message);
         received += 1;
@@ -96,18 +99,21 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
     if (end.status !== 200 && !controller.signal.aborted) {
       throw new Error(`stream of run ${runId} answered ${end.status}: ${end.body}`);
     }
-    if (controller.signal.aborted) drops += 1;
-    else if (end.end === 'ended') {
+    if (controller.signal.aborted) {
+      drops += 1;
+      dropsAfter.push(messages.length);
+    } else if (end.end === 'ended') {
       return {
         messages,
         events: messages
-          .filter((message) => message.id !== undefined)
+          .filter((message) => message.event !== 'model.delta')
           .map((message) => JSON.parse(message.data) as StreamedRunEvent),
         deltas: messages
           .filter((message) => message.event === 'model.delta')
           .map((message) => JSON.parse(message.data) as StreamedModelDelta),
         connections: connection + 1,
         drops,
+        dropsAfter,
       };
     }
     await delay(Math.floor(random() * 100));
