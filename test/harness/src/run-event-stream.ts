@@ -49,6 +49,12 @@ export interface ReadRunEventStreamOptions {
   readonly dropAfterMessages?: number;
   /** @default 300 */
   readonly dropAfterMs?: number;
+  /**
+   * When set, only the messages it accepts count towards a cut, which comes right after one
+   * of them (say `model.delta`: every cut falls inside a model step), and there is no cut after
+   * a random time.
+   */
+  readonly cutAfter?: (message: SseMessage) => boolean;
   /** Called for every message as it arrives (for latency measurements). */
   readonly onMessage?: (message: SseMessage) => void;
   /** Gives up (throws) after this long. @default 60000 */
@@ -77,9 +83,11 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
     const dropping = drops < maxDrops;
     const messagesBeforeDrop = 1 + Math.floor(random() * (options.dropAfterMessages ?? 4));
     let received = 0;
-    const timer = dropping
-      ? setTimeout(() => controller.abort(), Math.floor(random() * (options.dropAfterMs ?? 300)))
-      : undefined;
+    const counts = options.cutAfter ?? (() => true);
+    const timer =
+      dropping && !options.cutAfter
+        ? setTimeout(() => controller.abort(), Math.floor(random() * (options.dropAfterMs ?? 300)))
+        : undefined;
     const end = await openSseConnection(`${baseUrl}/v1/runs/${runId}/events`, {
       headers: {
         authorization: `Bearer ${options.apiKey}`,
@@ -91,6 +99,7 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
         // As EventSource does: a message without an id keeps the last one.
         if (message.id !== undefined) lastId = message.id;
         options.onMessage?.(message);
+        if (!counts(message)) return;
         received += 1;
         if (dropping && received >= messagesBeforeDrop) controller.abort();
       },
