@@ -82,6 +82,7 @@ export * from './execution/claim-check-codec.ts';
 export * from './execution/temporal-data-converter.ts';
 export * from './bus/event-bus.ts';
 export * from './bus/model-delta.ts';
+export * from './bus/model-delta-buffer.ts';
 export * from './bus/in-process-event-bus.ts';
 export * from './bus/redis-event-bus.ts';
 export * from './bus/open-event-bus.ts';

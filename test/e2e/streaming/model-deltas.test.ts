@@ -1,5 +1,6 @@
-import { listRunEvents } from '@agent-runtime/core';
+import { listRunEvents, type ModelTextDelta } from '@agent-runtime/core';
 import {
+  approveCall,
   expectDeltasMatchStoredText,
   openSseConnection,
   readRunEventStream,
@@ -10,6 +11,8 @@ import {
   type SseMessage,
   type StreamedModelDelta,
   type TestRuntime,
+  waitForPendingApproval,
+  waitForRun,
 } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -33,7 +36,7 @@ describe('model text deltas over SSE (one API, in-process bus)', () => {
   });
   afterAll(() => runtime.stop());
 
-  it('streams deltas without ids before each step is stored, adding up to the stored text', async () => {
+  it('streams deltas with resumable ids before each step is stored, adding up to the stored text', async () => {
     const runId = await startRun();
     const messages: SseMessage[] = [];
     const end = await openSseConnection(`${runtime.url}/v1/runs/${runId}/events`, {
@@ -51,7 +54,7 @@ describe('model text deltas over SSE (one API, in-process bus)', () => {
     );
     // The stored events stream exactly as stored; JSON never returns deltas.
     const stored = await listRunEvents(runtime.database.db, runtime.tenantId, runId, { after: 0, limit: 1000 });
-    expect(messages.filter((message) => message.id !== undefined)).toEqual(
+    expect(messages.filter((message) => message.event !== 'model.delta')).toEqual(
       stored.map((event) => ({ id: String(event.seq), event: event.type, data: JSON.stringify(event) })),
     );
     const page = (await (await runtime.request('GET', `/v1/runs/${runId}/events?limit=1000`)).json()) as {
@@ -59,6 +62,57 @@ describe('model text deltas over SSE (one API, in-process bus)', () => {
     };
     expect(page.items.map((event) => event.type)).not.toContain('model.delta');
     expect(page.items).toHaveLength(stored.length);
+  });
+
+  it('sends a delta published between the subscription and the read of the buffer once, and one published after the read too', async () => {
+    // A run that waits for approval after step 1: step 2 is the next step, and nothing else streams.
+    const gated = (await (await runtime.request('POST', '/v1/agents', { name: 'gated' })).json()) as { id: string };
+    const spec = {
+      model: {
+        provider: 'scripted',
+        replies: [{ toolCalls: [{ id: 'gate', name: 'sleep', arguments: { seconds: 0 } }] }, { text: 'done' }],
+      },
+      tools: [{ name: 'sleep', requiresApproval: true }],
+    };
+    expect((await runtime.request('POST', `/v1/agents/${gated.id}/versions`, { spec })).status).toBe(201);
+    const response = await runtime.request('POST', '/v1/runs', { agentId: gated.id, input: 'go' });
+    const runId = ((await response.json()) as { id: string }).id;
+    await waitForPendingApproval(runtime, runId, '1-gate');
+    const delta = (index: number): ModelTextDelta => ({ runId, step: 2, attempt: 1, index, text: `<${index}>` });
+    await runtime.bus.publishDeltas(runId, [delta(0), delta(1)]);
+    // The stream has subscribed when it reads the buffer: delta 2 goes out just before the
+    // read (live and in the read), delta 3 just after it (live only).
+    const readDeltas = runtime.bus.readDeltas.bind(runtime.bus);
+    runtime.bus.readDeltas = async (id) => {
+      runtime.bus.readDeltas = readDeltas;
+      await runtime.bus.publishDeltas(runId, [delta(2)]);
+      const kept = await readDeltas(id);
+      await runtime.bus.publishDeltas(runId, [delta(3)]);
+      return kept;
+    };
+    const received: SseMessage[] = [];
+    const controller = new AbortController();
+    await openSseConnection(`${runtime.url}/v1/runs/${runId}/events`, {
+      headers: { authorization: `Bearer ${runtime.apiKey}` },
+      signal: controller.signal,
+      onMessage(message) {
+        received.push(message);
+        if (message.event === 'model.delta' && (JSON.parse(message.data) as StreamedModelDelta).index === 3) {
+          controller.abort();
+        }
+      },
+    });
+    runtime.bus.readDeltas = readDeltas;
+    const deltas = received.filter((message) => message.event === 'model.delta');
+    expect(deltas.map((message) => (JSON.parse(message.data) as StreamedModelDelta).text)).toEqual([
+      '<0>',
+      '<1>',
+      '<2>',
+      '<3>',
+    ]);
+    expect(received.at(-5)?.event).toBe('approval.requested');
+    await approveCall(runtime, runId, '1-gate');
+    expect(await waitForRun(runtime, runId)).toMatchObject({ status: 'succeeded' });
   });
 
   it('keeps Last-Event-ID resumes exact while deltas flow between the stored events', async () => {

@@ -32,18 +32,24 @@ export async function storedStepTexts(
 }
 
 /**
- * Checks a stream's `model.delta` messages: no `id`, each before its step's stored
- * `model.completed`, indexes 0, 1, 2, … per step, and the texts adding up to the stored text.
+ * Checks a stream's `model.delta` messages (over one connection or several resumed ones):
+ * each with the id `<seq>:<step>:<attempt>:<index>` naming the last stored event before it
+ * and itself, each before its step's stored `model.completed`, indexes 0, 1, 2, … per step,
+ * and the texts adding up to the stored text.
  */
 export function expectDeltasMatchStoredText(
   messages: readonly SseMessage[],
   completedTexts: ReadonlyMap<number, string>,
 ): void {
   const byStep = new Map<number, StreamedModelDelta[]>();
+  let lastSeq = 0;
   for (const [position, message] of messages.entries()) {
-    if (message.event !== 'model.delta') continue;
-    expect(message.id).toBeUndefined();
+    if (message.event !== 'model.delta') {
+      lastSeq = Number(message.id);
+      continue;
+    }
     const delta = JSON.parse(message.data) as StreamedModelDelta;
+    expect(message.id).toBe(`${lastSeq}:${delta.step}:${delta.attempt}:${delta.index}`);
     // Before the stored completion of its step.
     const completion = messages.findIndex(
       (other) => other.event === 'model.completed' && (JSON.parse(other.data) as { step: number }).step === delta.step,

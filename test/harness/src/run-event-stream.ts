@@ -24,14 +24,16 @@ export interface StreamedModelDelta {
 export interface ReadStream {
   /** Every message received, in order, over every connection. */
   readonly messages: readonly SseMessage[];
-  /** The stored events received (messages with an `id`), in order. */
+  /** The stored events received (every message but `model.delta`), in order. */
   readonly events: readonly StreamedRunEvent[];
-  /** The ephemeral `model.delta` messages received (no `id`), in order. */
+  /** The `model.delta` messages received, in order. */
   readonly deltas: readonly StreamedModelDelta[];
   /** Connections opened (drops + 1 when the last one ended normally). */
   readonly connections: number;
   /** Connections the client cut on purpose. */
   readonly drops: number;
+  /** For each of those cuts, how many messages had been received (over all connections) by then. */
+  readonly dropsAfter: readonly number[];
 }
 
 /** Options of {@link readRunEventStream}. */
@@ -47,6 +49,12 @@ export interface ReadRunEventStreamOptions {
   readonly dropAfterMessages?: number;
   /** @default 300 */
   readonly dropAfterMs?: number;
+  /**
+   * When set, only the messages it accepts count towards a cut, which comes right after one
+   * of them (say `model.delta`: every cut falls inside a model step), and there is no cut after
+   * a random time.
+   */
+  readonly cutAfter?: (message: SseMessage) => boolean;
   /** Called for every message as it arrives (for latency measurements). */
   readonly onMessage?: (message: SseMessage) => void;
   /** Gives up (throws) after this long. @default 60000 */
@@ -66,6 +74,7 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
   const messages: SseMessage[] = [];
   let lastId: string | undefined;
   let drops = 0;
+  const dropsAfter: number[] = [];
   for (let connection = 0; ; connection += 1) {
     if (Date.now() > deadline) throw new Error(`stream of run ${runId} did not end in time`);
     if (connection > maxDrops + 20) throw new Error(`stream of run ${runId} kept breaking (${connection} connections)`);
@@ -74,9 +83,11 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
     const dropping = drops < maxDrops;
     const messagesBeforeDrop = 1 + Math.floor(random() * (options.dropAfterMessages ?? 4));
     let received = 0;
-    const timer = dropping
-      ? setTimeout(() => controller.abort(), Math.floor(random() * (options.dropAfterMs ?? 300)))
-      : undefined;
+    const counts = options.cutAfter ?? (() => true);
+    const timer =
+      dropping && !options.cutAfter
+        ? setTimeout(() => controller.abort(), Math.floor(random() * (options.dropAfterMs ?? 300)))
+        : undefined;
     const end = await openSseConnection(`${baseUrl}/v1/runs/${runId}/events`, {
       headers: {
         authorization: `Bearer ${options.apiKey}`,
@@ -85,9 +96,10 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
       signal: controller.signal,
       onMessage(message) {
         messages.push(message);
-        // As EventSource does: a message without an id (a model delta) keeps the last one.
+        // As EventSource does: a message without an id keeps the last one.
         if (message.id !== undefined) lastId = message.id;
         options.onMessage?.(message);
+        if (!counts(message)) return;
         received += 1;
         if (dropping && received >= messagesBeforeDrop) controller.abort();
       },
@@ -96,18 +108,21 @@ export async function readRunEventStream(runId: string, options: ReadRunEventStr
     if (end.status !== 200 && !controller.signal.aborted) {
       throw new Error(`stream of run ${runId} answered ${end.status}: ${end.body}`);
     }
-    if (controller.signal.aborted) drops += 1;
-    else if (end.end === 'ended') {
+    if (controller.signal.aborted) {
+      drops += 1;
+      dropsAfter.push(messages.length);
+    } else if (end.end === 'ended') {
       return {
         messages,
         events: messages
-          .filter((message) => message.id !== undefined)
+          .filter((message) => message.event !== 'model.delta')
           .map((message) => JSON.parse(message.data) as StreamedRunEvent),
         deltas: messages
           .filter((message) => message.event === 'model.delta')
           .map((message) => JSON.parse(message.data) as StreamedModelDelta),
         connections: connection + 1,
         drops,
+        dropsAfter,
       };
     }
     await delay(Math.floor(random() * 100));

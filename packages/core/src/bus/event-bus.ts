@@ -17,8 +17,10 @@ export interface RunEventListener {
    */
   onResync(): void;
   /**
-   * Model text deltas of the run, as they are published (ephemeral: never stored, never
-   * replayed, not ordered against events by `seq`). Listeners that do not show them omit it.
+   * Model text deltas of the run, as they are published (not in the database, not ordered
+   * against events by `seq`; like events, one can arrive twice or be lost in transit, and
+   * {@link RunEventBus.readDeltas} has every one that was published). Listeners that do not
+   * show them omit it.
    */
   onDeltas?(deltas: readonly ModelTextDelta[]): void;
 }
@@ -43,11 +45,21 @@ export interface RunEventBus {
    */
   publish(runId: string, events: readonly RunEvent[]): Promise<void>;
   /**
-   * Hands model text deltas to every subscriber of the run, like {@link publish} but for
-   * ephemeral messages that are not in the database. A publisher's deltas and events reach a
+   * Keeps model text deltas for {@link readDeltas}, then hands them to every subscriber of the
+   * run, like {@link publish} but for messages that are not in the database. Resolves once
+   * they are kept (so a reader that reads after the step's `model.completed` was recorded
+   * finds them); rejects if they could not be. A publisher's deltas and events reach a
    * subscriber in the order they were published.
    */
   publishDeltas(runId: string, deltas: readonly ModelTextDelta[]): Promise<void>;
+  /**
+   * The run's deltas that the bus still keeps: of each recent step its latest attempt, by
+   * step and index. Kept for a while and within bounds (per run and, embedded, over all runs):
+   * the oldest go first, so a step in flight loses text last. A delta is kept before it is
+   * handed to subscribers, so a reader that subscribes first and reads second misses none
+   * (and may get one twice: deltas are deduplicated by step, attempt and index).
+   */
+  readDeltas(runId: string): Promise<readonly ModelTextDelta[]>;
   /**
    * Subscribes `listener` to the run's events. Resolves once every event published from then
    * on will reach it; so a reader that subscribes first and reads the database second misses

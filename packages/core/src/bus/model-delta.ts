@@ -1,8 +1,9 @@
 /**
- * A piece of a model's reply text while the model step is still running: ephemeral, never
- * stored, without a `seq`. The complete text is stored once, in the step's `model.completed`
- * event; deltas only let a client show it sooner. Delivery is best effort (a delta can be
- * lost, for example while Redis is down, or while a stream replays stored events).
+ * A piece of a model's reply text while the model step is still running, without a `seq`: it
+ * is never stored in the database. The complete text is stored once, in the step's
+ * `model.completed` event; deltas let a client show it sooner. The bus keeps the deltas of
+ * the run's recent steps for a while (see {@link RunEventBus.readDeltas}), so that a client
+ * that reconnects mid-step can be sent the text it missed.
  */
 export interface ModelTextDelta {
   readonly runId: string;
@@ -17,4 +18,17 @@ export interface ModelTextDelta {
   readonly index: number;
   /** The text since the previous delta; the concatenation is the reply's text. */
   readonly text: string;
+}
+
+/**
+ * Buffered deltas as {@link RunEventBus.readDeltas} answers them: of each step only its latest
+ * attempt (an earlier attempt's text was superseded), ordered by step, then index.
+ */
+export function latestAttemptsInOrder(deltas: Iterable<ModelTextDelta>): ModelTextDelta[] {
+  const latest = new Map<number, number>();
+  const all = [...deltas];
+  for (const delta of all) latest.set(delta.step, Math.max(latest.get(delta.step) ?? 0, delta.attempt));
+  return all
+    .filter((delta) => delta.attempt === latest.get(delta.step))
+    .sort((a, b) => a.step - b.step || a.index - b.index);
 }

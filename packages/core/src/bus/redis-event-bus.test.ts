@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   collectingListener,
   describeRunEventBusContract,
@@ -7,6 +8,7 @@ import {
   startRedis,
   type RedisServer,
 } from '@agent-runtime/test-harness';
+import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.ts';
 import { RedisRunEventBus } from './redis-event-bus.ts';
@@ -64,6 +66,36 @@ describe('RedisRunEventBus against a real redis-server', () => {
       lateSubscription.unsubscribe();
     } finally {
       await Promise.all([publisher.close(), subscriber.close()]);
+    }
+  });
+
+  it("keeps a run's deltas in a Redis Stream, trimmed to its bound, expiring a TTL after the last one", async () => {
+    const bus = new RedisRunEventBus({ url: redis.url, logger, deltaMaxEntries: 10, deltaTtlMs: 400 });
+    const client = new Redis(redis.url);
+    try {
+      const runId = randomUUID();
+      const key = `ar:run-deltas:${runId}`;
+      for (let index = 0; index < 300; index += 1) {
+        await bus.publishDeltas(runId, [{ runId, step: 1, attempt: 1, index, text: `<${index}>` }]);
+      }
+      // `MAXLEN ~` trims whole nodes of the stream: at least the bound is kept, the oldest go.
+      const kept = await bus.readDeltas(runId);
+      expect(kept.length).toBeGreaterThanOrEqual(10);
+      expect(kept.length).toBeLessThan(300);
+      expect(await client.xlen(key)).toBe(kept.length);
+      expect(kept.map((delta) => delta.index)).toEqual(
+        Array.from({ length: kept.length }, (_, offset) => 300 - kept.length + offset),
+      );
+      const ttl = await client.pttl(key);
+      expect(ttl).toBeGreaterThan(0);
+      expect(ttl).toBeLessThanOrEqual(400);
+      for (const deadline = Date.now() + 2_000; (await client.exists(key)) === 1 && Date.now() < deadline;) {
+        await delay(50);
+      }
+      expect(await bus.readDeltas(runId)).toEqual([]);
+    } finally {
+      client.disconnect();
+      await bus.close();
     }
   });
 

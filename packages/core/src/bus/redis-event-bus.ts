@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import type { RunEvent } from '../events/run-event-catalog.ts';
 import type { Logger } from '../logger.ts';
-import type { ModelTextDelta } from './model-delta.ts';
+import { latestAttemptsInOrder, type ModelTextDelta } from './model-delta.ts';
 import type { RunEventBus, RunEventListener, RunEventSubscription } from './event-bus.ts';
 
 /** Options of {@link RedisRunEventBus}. */
@@ -16,6 +16,12 @@ export interface RedisRunEventBusOptions {
    * before it resolves anyway; the listener then gets `onResync` once Redis is back. @default 2000
    */
   readonly subscribeWaitMs?: number;
+  /** Prefix of the per-run Redis Streams that keep model text deltas. @default ar:run-deltas: */
+  readonly deltaKeyPrefix?: string;
+  /** Deltas a run's stream keeps (`XADD … MAXLEN ~`): the oldest go first. @default 10000 */
+  readonly deltaMaxEntries?: number;
+  /** A run's stream expires this long after its last delta (`PEXPIRE`). @default 600000 (10 min) */
+  readonly deltaTtlMs?: number;
 }
 
 /** A run's listeners in this process, and the SUBSCRIBE that covers them. */
@@ -43,6 +49,12 @@ const reconnectDelayMs = (attempt: number) => Math.min(attempt * 100, 2_000);
  * nothing else). Redis pub/sub keeps no messages: whatever is published while a subscriber
  * is disconnected is lost to it, so after every reconnect the bus subscribes again and tells
  * every listener to resync from the database.
+ *
+ * **Model text deltas** are also appended to a Redis Stream per run (`ar:run-deltas:<runId>`),
+ * in the same `MULTI` as their PUBLISH, so the stream has every delta a subscriber could have
+ * heard. One stream per run rather than per step: its bound (`MAXLEN ~`) then evicts the
+ * run's oldest steps first, and a reader gets the step in flight and the steps just before it
+ * in one `XRANGE` without knowing which step is in flight. Every append renews its expiry.
  */
 export class RedisRunEventBus implements RunEventBus {
   readonly #publisher: Redis;
@@ -51,6 +63,9 @@ export class RedisRunEventBus implements RunEventBus {
   readonly #prefix: string;
   readonly #channels = new Map<string, RunChannel>();
   readonly #subscribeWaitMs: number;
+  readonly #deltaKeyPrefix: string;
+  readonly #deltaMaxEntries: number;
+  readonly #deltaTtlMs: number;
   /** Resolved once the next (re)connect has subscribed to every channel. */
   #resubscribed: PromiseWithResolvers<void> | undefined;
   #lostSince: number | undefined;
@@ -60,6 +75,9 @@ export class RedisRunEventBus implements RunEventBus {
     this.#logger = options.logger;
     this.#prefix = options.channelPrefix ?? 'ar:run-events:';
     this.#subscribeWaitMs = options.subscribeWaitMs ?? 2_000;
+    this.#deltaKeyPrefix = options.deltaKeyPrefix ?? 'ar:run-deltas:';
+    this.#deltaMaxEntries = options.deltaMaxEntries ?? 10_000;
+    this.#deltaTtlMs = options.deltaTtlMs ?? 600_000;
     this.#publisher = new Redis(options.url, {
       connectionName: 'agent-runtime-events-publish',
       retryStrategy: reconnectDelayMs,
@@ -88,9 +106,33 @@ export class RedisRunEventBus implements RunEventBus {
 
   async publishDeltas(runId: string, deltas: readonly ModelTextDelta[]): Promise<void> {
     if (deltas.length === 0) return;
+    const key = `${this.#deltaKeyPrefix}${runId}`;
+    const transaction = this.#publisher.multi();
+    for (const delta of deltas) {
+      transaction.xadd(key, 'MAXLEN', '~', this.#deltaMaxEntries, '*', 'd', JSON.stringify(delta));
+    }
+    transaction.pexpire(key, this.#deltaTtlMs);
     // On the run's channel, as an object (events travel as an array): one connection
     // publishes both, so a subscriber gets a step's deltas before its `model.completed`.
-    await this.#publisher.publish(this.#channelOf(runId), JSON.stringify({ deltas }));
+    transaction.publish(this.#channelOf(runId), JSON.stringify({ deltas }));
+    const results = await transaction.exec();
+    const failure = results?.find(([error]) => error !== null)?.[0];
+    if (failure) throw failure;
+  }
+
+  async readDeltas(runId: string): Promise<readonly ModelTextDelta[]> {
+    const entries = await this.#publisher.xrange(`${this.#deltaKeyPrefix}${runId}`, '-', '+');
+    const deltas: ModelTextDelta[] = [];
+    for (const [, fields] of entries) {
+      const json = fields[fields.indexOf('d') + 1];
+      if (json === undefined) continue;
+      try {
+        deltas.push(JSON.parse(json) as ModelTextDelta);
+      } catch (error) {
+        this.#logger.warn({ err: error, runId }, 'ignored a malformed buffered model delta');
+      }
+    }
+    return latestAttemptsInOrder(deltas);
   }
 
   async subscribe(runId: string, listener: RunEventListener): Promise<RunEventSubscription> {

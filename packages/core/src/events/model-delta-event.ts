@@ -6,9 +6,10 @@ export const modelDeltaEventType = 'model.delta';
 
 /**
  * `model.delta`: a piece of a model step's text while the step runs. Only on the SSE stream
- * (`event: model.delta`, without `id:`): ephemeral and best effort, never stored, never
- * replayed, never in the JSON list; the complete text is in the step's `model.completed`.
- * Its SSE `data` is this object (no envelope).
+ * (`event: model.delta`, `id: <seq>:<step>:<attempt>:<index>`): never stored in the database,
+ * never in the JSON list; a stream resumed from a delta's id sends the rest of the step's text,
+ * and the step's deltas join into the text of its `model.completed`. Its SSE `data` is this
+ * object (no envelope).
  */
 export const modelDeltaEventSchema = z
   .strictObject({
@@ -25,7 +26,7 @@ export const modelDeltaEventSchema = z
   .meta({
     id: 'ModelDeltaEvent',
     description:
-      "SSE only (`event: model.delta`, no `id:`): a piece of a running model step's text; ephemeral, never stored or replayed.",
+      "SSE only (`event: model.delta`, `id: <seq>:<step>:<attempt>:<index>`): a piece of a running model step's text, never stored; a step's deltas join into its `model.completed` text.",
   });
 
 // The bus carries exactly what the stream sends: a change to one must change the other.

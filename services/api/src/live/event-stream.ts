@@ -1,7 +1,8 @@
 import { once } from 'node:events';
-import { modelDeltaEventType, type ModelTextDelta, type RunEvent } from '@agent-runtime/core';
+import { modelDeltaEventType, type RunEvent } from '@agent-runtime/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { isStoredEvent, type RunStreamItem } from './follow-run-events.ts';
+import { isStoredEvent, type RunStreamItem, type StreamedDelta } from './follow-run-events.ts';
+import { formatStreamPosition } from './stream-position.ts';
 import type { WaitingRequest } from './waiting-requests.ts';
 
 /** The media type of server-sent events. */
@@ -36,11 +37,12 @@ export function formatEventMessage(event: RunEvent): string {
 export const modelDeltaEventName = modelDeltaEventType;
 
 /**
- * One model text delta as an SSE message, deliberately without `id:`: a client's
- * `Last-Event-ID` keeps naming the last stored event, so a resume stays exact.
+ * One model text delta as an SSE message. Its id, `<seq>:<step>:<attempt>:<index>`, names the
+ * last stored event sent before it and the delta itself: a client that reconnects with it as
+ * `Last-Event-ID` gets the stored events after `seq`, and the step's text after this delta.
  */
-export function formatDeltaMessage(delta: ModelTextDelta): string {
-  return `event: ${modelDeltaEventName}\ndata: ${JSON.stringify(delta)}\n\n`;
+export function formatDeltaMessage({ delta, position }: StreamedDelta): string {
+  return `id: ${formatStreamPosition(position)}\nevent: ${modelDeltaEventName}\ndata: ${JSON.stringify(delta)}\n\n`;
 }
 
 /**

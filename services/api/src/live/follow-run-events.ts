@@ -1,6 +1,7 @@
 import {
   isTerminal,
   isTerminalRunEventType,
+  lastCompletedModelStep,
   listRunEvents,
   type Database,
   type ModelTextDelta,
@@ -9,6 +10,8 @@ import {
   type RunEventBus,
 } from '@agent-runtime/core';
 import type { Kysely } from 'kysely';
+import { StepDeltaTracker } from './step-delta-tracker.ts';
+import type { RunStreamPosition } from './stream-position.ts';
 
 /** What {@link followRunEvents} follows, and for how long. */
 export interface FollowRunEventsOptions {
@@ -19,8 +22,11 @@ export interface FollowRunEventsOptions {
   /** The caller's tenant: the run must be one of its runs. */
   readonly tenantId: string;
   readonly runId: string;
-  /** Only events with a greater `seq` (the client's `Last-Event-ID`). */
-  readonly after: number;
+  /**
+   * Where the client is: events with a greater `seq` follow and, when it was mid-step, the
+   * step's deltas after the one named (the client's `Last-Event-ID`, or `{ seq: 0 }`).
+   */
+  readonly after: RunStreamPosition;
   /** After this long without a live event the database is read again, in case the bus lost one. */
   readonly catchUpMs: number;
   /** Ends the iteration early: the client went away or the server is closing. */
@@ -30,11 +36,14 @@ export interface FollowRunEventsOptions {
 /** Events read from the database per query. */
 const pageSize = 500;
 
-/** Deltas held for a stream that is busy (a slow client): past this, the oldest are dropped. */
-const maxQueuedDeltas = 1_000;
+/** A model text delta on a run's stream, with the position a client that received it resumes from. */
+export interface StreamedDelta {
+  readonly delta: ModelTextDelta;
+  readonly position: RunStreamPosition;
+}
 
-/** What a run's stream carries: stored events (with `seq`) and ephemeral model text deltas. */
-export type RunStreamItem = RunEvent | ModelTextDelta;
+/** What a run's stream carries: stored events (with `seq`) and model text deltas. */
+export type RunStreamItem = RunEvent | StreamedDelta;
 
 /** Whether a stream item is a stored event (else a model text delta). */
 export function isStoredEvent(item: RunStreamItem): item is RunEvent {
@@ -42,46 +51,43 @@ export function isStoredEvent(item: RunStreamItem): item is RunEvent {
 }
 
 /**
- * A run's events with `seq` greater than `after`, each exactly once and in order: first those
- * already recorded, then live ones as the bus brings them. Ends after the run's terminal event
- * (at once when that is at or before `after`), or when `signal` aborts.
+ * A run's stream from a client's position: the stored events after it, each exactly once and
+ * in order, with the model text of each step in flight as deltas, so that the deltas a client
+ * receives of a step, over all its connections, join into the step's stored `model.completed`
+ * text. Ends after the run's terminal event (at once when that is at or before the position),
+ * or when `signal` aborts. Every item says where a client that received it resumes
+ * ({@link StreamedDelta.position}, or the event's `seq`).
  *
- * Nothing is lost between the two phases because the subscription comes first: an event
+ * In order: the stored events after the position; if the client was mid-step, that step's
+ * deltas after the one it had, before the step's `model.completed` (or, while the step runs,
+ * after the stored events); the deltas of the step in flight so far, from the bus's buffer;
+ * then live events and deltas as the bus brings them.
+ *
+ * Nothing is lost between these phases because the subscription comes first: an event
  * committed before the database read is in the read, and any later one is published after
- * the subscription began. The bus is only fast, not reliable, so live events are merged by
- * `seq`: those already sent are dropped, and a gap (a live event ahead of the next `seq`) is
- * filled from the database, where every earlier event is already committed (`seq` is taken
- * under the run row's lock). A resync from the bus, or `catchUpMs` of silence, reads the
- * database too: that is how a stream finishes when the bus lost the last events.
- *
- * Model text deltas from the bus are passed on as they come once the stored events are caught
- * up, except those of a step whose `model.completed` was already sent. They are best effort:
- * a reconnecting client gets the complete text from the stored event instead.
+ * the subscription began; likewise a delta kept in the buffer before it was read is in the
+ * read, any later one comes live. Deltas are merged by step, attempt and index
+ * ({@link StepDeltaTracker}); the worker has every delta of a step kept before it records the
+ * step's `model.completed`, so reading the buffer before sending a `model.completed` read from
+ * the database finds the step's last deltas. Live events are merged by `seq`: those already
+ * sent are dropped, and a gap (a live event ahead of the next `seq`) is filled from the
+ * database, where every earlier event is already committed (`seq` is taken under the run row's
+ * lock). A gap in a step's live deltas is filled from the buffer. A resync from the bus, or
+ * `catchUpMs` of silence, reads the database (and the buffer) again: that is how a stream
+ * finishes when the bus lost the last events.
  */
 export async function* followRunEvents(
   options: FollowRunEventsOptions,
 ): AsyncGenerator<RunStreamItem, void, undefined> {
   const { db, runCache, bus, tenantId, runId, signal } = options;
-  let cursor = options.after;
+  let cursor = options.after.seq;
   const live = new Map<number, RunEvent>();
-  // Deltas go out only between stored events that are caught up, and only for steps whose
-  // complete text (`model.completed`) this stream has not sent yet.
-  let deltas: ModelTextDelta[] = [];
-  let completedStep = 0;
-  const sent = (event: RunEvent) => {
-    cursor = event.seq;
-    if (event.type === 'model.completed' && event.step !== null) completedStep = Math.max(completedStep, event.step);
-  };
-  // The worker publishes a step's last deltas before its `model.completed`, but both can
-  // arrive in one wake-up: the step's queued deltas go out first, so none is dropped.
-  const deltasBefore = (event: RunEvent): ModelTextDelta[] => {
-    if (event.type !== 'model.completed' || event.step === null || event.step <= completedStep) return [];
-    const step = event.step;
-    const ofStep = deltas.filter((delta) => delta.step === step);
-    deltas = deltas.filter((delta) => delta.step !== step);
-    return ofStep;
-  };
+  const deltas = new StepDeltaTracker(options.after.delta);
+  // A client that resumes after a stored event, not at the start: a step in the buffer may
+  // have completed at or before its cursor, which the database says once it matters.
+  let floorUnknown = cursor > 0 && options.after.delta === undefined;
   let readDatabase = true;
+  let readBuffer = true;
   let wake: (() => void) | undefined;
   const poke = () => {
     const resolve = wake;
@@ -94,6 +100,30 @@ export async function* followRunEvents(
     catchUp.refresh();
   }, options.catchUpMs);
   signal.addEventListener('abort', poke);
+
+  /** Reads the bus's buffer into the tracker; a bus that is down is read again at its resync. */
+  const readDeltaBuffer = async (): Promise<void> => {
+    const buffered = await bus.readDeltas(runId).catch(() => undefined);
+    if (!buffered || buffered.length === 0) return;
+    deltas.receive(buffered, 'buffer');
+    if (floorUnknown) {
+      floorUnknown = false;
+      deltas.settleFloor(await lastCompletedModelStep(db, tenantId, runId, { upTo: options.after.seq }));
+    }
+  };
+  const positioned = (delta: ModelTextDelta): StreamedDelta => ({
+    delta,
+    position: { seq: cursor, delta: { step: delta.step, attempt: delta.attempt, index: delta.index } },
+  });
+  /** A stored event, after the rest of the step it completes if the client has part of it. */
+  async function* send(event: RunEvent, fromDatabase: boolean): AsyncGenerator<RunStreamItem, void, undefined> {
+    if (fromDatabase && deltas.needsBufferBefore(event)) await readDeltaBuffer();
+    for (const delta of deltas.before(event)) yield positioned(delta);
+    deltas.observe(event);
+    cursor = event.seq;
+    yield event;
+  }
+
   let subscription: { unsubscribe(): void } | undefined;
   try {
     subscription = await bus.subscribe(runId, {
@@ -104,11 +134,12 @@ export async function* followRunEvents(
       },
       onResync() {
         readDatabase = true;
+        readBuffer = true;
         poke();
       },
       onDeltas(received) {
-        deltas.push(...received);
-        if (deltas.length > maxQueuedDeltas) deltas = deltas.slice(-maxQueuedDeltas);
+        deltas.receive(received, 'live');
+        if (deltas.takeBufferRequest()) readBuffer = true;
         poke();
       },
     });
@@ -124,19 +155,20 @@ export async function* followRunEvents(
           const events = await listRunEvents(db, tenantId, runId, { after: cursor, limit: pageSize });
           page = events.length;
           for (const event of events) {
-            yield* deltasBefore(event);
-            sent(event);
-            yield event;
+            yield* send(event, true);
             if (isTerminalRunEventType(event.type) || signal.aborted) return;
           }
         }
         if (isTerminal(status)) return;
       }
+      // After the database: deltas of a step that completed in the read are no use any more.
+      if (readBuffer) {
+        readBuffer = false;
+        await readDeltaBuffer();
+      }
       for (let next = live.get(cursor + 1); next !== undefined; next = live.get(cursor + 1)) {
         live.delete(next.seq);
-        yield* deltasBefore(next);
-        sent(next);
-        yield next;
+        yield* send(next, false);
         if (isTerminalRunEventType(next.type) || signal.aborted) return;
       }
       for (const seq of live.keys()) if (seq <= cursor) live.delete(seq);
@@ -145,15 +177,12 @@ export async function* followRunEvents(
         readDatabase = true;
         continue;
       }
-      const pending = deltas;
-      deltas = [];
-      for (const delta of pending) {
-        if (delta.step <= completedStep) continue;
-        yield delta;
+      for (const delta of deltas.ready()) {
+        yield positioned(delta);
         if (signal.aborted) return;
       }
       // Whatever came while deltas were being sent is handled before waiting (its poke is gone).
-      if (!readDatabase && !signal.aborted && !live.has(cursor + 1) && deltas.length === 0) {
+      if (!readDatabase && !readBuffer && !signal.aborted && !live.has(cursor + 1) && !deltas.hasReady) {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     }

@@ -4,6 +4,7 @@ import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, integerText, pathId, problemResponses } from '../http/schemas.ts';
 import { acceptsEventStream, eventStreamType, sendEventStream } from '../live/event-stream.ts';
 import { followRunEvents } from '../live/follow-run-events.ts';
+import { lastEventIdHeader } from '../live/stream-position.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
 
 const eventPageSchema = z.object({ items: z.array(runEventSchema), hasMore: z.boolean() });
@@ -14,11 +15,13 @@ const eventStreamDescription = [
   'a comment line comes every 15 s when nothing happens. The stream ends after the terminal event',
   '(`run.succeeded`, `run.failed`, `run.cancelled`, `run.timed_out`), at once when that was already',
   'sent. A stream cut otherwise is resumed by reconnecting with `Last-Event-ID`: no event is lost',
-  'or repeated. While a model step runs, its text may also stream as `event: model.delta` messages',
-  'without `id:` (`data`: a `ModelDeltaEvent`: runId, step, attempt, index, text): ephemeral and best',
-  "effort, never stored, never replayed; the complete text is in the step's stored `model.completed`",
-  'event. The JSON form never returns deltas. Every event type and its payload: the `RunEvent`',
-  'component (one component per type, e.g. `RunStartedEvent`).',
+  'or repeated. While a model step runs, its text also streams as `event: model.delta` messages',
+  'with `id: <seq>:<step>:<attempt>:<index>` (`data`: a `ModelDeltaEvent`: runId, step, attempt,',
+  'index, text), never stored in the database: a stream opened mid-step first sends the step’s text',
+  'so far, and one resumed from a delta’s id sends the step’s text after that delta, so the deltas',
+  'of a step join into the text of its stored `model.completed` event. The JSON form never returns',
+  'deltas. Every event type and its payload: the `RunEvent` component (one component per type,',
+  'e.g. `RunStartedEvent`).',
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
@@ -42,9 +45,7 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
           '`Accept: text/event-stream` to follow the run live until it ends.',
         params: z.strictObject({ runId: pathId }),
         headers: z.looseObject({
-          'last-event-id': integerText(0, 2_147_483_647)
-            .optional()
-            .describe('SSE only: the last seq received; takes precedence over `after`'),
+          'last-event-id': lastEventIdHeader.optional(),
         }),
         querystring: z.strictObject({
           after: integerText(0, 2_147_483_647).default(0),
@@ -72,7 +73,7 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
           bus,
           tenantId: run.tenantId,
           runId: run.id,
-          after: request.headers['last-event-id'] ?? request.query.after,
+          after: request.headers['last-event-id'] ?? { seq: request.query.after },
           catchUpMs,
           signal: waiting.signal,
         });

@@ -127,7 +127,7 @@ export function createModelActivities(
           { ref, step, target, messages: conversation },
           call,
         );
-        deltas.flush();
+        await deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
         return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
       };

@@ -29,7 +29,7 @@ describe('openModelDeltaStream', () => {
     });
     const reply = await callScriptedModel(model, { step: 1, attempt: 1, onTextDelta: stream.write });
     expect(heard).toEqual([]);
-    stream.flush();
+    await stream.flush();
     // 500 pieces written at once: one message.
     expect(heard).toEqual([{ runId, step: 2, attempt: 1, index: 0, text: reply.text }]);
     stream.write('ab');

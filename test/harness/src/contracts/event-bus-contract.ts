@@ -127,6 +127,46 @@ export function describeRunEventBusContract(name: string, open: () => Promise<Ru
       for (const subscription of [...subscriptions, third]) subscription.unsubscribe();
     });
 
+    it("keeps a run's deltas for readers, each kept before a subscriber hears it", async () => {
+      const [runId, otherRunId] = [randomUUID(), randomUUID()];
+      const delta = (step: number, attempt: number, index: number): ModelTextDelta => ({
+        runId,
+        step,
+        attempt,
+        index,
+        text: `${step}.${attempt}.${index}`,
+      });
+      // Whoever hears a delta and then reads the buffer finds it there: a stream that
+      // subscribes first and reads the buffer second misses none.
+      const foundOnHearing: boolean[] = [];
+      const subscription = await fixture.subscriber.subscribe(runId, {
+        onEvents() {},
+        onResync() {},
+        onDeltas(heard) {
+          void fixture.subscriber.readDeltas(runId).then((kept) => {
+            foundOnHearing.push(heard.every((one) => kept.some((other) => other.text === one.text)));
+          });
+        },
+      });
+      await fixture.publisher.publishDeltas(runId, [delta(1, 1, 0), delta(1, 1, 1)]);
+      await fixture.publisher.publishDeltas(runId, [delta(2, 1, 0)]);
+      await fixture.publisher.publishDeltas(runId, [delta(2, 1, 1)]);
+      // Step 2 retried: its first attempt is superseded.
+      await fixture.publisher.publishDeltas(runId, [delta(2, 2, 0)]);
+      await fixture.publisher.publishDeltas(otherRunId, [{ ...delta(1, 1, 0), runId: otherRunId }]);
+      await eventually(() => foundOnHearing.length === 4);
+      expect(foundOnHearing).toEqual([true, true, true, true]);
+      expect((await fixture.subscriber.readDeltas(runId)).map((kept) => kept.text)).toEqual([
+        '1.1.0',
+        '1.1.1',
+        '2.2.0',
+      ]);
+      expect(await fixture.publisher.readDeltas(runId)).toEqual(await fixture.subscriber.readDeltas(runId));
+      expect(await fixture.subscriber.readDeltas(otherRunId)).toHaveLength(1);
+      expect(await fixture.subscriber.readDeltas(randomUUID())).toEqual([]);
+      subscription.unsubscribe();
+    });
+
     it("delivers only the run's own events", async () => {
       const [runA, runB] = [randomUUID(), randomUUID()];
       const listener = collectingListener();

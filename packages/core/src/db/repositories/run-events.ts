@@ -70,3 +70,24 @@ export async function listRunEvents(
     .execute();
   return rows.map(toRunEvent);
 }
+
+/**
+ * The highest step of the tenant's run whose `model.completed` has a `seq` of at most `upTo`
+ * (0 when none): a stream resuming after `upTo` knows that every step up to it is done.
+ */
+export async function lastCompletedModelStep(
+  db: Kysely<Database>,
+  tenantId: string,
+  runId: string,
+  options: { upTo: number },
+): Promise<number> {
+  const row = await db
+    .selectFrom('run_events')
+    .select((eb) => eb.fn.max('step').as('step'))
+    .where('tenant_id', '=', tenantId)
+    .where('run_id', '=', runId)
+    .where('seq', '<=', options.upTo)
+    .where('type', '=', 'model.completed')
+    .executeTakeFirst();
+  return row?.step ?? 0;
+}

@@ -1,0 +1,53 @@
+import { z } from 'zod';
+import { integerText } from '../http/schemas.ts';
+
+/** A model text delta's place in its run: the step, the step's attempt, and its index in it. */
+export interface DeltaPosition {
+  readonly step: number;
+  readonly attempt: number;
+  readonly index: number;
+}
+
+/**
+ * Where a client is in a run's stream, as its SSE ids say: after the stored event `seq` and,
+ * when the last message it received was a model text delta, after that delta too.
+ */
+export interface RunStreamPosition {
+  readonly seq: number;
+  readonly delta?: DeltaPosition;
+}
+
+/**
+ * The SSE `id:` of a position: `<seq>` after a stored event, `<seq>:<step>:<attempt>:<index>`
+ * after a delta. A client sends the last one back as `Last-Event-ID` when it reconnects.
+ */
+export function formatStreamPosition(position: RunStreamPosition): string {
+  const { seq, delta } = position;
+  return delta ? `${seq}:${delta.step}:${delta.attempt}:${delta.index}` : String(seq);
+}
+
+/** At most 9 digits: every part stays within PostgreSQL's integer. */
+const part = '(?:0|[1-9][0-9]{0,8})';
+
+/** The `id:` of a delta, as a client sends it back. */
+const deltaIdPattern = new RegExp(`^${part}:${part}:${part}:${part}$`);
+
+/** A delta's id as `Last-Event-ID`: `<seq>:<step>:<attempt>:<index>`. */
+const deltaIdText = z
+  .string()
+  .regex(deltaIdPattern, 'must be <seq>:<step>:<attempt>:<index>')
+  .transform((text): RunStreamPosition => {
+    const [seq = 0, step = 0, attempt = 0, index = 0] = text.split(':').map(Number);
+    return { seq, delta: { step, attempt, index } };
+  });
+
+/**
+ * The `Last-Event-ID` header of a run's event stream: a stored event's id (`<seq>`, as every
+ * id was before deltas had ids) or a model text delta's (`<seq>:<step>:<attempt>:<index>`).
+ */
+export const lastEventIdHeader = z
+  .union([integerText(0, 2_147_483_647).transform((seq): RunStreamPosition => ({ seq })), deltaIdText])
+  .describe(
+    'SSE only: the id of the last message received, a stored event (`<seq>`) or a model delta ' +
+      '(`<seq>:<step>:<attempt>:<index>`); takes precedence over `after`',
+  );
