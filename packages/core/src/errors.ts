@@ -19,6 +19,7 @@ export const errorCodeDescriptions = {
   invalid_state_transition: 'The run cannot move to the state the request asks for.',
   run_finished: 'The run has ended (or is ending) and takes no more messages, decisions or cancellation.',
   run_busy: 'The run is busy with a step and its message policy is `reject`.',
+  run_not_finished: 'The run has not ended yet; only a finished run can be replayed.',
   approval_not_pending: 'No approval of this id is waiting for a decision on the run.',
   agent_archived: 'The agent is archived and takes no new versions or runs.',
   version_immutable: 'Agent versions cannot be changed; create a new version.',
@@ -98,6 +99,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'invalid_state_transition':
     case 'run_finished':
     case 'run_busy':
+    case 'run_not_finished':
     case 'approval_not_pending':
     case 'agent_archived':
     case 'version_immutable':

@@ -8,16 +8,17 @@ import type { RunActor, RunServiceResources } from './run-service-resources.ts';
 /** What a caller asks for when it creates a run (`POST /v1/runs`, later threads, schedules…). */
 export type NewRunRequest = Pick<
   CreateRunRequest,
-  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey'
+  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf'
 >;
 
 /**
  * What an idempotency key protects, hashed: the request without its key. Its canonical JSON
  * is that of the `POST /v1/runs` body (unset fields left out), so the hashes of runs created
- * before the run service existed still match.
+ * before the run service existed still match; a replay's adds what it replays, so a key used
+ * for a run and then for a replay is a conflict.
  */
-function requestHashOf({ agentId, version, input, metadata, messagePolicy }: NewRunRequest): string {
-  return contentHash({ agentId, version, input, metadata, messagePolicy: messagePolicy ?? 'enqueue' });
+function requestHashOf({ agentId, version, input, metadata, messagePolicy, replayOf }: NewRunRequest): string {
+  return contentHash({ agentId, version, input, metadata, messagePolicy: messagePolicy ?? 'enqueue', replayOf });
 }
 
 /**
@@ -41,6 +42,7 @@ export async function createRunWithAdmission(
       metadata: request.metadata,
       messagePolicy: request.messagePolicy,
       idempotencyKey,
+      replayOf: request.replayOf,
       requestHash: idempotencyKey === undefined ? undefined : requestHashOf(request),
       overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
     });
@@ -49,7 +51,11 @@ export async function createRunWithAdmission(
         ...by,
         action: 'run.created',
         target: { type: 'run', id: written.run.id },
-        details: { agentId: written.run.agentId, agentVersion: written.run.agentVersion },
+        details: {
+          agentId: written.run.agentId,
+          agentVersion: written.run.agentVersion,
+          ...(written.run.replayOf === undefined ? {} : { replayOf: written.run.replayOf }),
+        },
       });
     }
     return written;

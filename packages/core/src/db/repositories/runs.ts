@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MessagePolicy, PendingApproval, Run, RunError, RunUsage } from '../../domain/resources.ts';
+import type { MessagePolicy, PendingApproval, Run, RunError, RunReplayOf, RunUsage } from '../../domain/resources.ts';
 import type { RunEvent } from '../../events/run-event-catalog.ts';
 import { storedRunErrorOf } from '../../errors/stored-run-error.ts';
 import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
@@ -30,6 +30,9 @@ export function toRun(row: RunRow): Run {
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
+    ...(row.replay_of_run_id === null || row.replay_from_step === null
+      ? {}
+      : { replayOf: { runId: row.replay_of_run_id, fromStep: row.replay_from_step } }),
   };
 }
 
@@ -56,6 +59,8 @@ export interface CreateRunRequest {
    * unadmitted: it waits its turn in `admitQueuedRuns`.
    */
   readonly overflow?: ({ readonly mode: 'reject' } & AdmissionLimits) | undefined;
+  /** A replay: the finished run it replays and the step it re-runs from (see `RunService.replay`). */
+  readonly replayOf?: RunReplayOf | undefined;
 }
 
 /** The run, and whether this call created it (false: an idempotent repeat). */
@@ -122,6 +127,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
         idempotency_key: idempotencyKey ?? null,
         request_hash: request.requestHash ?? null,
         admitted_at: admittedAt,
+        replay_of_run_id: request.replayOf?.runId ?? null,
+        replay_from_step: request.replayOf?.fromStep ?? null,
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()
@@ -179,6 +186,27 @@ export async function getRunById(db: Kysely<Database>, runId: string): Promise<R
   const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!row) throw new NotFoundError('run', runId);
   return toRun(row);
+}
+
+/**
+ * What the tenant's run replays, or undefined when it is no replay: read on its own, without
+ * the run's input and output, by each step of the run's workflow.
+ */
+export async function getRunReplayOf(
+  db: Kysely<Database>,
+  tenantId: string,
+  runId: string,
+): Promise<RunReplayOf | undefined> {
+  const row = await db
+    .selectFrom('runs')
+    .select(['replay_of_run_id', 'replay_from_step'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('run', runId);
+  return row.replay_of_run_id === null || row.replay_from_step === null
+    ? undefined
+    : { runId: row.replay_of_run_id, fromStep: row.replay_from_step };
 }
 
 /** The tenant's runs, newest first, optionally of one agent and/or in one state. */
