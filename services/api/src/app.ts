@@ -29,6 +29,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
+import { registerRunReplayRoute } from './routes/run-replay.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
@@ -134,6 +135,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunRoutes(app, runRouteDependencies);
   registerRunEventRoutes(app, runRouteDependencies);
   registerRunControlRoutes(app, runRouteDependencies);
+  registerRunReplayRoute(app, runRouteDependencies);
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);

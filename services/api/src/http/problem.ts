@@ -31,6 +31,7 @@ const titles: Record<ErrorCode, string> = {
   invalid_state_transition: 'The run cannot change state that way',
   run_finished: 'The run has finished',
   run_busy: 'The run is busy and its policy rejects messages meanwhile',
+  run_not_finished: 'The run has not finished',
   approval_not_pending: 'No such approval is pending',
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
