@@ -342,6 +342,22 @@ describe('run replay', () => {
       code: 'run_not_finished',
     });
     expect((await runtime.request('POST', `/v1/runs/${waiting}/cancel`)).status).toBe(202);
+
+    // Into a LangGraph version: its graph state lives in checkpoints of its own run, not in replies.
+    const graphAgent = await createAgentWithSpec(runtime, 'replay-into-graph', {
+      model: { provider: 'scripted', replies: [{ text: 'plain' }] },
+    });
+    const plain = await startAgentRun(runtime, graphAgent, 'plain');
+    expect(await waitForRun(runtime, plain)).toMatchObject({ status: 'succeeded' });
+    const graphVersion = await runtime.request('POST', `/v1/agents/${graphAgent}/versions`, {
+      spec: { agent: { kind: 'langgraph', graph: 'some-graph' } },
+    });
+    expect(graphVersion.status).toBe(201);
+    expect(await problem(await replay(plain, { fromStep: 1, version: 2 }))).toMatchObject({
+      status: 422,
+      code: 'validation_failed',
+      errors: [{ path: 'body.version' }],
+    });
   });
 
   it("hides another tenant's run behind 404 and lets a viewer replay nothing", async () => {
