@@ -30,9 +30,10 @@ export function toRun(row: RunRow): Run {
     createdAt: row.created_at.toISOString(),
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
-    ...(row.replay_of_run_id === null || row.replay_from_step === null
-      ? {}
-      : { replayOf: { runId: row.replay_of_run_id, fromStep: row.replay_from_step } }),
+    // A row read under a schema before migration 0015 has neither column: no replay either.
+    ...(typeof row.replay_of_run_id === 'string' && typeof row.replay_from_step === 'number'
+      ? { replayOf: { runId: row.replay_of_run_id, fromStep: row.replay_from_step } }
+      : {}),
   };
 }
 
@@ -127,8 +128,10 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
         idempotency_key: idempotencyKey ?? null,
         request_hash: request.requestHash ?? null,
         admitted_at: admittedAt,
-        replay_of_run_id: request.replayOf?.runId ?? null,
-        replay_from_step: request.replayOf?.fromStep ?? null,
+        // Named only by a replay: other runs write what they wrote before migration 0015.
+        ...(request.replayOf === undefined
+          ? {}
+          : { replay_of_run_id: request.replayOf.runId, replay_from_step: request.replayOf.fromStep }),
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()
