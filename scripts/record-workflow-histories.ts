@@ -14,7 +14,7 @@ import { awaitWorkflow } from './bench/await-workflow.ts';
 import { checkCommittable, withoutLocalPaths } from './workflow-histories/history-checks.ts';
 import { startRecordingRuntime, type RecordingRuntime } from './workflow-histories/recording-runtime.ts';
 import { representativeRuns, type RepresentativeRun } from './workflow-histories/representative-runs.ts';
-import { createAgent, startRun, startRunWithInput } from './workflow-histories/run-control.ts';
+import { createAgent, replayRun, startRun, startRunWithInput } from './workflow-histories/run-control.ts';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -40,7 +40,7 @@ async function record(runtime: RecordingRuntime, representative: RepresentativeR
     representative.spec === undefined
       ? runtime.exampleAgentId
       : await createAgent(runtime, representative.name, representative.spec);
-  const run =
+  let run =
     continueAsNewAfterEvents === undefined
       ? await startRun(
           runtime,
@@ -49,7 +49,11 @@ async function record(runtime: RecordingRuntime, representative: RepresentativeR
         )
       : await startRunWithInput(runtime, agentId, { continueAsNewAfterEvents });
   await representative.drive?.(run);
-  const outcome = (await awaitWorkflow(runtime.temporal, run.runId, runTimeoutMs)) as RunOutcome;
+  let outcome = (await awaitWorkflow(runtime.temporal, run.runId, runTimeoutMs)) as RunOutcome;
+  if (representative.replayFromStep !== undefined) {
+    run = await replayRun(runtime, run.runId, representative.replayFromStep);
+    outcome = (await awaitWorkflow(runtime.temporal, run.runId, runTimeoutMs)) as RunOutcome;
+  }
   const { status, errorCode } = representative.expected;
   const actualCode = outcome.status === 'succeeded' ? undefined : outcome.error.code;
   if (outcome.status !== status || actualCode !== errorCode) {

@@ -23,6 +23,11 @@ export interface RepresentativeRun {
   readonly continueAsNewAfterEvents?: number;
   /** Acts on the run from outside while it executes: approvals, messages, cancellation. */
   readonly drive?: (run: RunControl) => Promise<void>;
+  /**
+   * Replays the run once it has ended (`POST /v1/runs/{id}/replay`) from this step, and records
+   * the replay's history instead: `expected` is the replay's outcome.
+   */
+  readonly replayFromStep?: number;
   readonly expected: ExpectedOutcome;
 }
 
@@ -192,6 +197,17 @@ export const representativeRuns: readonly RepresentativeRun[] = [
     name: 'tool-error-fails-run',
     spec: failingToolSpec('fail'),
     expected: { status: 'failed', errorCode: 'invalid_expression' },
+  },
+  {
+    // A replay from step 2 of an approved run: step 1's call answers its record, asking no
+    // approval, and step 2 runs anew.
+    name: 'replay-skips-approval',
+    spec: approvalSpec(),
+    async drive(run) {
+      await run.decide(await run.waitForApproval(), 'approve', 'fine');
+    },
+    replayFromStep: 2,
+    expected: { status: 'succeeded' },
   },
   {
     // A code agent (recordingCodeAgents) counting in its state: the state rides in the step

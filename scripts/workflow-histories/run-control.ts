@@ -75,6 +75,13 @@ export async function startRunWithInput(
   return controlRun(runtime, run.id);
 }
 
+/** Replays the ended run `runId` from `fromStep` through the API; returns the means to control the replay. */
+export async function replayRun(runtime: RecordingRuntime, runId: string, fromStep: number): Promise<RunControl> {
+  const response = await runtime.request('POST', `/v1/runs/${runId}/replay`, { fromStep });
+  const { id } = (await expectStatus(response, 201, 'replay run')) as { id: string };
+  return controlRun(runtime, id);
+}
+
 function controlRun(runtime: RecordingRuntime, runId: string): RunControl {
   const runPath = `/v1/runs/${runId}`;
   return {

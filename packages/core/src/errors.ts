@@ -21,6 +21,7 @@ export const errorCodeDescriptions = {
   run_busy: 'The run is busy with a step and its message policy is `reject`.',
   thread_busy:
     "A run of the thread has not ended and the new run's `multitaskStrategy` is `reject`; or the thread cannot be deleted while one is in progress.",
+  run_not_finished: 'The run has not ended yet; only a finished run can be replayed.',
   approval_not_pending: 'No approval of this id is waiting for a decision on the run.',
   agent_archived: 'The agent is archived and takes no new versions or runs.',
   version_immutable: 'Agent versions cannot be changed; create a new version.',
@@ -101,6 +102,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'run_finished':
     case 'run_busy':
     case 'thread_busy':
+    case 'run_not_finished':
     case 'approval_not_pending':
     case 'agent_archived':
     case 'version_immutable':

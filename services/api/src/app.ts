@@ -29,6 +29,7 @@ import { registerHealthRoutes } from './routes/health.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
+import { registerRunReplayRoute } from './routes/run-replay.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
@@ -136,6 +137,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunEventRoutes(app, runRouteDependencies);
   registerRunControlRoutes(app, runRouteDependencies);
   registerThreadRoutes(app, runRouteDependencies);
+  registerRunReplayRoute(app, runRouteDependencies);
   await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);

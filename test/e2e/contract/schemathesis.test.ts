@@ -109,8 +109,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 # document allows any value ({}). The parser refuses an object key \`__proto__\` at every depth
 # with 400, as the document's description states; JSON Schema can ban a key only level by
 # level, and the maps the document names do ban it (propertyNames), but no keyword reaches
-# inside an any-value schema.
-include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/threads/{threadId}/runs"]
+# inside an any-value schema. A replay's input is such JSON too, and its fromStep must not pass
+# the replayed run's last recorded step + 1 (422), a rule over the run's records.
+include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/runs/{runId}/replay", "POST /v1/threads/{threadId}/runs"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
 `;
 

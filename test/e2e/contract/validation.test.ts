@@ -76,6 +76,7 @@ describe('API input handling', () => {
       '/v1/runs/{runId}/cancel',
       '/v1/runs/{runId}/events',
       '/v1/runs/{runId}/messages',
+      '/v1/runs/{runId}/replay',
       '/v1/secrets',
       '/v1/secrets/{name}',
       '/v1/tenants',

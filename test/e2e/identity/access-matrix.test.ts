@@ -119,6 +119,7 @@ const bodies: Record<
   'POST /v1/runs/:runId/cancel': { body: () => undefined },
   'POST /v1/runs/:runId/approvals/:approvalId': { body: () => ({ decision: 'approve' }) },
   'POST /v1/runs/:runId/messages': { body: () => ({ content: 'hello' }) },
+  'POST /v1/runs/:runId/replay': { body: () => ({ fromStep: 1 }) },
   'POST /v1/runs/:runId/artifacts': {
     body: () => 'matrix bytes',
     contentType: 'text/plain',

@@ -38,6 +38,8 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0010-model-step-replies',
       '0011-tenant-owned-execution-tables',
       '0012-tenant-scoped-append-run-event',
+      '0013-threads',
+      '0015-run-replay',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;

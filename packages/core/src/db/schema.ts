@@ -78,6 +78,10 @@ export interface RunsTable {
   last_event_seq: Generated<number>;
   /** When the run got one of its tenant's concurrent-run slots; null while it waits for one. */
   admitted_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** The run this one replays (`POST /v1/runs/{id}/replay`); null for every other run. */
+  replay_of_run_id: ColumnType<string | null, string | null | undefined, never>;
+  /** The step the replay re-runs from: the steps before it answer from the source's records. */
+  replay_from_step: ColumnType<number | null, number | null | undefined, never>;
   created_at: CreatedAt;
   started_at: Timestamp | null;
   ended_at: Timestamp | null;

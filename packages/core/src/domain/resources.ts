@@ -152,6 +152,18 @@ export const runQueueSchema = z
   })
   .meta({ id: 'RunQueue' });
 
+/** What a replay re-runs: the finished run it was made from, and the first step it runs anew. */
+export const runReplayOfSchema = z
+  .object({
+    runId: z.uuid().describe('The run replayed'),
+    fromStep: z
+      .number()
+      .int()
+      .min(1)
+      .describe("The first step run anew; the steps before it answered from the replayed run's records"),
+  })
+  .meta({ id: 'RunReplayOf' });
+
 /** One execution of one agent version. */
 export const runSchema = z
   .object({
@@ -172,6 +184,9 @@ export const runSchema = z
     endedAt: timestamp.nullable(),
     threadId: z.uuid().nullable().describe('The thread the run is a turn of; null for a run without one'),
     queue: runQueueSchema.optional().describe('Why the run is still queued; absent unless `status` is `queued`'),
+    replayOf: runReplayOfSchema
+      .optional()
+      .describe('A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run'),
   })
   .meta({ id: 'Run' });
 
@@ -189,5 +204,6 @@ export type RunError = z.infer<typeof runErrorSchema>;
 export type RunUsage = z.infer<typeof runUsageSchema>;
 export type PendingApproval = z.infer<typeof pendingApprovalSchema>;
 export type RunQueue = z.infer<typeof runQueueSchema>;
+export type RunReplayOf = z.infer<typeof runReplayOfSchema>;
 /** A JSON value. */
 export type JsonValue = z.infer<typeof jsonValueSchema>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { agentAdapterSchema } from '../domain/agent-spec.ts';
 import { modelSpecSchema } from '../domain/model-spec.ts';
+import { replayedFlagSchema } from './replayed-flag.ts';
 import { stepNumberSchema, storedRunEventSchema } from './run-event-envelope.ts';
 
 /** The adapters of the spec's `agent.kind`. */
@@ -16,7 +17,10 @@ export const modelStartedEventSchema = storedRunEventSchema({
   description:
     "A decision step began: a model call of the builtin loop (`provider`), or a step of another adapter (`agent`, the spec's `agent.kind`).",
   step: stepNumberSchema,
-  data: z.union([z.strictObject({ provider: z.enum(modelProviders) }), z.strictObject({ agent: z.enum(agentKinds) })]),
+  data: z.union([
+    z.strictObject({ provider: z.enum(modelProviders), replayed: replayedFlagSchema }),
+    z.strictObject({ agent: z.enum(agentKinds), replayed: replayedFlagSchema }),
+  ]),
 });
 
 /** A tool call a decision step asked for. */
@@ -56,5 +60,6 @@ export const modelCompletedEventSchema = storedRunEventSchema({
       .nullable()
       .optional()
       .describe('OpenAI agents only: which agent of the handoff graph answered (null when unknown)'),
+    replayed: replayedFlagSchema,
   }),
 });

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { runErrorSchema, runUsageSchema } from '../domain/resources.ts';
+import { runErrorSchema, runReplayOfSchema, runUsageSchema } from '../domain/resources.ts';
 import { noStepSchema, storedRunEventSchema } from './run-event-envelope.ts';
 
 /** `run.started`: the run moved to `running` (written once, by the first `startRun`). */
@@ -11,6 +11,7 @@ export const runStartedEventSchema = storedRunEventSchema({
   data: z.strictObject({
     agentId: z.uuid(),
     agentVersion: z.number().int().min(1),
+    replayOf: runReplayOfSchema.optional().describe('A replay: the run it replays and the step it re-runs from'),
   }),
 });
 

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { replayedFlagSchema } from './replayed-flag.ts';
 import { stepNumberSchema, storedRunEventSchema } from './run-event-envelope.ts';
 
 /** `tool.started`: a tool call began (not written again when a completed call is retried). */
@@ -11,6 +12,7 @@ export const toolStartedEventSchema = storedRunEventSchema({
     callId: z.string(),
     tool: z.string(),
     input: z.unknown().describe("The call's arguments (a JSON object)"),
+    replayed: replayedFlagSchema,
   }),
 });
 
@@ -39,7 +41,14 @@ export const toolCompletedEventSchema = storedRunEventSchema({
       tool: z.string(),
       ok: z.literal(true),
       output: z.unknown().optional().describe("The tool's output (any JSON); absent when the tool returned nothing"),
+      replayed: replayedFlagSchema,
     }),
-    z.strictObject({ callId: z.string(), tool: z.string(), ok: z.literal(false), error: toolErrorSchema }),
+    z.strictObject({
+      callId: z.string(),
+      tool: z.string(),
+      ok: z.literal(false),
+      error: toolErrorSchema,
+      replayed: replayedFlagSchema,
+    }),
   ]),
 });

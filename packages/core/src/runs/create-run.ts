@@ -20,7 +20,7 @@ import type { Kysely } from 'kysely';
 /** What a caller asks for when it creates a run (`POST /v1/runs`, threads, later schedules…). */
 export type NewRunRequest = Pick<
   CreateRunRequest,
-  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey'
+  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf'
 > & {
   /** The thread the run is the next turn of, and what it does to an earlier run of it that has not ended. */
   readonly thread?: { readonly id: string; readonly multitaskStrategy: MultitaskStrategy } | undefined;
@@ -29,15 +29,17 @@ export type NewRunRequest = Pick<
 /**
  * What an idempotency key protects, hashed: the request without its key. Its canonical JSON
  * is that of the `POST /v1/runs` body (unset fields left out), so the hashes of runs created
- * before the run service existed still match; a thread's run adds its thread and strategy.
+ * before the run service existed still match; a thread's run adds its thread and strategy, a
+ * replay what it replays (so a key used for a run and then for a replay is a conflict).
  */
-function requestHashOf({ agentId, version, input, metadata, messagePolicy, thread }: NewRunRequest): string {
+function requestHashOf({ agentId, version, input, metadata, messagePolicy, thread, replayOf }: NewRunRequest): string {
   return contentHash({
     agentId,
     version,
     input,
     metadata,
     messagePolicy: messagePolicy ?? 'enqueue',
+    replayOf,
     ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
   });
 }
@@ -118,6 +120,7 @@ export async function createRunWithAdmission(
       messagePolicy: request.messagePolicy,
       threadId: thread?.id,
       idempotencyKey,
+      replayOf: request.replayOf,
       requestHash,
       overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
     });
@@ -130,6 +133,7 @@ export async function createRunWithAdmission(
           agentId: written.run.agentId,
           agentVersion: written.run.agentVersion,
           ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
+          ...(written.run.replayOf === undefined ? {} : { replayOf: written.run.replayOf }),
         },
       });
     }

@@ -8,6 +8,7 @@ import { decideApproval, type ApprovalVerdict } from './decide-approval.ts';
 import { describeCreatedRun, describeQueue } from './describe-queue.ts';
 import { finishRun, type RunEnd } from './finish-run.ts';
 import { reconcileRuns } from './reconcile-runs.ts';
+import { replayRun, type ReplayRunRequest } from './replay-run.ts';
 import { requestApproval, type ApprovalRequest } from './request-approval.ts';
 import { resolveApproval, type ApprovalResolution } from './resolve-approval.ts';
 import type { RunActor, RunServiceResources, TenantRunRef } from './run-service-resources.ts';
@@ -36,6 +37,15 @@ export interface RunService {
    * reconciler: the row is the promise.
    */
   create(request: NewRunRequest, by: RunActor): Promise<CreateRunResult>;
+  /**
+   * Creates a replay of a finished run of the caller's tenant, as {@link create} creates a run
+   * (audited, admitted, idempotent under its key): a new run recording `replayOf`, whose steps
+   * before `fromStep` the worker answers from the source run's recorded replies and tool
+   * results, and which runs anew from `fromStep` under its own input and version. 409
+   * `run_not_finished` while the source runs; 422 when a step before `fromStep` has no
+   * recorded reply or the agent is a LangGraph agent.
+   */
+  replay(request: ReplayRunRequest, by: RunActor): Promise<CreateRunResult>;
   /**
    * `queued → running`, with `run.started`: called by the run's workflow as it begins, with
    * the run it has just read. Marks a run whose workflow was started directly admitted.
@@ -99,6 +109,10 @@ export function createRunService(resources: RunServiceResources): RunService {
   return {
     create: async (request, by) => {
       const result = await createRunWithAdmission(resources, request, by);
+      return { ...result, run: await describeCreatedRun(resources, result.run) };
+    },
+    replay: async (request, by) => {
+      const result = await replayRun(resources, request, by);
       return { ...result, run: await describeCreatedRun(resources, result.run) };
     },
     start: (run) => startRun(resources, run),

@@ -4,7 +4,7 @@ import type { Run } from '../domain/resources.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
 
 /** A run about to start, as its caller (the workflow's first activity) has just read it. */
-export type StartingRun = Pick<Run, 'id' | 'tenantId' | 'agentId' | 'agentVersion'>;
+export type StartingRun = Pick<Run, 'id' | 'tenantId' | 'agentId' | 'agentVersion' | 'replayOf'>;
 
 /**
  * Moves an admitted run from `queued` to `running` (marking it admitted if its workflow was
@@ -21,7 +21,11 @@ export async function startRun(resources: RunServiceResources, run: StartingRun)
       {
         runId: run.id,
         type: 'run.started',
-        data: { agentId: run.agentId, agentVersion: run.agentVersion },
+        data: {
+          agentId: run.agentId,
+          agentVersion: run.agentVersion,
+          ...(run.replayOf === undefined ? {} : { replayOf: run.replayOf }),
+        },
         dedupeKey: 'run.started',
       },
     ],

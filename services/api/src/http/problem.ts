@@ -32,6 +32,7 @@ const titles: Record<ErrorCode, string> = {
   run_finished: 'The run has finished',
   run_busy: 'The run is busy and its policy rejects messages meanwhile',
   thread_busy: 'A run of the thread is in progress',
+  run_not_finished: 'The run has not finished',
   approval_not_pending: 'No such approval is pending',
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',

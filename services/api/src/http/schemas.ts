@@ -66,3 +66,12 @@ export function existingId(kind: string, value: string): string {
   if (!isUuid(value)) throw new NotFoundError(kind, value);
   return value;
 }
+
+/** `Idempotency-Key` of the requests that create a run (a new run, a replay). */
+export const idempotencyHeaders = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII, 1 to 255 characters')
+    .optional()
+    .describe('Repeating a request with the same key returns the same run'),
+});

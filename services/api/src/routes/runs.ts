@@ -12,7 +12,7 @@ import {
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
-import { existingId, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { existingId, idempotencyHeaders, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { awaitRunEnd } from '../live/await-run-end.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
 
@@ -26,15 +26,6 @@ export const createRunBody = z.strictObject({
     .enum(messagePolicies)
     .default('enqueue')
     .describe('What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step'),
-});
-
-/** The `Idempotency-Key` header of the routes that create runs. */
-export const idempotencyHeaders = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .regex(/^[\x21-\x7e]{1,255}$/, 'printable ASCII, 1 to 255 characters')
-    .optional()
-    .describe('Repeating a request with the same key returns the same run'),
 });
 
 const runParams = z.strictObject({ runId: pathId });

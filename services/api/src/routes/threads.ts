@@ -22,8 +22,8 @@ import {
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
-import { existingId, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
-import { createRunBody, idempotencyHeaders } from './runs.ts';
+import { existingId, idempotencyHeaders, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { createRunBody } from './runs.ts';
 
 const threadParams = z.strictObject({ threadId: pathId });
 

@@ -6,6 +6,7 @@ import type {
   RunLimits,
   RunMessage,
   RunOutcome,
+  RunReplayOf,
   RunStatus,
 } from '@agent-runtime/core';
 
@@ -38,6 +39,12 @@ export type StartedRun =
       readonly approvals: AgentSpec['approvals'];
       readonly messagePolicy: MessagePolicy;
       readonly messages: ConversationMessage[];
+      /**
+       * A replay: its steps before `fromStep` answer from the replayed run's records, so they
+       * ask no approval and count no usage. Absent on every other run (and in every history
+       * recorded before replays existed).
+       */
+      readonly replayOf?: RunReplayOf;
     };
 
 export interface ModelStepInput {

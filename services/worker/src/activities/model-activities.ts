@@ -18,6 +18,7 @@ import {
 } from './activity-support.ts';
 import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
+import { replayedReply, replayedStepOf } from './replayed-steps.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
@@ -61,22 +62,27 @@ export function createModelActivities(
      * final output and the state for the next step), recorded once: a retried attempt whose
      * predecessor recorded one returns it without deciding again. Failures keep their stable
      * codes: `model_*` from models, `agent_*` from adapters (`agent_failed` also for an agent
-     * the runtime cannot run, e.g. an OpenAI agent with guardrails).
+     * the runtime cannot run, e.g. an OpenAI agent with guardrails). A replay's step before
+     * its `fromStep` answers the replayed run's recorded reply instead, deciding nothing; its
+     * events say `replayed: true`.
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       const adapter = adapterOf(spec);
       // A thread's earlier turns come from the database, never through the workflow.
-      const turn = ref.threadId === undefined ? undefined : await readTurnContext(db, ref.tenantId, ref.threadId, spec.history);
+      const turn =
+        ref.threadId === undefined ? undefined : await readTurnContext(db, ref.tenantId, ref.threadId, spec.history);
       const conversation = turn === undefined ? messages : [...turn.history, ...messages];
+      const replayed = await replayedStepOf(db, ref, step);
+      const replayedMark = replayed === undefined ? {} : { replayed: true as const };
       // Read before the step counts as started: the model is offered every declared tool.
-      const mcpTools = spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
+      const mcpTools = replayed === undefined && spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
           type: 'model.started',
           step,
-          data: adapter.modelStartedData(spec),
+          data: { ...adapter.modelStartedData(spec), ...replayedMark },
           dedupeKey: `model.started:${step}`,
         },
       ]);
@@ -137,7 +143,16 @@ export function createModelActivities(
         attempt > 1
           ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
           : undefined;
-      const reply = recorded ?? (await answer());
+      // A replayed step's reply is recorded as the replay's own too: a replay of the replay reuses it.
+      const reply =
+        replayed === undefined
+          ? (recorded ?? (await answer()))
+          : await recordModelStepReply(db, {
+              tenantId: ref.tenantId,
+              runId: ref.runId,
+              step,
+              reply: await replayedReply(db, ref, step, replayed),
+            });
       const completed = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
@@ -149,6 +164,7 @@ export function createModelActivities(
             usage: reply.usage,
             ...('final' in reply ? { final: reply.final } : {}),
             ...adapter.modelCompletedData(spec, reply),
+            ...replayedMark,
           },
           dedupeKey: `model.completed:${step}`,
         },

@@ -8,7 +8,10 @@ import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
   const { db, runs } = dependencies;
   return {
-    /** Marks the run `running` and hands the workflow its limits, policies and first message. */
+    /**
+     * Marks the run `running` and hands the workflow its limits, policies and first message
+     * (a replay's: its own input, edited or not), and what a replay replays.
+     */
     async startRun(runId: string): Promise<StartedRun> {
       const run = await getRunById(db, runId).catch(nonRetryable);
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
@@ -38,6 +41,7 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
         approvals: spec.approvals,
         messagePolicy: run.messagePolicy,
         messages: [inputToUserMessage(run.input)],
+        ...(run.replayOf === undefined ? {} : { replayOf: run.replayOf }),
       };
     },
 

@@ -8,7 +8,13 @@ import {
   type AgentReply,
   type ToolOutcome,
 } from '@agent-runtime/agents';
-import { appendRunEvents, claimToolCall, completeToolCall, recordedModelStepReply } from '@agent-runtime/core';
+import {
+  appendRunEvents,
+  claimToolCall,
+  completeToolCall,
+  recordedModelStepReply,
+  type AgentSpec,
+} from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
   createEventPublisher,
@@ -19,6 +25,7 @@ import {
   type createSpecCache,
 } from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
+import { replayedStepOf, replayedToolOutcome } from './replayed-steps.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
 
@@ -33,15 +40,73 @@ export function createToolActivities(
   const publish = createEventPublisher(dependencies);
   const mcp = dependencies.mcp ?? { pool: new McpConnectionPool(), stdioCommands: [] };
 
+  /** Runs a call's tool (the agent's own, or the spec's) and answers its result, not yet recorded. */
+  async function runTool(
+    { ref, step, call }: ToolStepInput,
+    spec: AgentSpec,
+    idempotencyKey: string,
+  ): Promise<ToolOutcome> {
+    const secrets = secretSourceOf(dependencies, ref.tenantId);
+    // The agent's own tool comes first (an AI SDK or OpenAI agent's); the spec's tools resolve as for every agent.
+    const ownTool = await adapterOf(spec).ownTool(
+      spec,
+      {
+        call,
+        // Recorded before the model step returned, so before its tool steps ran.
+        recordedStep: () => recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step }),
+      },
+      adapters,
+    );
+    const resolved = ownTool
+      ? { tool: ownTool }
+      : resolveTool(spec, call.name, {
+          builtins,
+          secrets,
+          ...(spec.mcpServers.length > 0
+            ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
+            : {}),
+        });
+    const context = Context.current();
+    return traceToolCall(
+      dependencies.telemetry,
+      { ref, step, tool: call.name, callId: call.id },
+      async (): Promise<ToolOutcome> =>
+        resolved
+          ? await withHeartbeats(() =>
+              invokeTool(resolved.tool, call.arguments, {
+                idempotencyKey,
+                signal: context.cancellationSignal,
+                heartbeat: () => context.heartbeat(),
+                saveArtifact: createArtifactSaver(dependencies, { ref, step, callId: call.id }),
+              }),
+            ).catch((error: unknown) => {
+              // Typed, so the workflow's tool_failed result says what was unreachable.
+              if (error instanceof McpUnavailableError) {
+                throw ApplicationFailure.retryable(error.message, 'mcp_server_unavailable');
+              }
+              throw error;
+            })
+          : {
+              ok: false,
+              error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
+            },
+    );
+  }
+
   return {
     /**
      * One tool call, executed at most once to completion: its result is recorded under the
      * idempotency key `runId:step:callId` before the step counts as done, and a retry
-     * returns the recorded result instead of running the tool again.
+     * returns the recorded result instead of running the tool again. A replay's call in a
+     * step before its `fromStep` does not run: it answers what the replayed run's call
+     * recorded (see `replayedToolOutcome`), recorded as the replay's own, with events that
+     * say `replayed: true`.
      */
     async toolStep({ ref, step, call }: ToolStepInput): Promise<ToolOutcome> {
       const idempotencyKey = `${ref.runId}:${step}:${call.id}`;
       const spec = await specOf(ref);
+      const replayed = await replayedStepOf(db, ref, step);
+      const replayedMark = replayed === undefined ? {} : { replayed: true as const };
       const claim = await claimToolCall(db, {
         tenantId: ref.tenantId,
         idempotencyKey,
@@ -59,57 +124,16 @@ export function createToolActivities(
             runId: ref.runId,
             type: 'tool.started',
             step,
-            data: { callId: call.id, tool: call.name, input: call.arguments },
+            data: { callId: call.id, tool: call.name, input: call.arguments, ...replayedMark },
             dedupeKey: `tool.started:${step}:${call.id}`,
           },
         ]);
         publish(ref.runId, started);
-        const secrets = secretSourceOf(dependencies, ref.tenantId);
-        // The agent's own tool comes first (an AI SDK or OpenAI agent's); the spec's tools resolve as for every agent.
-        const ownTool = await adapterOf(spec).ownTool(
-          spec,
-          {
-            call,
-            // Recorded before the model step returned, so before its tool steps ran.
-            recordedStep: () =>
-              recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step }),
-          },
-          adapters,
-        );
-        const resolved = ownTool
-          ? { tool: ownTool }
-          : resolveTool(spec, call.name, {
-              builtins,
-              secrets,
-              ...(spec.mcpServers.length > 0
-                ? { mcp: { tools: await mcpToolsOf(ref), runtime: { ...mcp, tenantId: ref.tenantId } } }
-                : {}),
-            });
-        const context = Context.current();
-        const result = await traceToolCall(
-          dependencies.telemetry,
-          { ref, step, tool: call.name, callId: call.id },
-          async (): Promise<ToolOutcome> =>
-            resolved
-              ? await withHeartbeats(() =>
-                  invokeTool(resolved.tool, call.arguments, {
-                    idempotencyKey,
-                    signal: context.cancellationSignal,
-                    heartbeat: () => context.heartbeat(),
-                    saveArtifact: createArtifactSaver(dependencies, { ref, step, callId: call.id }),
-                  }),
-                ).catch((error: unknown) => {
-                  // Typed, so the workflow's tool_failed result says what was unreachable.
-                  if (error instanceof McpUnavailableError) {
-                    throw ApplicationFailure.retryable(error.message, 'mcp_server_unavailable');
-                  }
-                  throw error;
-                })
-              : {
-                  ok: false,
-                  error: { code: 'unknown_tool', message: `tool "${call.name}" is not available to this agent` },
-                },
-        );
+        // A replayed call answers the replayed run's record; any other runs its tool.
+        const result =
+          replayed === undefined
+            ? await runTool({ ref, step, call }, spec, idempotencyKey)
+            : await replayedToolOutcome(db, specOf, ref, step, call, replayed);
         outcome = (await completeToolCall(db, { tenantId: ref.tenantId, idempotencyKey }, result)) as ToolOutcome;
         if (claim.attempt > 1) {
           stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
@@ -120,7 +144,7 @@ export function createToolActivities(
           runId: ref.runId,
           type: 'tool.completed',
           step,
-          data: { callId: call.id, tool: call.name, ...outcome },
+          data: { callId: call.id, tool: call.name, ...outcome, ...replayedMark },
           dedupeKey: `tool.completed:${step}:${call.id}`,
         },
       ]);

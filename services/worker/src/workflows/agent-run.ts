@@ -25,7 +25,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { AgentRunActivities } from '../activities/create-activities.ts';
-import type { RunOutcome, ToolPolicy } from '../activities/activity-types.ts';
+import type { AgentReply, RunOutcome, ToolPolicy } from '../activities/activity-types.ts';
 import { withDeadline } from './deadline.ts';
 import { InterruptibleStep } from './interruptible-step.ts';
 import { RunFailure, RunInterrupted } from './run-failure.ts';
@@ -160,6 +160,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   const messages: ConversationMessage[] = [...started.messages];
   const usage: RunUsage = { ...(continued?.usage ?? emptyUsage) };
   const firstStep = continued?.nextStep ?? 1;
+  // A replay's steps before this one answer from the replayed run's records: nothing runs in them.
+  const replayFromStep = started.replayOf?.fromStep ?? 1;
   const deadlineAt =
     continued?.deadlineAt ?? (limits.timeoutSeconds === undefined ? null : Date.now() + limits.timeoutSeconds * 1000);
 
@@ -201,7 +203,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   /** One tool call under its tool's policy: approval first, then the call, then its error policy. */
   async function callTool(step: number, call: ToolCall): Promise<ToolOutcome> {
     const policy = toolPolicies.get(call.name);
-    if (policy?.requiresApproval) {
+    // A replayed call does not run, so there is nothing to approve: the record says how it went.
+    if (policy?.requiresApproval && step >= replayFromStep) {
       const refusal = await awaitApproval(step, call);
       if (refusal) return refusal;
     }
@@ -242,14 +245,9 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       const model = await inFlight.run(() => modelStep(stepInput));
       if (model.interrupted) continue;
       const reply = model.value;
-      usage.modelCalls += 1;
-      usage.inputTokens += reply.usage.inputTokens;
-      usage.outputTokens += reply.usage.outputTokens;
-      // Usage carried over from before these fields existed starts them from 0.
-      usage.totalTokens =
-        (usage.totalTokens ?? 0) + (reply.usage.totalTokens ?? reply.usage.inputTokens + reply.usage.outputTokens);
-      usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + (reply.usage.cachedInputTokens ?? 0);
-      usage.costUsd = roundUsd(usage.costUsd + (reply.usage.costUsd ?? 0));
+      // A replayed step called nothing: the replayed run has counted its usage.
+      const replayed = step < replayFromStep;
+      if (!replayed) addStepUsage(usage, reply.usage);
       if (reply.state !== undefined) agentState = reply.state;
       messages.push({ role: 'assistant', content: reply.text, toolCalls: reply.toolCalls });
       if (reply.toolCalls.length === 0) {
@@ -259,7 +257,7 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
       }
       for (const call of reply.toolCalls) {
         const outcome = interruptedForMessage ? interruptedOutcome : await callTool(step, call);
-        usage.toolCalls += 1;
+        if (!replayed) usage.toolCalls += 1;
         messages.push({ role: 'tool', toolCallId: call.id, name: call.name, content: JSON.stringify(outcome) });
       }
     }
@@ -312,6 +310,17 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
     finishRun(turn === undefined ? { runId, outcome, usage } : { runId, outcome, usage, turn }),
   );
   return outcome;
+}
+
+/** Adds one decision step's model call, tokens and cost to the run's usage. */
+function addStepUsage(usage: RunUsage, step: AgentReply['usage']): void {
+  usage.modelCalls += 1;
+  usage.inputTokens += step.inputTokens;
+  usage.outputTokens += step.outputTokens;
+  // Usage carried over from before these fields existed starts them from 0.
+  usage.totalTokens = (usage.totalTokens ?? 0) + (step.totalTokens ?? step.inputTokens + step.outputTokens);
+  usage.cachedInputTokens = (usage.cachedInputTokens ?? 0) + (step.cachedInputTokens ?? 0);
+  usage.costUsd = roundUsd(usage.costUsd + (step.costUsd ?? 0));
 }
 
 /** Sums of prices drift in binary (0.1 + 0.2); far below a micro-dollar is noise. */

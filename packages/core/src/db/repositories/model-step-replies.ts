@@ -43,3 +43,18 @@ export async function recordedModelStepReply<Reply>(
     .executeTakeFirst();
   return row?.reply as Reply | undefined;
 }
+
+/**
+ * The steps of the tenant's run whose decision-step reply is recorded, in order: the steps a
+ * replay of the run can answer from its records.
+ */
+export async function recordedModelSteps(db: Kysely<Database>, tenantId: string, runId: string): Promise<number[]> {
+  const rows = await db
+    .selectFrom('model_step_replies')
+    .select('step')
+    .where('tenant_id', '=', tenantId)
+    .where('run_id', '=', runId)
+    .orderBy('step')
+    .execute();
+  return rows.map((row) => row.step);
+}

@@ -91,3 +91,29 @@ export async function lastCompletedModelStep(
     .executeTakeFirst();
   return row?.step ?? 0;
 }
+
+/**
+ * The `approval.decided` event of one approval of the tenant's run, if it was decided: how
+ * the run answered a call it did not run (rejected or expired), which a replay repeats.
+ */
+export async function findApprovalDecision(
+  db: Kysely<Database>,
+  tenantId: string,
+  runId: string,
+  approval: { readonly step: number; readonly approvalId: string },
+): Promise<Extract<RunEvent, { type: 'approval.decided' }> | undefined> {
+  const rows = await db
+    .selectFrom('run_events')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('run_id', '=', runId)
+    .where('step', '=', approval.step)
+    .where('type', '=', 'approval.decided')
+    .execute();
+  return rows
+    .map(toRunEvent)
+    .find(
+      (event): event is Extract<RunEvent, { type: 'approval.decided' }> =>
+        event.type === 'approval.decided' && event.data.approvalId === approval.approvalId,
+    );
+}

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { MessagePolicy, PendingApproval, Run, RunError, RunUsage } from '../../domain/resources.ts';
+import type { MessagePolicy, PendingApproval, Run, RunError, RunReplayOf, RunUsage } from '../../domain/resources.ts';
 import type { RunEvent } from '../../events/run-event-catalog.ts';
 import { storedRunErrorOf } from '../../errors/stored-run-error.ts';
 import { isTerminal, predecessorsOf, type RunStatus } from '../../domain/run-status.ts';
@@ -31,6 +31,10 @@ export function toRun(row: RunRow): Run {
     startedAt: row.started_at?.toISOString() ?? null,
     endedAt: row.ended_at?.toISOString() ?? null,
     threadId: row.thread_id,
+    // A row read under a schema before migration 0015 has neither column: no replay either.
+    ...(typeof row.replay_of_run_id === 'string' && typeof row.replay_from_step === 'number'
+      ? { replayOf: { runId: row.replay_of_run_id, fromStep: row.replay_from_step } }
+      : {}),
   };
 }
 
@@ -59,6 +63,8 @@ export interface CreateRunRequest {
    * unadmitted: it waits its turn in `admitQueuedRuns`.
    */
   readonly overflow?: ({ readonly mode: 'reject' } & AdmissionLimits) | undefined;
+  /** A replay: the finished run it replays and the step it re-runs from (see `RunService.replay`). */
+  readonly replayOf?: RunReplayOf | undefined;
 }
 
 /** The run, and whether this call created it (false: an idempotent repeat). */
@@ -131,6 +137,10 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
         admitted_at: admittedAt,
         // Left out for a run without one: the migration tests write runs into older schemas.
         ...(request.threadId === undefined ? {} : { thread_id: request.threadId }),
+        // Named only by a replay: other runs write what they wrote before migration 0015.
+        ...(request.replayOf === undefined
+          ? {}
+          : { replay_of_run_id: request.replayOf.runId, replay_from_step: request.replayOf.fromStep }),
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()
@@ -188,6 +198,27 @@ export async function getRunById(db: Kysely<Database>, runId: string): Promise<R
   const row = await db.selectFrom('runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!row) throw new NotFoundError('run', runId);
   return toRun(row);
+}
+
+/**
+ * What the tenant's run replays, or undefined when it is no replay: read on its own, without
+ * the run's input and output, by each step of the run's workflow.
+ */
+export async function getRunReplayOf(
+  db: Kysely<Database>,
+  tenantId: string,
+  runId: string,
+): Promise<RunReplayOf | undefined> {
+  const row = await db
+    .selectFrom('runs')
+    .select(['replay_of_run_id', 'replay_from_step'])
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', runId)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('run', runId);
+  return row.replay_of_run_id === null || row.replay_from_step === null
+    ? undefined
+    : { runId: row.replay_of_run_id, fromStep: row.replay_from_step };
 }
 
 /** The tenant's runs, newest first, optionally of one agent, of one thread and/or in one state. */

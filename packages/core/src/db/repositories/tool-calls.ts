@@ -76,3 +76,18 @@ export async function listToolCalls(db: Kysely<Database>, tenantId: string, runI
     .orderBy('call_id')
     .execute();
 }
+
+/** The result a tool call recorded when it completed; undefined when it never completed. */
+export async function recordedToolCallResult(
+  db: Kysely<Database>,
+  call: ToolCallKey,
+): Promise<{ readonly result: unknown } | undefined> {
+  const row = await db
+    .selectFrom('tool_calls')
+    .select('result')
+    .where('tenant_id', '=', call.tenantId)
+    .where('idempotency_key', '=', call.idempotencyKey)
+    .where('status', '=', 'completed')
+    .executeTakeFirst();
+  return row === undefined ? undefined : { result: row.result };
+}
