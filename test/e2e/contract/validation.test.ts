@@ -84,6 +84,7 @@ describe('API input handling', () => {
       '/v1/tenants/{tenantId}/api-keys',
       '/v1/threads',
       '/v1/threads/{threadId}',
+      '/v1/threads/{threadId}/events',
       '/v1/threads/{threadId}/fork',
       '/v1/threads/{threadId}/messages',
       '/v1/threads/{threadId}/runs',

@@ -2,6 +2,7 @@ import { once } from 'node:events';
 import { modelDeltaEventType, type RunEvent } from '@agent-runtime/core';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { isStoredEvent, type RunStreamItem, type StreamedDelta } from './follow-run-events.ts';
+import type { ThreadStreamItem } from './follow-thread-events.ts';
 import { formatStreamPosition } from './stream-position.ts';
 import type { WaitingRequest } from './waiting-requests.ts';
 
@@ -45,18 +46,38 @@ export function formatDeltaMessage({ delta, position }: StreamedDelta): string {
   return `id: ${formatStreamPosition(position)}\nevent: ${modelDeltaEventName}\ndata: ${JSON.stringify(delta)}\n\n`;
 }
 
+/** One item of a run's stream as an SSE message: a stored event or a model text delta. */
+export function formatRunStreamItem(item: RunStreamItem): string {
+  return isStoredEvent(item) ? formatEventMessage(item) : formatDeltaMessage(item);
+}
+
 /**
- * Takes the response over from Fastify and writes `events` as server-sent events, with a
+ * One item of a thread's stream as an SSE message: as on its run's stream, with an id that
+ * also names the run (`<runId>/<run stream id>`), so a reconnecting client resumes in that run.
+ */
+export function formatThreadStreamItem({ runId, item }: ThreadStreamItem): string {
+  const position = isStoredEvent(item) ? { seq: item.seq } : item.position;
+  const message = formatRunStreamItem(item);
+  return `id: ${runId}/${formatStreamPosition(position)}${message.slice(message.indexOf('\n'))}`;
+}
+
+/**
+ * Takes the response over from Fastify and writes `events` as server-sent events (each as
+ * `format` writes it), with a
  * comment line every `keepAliveMs` so that idle proxies keep the connection. The response
  * ends normally once `events` ends by itself (the run ended). If the server is closing, or
  * reading fails, the connection is cut instead, so the client knows to reconnect with
  * `Last-Event-ID`; a client that went away is only stopped for.
  */
-export async function sendEventStream(
+export async function sendEventStream<Item>(
   request: FastifyRequest,
   reply: FastifyReply,
-  events: AsyncIterable<RunStreamItem>,
-  options: { readonly keepAliveMs: number; readonly waiting: WaitingRequest },
+  events: AsyncIterable<Item>,
+  options: {
+    readonly keepAliveMs: number;
+    readonly waiting: WaitingRequest;
+    readonly format: (item: Item) => string;
+  },
 ): Promise<void> {
   const { signal } = options.waiting;
   reply.hijack();
@@ -72,7 +93,7 @@ export async function sendEventStream(
   const keepAlive = setInterval(() => response.write(': keep-alive\n\n'), options.keepAliveMs);
   try {
     for await (const item of events) {
-      if (!response.write(isStoredEvent(item) ? formatEventMessage(item) : formatDeltaMessage(item))) {
+      if (!response.write(options.format(item))) {
         // Gone, even if its `close` came before this stream could listen for it.
         if (response.destroyed) break;
         // A slow client: wait until it has read what is buffered (or went away).

@@ -41,6 +41,24 @@ const deltaIdText = z
     return { seq, delta: { step, attempt, index } };
   });
 
+/** A thread stream's id as `Last-Event-ID`: `<runId>/<run stream id>`. */
+export const threadLastEventIdHeader = z
+  .string()
+  .max(200)
+  .regex(
+    new RegExp(`^[0-9a-f-]{36}/${part}(?::${part}:${part}:${part})?$`),
+    'must be <runId>/<seq> or <runId>/<seq>:<step>:<attempt>:<index>',
+  )
+  .transform((text) => {
+    const [runId = '', id = '0'] = text.split('/');
+    const [seq = 0, step = 0, attempt = 0, index = 0] = id.split(':').map(Number);
+    const position: RunStreamPosition = id.includes(':') ? { seq, delta: { step, attempt, index } } : { seq };
+    return { runId, position };
+  })
+  .describe(
+    'The id of the last message received: `<runId>/<seq>` after a stored event, `<runId>/<seq>:<step>:<attempt>:<index>` after a model delta',
+  );
+
 /**
  * The `Last-Event-ID` header of a run's event stream: a stored event's id (`<seq>`, as every
  * id was before deltas had ids) or a model text delta's (`<seq>:<step>:<attempt>:<index>`).

@@ -2,7 +2,7 @@ import { listRunEvents, runEventSchema } from '@agent-runtime/core';
 import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { existingId, integerText, pathId, problemResponses } from '../http/schemas.ts';
-import { acceptsEventStream, eventStreamType, sendEventStream } from '../live/event-stream.ts';
+import { acceptsEventStream, eventStreamType, formatRunStreamItem, sendEventStream } from '../live/event-stream.ts';
 import { followRunEvents } from '../live/follow-run-events.ts';
 import { lastEventIdHeader } from '../live/stream-position.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
@@ -77,7 +77,7 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
           catchUpMs,
           signal: waiting.signal,
         });
-        await sendEventStream(request, reply, events, { keepAliveMs, waiting });
+        await sendEventStream(request, reply, events, { keepAliveMs, waiting, format: formatRunStreamItem });
         return reply;
       }
       const { after, limit } = request.query;

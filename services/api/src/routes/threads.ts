@@ -5,6 +5,8 @@ import {
   forkThread,
   getThread,
   listRuns,
+  listThreadRunEvents,
+  runEventSchema,
   listThreadMessages,
   listThreads,
   metadataSchema,
@@ -23,6 +25,10 @@ import { z } from 'zod';
 import type { ApiInstance, RunRouteDependencies } from '../app-types.ts';
 import { auditedBy } from '../http/audit.ts';
 import { existingId, idempotencyHeaders, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
+import { acceptsEventStream, eventStreamType, formatThreadStreamItem, sendEventStream } from '../live/event-stream.ts';
+import { followThreadEvents } from '../live/follow-thread-events.ts';
+import { threadLastEventIdHeader } from '../live/stream-position.ts';
+import { trackWaitingRequests } from '../live/waiting-requests.ts';
 import { createRunBody } from './runs.ts';
 
 const threadParams = z.strictObject({ threadId: pathId });
@@ -55,8 +61,39 @@ const threadRunBody = createRunBody.extend({
     ),
 });
 
+/** `<runId>/<seq>`: after that event of that run of the thread. */
+const threadEventCursor = z
+  .string()
+  .max(100)
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\/(?:0|[1-9][0-9]{0,8})$/,
+    'must be <runId>/<seq>',
+  )
+  .transform((text) => {
+    const [runId = '', seq = '0'] = text.split('/');
+    return { runId, seq: Number(seq) };
+  });
+
+const threadEventPageSchema = z.object({
+  items: z.array(runEventSchema),
+  nextAfter: z.string().nullable().describe('`after` of the next page; null on the last one'),
+});
+
+const threadStreamDescription = [
+  "The thread's runs' event streams one after another, in the order the runs were created (the",
+  'order they run in), each as `GET /v1/runs/{runId}/events` streams it: stored events and',
+  '`model.delta` messages, each with an id `<runId>/<run stream id>`. Reconnecting with the last',
+  'id as `Last-Event-ID` goes on in that run with nothing lost or repeated, the partial text of a',
+  'step in flight first. Without one, the stream starts at the oldest run of the thread that has',
+  'not ended, else at its next run. It stays open between runs (a comment line every 15 s) until',
+  'the client leaves or the thread is deleted.',
+].join(' ');
+
 /** Threads: conversations that runs continue turn by turn (docs/threads.md). */
-export function registerThreadRoutes(app: ApiInstance, { db, runs }: RunRouteDependencies): void {
+export function registerThreadRoutes(app: ApiInstance, { db, runs, bus, live, runCache }: RunRouteDependencies): void {
+  const keepAliveMs = live?.keepAliveMs ?? 15_000;
+  const catchUpMs = live?.catchUpMs ?? 5_000;
+  const waitFor = trackWaitingRequests(app);
   const read = { access: 'read' as const };
   const write = { access: 'write' as const };
   const tags = ['threads'];
@@ -240,6 +277,60 @@ export function registerThreadRoutes(app: ApiInstance, { db, runs }: RunRouteDep
       const thread = await getThread(db, request.principal.tenantId, threadIdOf(request));
       const page = await listRuns(db, thread.tenantId, { ...request.query, threadId: thread.id });
       return { ...page, items: await runs.describeQueue(page.items) };
+    },
+  );
+
+  app.get(
+    '/v1/threads/:threadId/events',
+    {
+      config: read,
+      // Stored events were checked against the catalog when they were written: sent as read.
+      serializerCompiler: () => (data) => JSON.stringify(data),
+      schema: {
+        tags,
+        description: threadStreamDescription,
+        params: threadParams,
+        headers: z.looseObject({ 'last-event-id': threadLastEventIdHeader.optional() }),
+        querystring: z.strictObject({
+          after: threadEventCursor.optional().describe('JSON only: `<runId>/<seq>` of the last event seen'),
+          limit: integerText(1, 1000).default(100).describe('JSON only'),
+        }),
+        response: {
+          200: {
+            description:
+              "The stored events of the thread's runs, run after run (JSON), or the thread's live stream (`Accept: text/event-stream`)",
+            content: {
+              'application/json': { schema: threadEventPageSchema },
+              [eventStreamType]: { schema: z.string().describe(threadStreamDescription) },
+            },
+          },
+          ...problemResponses(401, 403, 404, 422),
+        },
+      },
+    },
+    async (request, reply) => {
+      const thread = await getThread(db, request.principal.tenantId, threadIdOf(request));
+      if (!acceptsEventStream(request.headers.accept)) {
+        const { after, limit } = request.query;
+        const events = await listThreadRunEvents(db, thread.tenantId, thread.id, { after, limit: limit + 1 });
+        const items = events.slice(0, limit);
+        const last = items.at(-1);
+        const nextAfter = events.length > limit && last ? `${last.runId}/${last.seq}` : null;
+        return reply.type('application/json').send({ items, nextAfter });
+      }
+      const waiting = waitFor(reply);
+      const events = followThreadEvents({
+        db,
+        runCache,
+        bus,
+        tenantId: thread.tenantId,
+        threadId: thread.id,
+        after: request.headers['last-event-id'],
+        catchUpMs,
+        signal: waiting.signal,
+      });
+      await sendEventStream(request, reply, events, { keepAliveMs, waiting, format: formatThreadStreamItem });
+      return reply;
     },
   );
 

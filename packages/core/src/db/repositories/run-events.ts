@@ -71,6 +71,42 @@ export async function listRunEvents(
   return rows.map(toRunEvent);
 }
 
+/** Where a page of a thread's events starts: after this event of this run of the thread. */
+export interface ThreadEventCursor {
+  readonly runId: string;
+  readonly seq: number;
+}
+
+/**
+ * The stored events of the tenant's thread's runs, run after run in the order they were
+ * created, each run's in `seq` order: the first `limit` after `after` (from the start when unset).
+ */
+export async function listThreadRunEvents(
+  db: Kysely<Database>,
+  tenantId: string,
+  threadId: string,
+  options: { readonly after?: ThreadEventCursor | undefined; readonly limit: number },
+): Promise<RunEvent[]> {
+  let query = db
+    .selectFrom('run_events as e')
+    .innerJoin('runs as r', (join) => join.onRef('r.id', '=', 'e.run_id').onRef('r.tenant_id', '=', 'e.tenant_id'))
+    .selectAll('e')
+    .where('r.tenant_id', '=', tenantId)
+    .where('r.thread_id', '=', threadId)
+    .orderBy('r.created_at')
+    .orderBy('r.id')
+    .orderBy('e.seq')
+    .limit(options.limit);
+  const { after } = options;
+  if (after) {
+    query = query.where(
+      sql<boolean>`(r.created_at, r.id, e.seq) > (
+        (select created_at from runs where tenant_id = ${tenantId} and id = ${after.runId}), ${after.runId}, ${after.seq})`,
+    );
+  }
+  return (await query.execute()).map(toRunEvent);
+}
+
 /**
  * The highest step of the tenant's run whose `model.completed` has a `seq` of at most `upTo`
  * (0 when none): a stream resuming after `upTo` knows that every step up to it is done.
