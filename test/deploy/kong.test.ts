@@ -6,7 +6,8 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kongDeclarativeSchema, type KongDeclarativeConfig, type KongRoute } from './kong-declarative-format.ts';
+import { kongDeclarativeSchema, type KongDeclarativeConfig } from './kong-declarative-format.ts';
+import { routeFor } from './kong-router.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
@@ -17,24 +18,6 @@ function apiSources(): string[] {
   return readdirSync(`${root}services/api/src`, { recursive: true, encoding: 'utf8' })
     .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
     .map((file) => read(`services/api/src/${file}`));
-}
-
-/**
- * The route Kong picks for a request, as its router does for these routes: a regex path
- * (`~…`) matches from the start of the path, a prefix path by prefix; the highest
- * `regex_priority` wins among matching routes (every path here is a regex, so no prefix/regex
- * precedence question arises).
- */
-function routeFor(config: KongDeclarativeConfig, method: string, path: string): KongRoute | undefined {
-  const routes = (config.services ?? []).flatMap((service) => service.routes ?? []);
-  const matches = routes.filter(
-    (route) =>
-      (route.methods === undefined || route.methods.includes(method)) &&
-      (route.paths ?? []).some((candidate) =>
-        candidate.startsWith('~') ? new RegExp(`^(?:${candidate.slice(1)})`).test(path) : path.startsWith(candidate),
-      ),
-  );
-  return matches.sort((a, b) => (b.regex_priority ?? 0) - (a.regex_priority ?? 0))[0];
 }
 
 describe('gateway/kong.yml', () => {
