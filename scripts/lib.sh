@@ -89,6 +89,22 @@ ensure_pydantic_agent() {
   cp "$requirements" "$venv/installed-requirements.txt"
 }
 
+# The example CrewAI agent's venv (.tools/crewai-agent) from its pinned requirements.txt, for
+# test/e2e/adapters/crewai-agent.test.ts; reinstalled when the requirements change, as above.
+ensure_crewai_agent() {
+  local venv="$tools_dir/crewai-agent"
+  local requirements="$repo_root/examples/crewai-agent/requirements.txt"
+  if [ -x "$venv/bin/python" ] && cmp -s "$requirements" "$venv/installed-requirements.txt"; then return; fi
+  if ! python3 -c 'import sys; sys.exit(not (3, 10) <= sys.version_info[:2] < (3, 14))'; then
+    log "the CrewAI example needs Python 3.10 to 3.13; python3 is $(python3 --version 2>&1)"
+    return 1
+  fi
+  log "installing the CrewAI example agent (examples/crewai-agent/requirements.txt) into .tools/crewai-agent"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --disable-pip-version-check --progress-bar off -r "$requirements" >&2
+  cp "$requirements" "$venv/installed-requirements.txt"
+}
+
 # PostgreSQL server binaries (initdb, pg_ctl) for the test harness, from Debian's packages.
 ensure_postgres() {
   if compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null; then return; fi

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
-# Keycloak, which also needs a JDK >= 21, the example PydanticAI agent's venv and schemathesis) and runs the
-# whole test suite: lint, typecheck, formatting, then vitest against real services that the
-# tests start on loopback themselves.
+# Keycloak, which also needs a JDK >= 21, the example PydanticAI and CrewAI agents' venvs and
+# schemathesis) and runs the whole test suite: lint, typecheck, formatting, then vitest against
+# real services that the tests start on loopback themselves.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -14,6 +14,7 @@ ensure_postgres
 ensure_redis
 ensure_keycloak
 ensure_pydantic_agent
+ensure_crewai_agent
 ensure_schemathesis
 cd "$repo_root"
 exec npm test

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildApp } from '@agent-runtime/api';
 import { createLogger, loadConfig, type Database, type RunEventBus } from '@agent-runtime/core';
@@ -6,28 +6,18 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { kongDeclarativeSchema, type KongDeclarativeConfig, type KongRoute } from './kong-declarative-format.ts';
+import { kongDeclarativeSchema, type KongDeclarativeConfig } from './kong-declarative-format.ts';
+import { routeFor } from './kong-router.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const read = (path: string) => readFileSync(`${root}${path}`, 'utf8');
 const document = parse(read('gateway/kong.yml')) as unknown;
 
-/**
- * The route Kong picks for a request, as its router does for these routes: a regex path
- * (`~…`) matches from the start of the path, a prefix path by prefix; the highest
- * `regex_priority` wins among matching routes (every path here is a regex, so no prefix/regex
- * precedence question arises).
- */
-function routeFor(config: KongDeclarativeConfig, method: string, path: string): KongRoute | undefined {
-  const routes = (config.services ?? []).flatMap((service) => service.routes ?? []);
-  const matches = routes.filter(
-    (route) =>
-      (route.methods === undefined || route.methods.includes(method)) &&
-      (route.paths ?? []).some((candidate) =>
-        candidate.startsWith('~') ? new RegExp(`^(?:${candidate.slice(1)})`).test(path) : path.startsWith(candidate),
-      ),
-  );
-  return matches.sort((a, b) => (b.regex_priority ?? 0) - (a.regex_priority ?? 0))[0];
+/** The API's TypeScript sources (tests left out), where it reads and sets headers. */
+function apiSources(): string[] {
+  return readdirSync(`${root}services/api/src`, { recursive: true, encoding: 'utf8' })
+    .filter((file) => file.endsWith('.ts') && !file.endsWith('.test.ts'))
+    .map((file) => read(`services/api/src/${file}`));
 }
 
 describe('gateway/kong.yml', () => {
@@ -140,11 +130,43 @@ describe('gateway/kong.yml', () => {
       expect.arrayContaining(['X-Request-Id', 'Retry-After', 'RateLimit-Remaining']),
     );
     expect(cors.methods).toEqual(expect.arrayContaining(['GET', 'POST', 'PATCH', 'DELETE']));
+    // Every method the API serves, PUT included (a browser preflights it).
+    for (const method of new Set(apiPaths.map((operation) => operation.method)))
+      expect(cors.methods, method).toContain(method);
     expect(config.plugins?.find((plugin) => plugin.name === 'correlation-id')?.config).toEqual({
       header_name: 'X-Request-Id',
       generator: 'uuid',
       echo_downstream: true,
     });
+  });
+
+  it('lets a browser send every header the API reads and read every header it sets', () => {
+    const cors = config.plugins?.find((plugin) => plugin.name === 'cors')?.config as {
+      headers: string[];
+      exposed_headers: string[];
+    };
+    const lower = (names: string[]) => names.map((name) => name.toLowerCase());
+    const source = apiSources().join('\n');
+    const read = [...source.matchAll(/request\.headers\['([a-z-]+)'\]/g)].map((match) => match[1] ?? '');
+    const set = [...source.matchAll(/\.header\('([a-z-]+)'/g)].map((match) => match[1] ?? '');
+    expect(read).toContain('if-none-match');
+    expect(set).toEqual(expect.arrayContaining(['etag', 'content-disposition', 'repr-digest']));
+    // What a browser sets itself, or lets scripts read without CORS, needs no listing; the
+    // others here are for the browser only (security headers, the connection, Allow of a 405).
+    const browserOwned = ['content-length'];
+    const safelisted = [
+      'cache-control',
+      'content-type',
+      'content-length',
+      'content-language',
+      'expires',
+      'last-modified',
+    ];
+    const notForScripts = ['connection', 'x-content-type-options', 'content-security-policy', 'allow'];
+    for (const header of read.filter((name) => !browserOwned.includes(name)))
+      expect(lower(cors.headers), header).toContain(header);
+    for (const header of set.filter((name) => !safelisted.includes(name) && !notForScripts.includes(name)))
+      expect(lower(cors.exposed_headers), header).toContain(header);
   });
 
   it('leaves credentials to the API: no Kong auth plugin would turn API keys away', () => {

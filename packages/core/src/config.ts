@@ -66,8 +66,16 @@ const configSchema = z.object({
   AR_S3_BUCKET: optionalString,
   /** Endpoint of an S3-compatible server (MinIO, SeaweedFS…); unset for AWS S3. */
   AR_S3_ENDPOINT: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
-  /** Region of the bucket (S3-compatible servers mostly accept any). @default us-east-1 */
-  AR_S3_REGION: z.string().min(1).default('us-east-1'),
+  /**
+   * Region of the bucket (S3-compatible servers mostly accept any). @default `AWS_REGION`,
+   * else us-east-1
+   */
+  AR_S3_REGION: optionalString,
+  /**
+   * The AWS SDKs' standard region variable (set in ECS tasks, and by most AWS set-ups); read
+   * here only as the default of `AR_S3_REGION`, so one region setting serves both.
+   */
+  AWS_REGION: optionalString,
   /**
    * Path-style addressing (`<endpoint>/<bucket>/<key>`), which MinIO and most S3-compatible
    * servers need. @default false
@@ -315,7 +323,9 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
 });
 
 /** The parsed configuration; pass it down from each process's composition root. */
-export type Config = z.output<typeof configSchema> & {
+export type Config = Omit<z.output<typeof configSchema>, 'AR_S3_REGION'> & {
+  /** `AR_S3_REGION`, else `AWS_REGION`, else us-east-1. */
+  readonly AR_S3_REGION: string;
   /** `AR_DATA_DIR` made absolute. */
   readonly dataDir: string;
   /** `AR_BLOB_DIR` made absolute, or `blobs` under {@link Config.dataDir}. */
@@ -336,7 +346,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   }
   const dataDir = path.resolve(parsed.data.AR_DATA_DIR);
   const blobDir = path.resolve(parsed.data.AR_BLOB_DIR ?? path.join(dataDir, 'blobs'));
-  return { ...parsed.data, dataDir, blobDir };
+  const s3Region = parsed.data.AR_S3_REGION ?? parsed.data.AWS_REGION ?? 'us-east-1';
+  return { ...parsed.data, AR_S3_REGION: s3Region, dataDir, blobDir };
 }
 
 /**

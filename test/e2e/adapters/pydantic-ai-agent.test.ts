@@ -1,12 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import {
   repoRoot,
   startOpenAiCompatibleServer,
+  startPythonAgentServer,
   startTestRuntime,
   waitForRun,
   type OpenAiCompatibleServer,
+  type PythonAgentServer,
   type TestRuntime,
 } from '@agent-runtime/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,28 +15,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 /** The venv `ensure_pydantic_agent` (scripts/lib.sh) installs examples/pydantic-ai-agent/requirements.txt into. */
 const python = path.join(repoRoot, '.tools/pydantic-agent/bin/python');
 const server = path.join(repoRoot, 'examples/pydantic-ai-agent/server.py');
-
-/** Starts the example's server on a free port; resolves with its base URL once it listens. */
-function startPythonAgent(modelBaseUrl: string): Promise<{ child: ChildProcess; url: string; stderr: () => string }> {
-  const child = spawn(python, [server, '--port', '0'], {
-    env: { PATH: process.env.PATH, AGENT_MODEL_BASE_URL: modelBaseUrl, AGENT_MODEL: 'local-llama' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-8000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the agent server did not start:\n${stderr}`)), 30_000);
-    child.once('exit', (code) => reject(new Error(`the agent server exited ${code}:\n${stderr}`)));
-    child.stdout?.on('data', (chunk: Buffer) => {
-      const match = /listening on (http:\/\/\S+)/.exec(chunk.toString('utf8'));
-      if (!match?.[1]) return;
-      clearTimeout(timer);
-      resolve({ child, url: match[1], stderr: () => stderr });
-    });
-  });
-}
 
 /**
  * The example PydanticAI agent (examples/pydantic-ai-agent, real PydanticAI from the venv)
@@ -45,19 +24,23 @@ function startPythonAgent(modelBaseUrl: string): Promise<{ child: ChildProcess; 
 describe('PydanticAI agent over agent-runtime.step/v1', () => {
   let runtime: TestRuntime;
   let model: OpenAiCompatibleServer;
-  let agent: Awaited<ReturnType<typeof startPythonAgent>>;
+  let agent: PythonAgentServer;
 
   beforeAll(async () => {
     if (!existsSync(python)) {
       throw new Error(`no ${python}: run scripts/test.sh (ensure_pydantic_agent) to install the example's venv`);
     }
     model = await startOpenAiCompatibleServer();
-    agent = await startPythonAgent(model.baseUrl);
+    agent = await startPythonAgentServer({
+      python,
+      args: [server],
+      env: { PATH: process.env['PATH'], AGENT_MODEL_BASE_URL: model.baseUrl, AGENT_MODEL: 'local-llama' },
+    });
     runtime = await startTestRuntime();
   }, 60_000);
 
   afterAll(async () => {
-    agent?.child.kill('SIGTERM');
+    await agent?.stop();
     await runtime?.stop();
     await model?.close();
   });

@@ -69,6 +69,11 @@ export {
   type RestartablePostgresServer,
 } from './postgres-server.ts';
 export { startRedis, type RedisServer, type RedisServerOptions } from './redis-server.ts';
+export {
+  startPythonAgentServer,
+  type PythonAgentServer,
+  type PythonAgentServerOptions,
+} from './python-agent-server.ts';
 export { repoRoot } from './repo-root.ts';
 export {
   readRunEventStream,

@@ -32,6 +32,14 @@ export interface KeycloakServer {
 export interface KeycloakServerOptions {
   /** Longest wait for the realm to answer; Keycloak takes 12–35 s on two busy cores. @default 180000 */
   readonly startTimeoutMs?: number;
+  /** HTTP port on 127.0.0.1, for a test that must know it before the start. @default a free port */
+  readonly port?: number;
+  /**
+   * Keycloak variables over the harness's (`KC_HOSTNAME`, `KC_BOOTSTRAP_ADMIN_*`…), as a Compose
+   * service would give them; {@link KeycloakServer.admin} follows `KC_BOOTSTRAP_ADMIN_*`.
+   * @default none
+   */
+  readonly env?: Readonly<Record<string, string>>;
 }
 
 const requiredJavaMajor = 21;
@@ -149,8 +157,11 @@ export async function startKeycloak(options: KeycloakServerOptions = {}): Promis
   const [installation, javaHome] = await Promise.all([findKeycloakHome(), findJavaHome()]);
   const dir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-keycloak-'));
   const home = await privateHome(installation, dir);
-  const [port, managementPort] = [await freePort(), await freePort()];
-  const admin = { username: 'admin', password: `test-${Math.random().toString(36).slice(2)}` };
+  const [port, managementPort] = [options.port ?? (await freePort()), await freePort()];
+  const admin = {
+    username: options.env?.['KC_BOOTSTRAP_ADMIN_USERNAME'] ?? 'admin',
+    password: options.env?.['KC_BOOTSTRAP_ADMIN_PASSWORD'] ?? `test-${Math.random().toString(36).slice(2)}`,
+  };
   // Built by ensure_keycloak: `start --optimized` skips Quarkus' build step (which takes
   // 10–25 s more on two cores); else the server builds its private copy first.
   const stamp = await readFile(path.join(home, 'lib/quarkus/agent-runtime-build-options'), 'utf8').catch(() => '');
@@ -182,6 +193,7 @@ export async function startKeycloak(options: KeycloakServerOptions = {}): Promis
         JAVA_OPTS_APPEND: '--add-opens=java.base/java.lang=ALL-UNNAMED -XX:TieredStopAtLevel=1',
         KC_BOOTSTRAP_ADMIN_USERNAME: admin.username,
         KC_BOOTSTRAP_ADMIN_PASSWORD: admin.password,
+        ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
       // Its own process group: kc.sh runs java as its child, and a SIGKILL must reach both.

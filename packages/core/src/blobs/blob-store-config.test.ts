@@ -30,6 +30,12 @@ describe('blob store configuration', () => {
     (store as S3BlobStore).destroy();
   });
 
+  it("takes the bucket's region from AR_S3_REGION, else from AWS_REGION, the AWS SDKs' own variable", () => {
+    expect(loadConfig({ AWS_REGION: 'eu-west-3' }).AR_S3_REGION).toBe('eu-west-3');
+    expect(loadConfig({ AWS_REGION: 'eu-west-3', AR_S3_REGION: 'eu-central-1' }).AR_S3_REGION).toBe('eu-central-1');
+    expect(loadConfig({ AWS_REGION: '' }).AR_S3_REGION).toBe('us-east-1');
+  });
+
   it('refuses S3 without a bucket, and malformed S3 settings, naming the variable', () => {
     expect(() => loadConfig({ AR_BLOB_STORE: 's3' })).toThrow(ConfigError);
     expect(() => loadConfig({ AR_BLOB_STORE: 's3' })).toThrow('AR_S3_BUCKET: must be set when AR_BLOB_STORE=s3');
