@@ -373,6 +373,12 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
   }
 });
 
+/**
+ * Every environment variable {@link loadConfig} reads, for checks of deployment manifests (a
+ * name outside this list set on a runtime container is a typo or a leftover).
+ */
+export const configVariables: readonly string[] = Object.keys(configSchema.shape);
+
 /** The parsed configuration; pass it down from each process's composition root. */
 export type Config = z.output<typeof configSchema> & {
   /** `AR_DATA_DIR` made absolute. */

@@ -24,6 +24,8 @@ resource "aws_vpc_security_group_ingress_rule" "clients" {
 }
 
 resource "aws_elasticache_replication_group" "this" {
+  # checkov:skip=CKV_AWS_31:traffic is TLS and only the API and worker security groups reach the port; an AUTH token would put a secret into REDIS_URL, which tasks receive as plain environment
+  # checkov:skip=CKV2_AWS_50:failover follows `replicas` (dev runs one node to save cost; prod has a replica, which turns automatic failover on)
   replication_group_id       = var.name
   description                = "Agent Runtime live events, run cache and rate limits"
   engine                     = "valkey"

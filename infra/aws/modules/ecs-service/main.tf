@@ -41,6 +41,7 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "this" {
+  # checkov:skip=CKV_AWS_338:retention is the environment's choice (log_retention_days): 365 days by default and in prod, 30 in dev
   name              = "/agent-runtime/${var.name}"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn

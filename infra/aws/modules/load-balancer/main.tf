@@ -21,6 +21,7 @@ resource "aws_vpc_security_group_ingress_rule" "https" {
 }
 
 resource "aws_vpc_security_group_ingress_rule" "http" {
+  # checkov:skip=CKV_AWS_260:port 80 only answers a redirect to HTTPS (aws_lb_listener.http)
   for_each          = toset(var.allowed_cidrs)
   security_group_id = aws_security_group.this.id
   description       = "HTTP from clients, redirected to HTTPS"
@@ -43,11 +44,11 @@ data "aws_vpc" "this" {
   id = var.vpc_id
 }
 
-# checkov:skip=CKV_AWS_145: ALB access logs can only be delivered to buckets encrypted with SSE-S3, not SSE-KMS
-# checkov:skip=CKV_AWS_144: access logs are diagnostics; cross-region replication is not worth its cost
-# checkov:skip=CKV_AWS_18: this is the access-log bucket; logging it to itself would loop
-# checkov:skip=CKV2_AWS_62: nothing consumes events of access-log objects
 resource "aws_s3_bucket" "access_logs" {
+  # checkov:skip=CKV_AWS_145:ALB access logs can only be delivered to buckets encrypted with SSE-S3, not SSE-KMS
+  # checkov:skip=CKV_AWS_144:access logs are diagnostics; replicating them to another region is not worth its cost
+  # checkov:skip=CKV_AWS_18:this is the access-log bucket; logging it to itself would loop
+  # checkov:skip=CKV2_AWS_62:nothing consumes events of access-log objects
   bucket_prefix = "${var.name}-alb-logs-"
 }
 
@@ -139,6 +140,7 @@ resource "aws_s3_bucket_policy" "access_logs" {
 }
 
 resource "aws_lb" "this" {
+  # checkov:skip=CKV_AWS_150:deletion protection follows var.deletion_protection: on in prod, off in dev so it can be torn down
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = false
@@ -158,6 +160,7 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "kong" {
+  # checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the task stays inside the VPC, admitted only from the load balancer's security group
   name        = "${var.name}-kong"
   port        = 8000
   protocol    = "HTTP"
@@ -176,6 +179,7 @@ resource "aws_lb_target_group" "kong" {
 }
 
 resource "aws_lb_target_group" "keycloak" {
+  # checkov:skip=CKV_AWS_378:TLS ends at the load balancer; the hop to the task stays inside the VPC, admitted only from the load balancer's security group
   name        = "${var.name}-keycloak"
   port        = 8080
   protocol    = "HTTP"
@@ -299,10 +303,59 @@ resource "aws_wafv2_web_acl" "this" {
     }
   }
 
+  rule {
+    name     = "aws-anonymous-ip"
+    priority = 3
+
+    override_action {
+      none {}
+    }
+
+    statement {
+      managed_rule_group_statement {
+        vendor_name = "AWS"
+        name        = "AWSManagedRulesAnonymousIpList"
+
+        # Clients of the API are often servers in a cloud: count hosting-provider addresses, do not block them.
+        rule_action_override {
+          name = "HostingProviderIPList"
+
+          action_to_use {
+            count {}
+          }
+        }
+      }
+    }
+
+    visibility_config {
+      cloudwatch_metrics_enabled = true
+      metric_name                = "${var.name}-aws-anonymous-ip"
+      sampled_requests_enabled   = true
+    }
+  }
+
   visibility_config {
     cloudwatch_metrics_enabled = true
     metric_name                = var.name
     sampled_requests_enabled   = true
+  }
+}
+
+# WAF log groups must be named aws-waf-logs-*.
+resource "aws_cloudwatch_log_group" "waf" {
+  name              = "aws-waf-logs-${var.name}"
+  retention_in_days = 365
+  kms_key_id        = var.kms_key_arn
+}
+
+resource "aws_wafv2_web_acl_logging_configuration" "this" {
+  resource_arn            = aws_wafv2_web_acl.this.arn
+  log_destination_configs = [aws_cloudwatch_log_group.waf.arn]
+
+  redacted_fields {
+    single_header {
+      name = "authorization"
+    }
   }
 }
 

@@ -35,6 +35,11 @@ variable "deletion_protection" {
   default     = true
 }
 
+variable "kms_key_arn" {
+  description = "KMS key of the WAF log group."
+  type        = string
+}
+
 variable "access_log_retention_days" {
   description = "Days the access logs are kept."
   type        = number

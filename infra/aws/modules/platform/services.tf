@@ -11,6 +11,7 @@ module "load_balancer" {
   auth_host           = var.auth_host
   allowed_cidrs       = var.allowed_cidrs
   deletion_protection = var.deletion_protection
+  kms_key_arn         = aws_kms_key.main.arn
 }
 
 module "cluster" {

@@ -49,12 +49,14 @@ locals {
 }
 
 resource "aws_cloudwatch_log_group" "metrics" {
+  # checkov:skip=CKV_AWS_338:these events only carry the backlog gauge into CloudWatch metrics, which keep it themselves (15 months)
   name              = "/agent-runtime/${var.name}/run-metrics"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
 }
 
 resource "aws_cloudwatch_log_group" "collector" {
+  # checkov:skip=CKV_AWS_338:diagnostics of the metrics sidecar only; no request or audit data
   name              = "/agent-runtime/${var.name}/metrics-collector"
   retention_in_days = var.log_retention_days
   kms_key_id        = var.kms_key_arn
