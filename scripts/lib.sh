@@ -231,17 +231,17 @@ ensure_go() {
   export GOTOOLCHAIN=auto GOFLAGS=-mod=mod
 }
 
-# Builds the main package $3 of the module in scripts/go-tools/$1 into .tools/$1/$2, again
-# whenever the module's files change.
+# Builds the main package $3 of the module in scripts/go-tools/$1 into .tools/$1/$2 (linker
+# flags $4), again whenever the module's files change.
 build_go_tool() {
-  local name="$1" binary="$2" package="$3" source="$repo_root/scripts/go-tools/$1" out="$tools_dir/$1"
+  local name="$1" binary="$2" package="$3" ldflags="${4:-}" source="$repo_root/scripts/go-tools/$1" out="$tools_dir/$1"
   local stamp
   stamp=$(cat "$source"/go.mod "$source"/go.sum "$source"/*.go | sha256sum | cut -d' ' -f1)
   if [ -x "$out/$binary" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then return; fi
   ensure_go
   log "building $name (scripts/go-tools/$name, modules from the Go module proxy) into .tools/$name"
   mkdir -p "$out"
-  (cd "$source" && go build -trimpath -o "$out/$binary" "$package") >&2
+  (cd "$source" && go build -ldflags="$ldflags" -o "$out/$binary" "$package") >&2
   printf '%s\n' "$stamp" >"$out/stamp"
 }
 
@@ -256,8 +256,11 @@ ensure_compose_config() {
   fi
 }
 
-# The OpenTofu CLI, built from its Go module (a first build takes several minutes).
-ensure_tofu() { build_go_tool tofu tofu github.com/opentofu/opentofu/cmd/tofu; }
+# The OpenTofu CLI, built from its Go module (a first build takes several minutes), marked as
+# the release it is rather than a development build.
+ensure_tofu() {
+  build_go_tool tofu tofu github.com/opentofu/opentofu/cmd/tofu "-X github.com/opentofu/opentofu/version.dev=no"
+}
 
 # actionlint, the GitHub Actions workflow checker, from the Go module proxy.
 ensure_actionlint() {

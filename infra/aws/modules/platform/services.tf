@@ -185,8 +185,8 @@ module "kong" {
     KONG_PROXY_ACCESS_LOG          = "/dev/stdout"
     KONG_PROXY_ERROR_LOG           = "/dev/stderr"
     # The ALB is the only client Kong sees: trust its X-Forwarded-For for the client address.
-    KONG_TRUSTED_IPS      = module.network.vpc_cidr_block
-    KONG_REAL_IP_HEADER   = "X-Forwarded-For"
+    KONG_TRUSTED_IPS       = module.network.vpc_cidr_block
+    KONG_REAL_IP_HEADER    = "X-Forwarded-For"
     KONG_REAL_IP_RECURSIVE = "on"
   } : { name = name, value = value }]
 }

@@ -59,11 +59,11 @@ module "server" {
   ingress_security_groups   = var.client_security_groups
   kms_key_arn               = var.kms_key_arn
   environment = [for name, value in merge(local.sql_tls, {
-    DB             = "postgres12"
-    DB_PORT        = "5432"
-    POSTGRES_SEEDS = module.database.address
-    POSTGRES_USER  = module.database.username
-    DBNAME         = "temporal"
+    DB                = "postgres12"
+    DB_PORT           = "5432"
+    POSTGRES_SEEDS    = module.database.address
+    POSTGRES_USER     = module.database.username
+    DBNAME            = "temporal"
     VISIBILITY_DBNAME = "temporal_visibility"
   }) : { name = name, value = value }]
   secrets = [{ name = "POSTGRES_PWD", valueFrom = module.database.password_secret_arn }]

@@ -29,10 +29,10 @@ locals {
     }
     exporters = {
       awsemf = {
-        namespace                   = local.namespace
-        log_group_name              = aws_cloudwatch_log_group.metrics.name
-        region                      = data.aws_region.current.region
-        dimension_rollup_option     = "NoDimensionRollup"
+        namespace                        = local.namespace
+        log_group_name                   = aws_cloudwatch_log_group.metrics.name
+        region                           = data.aws_region.current.region
+        dimension_rollup_option          = "NoDimensionRollup"
         resource_to_telemetry_conversion = { enabled = false }
         metric_declarations = [{
           dimensions            = [["status"]]
