@@ -228,7 +228,7 @@ ensure_go() {
     apt-get update -qq >&2
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >&2
   fi
-  export GOTOOLCHAIN=auto GOFLAGS=-mod=mod
+  export GOTOOLCHAIN=auto GOFLAGS="-buildvcs=false -mod=readonly"
 }
 
 # Builds the main package $3 of the module in scripts/go-tools/$1 into .tools/$1/$2 (linker
