@@ -168,15 +168,15 @@ module "kong" {
   memory                        = 1024
   desired_count                 = var.api.count
   container_port                = 8000
-  # Kong renders nginx.conf into its prefix at start.
-  writable_paths          = ["/tmp", "/usr/local/kong"]
-  health_check_command    = ["CMD", "kong", "health"]
-  load_balancer           = { target_group_arn = module.load_balancer.kong_target_group_arn }
-  ingress_security_groups = { load-balancer = module.load_balancer.security_group_id }
-  log_retention_days      = var.log_retention_days
-  kms_key_arn             = aws_kms_key.main.arn
+  health_check_command          = ["CMD", "kong", "health"]
+  load_balancer                 = { target_group_arn = module.load_balancer.kong_target_group_arn }
+  ingress_security_groups       = { load-balancer = module.load_balancer.security_group_id }
+  log_retention_days            = var.log_retention_days
+  kms_key_arn                   = aws_kms_key.main.arn
   environment = [for name, value in {
     KONG_DATABASE = "off"
+    # Kong renders nginx.conf into its prefix at start: a directory on the writable /tmp volume.
+    KONG_PREFIX = "/tmp/kong"
     # The same declarative file as Compose: `api:8080` resolves through Service Connect.
     KONG_DECLARATIVE_CONFIG_STRING = jsonencode(yamldecode(file("${path.module}/../../../../gateway/kong.yml")))
     KONG_PROXY_LISTEN              = "0.0.0.0:8000"
