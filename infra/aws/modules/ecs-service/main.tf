@@ -70,7 +70,8 @@ resource "aws_iam_role_policy_attachment" "execution" {
 }
 
 data "aws_iam_policy_document" "read_secrets" {
-  count = length(local.secret_arns) > 0 ? 1 : 0
+  # The count follows the list's length, known at plan time; the ARNs may only be known at apply.
+  count = length(var.secrets) > 0 ? 1 : 0
 
   statement {
     actions   = ["secretsmanager:GetSecretValue"]
@@ -84,7 +85,7 @@ data "aws_iam_policy_document" "read_secrets" {
 }
 
 resource "aws_iam_role_policy" "read_secrets" {
-  count  = length(local.secret_arns) > 0 ? 1 : 0
+  count  = length(var.secrets) > 0 ? 1 : 0
   name   = "read-task-secrets"
   role   = aws_iam_role.execution.id
   policy = data.aws_iam_policy_document.read_secrets[0].json
