@@ -18,7 +18,12 @@ describe('Temporal connection settings', () => {
       TEMPORAL_NAMESPACE: 'runs.a1b2c',
       TEMPORAL_API_KEY: ' secret-key ',
     });
-    expect(settings).toEqual({ address: 'us-east-1.aws.api.temporal.io:7233', tls: {}, apiKey: 'secret-key' });
+    expect(settings).toEqual({
+      address: 'us-east-1.aws.api.temporal.io:7233',
+      tls: {},
+      apiKey: 'secret-key',
+      metadata: { 'temporal-namespace': 'runs.a1b2c' },
+    });
   });
 
   it('presents a client certificate for mutual TLS', () => {

@@ -11,6 +11,8 @@ export interface TemporalConnectionSettings {
   readonly tls?: { readonly clientCertPair?: { readonly crt: Buffer; readonly key: Buffer } };
   /** API key sent as a bearer token on every call (Temporal Cloud API-key auth). */
   readonly apiKey?: string;
+  /** gRPC metadata of every call: with an API key, the namespace Temporal Cloud routes the call to. */
+  readonly metadata?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -28,6 +30,7 @@ export function temporalConnectionSettings(config: Config & { TEMPORAL_ADDRESS: 
   return {
     address: config.TEMPORAL_ADDRESS,
     ...(tlsOn ? { tls: clientCertPair ? { clientCertPair } : {} } : {}),
-    ...(apiKey !== undefined ? { apiKey } : {}),
+    // Temporal Cloud routes API-key calls by this header (regional endpoints serve many namespaces).
+    ...(apiKey !== undefined ? { apiKey, metadata: { 'temporal-namespace': config.TEMPORAL_NAMESPACE } } : {}),
   };
 }
