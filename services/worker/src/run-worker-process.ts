@@ -3,13 +3,16 @@ import {
   createLogger,
   createTelemetry,
   loadConfig,
-  migrateToLatest,
   onShutdownSignal,
   openBlobStore,
   openDatabase,
   openRunCache,
   openRunEventBus,
+  postgresTargetOf,
+  prepareSchema,
   requireSharedBackends,
+  SchemaBehindError,
+  temporalConnectionSettings,
 } from '@agent-runtime/core';
 import { createWorker } from './create-worker.ts';
 import { startMetricsServer } from './metrics-server.ts';
@@ -26,7 +29,8 @@ export interface WorkerProcessOptions extends WorkerRegistrations {
  * `process.env`, registers `options`' agents, graphs and tools and those of the module
  * `AR_AGENTS_MODULE` names (a name both register is refused), runs until SIGINT/SIGTERM
  * (the worker stops polling and waits for in-flight activities), then closes what it opened.
- * A configuration error (`ConfigError`) does not reject: it ends the whole process with
+ * A configuration error (`ConfigError`, or `SchemaBehindError`: a schema behind while
+ * `AR_MIGRATE_ON_START=false`) does not reject: it ends the whole process with
  * `process.exit(2)`, its message on stderr, so call this only as the entry of a process of
  * its own, never from code that must outlive it.
  */
@@ -41,12 +45,8 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
       config.WORKER_METRICS_PORT === undefined
         ? undefined
         : await startMetricsServer(telemetry.metrics.registry, config.HOST, config.WORKER_METRICS_PORT);
-    const database = await openDatabase({
-      kind: 'postgres',
-      url: config.DATABASE_URL,
-      poolSize: config.DATABASE_POOL_SIZE,
-    });
-    await migrateToLatest(database.db);
+    const database = await openDatabase(await postgresTargetOf(config));
+    await prepareSchema(database.db, config.AR_MIGRATE_ON_START);
     const bus = openRunEventBus(config, logger);
     const runCache = openRunCache(config, database.db, logger);
     const { worker, connection, mcpConnections } = await createWorker({
@@ -57,6 +57,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
       bus,
       runCache,
       temporalAddress: config.TEMPORAL_ADDRESS,
+      temporalConnection: temporalConnectionSettings(config),
       telemetry,
       ...registrations,
     });
@@ -71,7 +72,7 @@ export async function runWorkerProcess(options: WorkerProcessOptions = {}): Prom
     await metricsServer?.close();
     await telemetry.shutdown();
   } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
+    if (!(error instanceof ConfigError || error instanceof SchemaBehindError)) throw error;
     process.stderr.write(`${error.message}\n`);
     process.exit(2);
   }

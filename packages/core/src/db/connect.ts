@@ -8,7 +8,15 @@ import type { Database } from './schema.ts';
 
 /** Where the system of record lives. */
 export type DatabaseTarget =
-  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize?: number }
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      readonly poolSize?: number;
+      /** Password of the URL's user, in place of the URL's own. */
+      readonly password?: string;
+      /** PEM of the certificate authorities to verify the server against; set: TLS with verification. */
+      readonly ca?: string;
+    }
   | { readonly kind: 'pglite'; /** Data directory; omitted means in memory. */ readonly dataDir?: string };
 
 /** An open database: the query builder plus how to close it. */
@@ -18,10 +26,29 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
+/**
+ * The node-postgres pool settings of a target. The password goes into the connection string
+ * (node-postgres lets the string's own values win over separate options); the CA turns on TLS
+ * with verification of the server's certificate and host name.
+ */
+export function postgresPoolConfig(target: Extract<DatabaseTarget, { kind: 'postgres' }>): pg.PoolConfig {
+  let connectionString = target.url;
+  if (target.password !== undefined) {
+    const url = new URL(target.url);
+    url.password = encodeURIComponent(target.password);
+    connectionString = url.toString();
+  }
+  return {
+    connectionString,
+    max: target.poolSize ?? 10,
+    ...(target.ca !== undefined ? { ssl: { ca: target.ca, rejectUnauthorized: true } } : {}),
+  };
+}
+
 /** Opens PostgreSQL (node-postgres pool) or PGlite behind the same Kysely interface. */
 export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHandle> {
   if (target.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: target.url, max: target.poolSize ?? 10 });
+    const pool = new pg.Pool(postgresPoolConfig(target));
     // A client losing its server (a restart, a crash) must not crash the process: the pool
     // drops idle clients on 'error', but a checked-out client's 'error' event has no listener
     // of the pool's. The query in flight on it still fails, and is retried by its caller.

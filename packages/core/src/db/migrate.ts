@@ -50,3 +50,31 @@ export async function migrateTo(db: Kysely<any>, migrationName: string): Promise
     await new Migrator({ db, provider: new SqlFileMigrationProvider() }).migrateTo(migrationName),
   );
 }
+
+/** Raised at boot when a process must not migrate (`AR_MIGRATE_ON_START=false`) and the schema is behind. */
+export class SchemaBehindError extends Error {
+  override readonly name = 'SchemaBehindError';
+}
+
+/**
+ * Throws a {@link SchemaBehindError} naming the migrations not yet applied, if any: for
+ * processes that leave migrating to `npm run migrate`, so that none serves on an old schema.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
+export async function assertSchemaCurrent(db: Kysely<any>): Promise<void> {
+  const migrations = await new Migrator({ db, provider: new SqlFileMigrationProvider() }).getMigrations();
+  const pending = migrations.filter((migration) => migration.executedAt === undefined).map((m) => m.name);
+  if (pending.length > 0) {
+    throw new SchemaBehindError(
+      `the database schema is behind (${pending.length} migrations pending: ${pending.join(', ')}) and ` +
+        'AR_MIGRATE_ON_START=false: run `npm run migrate` (services/api/src/migrate-main.ts) first',
+    );
+  }
+}
+
+/** Migrates to the latest schema, or only checks it is current when the process must not migrate. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema migrates
+export async function prepareSchema(db: Kysely<any>, migrateOnStart: boolean): Promise<void> {
+  if (migrateOnStart) await migrateToLatest(db);
+  else await assertSchemaCurrent(db);
+}
