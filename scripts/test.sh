@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
-# Keycloak, which also needs a JDK >= 21, the example PydanticAI agent's venv and schemathesis) and runs the
+# Keycloak, which also needs a JDK >= 21, the example PydanticAI agent's venv, schemathesis and tmux) and runs the
 # whole test suite: lint, typecheck, formatting, then vitest against real services that the
 # tests start on loopback themselves.
 set -euo pipefail
@@ -15,5 +15,6 @@ ensure_redis
 ensure_keycloak
 ensure_pydantic_agent
 ensure_schemathesis
+ensure_tmux
 cd "$repo_root"
 exec npm test

@@ -8,6 +8,11 @@ import { runCli } from './program.ts';
  * 130 at once; a run being followed goes on in the runtime.
  */
 export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  // A reader that went away (`| head`) ends the command quietly, as other CLIs do.
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(ExitCode.ok);
+    throw error;
+  });
   process.once('SIGINT', () => {
     process.stderr.write('\ninterrupted (a run goes on: agent-runtime runs tail <run>)\n');
     process.exit(ExitCode.interrupted);

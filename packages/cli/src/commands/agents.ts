@@ -109,7 +109,7 @@ async function apply(context: CliContext, options: { file: string; dryRun?: bool
     if (applied.createdAgent) output.success(`agent ${file.name} ${would}created`);
     if (applied.updatedDescription) output.success(`description of ${file.name} ${would}updated`);
     if (applied.createdVersion) {
-      if (diffText) output.line(diffText);
+      if (diffText && !output.quiet) output.line(diffText);
       output.success(
         options.dryRun
           ? `a new version of ${file.name} would be created`

@@ -34,8 +34,5 @@ export async function promptForApproval(
 
 /** Tells someone without a terminal prompt how to decide (a script, a pipe, `--json`). */
 export function approvalInstructions(runId: string, approvalId: string): string {
-  return (
-    `decide with: agent-runtime runs approve ${runId} ${approvalId} [--comment …]` +
-    ` | agent-runtime runs approve ${runId} ${approvalId} --reject --comment …`
-  );
+  return `decide with: agent-runtime runs approve ${runId} ${approvalId} [--reject] [--comment …]`;
 }

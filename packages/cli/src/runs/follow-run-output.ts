@@ -43,9 +43,12 @@ export async function followRunOutput(
     output.write(piece);
     midLine = !piece.endsWith('\n');
   };
-  const line = (content: string) => {
+  const endLine = () => {
     if (midLine) output.write('\n');
     midLine = false;
+  };
+  const line = (content: string) => {
+    endLine();
     output.line(content);
   };
 
@@ -58,7 +61,7 @@ export async function followRunOutput(
     }
     const status = await show(event);
     if (status) {
-      if (midLine) output.write('\n');
+      endLine();
       if (options.reportEnd !== false) reportEnd(context, runId, event, status);
       return { runId, status };
     }
@@ -75,7 +78,7 @@ export async function followRunOutput(
       }
       case 'model.completed':
         if (event.step !== null) writeText(text.completed(event.step, event.data.text));
-        if (midLine) line('');
+        endLine();
         return undefined;
       case 'tool.started':
         line(paint('dim', `→ ${event.data.tool}(${shortJson(event.data.input)})`));
