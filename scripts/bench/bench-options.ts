@@ -146,7 +146,11 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     if (raw === undefined) return defaults[key];
     const value = Number(raw);
     const minimum =
-      key.startsWith('warmup') || key === 'recoveryRuns' || key === 'sseStreams' || key === 'adapterRuns' || key === 'cliRuns'
+      key.startsWith('warmup') ||
+      key === 'recoveryRuns' ||
+      key === 'sseStreams' ||
+      key === 'adapterRuns' ||
+      key === 'cliRuns'
         ? 0
         : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {

@@ -82,12 +82,16 @@ function followOnce(runtime: BenchRuntime, agentId: string, configHome: string) 
  * first text delta (the in-process bus: API and worker share this process and its clock) to
  * that text arriving on the CLI's stdout pipe (read by this process, on the same clock).
  */
-export async function measureCliFirstToken(runtime: BenchRuntime, options: CliFirstTokenOptions): Promise<CliFirstToken> {
+export async function measureCliFirstToken(
+  runtime: BenchRuntime,
+  options: CliFirstTokenOptions,
+): Promise<CliFirstToken> {
   const agentId = await createScriptedAgent(runtime, `bench-cli-${Date.now()}`, spec);
   const firstPublished = new Map<string, number>();
   const publishDeltas = runtime.bus.publishDeltas.bind(runtime.bus);
   runtime.bus.publishDeltas = (runId, deltas) => {
-    if (!firstPublished.has(runId) && deltas.some((delta) => delta.text !== '')) firstPublished.set(runId, performance.now());
+    if (!firstPublished.has(runId) && deltas.some((delta) => delta.text !== ''))
+      firstPublished.set(runId, performance.now());
     return publishDeltas(runId, deltas);
   };
   const configHome = await mkdtemp(path.join(tmpdir(), 'agent-runtime-bench-cli-'));

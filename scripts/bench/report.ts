@@ -199,7 +199,7 @@ export const cliFirstTokenTargetMs = 50;
 export function formatCliFirstToken(result: CliFirstToken): string {
   const verdict = result.latency.p99 <= cliFirstTokenTargetMs ? 'meets' : 'misses';
   return [
-    'CLI first token, ms from the API\'s run event bus getting a run\'s first text delta to the text on the',
+    "CLI first token, ms from the API's run event bus getting a run's first text delta to the text on the",
     `stdout of \`agent-runtime runs start --follow\` (${result.latency.count} runs, one CLI process each, one at a time)`,
     '',
     formatTable(['', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('first token', result.latency)]),

@@ -104,7 +104,9 @@ export class CliContext {
     if (credential.kind === 'api-key') {
       return new AgentRuntimeClient({ baseUrl: profile.url, apiKey: credential.apiKey, headers });
     }
-    const token = oidcTokenSource(credential, (refreshed) => this.store.save(name, { ...profile, credential: refreshed }));
+    const token = oidcTokenSource(credential, (refreshed) =>
+      this.store.save(name, { ...profile, credential: refreshed }),
+    );
     return new AgentRuntimeClient({ baseUrl: profile.url, token, headers });
   }
 }

@@ -34,7 +34,10 @@ function buildProgram(invocation: CliInvocation, exit: ExitCodeHolder): Command 
       writeOut: (text) => invocation.streams.stdout.write(text),
       writeErr: (text) => invocation.streams.stderr.write(text),
     });
-  const kit = commandKit((options: GlobalOptions) => new CliContext(invocation.environment, options, invocation.streams), exit);
+  const kit = commandKit(
+    (options: GlobalOptions) => new CliContext(invocation.environment, options, invocation.streams),
+    exit,
+  );
   addLoginCommands(program, kit);
   addWhoamiCommand(program, kit);
   addAgentsCommands(program, kit);

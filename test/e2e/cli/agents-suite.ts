@@ -35,7 +35,11 @@ export function describeAgentCommands(current: () => CliContext) {
     // The same file again: the API's defaults (tool kind, limits, …) are no change.
     const again = await user.run(['agents', 'apply', '-f', file, '--json']);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ createdAgent: false, createdVersion: false, version: { version: 1 } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      createdAgent: false,
+      createdVersion: false,
+      version: { version: 1 },
+    });
 
     await writeFile(file, agentFile(name, 'rested well', '  limits: { maxSteps: 5 }\n'));
     const dryRun = await user.run(['agents', 'apply', '-f', file, '--dry-run']);

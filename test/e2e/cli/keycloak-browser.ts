@@ -12,7 +12,10 @@ export async function confirmDeviceCode(verificationUrl: string, username: strin
       const response = await fetch(current, {
         ...options,
         redirect: 'manual',
-        headers: { ...(options.headers as Record<string, string>), cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
+        headers: {
+          ...(options.headers as Record<string, string>),
+          cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join('; '),
+        },
       });
       for (const header of response.headers.getSetCookie()) {
         const [pair] = header.split(';');

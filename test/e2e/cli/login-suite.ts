@@ -22,7 +22,7 @@ export function describeLogin(current: () => CliContext) {
     expect(human.stdout).toMatch(/^profile\s+default$/m);
     expect(human.stdout).toMatch(/^roles\s+.*tenant-admin/m);
     // Not a terminal: no colour codes anywhere.
-    expect(human.stdout).not.toMatch(/\u001b\[/);
+    expect(human.stdout).not.toContain('\u001b[');
   });
 
   it('keeps profiles apart and refuses a key the API refuses, saving nothing', async () => {
@@ -33,7 +33,13 @@ export function describeLogin(current: () => CliContext) {
       expect(notLoggedIn.code).toBe(6);
       expect(notLoggedIn.stderr).toMatch(/not logged in[\s\S]*hint: run: agent-runtime login/);
 
-      const refused = await user.run(['login', '--url', stack.url, '--api-key', 'ar_nobody00_0000000000000000000000000000000']);
+      const refused = await user.run([
+        'login',
+        '--url',
+        stack.url,
+        '--api-key',
+        'ar_nobody00_0000000000000000000000000000000',
+      ]);
       expect(refused.code).toBe(6);
       expect(refused.stderr).toMatch(/unauthenticated/);
       await expect(stat(user.configFile)).rejects.toThrow();
@@ -41,7 +47,9 @@ export function describeLogin(current: () => CliContext) {
       const viewer = await stack.admin.apiKeys.create({ name: 'cli viewer', roles: ['viewer'] });
       // The key from stdin, into a second profile: the default one stays the admin's.
       await user.run(['login', '--url', stack.url, '--api-key', stack.apiKey]);
-      const second = await user.run(['--profile', 'ops', 'login', '--url', stack.url, '--with-stdin'], { stdin: `${viewer.key}\n` });
+      const second = await user.run(['--profile', 'ops', 'login', '--url', stack.url, '--with-stdin'], {
+        stdin: `${viewer.key}\n`,
+      });
       expect(second.code, second.stderr).toBe(0);
       const ops = JSON.parse((await user.run(['whoami', '--json', '--profile', 'ops'])).stdout) as { roles?: string[] };
       // A viewer may not list keys: its roles are unknown to it, its credential still works.
@@ -49,7 +57,9 @@ export function describeLogin(current: () => CliContext) {
       const byEnvironment = await user.run(['whoami', '--json'], { env: { AGENT_RUNTIME_PROFILE: 'default' } });
       expect(JSON.parse(byEnvironment.stdout)).toMatchObject({ profile: 'default', keyName: 'bootstrap admin' });
       // The last login made "ops" current; a viewer cannot create agents: exit 1 with the problem's code.
-      const forbidden = await user.run(['agents', 'apply', '-f', '-'], { stdin: 'name: nope\nspec: {model: {provider: scripted, replies: [{}]}}\n' });
+      const forbidden = await user.run(['agents', 'apply', '-f', '-'], {
+        stdin: 'name: nope\nspec: {model: {provider: scripted, replies: [{}]}}\n',
+      });
       expect(forbidden.code).toBe(1);
       expect(forbidden.stderr).toMatch(/\(forbidden\)[\s\S]*hint:/);
     } finally {

@@ -31,7 +31,10 @@ export function describeRunCommands(current: () => CliContext) {
     stack.model.enqueue({ kind: 'reply', text: 'streamed in pieces', chunkSize: 2, chunkDelayMs: 20 });
     const result = await user.run(['runs', 'start', name, '-i', 'hi', '--follow', '--json']);
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as RunStreamEvent);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RunStreamEvent);
     expect(events[0]?.type).toBe('run.started');
     expect(events.at(-1)?.type).toBe('run.succeeded');
     const deltas = events.flatMap((event) => (event.type === 'model.delta' ? [event.text] : []));
@@ -43,7 +46,10 @@ export function describeRunCommands(current: () => CliContext) {
   it('exits 3 for a failed run, 5 for a timed-out one, 4 for a cancelled one', async () => {
     const { user, stack } = current();
     const failing = await agentNamed(stack.admin, 'cli-fails', {
-      model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'echo', arguments: {} }] }, { toolCalls: [{ name: 'echo', arguments: {} }] }] },
+      model: {
+        provider: 'scripted',
+        replies: [{ toolCalls: [{ name: 'echo', arguments: {} }] }, { toolCalls: [{ name: 'echo', arguments: {} }] }],
+      },
       tools: [{ name: 'echo' }],
       limits: { maxSteps: 1 },
     });
@@ -81,17 +87,24 @@ export function describeRunCommands(current: () => CliContext) {
     const name = await agentNamed(stack.admin, 'cli-approval', {
       model: {
         provider: 'scripted',
-        replies: [{ text: 'may I?', toolCalls: [{ id: 'pay', name: 'echo', arguments: { amount: 10 } }] }, { text: 'paid' }],
+        replies: [
+          { text: 'may I?', toolCalls: [{ id: 'pay', name: 'echo', arguments: { amount: 10 } }] },
+          { text: 'paid' },
+        ],
       },
       tools: [{ name: 'echo', requiresApproval: true }],
     });
     const following = user.run(['runs', 'start', name, '-i', 'pay', '--follow']);
     let runId = '';
-    await waitUntil('the run waits for approval', async () => {
-      const [run] = await stack.admin.runs.list({ status: 'waiting' }).toArray(1);
-      runId = run?.id ?? '';
-      return runId !== '';
-    }, 30_000);
+    await waitUntil(
+      'the run waits for approval',
+      async () => {
+        const [run] = await stack.admin.runs.list({ status: 'waiting' }).toArray(1);
+        runId = run?.id ?? '';
+        return runId !== '';
+      },
+      30_000,
+    );
     const get = await user.run(['runs', 'get', runId]);
     expect(get.stdout).toMatch(/^status\s+waiting$/m);
     expect(get.stdout).toMatch(/^pending\s+\S+ echo\(\{"amount":10\}\)$/m);
@@ -114,7 +127,9 @@ export function describeRunCommands(current: () => CliContext) {
       model: {
         provider: 'scripted',
         replies: [
-          { toolCalls: [{ name: 'write_artifact', arguments: { name: 'report.md', content: '# Report\nall good\n' } }] },
+          {
+            toolCalls: [{ name: 'write_artifact', arguments: { name: 'report.md', content: '# Report\nall good\n' } }],
+          },
           { toolCalls: [{ name: 'sleep', arguments: { seconds: 1.5 } }] },
           { text: 'written' },
         ],

@@ -28,8 +28,19 @@ export class TmuxSession {
       .filter((entry): entry is [string, string] => entry[1] !== undefined)
       .map(([name, value]) => `${name}=${value}`);
     await session.#tmux(
-      'new-session', '-d', '-x', '120', '-y', '40', '-s', 'cli',
-      'env', '-i', ...assignments, 'TERM=xterm-256color', ...command,
+      'new-session',
+      '-d',
+      '-x',
+      '120',
+      '-y',
+      '40',
+      '-s',
+      'cli',
+      'env',
+      '-i',
+      ...assignments,
+      'TERM=xterm-256color',
+      ...command,
     );
     await session.#tmux('set-option', '-t', 'cli', 'remain-on-exit', 'on');
     return session;

@@ -35,8 +35,7 @@ export async function applyAgent(
 ): Promise<AppliedAgent> {
   const document = await client.apiDocument.get();
   const schema = SchemaDefaults.requestSchema(document, '/v1/agents/{agentId}/versions', 'post') as
-    | { properties?: { spec?: unknown } }
-    | undefined;
+    { properties?: { spec?: unknown } } | undefined;
   const spec = new SchemaDefaults(document).apply(file.spec, schema?.properties?.spec);
 
   const existing = await findAgentByName(client, file.name);

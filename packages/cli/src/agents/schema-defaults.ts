@@ -47,8 +47,7 @@ export class SchemaDefaults {
   /** The request body schema of an operation of `document`. */
   static requestSchema(document: OpenApiDocument, path: string, method: string): unknown {
     const operation = document.paths[path]?.[method] as
-      | { requestBody?: { content?: Record<string, { schema?: unknown }> } }
-      | undefined;
+      { requestBody?: { content?: Record<string, { schema?: unknown }> } } | undefined;
     return operation?.requestBody?.content?.['application/json']?.schema;
   }
 
@@ -100,7 +99,8 @@ export class SchemaDefaults {
     }
     if (resolved.const !== undefined && resolved.const !== value) return false;
     if (resolved.enum !== undefined && !resolved.enum.includes(value)) return false;
-    if (!isObject(value)) return resolved.allOf === undefined || resolved.allOf.every((part) => this.#matches(value, part));
+    if (!isObject(value))
+      return resolved.allOf === undefined || resolved.allOf.every((part) => this.#matches(value, part));
     if ((resolved.required ?? []).some((name) => !(name in value))) return false;
     return Object.entries(resolved.properties ?? {}).every(([name, property]) => {
       const propertySchema = this.#resolve(property);

@@ -33,7 +33,9 @@ export function specDiff(before: unknown, after: unknown, palette: Palette): str
       return;
     }
     const text = `${line.kind} ${line.text}`;
-    shown.push(line.kind === '+' ? palette.paint('green', text) : line.kind === '-' ? palette.paint('red', text) : text);
+    shown.push(
+      line.kind === '+' ? palette.paint('green', text) : line.kind === '-' ? palette.paint('red', text) : text,
+    );
   });
   return shown.join('\n');
 }

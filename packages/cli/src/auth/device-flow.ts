@@ -76,7 +76,9 @@ export async function deviceFlowLogin(options: DeviceFlowOptions): Promise<OidcC
       intervalSeconds += 5;
       continue;
     }
-    throw new Error(`login failed: ${token.error ?? 'no token'}${token.error_description ? ` (${token.error_description})` : ''}`);
+    throw new Error(
+      `login failed: ${token.error ?? 'no token'}${token.error_description ? ` (${token.error_description})` : ''}`,
+    );
   }
   throw new Error('login failed: the code expired before it was confirmed; run login again');
 }

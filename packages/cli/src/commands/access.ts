@@ -35,7 +35,11 @@ export function addAccessCommands(program: Command, kit: CommandKit): void {
   keys
     .command('ls')
     .description('List API keys (never the keys themselves)')
-    .action(kit.action(async (context) => context.output.table(await (await context.client()).apiKeys.list().toArray(), keyColumns)));
+    .action(
+      kit.action(async (context) =>
+        context.output.table(await (await context.client()).apiKeys.list().toArray(), keyColumns),
+      ),
+    );
   keys
     .command('create')
     .description('Create an API key: shown once')
@@ -47,7 +51,9 @@ export function addAccessCommands(program: Command, kit: CommandKit): void {
         if (chosen.some((role) => role === undefined)) {
           throw new CliError(`--role must be among ${roles.join(', ')}`, { exitCode: ExitCode.usage });
         }
-        const created = await (await context.client()).apiKeys.create({
+        const created = await (
+          await context.client()
+        ).apiKeys.create({
           name: options.name,
           roles: chosen.filter((role) => role !== undefined),
         });
@@ -72,7 +78,11 @@ export function addAccessCommands(program: Command, kit: CommandKit): void {
   secrets
     .command('ls')
     .description('List secrets (names only)')
-    .action(kit.action(async (context) => context.output.table(await (await context.client()).secrets.list().toArray(), secretColumns)));
+    .action(
+      kit.action(async (context) =>
+        context.output.table(await (await context.client()).secrets.list().toArray(), secretColumns),
+      ),
+    );
   secrets
     .command('set')
     .description('Create or replace a secret; the value from a hidden prompt, or stdin when piped')
@@ -84,7 +94,11 @@ export function addAccessCommands(program: Command, kit: CommandKit): void {
         const value = prompter.interactive
           ? await prompter.password(`Value of ${name}`)
           : (await prompter.readStdin()).replace(/\r?\n$/, '');
-        if (value === '') throw new CliError('empty value', { exitCode: ExitCode.usage, hint: `echo -n … | agent-runtime secrets set ${name}` });
+        if (value === '')
+          throw new CliError('empty value', {
+            exitCode: ExitCode.usage,
+            hint: `echo -n … | agent-runtime secrets set ${name}`,
+          });
         const secret = await (await context.client()).secrets.set(name, value);
         context.output.result(secret, () => context.output.success(`secret ${secret.name} set`));
       }),

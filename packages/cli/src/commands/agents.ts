@@ -67,7 +67,10 @@ export function addAgentsCommands(program: Command, kit: CommandKit): void {
         const { output } = context;
         output.result({ ...agent, latest }, () => {
           output.table([agent], agentColumns);
-          if (latest) output.line(`\n${output.palette.paint('bold', `spec (version ${latest.version})`)}\n${specYaml(latest.spec)}`);
+          if (latest)
+            output.line(
+              `\n${output.palette.paint('bold', `spec (version ${latest.version})`)}\n${specYaml(latest.spec)}`,
+            );
         });
       }),
     );
@@ -92,8 +95,9 @@ export function addAgentsCommands(program: Command, kit: CommandKit): void {
     .argument('[to]', 'the newer version (default: the latest)', positiveInteger('to'))
     .option('-f, --file <file>', 'compare this agent file with the latest version instead')
     .action(
-      kit.action((context, reference: string, from: number | undefined, to: number | undefined, options: { file?: string }) =>
-        diff(context, reference, from, to, options.file),
+      kit.action(
+        (context, reference: string, from: number | undefined, to: number | undefined, options: { file?: string }) =>
+          diff(context, reference, from, to, options.file),
       ),
     );
 }
@@ -138,8 +142,7 @@ async function diff(
   if (file !== undefined) {
     const document = await client.apiDocument.get();
     const schema = SchemaDefaults.requestSchema(document, '/v1/agents/{agentId}/versions', 'post') as
-      | { properties?: { spec?: unknown } }
-      | undefined;
+      { properties?: { spec?: unknown } } | undefined;
     before = (await client.versions.get(agent.id, latest)).spec;
     after = new SchemaDefaults(document).apply((await readAgentFile(file)).spec, schema?.properties?.spec);
     label = `version ${latest} → ${file}`;

@@ -56,7 +56,14 @@ async function chat(context: CliContext, reference: string, options: ChatOptions
   return ExitCode.ok;
 }
 
-/** The user's messages, asked for one at a time at the terminal. */
+/** The user's messages, asked for one at a time at the terminal; Ctrl-C at the prompt ends the session. */
 async function* promptedTurns(context: CliContext): AsyncGenerator<string, void, undefined> {
-  for (;;) yield await context.prompter.text('You', { placeholder: 'a message, or /exit' });
+  for (;;) {
+    try {
+      yield await context.prompter.text('You', { placeholder: 'a message, or /exit' });
+    } catch (error) {
+      if (error instanceof CliError && error.exitCode === ExitCode.interrupted) return;
+      throw error;
+    }
+  }
 }

@@ -44,7 +44,8 @@ export function commandKit(makeContext: ContextFactory, exit: ExitCodeHolder): C
 export function positiveInteger(name: string): (raw: string) => number {
   return (raw) => {
     const value = Number(raw);
-    if (!Number.isInteger(value) || value < 1) throw new CliError(`${name} must be a positive integer`, { exitCode: ExitCode.usage });
+    if (!Number.isInteger(value) || value < 1)
+      throw new CliError(`${name} must be a positive integer`, { exitCode: ExitCode.usage });
     return value;
   };
 }

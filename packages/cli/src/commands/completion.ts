@@ -6,7 +6,9 @@ function commandWords(command: Command): Map<string, string[]> {
   const words = new Map<string, string[]>();
   const visit = (current: Command, path: string) => {
     const children = current.commands.map((child) => child.name());
-    const options = current.options.flatMap((option) => [option.long, option.short].filter((flag) => flag !== undefined));
+    const options = current.options.flatMap((option) =>
+      [option.long, option.short].filter((flag) => flag !== undefined),
+    );
     words.set(path, [...children, ...options]);
     for (const child of current.commands) visit(child, path === '' ? child.name() : `${path} ${child.name()}`);
   };
@@ -50,7 +52,8 @@ export function addCompletionCommand(program: Command, kit: CommandKit): void {
     .argument('[shell]', 'bash (zsh loads it with bashcompinit)', 'bash')
     .action(
       kit.action(async (context, shell: string) => {
-        if (shell !== 'bash') context.output.warn(`no ${shell} completion: printing bash's (zsh: autoload bashcompinit)`);
+        if (shell !== 'bash')
+          context.output.warn(`no ${shell} completion: printing bash's (zsh: autoload bashcompinit)`);
         context.output.write(bashCompletion(program));
       }),
     );

@@ -74,7 +74,10 @@ async function login(context: CliContext, options: LoginOptions): Promise<void> 
           ? await prompter.password('API key')
           : undefined);
     if (!apiKey) {
-      throw new CliError('no API key given', { exitCode: ExitCode.usage, hint: 'pass --api-key, --with-stdin or --oidc' });
+      throw new CliError('no API key given', {
+        exitCode: ExitCode.usage,
+        hint: 'pass --api-key, --with-stdin or --oidc',
+      });
     }
     credential = { kind: 'api-key', apiKey };
   }

@@ -1,6 +1,7 @@
 import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { isTerminalStatus, type Artifact, type Run, type RunStatus } from '@agent-runtime/sdk';
 import type { Command } from 'commander';
 import { resolveAgent } from '../agents/resolve-agent.ts';
@@ -28,7 +29,15 @@ const artifactColumns: Column<Artifact>[] = [
   { heading: 'source', value: (artifact) => artifact.source },
 ];
 
-const statuses: readonly RunStatus[] = ['queued', 'running', 'waiting', 'succeeded', 'failed', 'cancelled', 'timed_out'];
+const statuses: readonly RunStatus[] = [
+  'queued',
+  'running',
+  'waiting',
+  'succeeded',
+  'failed',
+  'cancelled',
+  'timed_out',
+];
 
 interface StartOptions extends RunInputOptions {
   readonly version?: number;
@@ -76,7 +85,9 @@ export function addRunsCommands(program: Command, kit: CommandKit): void {
     .command('get')
     .description('Show a run: status, output or error, usage, pending approvals')
     .argument('<run>', 'run id')
-    .action(kit.action(async (context, runId: string) => showRun(context, await (await context.client()).runs.get(runId))));
+    .action(
+      kit.action(async (context, runId: string) => showRun(context, await (await context.client()).runs.get(runId))),
+    );
 
   runs
     .command('tail')
@@ -111,7 +122,12 @@ export function addRunsCommands(program: Command, kit: CommandKit): void {
     .option('-c, --comment <text>', 'why (the model reads it with a rejection)')
     .action(
       kit.action(
-        async (context, runId: string, approvalId: string | undefined, options: { reject?: boolean; comment?: string }) => {
+        async (
+          context,
+          runId: string,
+          approvalId: string | undefined,
+          options: { reject?: boolean; comment?: string },
+        ) => {
           const client = await context.client();
           const id = approvalId ?? (await onlyPendingApproval(context, runId));
           const decision = await client.approvals.decide(runId, id, options.reject ? 'reject' : 'approve', {
@@ -181,7 +197,12 @@ function showRun(context: CliContext, run: Run): void {
   const { output } = context;
   output.result(run, () => {
     const paint = output.palette.paint.bind(output.palette);
-    const status = run.status === 'succeeded' ? paint('green', run.status) : isTerminalStatus(run.status) ? paint('red', run.status) : paint('yellow', run.status);
+    const status =
+      run.status === 'succeeded'
+        ? paint('green', run.status)
+        : isTerminalStatus(run.status)
+          ? paint('red', run.status)
+          : paint('yellow', run.status);
     const rows: [string, string | undefined][] = [
       ['id', run.id],
       ['status', status],
@@ -194,7 +215,8 @@ function showRun(context: CliContext, run: Run): void {
       ['tokens', `${run.usage.inputTokens} in, ${run.usage.outputTokens} out`],
       ['queued', run.queue ? `${run.queue.reason}` : undefined],
     ];
-    for (const [label, value] of rows) if (value !== undefined) output.line(`${paint('bold', label.padEnd(8))} ${value}`);
+    for (const [label, value] of rows)
+      if (value !== undefined) output.line(`${paint('bold', label.padEnd(8))} ${value}`);
     for (const approval of run.pendingApprovals) {
       output.line(`${paint('yellow', 'pending')}  ${approval.id} ${approval.tool}(${JSON.stringify(approval.input)})`);
     }
@@ -206,21 +228,30 @@ async function onlyPendingApproval(context: CliContext, runId: string): Promise<
   const [only] = pending;
   if (pending.length === 1 && only) return only.id;
   throw new CliError(
-    pending.length === 0 ? `run ${runId} has no pending approval` : `run ${runId} has ${pending.length} pending approvals: name one`,
+    pending.length === 0
+      ? `run ${runId} has no pending approval`
+      : `run ${runId} has ${pending.length} pending approvals: name one`,
     { hint: `see them with: agent-runtime runs get ${runId}` },
   );
 }
 
-async function artifacts(context: CliContext, runId: string, options: { download?: string; output?: string }): Promise<void> {
+async function artifacts(
+  context: CliContext,
+  runId: string,
+  options: { download?: string; output?: string },
+): Promise<void> {
   const client = await context.client();
   const list = await client.artifacts.list(runId).toArray();
   if (options.download === undefined) return context.output.table(list, artifactColumns);
   const artifact = list.find((candidate) => candidate.id === options.download || candidate.name === options.download);
   if (!artifact) throw new CliError(`run ${runId} has no artifact ${options.download}`);
   const content = await client.artifacts.download(runId, artifact.id);
-  const source = Readable.fromWeb(content.stream as import('node:stream/web').ReadableStream<Uint8Array>);
+  const source = Readable.fromWeb(content.stream as WebReadableStream<Uint8Array>);
   if (options.output === undefined) {
-    await pipeline(source, new Writable({ write: (chunk, _encoding, done) => void context.output.stdout.write(chunk, done) }));
+    await pipeline(
+      source,
+      new Writable({ write: (chunk, _encoding, done) => void context.output.stdout.write(chunk, done) }),
+    );
     return;
   }
   await pipeline(source, createWriteStream(options.output));

@@ -98,7 +98,8 @@ async function whoami(context: CliContext): Promise<void> {
       ['expires', identity.expiresAt],
     ];
     for (const [label, value] of rows) {
-      if (value !== undefined && value !== '') output.line(`${output.palette.paint('bold', label.padEnd(10))} ${value}`);
+      if (value !== undefined && value !== '')
+        output.line(`${output.palette.paint('bold', label.padEnd(10))} ${value}`);
     }
   });
 }

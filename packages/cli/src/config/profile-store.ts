@@ -71,8 +71,7 @@ export class ProfileStore {
   /** Saves `profile` under `name`; it becomes the current profile when `makeCurrent` or when there was none. */
   async save(name: string, profile: Profile, options: { readonly makeCurrent?: boolean } = {}): Promise<void> {
     const config = await this.read();
-    const currentProfile =
-      options.makeCurrent || config.currentProfile === undefined ? name : config.currentProfile;
+    const currentProfile = options.makeCurrent || config.currentProfile === undefined ? name : config.currentProfile;
     await this.#write({ currentProfile, profiles: { ...config.profiles, [name]: profile } });
   }
 

@@ -28,7 +28,13 @@ const hints: Partial<Record<ApiErrorCode, string>> = {
 /** Turns anything a command threw into a message, a hint and an exit code. */
 export function describeError(error: unknown): DescribedError {
   if (error instanceof CliError) {
-    return { message: error.message, hint: error.hint, exitCode: error.exitCode, code: undefined, requestId: undefined };
+    return {
+      message: error.message,
+      hint: error.hint,
+      exitCode: error.exitCode,
+      code: undefined,
+      requestId: undefined,
+    };
   }
   if (error instanceof ApiError) {
     const fields = error.errors.map((field) => `\n  ${field.path || '(body)'}: ${field.message}`).join('');

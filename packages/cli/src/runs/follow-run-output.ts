@@ -87,7 +87,10 @@ export async function followRunOutput(
         line(
           event.data.ok
             ? paint('dim', `← ${event.data.tool}: ${shortJson(event.data.output ?? null)}`)
-            : paint('red', `← ${event.data.tool} failed: ${event.data.error?.code ?? ''} ${event.data.error?.message ?? ''}`),
+            : paint(
+                'red',
+                `← ${event.data.tool} failed: ${event.data.error?.code ?? ''} ${event.data.error?.message ?? ''}`,
+              ),
         );
         return undefined;
       case 'approval.requested':
@@ -101,7 +104,9 @@ export async function followRunOutput(
       case 'approval.decided': {
         const verb = { approve: 'approved', reject: 'rejected', expire: 'expired' }[event.data.decision];
         const comment = event.data.comment ? `: ${event.data.comment}` : '';
-        line(paint(event.data.decision === 'approve' ? 'green' : 'yellow', `${verb} by ${event.data.decidedBy}${comment}`));
+        line(
+          paint(event.data.decision === 'approve' ? 'green' : 'yellow', `${verb} by ${event.data.decidedBy}${comment}`),
+        );
         return undefined;
       }
       case 'message.received':
