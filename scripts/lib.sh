@@ -297,3 +297,47 @@ ensure_deploy_validators() {
   ensure_actionlint
   ensure_tofu
 }
+
+# tmux for the CLI's pseudo-terminal tests (test/e2e/cli: a chat and an approval prompt driven
+# through a real terminal), from Debian's package.
+ensure_tmux() {
+  if command -v tmux >/dev/null; then return; fi
+  log "installing tmux from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
+}
+
+# Puts the `agent-runtime` CLI on PATH: a two-line shim that runs packages/cli/src/bin.ts with
+# the Node that ensure_node chose (24 runs the TypeScript as it is). It goes into AR_CLI_BIN_DIR
+# when that is set, else into the first of ~/.local/bin, ~/bin, /usr/local/bin that is on PATH
+# and writable. When none is, it goes into ~/.local/bin and the line that puts that on PATH is
+# printed. An agent-runtime there that is not this project's shim is left alone.
+cli_shim_marker='# agent-runtime CLI shim, written by scripts/lib.sh (ensure_cli_on_path)'
+
+ensure_cli_on_path() {
+  local dir="${AR_CLI_BIN_DIR:-}" candidate
+  if [ -z "$dir" ]; then
+    for candidate in "$HOME/.local/bin" "$HOME/bin" /usr/local/bin; do
+      case ":$PATH:" in *":$candidate:"*) ;; *) continue ;; esac
+      if [ -d "$candidate" ] && [ -w "$candidate" ]; then
+        dir="$candidate"
+        break
+      fi
+    done
+  fi
+  [ -n "$dir" ] || dir="$HOME/.local/bin"
+  local shim="$dir/agent-runtime"
+  if [ -e "$shim" ] && ! grep -qF "$cli_shim_marker" "$shim"; then
+    log "$shim is not this project's: left alone; the CLI is $repo_root/node_modules/.bin/agent-runtime"
+    return
+  fi
+  mkdir -p "$dir"
+  printf '#!/bin/sh\n%s\nexec "%s" "%s" "$@"\n' "$cli_shim_marker" "$(command -v node)" \
+    "$repo_root/packages/cli/src/bin.ts" >"$shim.partial"
+  chmod 755 "$shim.partial"
+  mv "$shim.partial" "$shim"
+  case ":$PATH:" in
+    *":$dir:"*) log "the agent-runtime CLI is on PATH: $shim" ;;
+    *) log "the agent-runtime CLI is $shim; put it on PATH with: export PATH=\"$dir:\$PATH\"" ;;
+  esac
+}

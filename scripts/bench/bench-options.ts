@@ -42,6 +42,11 @@ export interface BenchOptions {
   /** Steps of (decision + echo call) per run of the adapter overhead phase. @default 10 */
   readonly adapterSteps: number;
   /**
+   * Runs followed by `agent-runtime runs start --follow` processes (one at a time) for the CLI
+   * first-token phase; 0 skips the phase. @default 20
+   */
+  readonly cliRuns: number;
+  /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
    * (`--phases adapter-overhead` runs that phase alone). @default every phase
    */
@@ -62,6 +67,7 @@ export const benchPhases = [
   'step-overhead',
   'adapter-overhead',
   'event-latency',
+  'cli-first-token',
   'worker-recovery',
 ] as const;
 
@@ -82,6 +88,7 @@ const defaults: BenchOptions = {
   sseBus: 'both',
   adapterRuns: 10,
   adapterSteps: 10,
+  cliRuns: 20,
   phases: new Set(benchPhases),
   budgetSeconds: 300,
   stockTemporal: false,
@@ -100,6 +107,7 @@ const numericFlags = {
   sseSteps: 'sse-steps',
   adapterRuns: 'adapter-runs',
   adapterSteps: 'adapter-steps',
+  cliRuns: 'cli-runs',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
@@ -139,7 +147,13 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     if (raw === undefined) return defaults[key];
     const value = Number(raw);
     const minimum =
-      key.startsWith('warmup') || key === 'recoveryRuns' || key === 'sseStreams' || key === 'adapterRuns' ? 0 : 1;
+      key.startsWith('warmup') ||
+      key === 'recoveryRuns' ||
+      key === 'sseStreams' ||
+      key === 'adapterRuns' ||
+      key === 'cliRuns'
+        ? 0
+        : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
       throw new Error(`--${numericFlags[key]} must be an integer ≥ ${minimum}`);
     }
@@ -159,6 +173,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     sseBus: readSseBus(flagValues['sse-bus']),
     adapterRuns: read('adapterRuns'),
     adapterSteps: read('adapterSteps'),
+    cliRuns: read('cliRuns'),
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

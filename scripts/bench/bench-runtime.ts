@@ -13,6 +13,7 @@ import {
   seedDefaults,
   type Config,
   type DatabaseHandle,
+  type RunEventBus,
 } from '@agent-runtime/core';
 import { connectTemporalClient } from '@agent-runtime/embedded';
 import { awaitWorkerPolling, createApiRequest, serviceProcess } from '@agent-runtime/test-harness';
@@ -38,6 +39,8 @@ export interface BenchRuntime {
   readonly url: string;
   /** The seeded admin's API key. */
   readonly apiKey: string;
+  /** The run event bus the API serves live events from (phases may watch what goes through it). */
+  readonly bus: RunEventBus;
   /** fetch against the API with the seeded admin key and a JSON body. */
   request(method: string, path: string, body?: unknown): Promise<Response>;
   stop(): Promise<void>;
@@ -110,6 +113,7 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     temporal,
     url,
     apiKey,
+    bus,
     request: createApiRequest(url, apiKey),
     async stop() {
       await app.close();

@@ -26,10 +26,12 @@ import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
 import { startEchoLoopHttpAgent, type EchoLoopHttpAgent } from './echo-loop-agent.ts';
 import { echoLoopWorkerAgents } from './echo-loop-frameworks.ts';
+import { measureCliFirstToken } from './cli-first-token.ts';
 import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
 import {
   formatAdapterOverhead,
+  formatCliFirstToken,
   formatEventLatency,
   formatRunStartLatency,
   formatStepOverhead,
@@ -205,6 +207,11 @@ try {
     redisRuntime = undefined;
   }
   if (eventLatencies.length > 0) console.log(`${formatEventLatency(eventLatencies)}\n`);
+  if (options.phases.has('cli-first-token') && options.cliRuns > 0) {
+    console.error(`  CLI first token (${options.cliRuns} runs, each followed by agent-runtime runs start --follow)…`);
+    const cliFirstToken = await measureCliFirstToken(runtime, { runs: options.cliRuns, warmupRuns: 2, signal: budget });
+    console.log(`${formatCliFirstToken(cliFirstToken)}\n`);
+  }
 
   const recoveries: WorkerRecovery[] = [];
   recoveryDir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-bench-recovery-'));

@@ -1,4 +1,5 @@
 import type { AdapterOverhead } from './adapter-overhead.ts';
+import type { CliFirstToken } from './cli-first-token.ts';
 import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
@@ -211,5 +212,21 @@ export function formatAdapterOverhead(result: AdapterOverhead): string {
     '  PostgreSQL) and no tool step. Echo via runtime: the node asks for echo by callRuntimeTools (an interrupt;',
     "  directly: resumed inline by Command), so a step is a model step, a tool step and the resumed node's step.",
     `  Machine load (1-min average) ${result.loadAverage[0].toFixed(2)} when the phase began, ${result.loadAverage[1].toFixed(2)} when it ended.`,
+  ].join('\n');
+}
+
+/** The CLI's first token is on stdout within this long of its arrival at the API (#15). */
+export const cliFirstTokenTargetMs = 50;
+
+/** The CLI first-token table and its verdict. */
+export function formatCliFirstToken(result: CliFirstToken): string {
+  const verdict = result.latency.p99 <= cliFirstTokenTargetMs ? 'meets' : 'misses';
+  return [
+    "CLI first token, ms from the API's run event bus getting a run's first text delta to the text on the",
+    `stdout of \`agent-runtime runs start --follow\` (${result.latency.count} runs, one CLI process each, one at a time)`,
+    '',
+    formatTable(['', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('first token', result.latency)]),
+    '',
+    `  p99 ${ms(result.latency.p99)} ms, ${verdict} the ${cliFirstTokenTargetMs} ms target; the whole command took ${ms(result.commandMs.p50)} ms (p50, mostly Node starting)`,
   ].join('\n');
 }

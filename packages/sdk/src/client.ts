@@ -1,6 +1,7 @@
 import type { AgentRuntimeClientOptions } from './client-options.ts';
 import { Transport } from './http/transport.ts';
 import { AgentsResource } from './resources/agents.ts';
+import { ApiDocumentResource } from './resources/api-document.ts';
 import { ApiKeysResource } from './resources/api-keys.ts';
 import { ApprovalsResource } from './resources/approvals.ts';
 import { ArtifactsResource } from './resources/artifacts.ts';
@@ -10,6 +11,7 @@ import { MessagesResource } from './resources/messages.ts';
 import { RunsResource } from './resources/runs.ts';
 import { SecretsResource } from './resources/secrets.ts';
 import { TenantsResource } from './resources/tenants.ts';
+import { ThreadsResource } from './resources/threads.ts';
 import { VersionsResource } from './resources/versions.ts';
 
 /**
@@ -46,6 +48,10 @@ export class AgentRuntimeClient {
   readonly secrets: SecretsResource;
   /** The tenant's audit log (tenant admins). */
   readonly audit: AuditResource;
+  /** The API's OpenAPI document: which operations this deployment serves. */
+  readonly apiDocument: ApiDocumentResource;
+  /** Threads: multi-turn conversations. Provisional; check `apiDocument.supports('/v1/threads')` first. */
+  readonly threads: ThreadsResource;
 
   /** @throws TypeError when neither `apiKey` nor `token` is given */
   constructor(options: AgentRuntimeClientOptions) {
@@ -61,5 +67,7 @@ export class AgentRuntimeClient {
     this.apiKeys = new ApiKeysResource(transport);
     this.secrets = new SecretsResource(transport);
     this.audit = new AuditResource(transport);
+    this.apiDocument = new ApiDocumentResource(transport);
+    this.threads = new ThreadsResource(transport);
   }
 }

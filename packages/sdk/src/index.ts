@@ -27,6 +27,7 @@ export type { CreatedRun, CreateRunOptions, WaitForRunOptions } from './resource
 export type { DecisionOptions } from './resources/approvals.ts';
 export type { ArtifactContent, ArtifactUpload } from './resources/artifacts.ts';
 export type { AgentsResource } from './resources/agents.ts';
+export type { ApiDocumentResource, OpenApiDocument } from './resources/api-document.ts';
 export type { ApiKeysResource } from './resources/api-keys.ts';
 export type { ApprovalsResource } from './resources/approvals.ts';
 export type { ArtifactsResource } from './resources/artifacts.ts';
@@ -36,6 +37,13 @@ export type { MessagesResource } from './resources/messages.ts';
 export type { RunsResource } from './resources/runs.ts';
 export type { SecretsResource } from './resources/secrets.ts';
 export type { TenantsResource } from './resources/tenants.ts';
+export type {
+  MultitaskStrategy,
+  StartThreadRunRequest,
+  Thread,
+  ThreadMessage,
+  ThreadsResource,
+} from './resources/threads.ts';
 export type { VersionsResource } from './resources/versions.ts';
 export { SseParser, type SseMessage } from './sse/sse-parser.ts';
 export type * from './api-types.ts';
