@@ -104,7 +104,7 @@ export interface StoredMemoryPut {
 
 /**
  * Creates or replaces an item. An item whose time to live has passed but that the sweep has
- * not deleted yet counts as absent: the put creates it anew.
+ * not deleted yet counts as absent: the put creates it anew. Two statements: pass a transaction.
  * @param vectors whether the `embedding` column exists ({@link memoryVectorsAvailable}); it
  *   must when the put has an embedding.
  */
@@ -119,27 +119,25 @@ export async function putMemoryItem(
   const embeddingColumn = vectors ? sql`, embedding` : sql``;
   const embeddingValue = vectors ? sql`, ${put.embedding ? vectorText(put.embedding.vector) : null}::vector` : sql``;
   const embeddingUpdate = vectors ? sql`, embedding = excluded.embedding` : sql``;
-  return db.transaction().execute(async (trx) => {
-    await sql`delete from memory_items
-      where tenant_id = ${tenantId} and namespace_path = ${path} and key = ${put.key} and expires_at <= now()`.execute(
-      trx,
-    );
-    const { rows } = await sql<ItemRow & { created: boolean }>`
-      insert into memory_items
-        (tenant_id, namespace_path, key, value, index_fields, embedding_model, expires_at${embeddingColumn})
-      values (
-        ${tenantId}, ${path}, ${put.key}, ${JSON.stringify(put.value)}::jsonb, ${textArray(put.index)},
-        ${put.embedding?.model ?? null}, now() + make_interval(secs => ${put.ttlSeconds ?? null}::float8)
-        ${embeddingValue}
-      )
-      on conflict (tenant_id, namespace_path, key) do update set
-        value = excluded.value, index_fields = excluded.index_fields, embedding_model = excluded.embedding_model,
-        expires_at = excluded.expires_at, updated_at = now()${embeddingUpdate}
-      returning ${itemColumns}, (xmax = 0) as created`.execute(trx);
-    const row = rows[0];
-    if (!row) throw new Error('the memory item upsert returned no row');
-    return { item: toItem(row), created: row.created };
-  });
+  await sql`delete from memory_items
+    where tenant_id = ${tenantId} and namespace_path = ${path} and key = ${put.key} and expires_at <= now()`.execute(
+    db,
+  );
+  const { rows } = await sql<ItemRow & { created: boolean }>`
+    insert into memory_items
+      (tenant_id, namespace_path, key, value, index_fields, embedding_model, expires_at${embeddingColumn})
+    values (
+      ${tenantId}, ${path}, ${put.key}, ${JSON.stringify(put.value)}::jsonb, ${textArray(put.index)},
+      ${put.embedding?.model ?? null}, now() + make_interval(secs => ${put.ttlSeconds ?? null}::float8)
+      ${embeddingValue}
+    )
+    on conflict (tenant_id, namespace_path, key) do update set
+      value = excluded.value, index_fields = excluded.index_fields, embedding_model = excluded.embedding_model,
+      expires_at = excluded.expires_at, updated_at = now()${embeddingUpdate}
+    returning ${itemColumns}, (xmax = 0) as created`.execute(db);
+  const row = rows[0];
+  if (!row) throw new Error('the memory item upsert returned no row');
+  return { item: toItem(row), created: row.created };
 }
 
 /** The tenant's item at `namespace` and `key`, or a not-found error (expired items too). */
