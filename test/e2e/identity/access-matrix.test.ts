@@ -3,6 +3,7 @@ import {
   createAgent,
   createAgentVersion,
   createApiKey,
+  createMemoryStore,
   createRun,
   createSecret,
   createTenant,
@@ -56,6 +57,8 @@ function expectedAccess(method: string, url: string): Access {
   if (publicPaths.has(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  // A memory store search is a read whose body carries the search.
+  if (method === 'POST' && url === '/v1/store/items/search') return 'read';
   return method === 'GET' ? 'read' : 'write';
 }
 
@@ -73,6 +76,10 @@ interface TenantObjects {
   readonly artifactId: string;
   /** Creates a secret of its own for each call: a deleted one would answer 404 to the next role. */
   newSecretName(): Promise<string>;
+  /** The query string naming a memory item of the tenant (namespace and key). */
+  readonly memoryItemQuery: string;
+  /** Creates a memory item of its own for each call, and answers the query string naming it. */
+  newMemoryItemQuery(): Promise<string>;
 }
 
 /**
@@ -103,7 +110,12 @@ const uniqueName = (prefix: string) => `${prefix}-${++unique}`;
  */
 const bodies: Record<
   string,
-  { body: (objects: TenantObjects) => unknown; scoped?: boolean; contentType?: string; query?: string }
+  {
+    body: (objects: TenantObjects) => unknown;
+    scoped?: boolean;
+    contentType?: string;
+    query?: string | ((objects: TenantObjects) => string | Promise<string>);
+  }
 > = {
   'POST /v1/tenants': { body: () => ({ name: uniqueName('matrix-tenant') }) },
   'PATCH /v1/tenants/:tenantId': { body: () => ({ limits: { maxConcurrentRuns: 50 } }) },
@@ -123,6 +135,13 @@ const bodies: Record<
   'POST /v1/secrets': { body: () => ({ name: uniqueName('matrix-secret'), value: 'matrix value' }) },
   'PUT /v1/secrets/:name': { body: () => ({ value: 'another matrix value' }) },
   'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
+  'PUT /v1/store/items': {
+    body: () => ({ namespace: ['matrix'], key: uniqueName('matrix-item'), value: { text: 'matrix' } }),
+  },
+  'POST /v1/store/items/search': { body: () => ({ namespacePrefix: ['matrix'] }) },
+  // Items are named in the query string: the tenant's own, or (for the other tenant) one the caller's lacks.
+  'GET /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.memoryItemQuery },
+  'DELETE /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.newMemoryItemQuery() },
 };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
@@ -165,6 +184,15 @@ async function createTenantObjects(
   );
   const newSecretName = async () =>
     (await createSecret(db, masterKeys, tenantId, { name: uniqueName('matrix-secret'), value: 'matrix value' })).name;
+  const memory = createMemoryStore({ db });
+  const newMemoryItemQuery = async () => {
+    const { item } = await memory.put(tenantId, {
+      namespace: ['matrix', tenantId],
+      key: uniqueName('matrix-item'),
+      value: { text: 'matrix' },
+    });
+    return `?${new URLSearchParams([...item.namespace.map((label): [string, string] => ['namespace', label]), ['key', item.key]])}`;
+  };
   return {
     db,
     tenantId,
@@ -173,6 +201,8 @@ async function createTenantObjects(
     keyId: key.id,
     artifactId: artifact.artifact.id,
     newSecretName,
+    memoryItemQuery: await newMemoryItemQuery(),
+    newMemoryItemQuery,
   };
 }
 
@@ -237,7 +267,8 @@ describe('access matrix: every route × role × tenant', () => {
       url = url.replace(`:${param}`, encodeURIComponent(await fixture(objects)));
     }
     const entry = bodies[`${route.method} ${route.url}`];
-    return { url: url + (entry?.query ?? ''), body: entry?.body(objects), contentType: entry?.contentType };
+    const query = typeof entry?.query === 'function' ? await entry.query(objects) : (entry?.query ?? '');
+    return { url: url + query, body: entry?.body(objects), contentType: entry?.contentType };
   }
 
   async function call(route: Route, objects: TenantObjects, authorization: string | undefined) {
