@@ -38,6 +38,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0010-model-step-replies',
       '0011-tenant-owned-execution-tables',
       '0012-tenant-scoped-append-run-event',
+      '0014-memory-store',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
