@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  memoryFieldPathSchema,
+  memoryFilterFieldSchema,
   memoryIndexSchema,
   memoryKeySchema,
   namespaceLabelSchema,
@@ -79,7 +79,7 @@ export const builtinToolInterfaces = {
     input: z.strictObject({
       query: z.string().min(1).max(memoryLimits.queryLength).optional().describe('What to look for, in words'),
       filter: z
-        .record(memoryFieldPathSchema, z.unknown())
+        .record(memoryFilterFieldSchema, z.unknown())
         .optional()
         .describe('Value fields that must be equal, e.g. {"kind": "preference"}; dotted paths reach nested fields'),
       namespace: subNamespace,

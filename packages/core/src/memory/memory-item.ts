@@ -79,16 +79,23 @@ export const memoryPutSchema = z.strictObject({
 /** A put, as validated. */
 export type MemoryPut = z.output<typeof memoryPutSchema>;
 
+/** A field named by a filter: field names joined by dots; `$` here is a field of that name. */
+export const memoryFilterFieldSchema = z
+  .string()
+  .min(1)
+  .max(200)
+  // eslint-disable-next-line no-control-regex -- control characters are what it rejects
+  .regex(/^[^.\u0000-\u001f]+(\.[^.\u0000-\u001f]+)*$/, 'field names joined by dots (profile.city)');
+
 /**
  * Equality conditions on value fields, all of which an item must meet: `{"kind": "fact",
- * "profile.city": "Lyon"}`. Keys are field paths as in {@link memoryFieldPathSchema} (no `$`).
+ * "profile.city": "Lyon"}`.
  */
 export const memoryFilterSchema = z
-  .record(memoryFieldPathSchema, jsonValueSchema)
+  .record(memoryFilterFieldSchema, jsonValueSchema)
   .refine((filter) => Object.keys(filter).length <= memoryLimits.filterFields, {
     message: `at most ${memoryLimits.filterFields} fields`,
   })
-  .refine((filter) => !('$' in filter), { message: '"$" cannot be filtered on; name fields' })
   .meta({ maxProperties: memoryLimits.filterFields });
 
 /** A search: by namespace prefix, value fields and, optionally, meaning. */
