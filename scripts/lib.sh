@@ -113,6 +113,19 @@ ensure_postgres() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >&2
 }
 
+# A PostgreSQL build with the pgvector extension, for the memory store's tests on PostgreSQL
+# (Debian's PostgreSQL here has no pgvector): the one the PyPI package pgserver ships, in a
+# venv of its own (.tools/pgserver); test/harness/src/postgres-server.ts finds its binaries.
+pgserver_version=0.1.4
+
+ensure_pgserver() {
+  local venv="$tools_dir/pgserver"
+  if compgen -G "$venv/lib/python3*/site-packages/pgserver/pginstall/bin/postgres" >/dev/null; then return; fi
+  log "installing PostgreSQL with pgvector (PyPI pgserver $pgserver_version) into .tools/pgserver"
+  [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check "pgserver==$pgserver_version" >&2
+}
+
 # redis-server for the test harness (live run events over Redis pub/sub), from Debian's package.
 # The harness starts its own servers on free ports; the package's system service is not used.
 ensure_redis() {

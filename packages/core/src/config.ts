@@ -289,6 +289,28 @@ const configSchema = z.object({
           .map((command) => command.trim())
           .filter((command) => command !== ''),
   ),
+  /**
+   * Who embeds memory items and search queries for the memory store's semantic search
+   * (`/v1/store`, the `memory_search` tool): `openai-compatible` (any server with an
+   * OpenAI-style `/embeddings` endpoint: Ollama, vLLM, llama.cpp, LM Studio; offline) or
+   * `openai`. Unset: semantic search is off (puts with `index` and searches with `query` answer
+   * 409 `semantic_search_unavailable`); the rest of the store works. See docs/memory.md.
+   */
+  AR_MEMORY_EMBEDDING_PROVIDER: optionalString.pipe(z.enum(['openai-compatible', 'openai']).optional()),
+  /** The embedding model's id, e.g. `nomic-embed-text` or `text-embedding-3-small`; required with a provider. */
+  AR_MEMORY_EMBEDDING_MODEL: optionalString,
+  /**
+   * Base URL of the embeddings API, up to the API version (`http://127.0.0.1:11434/v1` for
+   * Ollama); required with `openai-compatible`. Unset with `openai`: OpenAI's public API.
+   */
+  AR_MEMORY_EMBEDDING_BASE_URL: optionalString.pipe(z.url({ protocol: /^https?$/ }).optional()),
+  /** Sent as `Authorization: Bearer <key>` to the embeddings API. @default none */
+  AR_MEMORY_EMBEDDING_API_KEY: optionalString,
+  /**
+   * How often each API process deletes memory items whose time to live has passed (they are
+   * invisible from the moment they expire; this only frees their rows). @default 60
+   */
+  AR_MEMORY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**
@@ -367,6 +389,23 @@ function temporalCredentialIssues(
 const checkedConfigSchema = configSchema.superRefine((config, context) => {
   if (config.AR_OIDC_JWKS_URL !== undefined && config.AR_OIDC_ISSUER === undefined) {
     context.addIssue({ code: 'custom', path: ['AR_OIDC_ISSUER'], message: 'must be set when AR_OIDC_JWKS_URL is' });
+  }
+  if (config.AR_MEMORY_EMBEDDING_PROVIDER !== undefined && config.AR_MEMORY_EMBEDDING_MODEL === undefined) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AR_MEMORY_EMBEDDING_MODEL'],
+      message: 'must be set when AR_MEMORY_EMBEDDING_PROVIDER is',
+    });
+  }
+  if (
+    config.AR_MEMORY_EMBEDDING_PROVIDER === 'openai-compatible' &&
+    config.AR_MEMORY_EMBEDDING_BASE_URL === undefined
+  ) {
+    context.addIssue({
+      code: 'custom',
+      path: ['AR_MEMORY_EMBEDDING_BASE_URL'],
+      message: 'must be set when AR_MEMORY_EMBEDDING_PROVIDER=openai-compatible',
+    });
   }
   if (config.AR_BLOB_STORE === 's3' && config.AR_S3_BUCKET === undefined) {
     context.addIssue({ code: 'custom', path: ['AR_S3_BUCKET'], message: 'must be set when AR_BLOB_STORE=s3' });

@@ -25,6 +25,8 @@ export const errorCodeDescriptions = {
   approval_not_pending: 'No approval of this id is waiting for a decision on the run.',
   agent_archived: 'The agent is archived and takes no new versions or runs.',
   version_immutable: 'Agent versions cannot be changed; create a new version.',
+  semantic_search_unavailable:
+    'The memory store cannot embed or search by meaning here: no embedding model is configured, or the database has no pgvector.',
   rate_limited: "The tenant's request rate or concurrent-run limit is reached; retry after `Retry-After`.",
   dependency_unavailable:
     'A service the runtime needs (database, Temporal, identity provider) is unavailable; retry later.',
@@ -106,6 +108,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'approval_not_pending':
     case 'agent_archived':
     case 'version_immutable':
+    case 'semantic_search_unavailable':
       return 409;
     case 'rate_limited':
       return 429;

@@ -3,6 +3,7 @@ import type {
   Config,
   Database,
   Logger,
+  MemoryStore,
   RequestRateLimiter,
   RunCache,
   RunEventBus,
@@ -48,6 +49,11 @@ export interface ApiDependencies {
    * @default one over this API's database, Temporal client, run cache, bus and limits
    */
   readonly runs?: RunService;
+  /**
+   * The long-term memory store (`/v1/store`). @default one over this API's database, with the
+   * embedder the configuration names (`AR_MEMORY_EMBEDDING_*`), if any
+   */
+  readonly memory?: MemoryStore;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**

@@ -2,10 +2,13 @@ import fastifySwagger from '@fastify/swagger';
 import {
   AppError,
   createLocalTelemetry,
+  createMemoryStore,
   createRunService,
   openBlobStore,
+  openEmbedder,
   openRateLimiter,
   runServiceLimitsOf,
+  startMemorySweeper,
   UncachedRunReads,
 } from '@agent-runtime/core';
 import Fastify from 'fastify';
@@ -26,6 +29,7 @@ import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
 import { registerHealthRoutes } from './routes/health.ts';
+import { registerMemoryStoreRoutes } from './routes/memory-store.ts';
 import { registerMetricsRoute } from './routes/metrics.ts';
 import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
@@ -142,6 +146,19 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);
   registerSecretRoutes(app, dependencies);
+  const memory =
+    dependencies.memory ?? createMemoryStore({ db: dependencies.db, embedder: openEmbedder(dependencies.config) });
+  registerMemoryStoreRoutes(app, memory);
+  // Every API instance sweeps expired memory items; they are invisible from expiry on anyway.
+  let stopMemorySweeper: (() => Promise<void>) | undefined;
+  app.addHook('onReady', async () => {
+    stopMemorySweeper = startMemorySweeper({
+      store: memory,
+      logger: dependencies.logger,
+      intervalMs: dependencies.config.AR_MEMORY_SWEEP_INTERVAL_SECONDS * 1000,
+    });
+  });
+  app.addHook('onClose', async () => stopMemorySweeper?.());
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);

@@ -3,12 +3,15 @@ import { createAdapterContext, McpConnectionPool, type AgentRegistrations } from
 import {
   createDataConverter,
   createLocalTelemetry,
+  createMemoryStore,
   createRunService,
+  openEmbedder,
   runServiceLimitsOf,
   type BlobStore,
   type Config,
   type Database,
   type Logger,
+  type MemoryStore,
   type RunCache,
   type RunEventBus,
   type Telemetry,
@@ -101,6 +104,11 @@ export interface WorkerDependencies {
    * the trace their client started, and steps record metrics. @default local metrics, no export
    */
   readonly telemetry?: Telemetry;
+  /**
+   * The memory store of the memory tools. @default one over `db`, with the embedder the
+   * configuration names (`AR_MEMORY_EMBEDDING_*`), if any
+   */
+  readonly memory?: MemoryStore;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
   /**
@@ -191,6 +199,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       telemetry,
       runs,
       masterKeys: config.AR_MASTER_KEYS,
+      memory: dependencies.memory ?? createMemoryStore({ db, embedder: openEmbedder(config) }),
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
     }),
     ...tracingWorkerOptions(telemetry),

@@ -3,6 +3,7 @@ import {
   createAgent,
   createAgentVersion,
   createApiKey,
+  createMemoryStore,
   createRun,
   createSecret,
   createTenant,
@@ -57,6 +58,8 @@ function expectedAccess(method: string, url: string): Access {
   if (publicPaths.has(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  // A memory store search is a read whose body carries the search.
+  if (method === 'POST' && url === '/v1/store/items/search') return 'read';
   return method === 'GET' ? 'read' : 'write';
 }
 
@@ -76,6 +79,10 @@ interface TenantObjects {
   newSecretName(): Promise<string>;
   /** Creates a thread of its own for each call, for the same reason. */
   newThreadId(): Promise<string>;
+  /** The query string naming a memory item of the tenant (namespace and key). */
+  readonly memoryItemQuery: string;
+  /** Creates a memory item of its own for each call, and answers the query string naming it. */
+  newMemoryItemQuery(): Promise<string>;
 }
 
 /**
@@ -107,7 +114,12 @@ const uniqueName = (prefix: string) => `${prefix}-${++unique}`;
  */
 const bodies: Record<
   string,
-  { body: (objects: TenantObjects) => unknown; scoped?: boolean; contentType?: string; query?: string }
+  {
+    body: (objects: TenantObjects) => unknown;
+    scoped?: boolean;
+    contentType?: string;
+    query?: string | ((objects: TenantObjects) => string | Promise<string>);
+  }
 > = {
   'POST /v1/tenants': { body: () => ({ name: uniqueName('matrix-tenant') }) },
   'PATCH /v1/tenants/:tenantId': { body: () => ({ limits: { maxConcurrentRuns: 50 } }) },
@@ -135,6 +147,13 @@ const bodies: Record<
     scoped: true,
   },
   'POST /v1/threads/:threadId/fork': { body: () => ({}) },
+  'PUT /v1/store/items': {
+    body: () => ({ namespace: ['matrix'], key: uniqueName('matrix-item'), value: { text: 'matrix' } }),
+  },
+  'POST /v1/store/items/search': { body: () => ({ namespacePrefix: ['matrix'] }) },
+  // Items are named in the query string: the tenant's own, or (for the other tenant) one the caller's lacks.
+  'GET /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.memoryItemQuery },
+  'DELETE /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.newMemoryItemQuery() },
 };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
@@ -178,6 +197,15 @@ async function createTenantObjects(
   const newSecretName = async () =>
     (await createSecret(db, masterKeys, tenantId, { name: uniqueName('matrix-secret'), value: 'matrix value' })).name;
   const newThreadId = async () => (await createThread(db, { tenantId })).id;
+  const memory = createMemoryStore({ db });
+  const newMemoryItemQuery = async () => {
+    const { item } = await memory.put(tenantId, {
+      namespace: ['matrix', tenantId],
+      key: uniqueName('matrix-item'),
+      value: { text: 'matrix' },
+    });
+    return `?${new URLSearchParams([...item.namespace.map((label): [string, string] => ['namespace', label]), ['key', item.key]])}`;
+  };
   return {
     db,
     tenantId,
@@ -187,6 +215,8 @@ async function createTenantObjects(
     keyId: key.id,
     artifactId: artifact.artifact.id,
     newSecretName,
+    memoryItemQuery: await newMemoryItemQuery(),
+    newMemoryItemQuery,
   };
 }
 
@@ -251,7 +281,8 @@ describe('access matrix: every route × role × tenant', () => {
       url = url.replace(`:${param}`, encodeURIComponent(await fixture(objects)));
     }
     const entry = bodies[`${route.method} ${route.url}`];
-    return { url: url + (entry?.query ?? ''), body: entry?.body(objects), contentType: entry?.contentType };
+    const query = typeof entry?.query === 'function' ? await entry.query(objects) : (entry?.query ?? '');
+    return { url: url + query, body: entry?.body(objects), contentType: entry?.contentType };
   }
 
   async function call(route: Route, objects: TenantObjects, authorization: string | undefined) {

@@ -9,9 +9,11 @@ export type DatabaseKind = 'postgres' | 'pglite';
 /** Every kind, for `describe.each`. */
 export const databaseKinds: DatabaseKind[] = ['postgres', 'pglite'];
 
-/** Creates an empty PostgreSQL database on the test server; returns its connection string. */
-export async function createPostgresDatabase(): Promise<string> {
-  const adminUrl = inject('postgresUrl');
+/**
+ * Creates an empty PostgreSQL database on the test server (or the server of `adminUrl`, a
+ * `postgres` database's connection string); returns its connection string.
+ */
+export async function createPostgresDatabase(adminUrl: string = inject('postgresUrl')): Promise<string> {
   const name = `test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: adminUrl });
   await admin.connect();

@@ -54,7 +54,11 @@ export { expectDeltasMatchStoredText, recordPublishedDeltas, storedStepTexts, st
 export { startTestIssuer, type IssuerKey, type TestIssuer } from './oidc-issuer.ts';
 export {
   startOpenAiCompatibleServer,
+  testEmbeddingDimensions,
+  testEmbeddingOf,
   type ChatCompletionsBody,
+  type EmbeddingsBody,
+  type ReceivedEmbeddingsRequest,
   type OpenAiCompatibleServer,
   type OpenAiCompatibleServerOptions,
   type ReceivedModelRequest,

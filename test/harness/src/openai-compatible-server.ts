@@ -73,12 +73,53 @@ export interface ChatCompletionsBody {
   readonly tools?: readonly { type: string; function: { name: string; description?: string; parameters: unknown } }[];
 }
 
+/** The parts of an embeddings request body the server reads. */
+export interface EmbeddingsBody {
+  readonly model: string;
+  readonly input: string | readonly string[];
+}
+
+/** One embeddings request the server answered. */
+export interface ReceivedEmbeddingsRequest {
+  readonly model: string;
+  readonly authorization: string | undefined;
+  /** The texts embedded, in order. */
+  readonly inputs: readonly string[];
+}
+
+/** Length of the vectors {@link testEmbeddingOf} makes. */
+export const testEmbeddingDimensions = 256;
+
+/** FNV-1a of a word: where its count goes in a vector. */
+function wordBucket(word: string): number {
+  let hash = 0x811c9dc5;
+  for (const code of Buffer.from(word, 'utf8')) hash = Math.imul(hash ^ code, 0x01000193) >>> 0;
+  return hash % testEmbeddingDimensions;
+}
+
+/**
+ * The test server's embedding of a text: a bag of words, each lower-cased word (letters and
+ * digits) counted in a bucket picked by its hash. Deterministic, and meaningful enough to
+ * check nearness: texts that share words point the same way (cosine similarity grows with the
+ * words they share), texts that share none are orthogonal (barring hash collisions).
+ */
+export function testEmbeddingOf(text: string): number[] {
+  const vector = new Array<number>(testEmbeddingDimensions).fill(0);
+  for (const word of text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const bucket = wordBucket(word);
+    vector[bucket] = (vector[bucket] ?? 0) + 1;
+  }
+  return vector;
+}
+
 /** A running OpenAI-compatible model server on loopback, answering from a script. */
 export interface OpenAiCompatibleServer {
   /** Base URL up to the API version, for a spec's `baseUrl`: `http://127.0.0.1:<port>/v1`. */
   readonly baseUrl: string;
-  /** Every request received, in order. */
+  /** Every chat-completions request received (and every refused request), in order. */
   readonly requests: readonly ReceivedModelRequest[];
+  /** Every embeddings request answered (`POST /v1/embeddings`), in order. */
+  readonly embeddingRequests: readonly ReceivedEmbeddingsRequest[];
   /** Queues answers; each request takes the next one. */
   enqueue(...answers: ServerAnswer[]): void;
   /** Answers left in the queue. */
@@ -226,7 +267,8 @@ async function answerCompletion(
 /**
  * Starts a model server on 127.0.0.1 speaking OpenAI's chat-completions protocol
  * (`POST /v1/chat/completions`, JSON or SSE streaming with text or refusal deltas, tool-call
- * deltas and a final usage chunk), answering each request with the next scripted answer. Real HTTP,
+ * deltas and a final usage chunk), answering each request with the next scripted answer, and
+ * its embeddings protocol (`POST /v1/embeddings`, deterministic vectors). Real HTTP,
  * so the provider code under test runs exactly as against Ollama, vLLM or OpenAI.
  */
 export async function startOpenAiCompatibleServer(
@@ -235,6 +277,32 @@ export async function startOpenAiCompatibleServer(
   const queue: ServerAnswer[] = [];
   const requests: ReceivedModelRequest[] = [];
   const open = new Set<ServerResponse>();
+
+  const embeddingRequests: ReceivedEmbeddingsRequest[] = [];
+
+  /** Embeddings, as OpenAI answers them: {@link testEmbeddingOf} of each input, never scripted. */
+  function answerEmbeddings(response: ServerResponse, raw: string, authorization: string | undefined): void {
+    if (options.apiKey !== undefined && authorization !== `Bearer ${options.apiKey}`) {
+      sendJson(response, 401, errorBody('Incorrect API key provided', 'invalid_request_error'));
+      return;
+    }
+    let body: EmbeddingsBody;
+    try {
+      body = JSON.parse(raw) as EmbeddingsBody;
+    } catch {
+      sendJson(response, 400, errorBody('request body is not JSON', 'invalid_request_error'));
+      return;
+    }
+    const inputs = typeof body.input === 'string' ? [body.input] : [...body.input];
+    embeddingRequests.push({ model: body.model, authorization, inputs });
+    const tokens = inputs.reduce((sum, input) => sum + input.split(/\s+/).length, 0);
+    sendJson(response, 200, {
+      object: 'list',
+      data: inputs.map((input, index) => ({ object: 'embedding', index, embedding: testEmbeddingOf(input) })),
+      model: body.model,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const receivedAt = Date.now();
@@ -249,6 +317,10 @@ export async function startOpenAiCompatibleServer(
     const authorization = request.headers.authorization;
     const record = (answer: ServerAnswer | undefined) =>
       requests.push({ receivedAt, path, authorization, headers: request.headers, body, answer });
+    if (request.method === 'POST' && path === '/v1/embeddings') {
+      answerEmbeddings(response, raw, authorization);
+      return;
+    }
     if (request.method !== 'POST' || path !== '/v1/chat/completions') {
       record(undefined);
       sendJson(response, 404, errorBody(`no route ${request.method} ${path}`, 'invalid_request_error'));
@@ -318,6 +390,7 @@ export async function startOpenAiCompatibleServer(
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    embeddingRequests,
     enqueue: (...answers) => void queue.push(...answers),
     get pending() {
       return queue.length;

@@ -1,11 +1,12 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { access, chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePort } from './free-port.ts';
+import { repoRoot } from './repo-root.ts';
 
 const run = promisify(execFile);
 
@@ -34,10 +35,36 @@ export interface RestartablePostgresServer extends PostgresServer {
 
 /** How {@link startPostgres} runs the server. */
 export interface PostgresServerOptions {
+  /**
+   * Which PostgreSQL: Debian's (`system`, under /usr/lib/postgresql), or the build of the PyPI
+   * package pgserver (`pgvector`, in .tools/pgserver, installed by scripts/test.sh), which
+   * ships the pgvector extension that Debian's lacks here. @default system
+   */
+  readonly build?: 'system' | 'pgvector';
   /** Port on 127.0.0.1. @default a free port */
   readonly port?: number;
   /** Longest wait for the server to accept connections, at start and at each restart. @default 30000 */
   readonly startTimeoutMs?: number;
+}
+
+/** Binaries of pgserver's PostgreSQL, inside the package in the .tools/pgserver venv. */
+async function pgvectorBinDir(): Promise<string> {
+  const lib = path.join(repoRoot, '.tools/pgserver/lib');
+  const pythons = (await readdir(lib).catch(() => [])).filter((name) => name.startsWith('python'));
+  for (const python of pythons) {
+    const bin = path.join(lib, python, 'site-packages/pgserver/pginstall/bin');
+    if (
+      await access(path.join(bin, 'postgres')).then(
+        () => true,
+        () => false,
+      )
+    )
+      return bin;
+  }
+  throw new Error(
+    'the PostgreSQL build with pgvector (PyPI pgserver) is not in .tools/pgserver; run scripts/test.sh, ' +
+      'which installs it (ensure_pgserver in scripts/lib.sh)',
+  );
 }
 
 async function postgresBinDir(): Promise<string> {
@@ -76,7 +103,7 @@ async function running(pid: number): Promise<boolean> {
  * the server loses nothing with it (the kernel still has every write); only a machine crash would.
  */
 export async function startPostgres(options: PostgresServerOptions = {}): Promise<RestartablePostgresServer> {
-  const bin = await postgresBinDir();
+  const bin = options.build === 'pgvector' ? await pgvectorBinDir() : await postgresBinDir();
   const dir = await mkdtemp(path.join(tmpdir(), 'agent-runtime-pg-'));
   const dataDir = path.join(dir, 'data');
   const startTimeoutMs = options.startTimeoutMs ?? 30_000;

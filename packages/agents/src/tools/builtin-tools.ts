@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { builtinToolInterfaces, type builtinToolNames } from '@agent-runtime/core';
 import { evaluateArithmetic } from './arithmetic.ts';
+import { memoryPutTool, memorySearchTool } from './memory-tools.ts';
 import { defineTool, ToolError, type Tool } from './tool.ts';
 
 const calculator = defineTool({
@@ -69,4 +70,6 @@ export const builtinTools: Readonly<Record<(typeof builtinToolNames)[number], To
   sleep,
   echo,
   write_artifact: writeArtifact,
+  memory_put: memoryPutTool,
+  memory_search: memorySearchTool,
 };

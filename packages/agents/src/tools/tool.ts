@@ -1,4 +1,10 @@
-import { toolInputJsonSchema, type Artifact, type RunErrorCode } from '@agent-runtime/core';
+import {
+  toolInputJsonSchema,
+  type Artifact,
+  type MemoryStore,
+  type NamespaceTemplateScope,
+  type RunErrorCode,
+} from '@agent-runtime/core';
 import type { z } from 'zod';
 
 /** An artifact a tool saves for its run. */
@@ -20,6 +26,22 @@ export interface ArtifactToSave {
   readonly source?: 'tool' | 'agent';
 }
 
+/** The run a tool call belongs to, as the memory tools see it. */
+export interface ToolRunScope extends NamespaceTemplateScope {
+  /** The run's tenant: every memory read and write is scoped to it. */
+  readonly tenantId: string;
+}
+
+/** What the memory tools (`memory_put`, `memory_search`) reach for one call. */
+export interface ToolMemoryAccess {
+  /** The memory store; every call names the run's tenant. */
+  readonly store: MemoryStore;
+  /** The namespace template the tool's declaration names, e.g. `["users", "{metadata.userId}"]`. */
+  readonly namespace: readonly string[] | undefined;
+  /** The run the call belongs to (its tenant, thread and metadata), read on first use. */
+  run(): Promise<ToolRunScope>;
+}
+
 /** What a tool execution gets from the runtime besides its input. */
 export interface ToolContext {
   /** `runId:step:callId`: stable across retries of the same call; pass it to side effects. */
@@ -36,6 +58,11 @@ export interface ToolContext {
    *   (over `AR_ARTIFACT_MAX_BYTES`), which go back to the model.
    */
   saveArtifact(artifact: ArtifactToSave): Promise<Artifact>;
+  /**
+   * The tenant's long-term memory, for the memory tools; undefined where the worker has no
+   * memory store (they answer `memory_unavailable` then).
+   */
+  readonly memory?: ToolMemoryAccess | undefined;
 }
 
 declare const toolOwnCode: unique symbol;

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { PGliteDialect } from './pglite-dialect.ts';
@@ -58,7 +59,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<DatabaseHand
     return { db, kind: 'postgres', close: () => db.destroy() };
   }
   if (target.dataDir) await mkdir(path.dirname(target.dataDir), { recursive: true });
-  const pglite = target.dataDir ? await PGlite.create(target.dataDir) : await PGlite.create();
+  // pgvector, for the memory store's embeddings: always there on the embedded default.
+  const options = { extensions: { vector } };
+  const pglite = target.dataDir ? await PGlite.create(target.dataDir, options) : await PGlite.create(options);
   const db = new Kysely<Database>({ dialect: new PGliteDialect(pglite) });
   return {
     db,

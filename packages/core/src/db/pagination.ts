@@ -41,6 +41,23 @@ export function decodeNumberCursor(cursor: string): number {
   return key;
 }
 
+/**
+ * The text parts a cursor points after, for lists sorted by several text columns (a memory
+ * item's namespace and key): its `keyOf` returns `JSON.stringify(parts)`.
+ */
+export function decodeTextPartsCursor(cursor: string, count: number): string[] {
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw invalidCursor(cursor);
+  }
+  if (!Array.isArray(parts) || parts.length !== count || !parts.every((part) => typeof part === 'string')) {
+    throw invalidCursor(cursor);
+  }
+  return parts as string[];
+}
+
 /** Turns `limit + 1` fetched rows into a page: the extra row only says another page exists. */
 export function toPage<R, T>(
   rows: R[],

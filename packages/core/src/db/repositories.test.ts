@@ -39,6 +39,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0011-tenant-owned-execution-tables',
       '0012-tenant-scoped-append-run-event',
       '0013-threads',
+      '0014-memory-store',
       '0015-run-replay',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;

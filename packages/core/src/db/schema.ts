@@ -250,6 +250,27 @@ export interface ThreadMessagesTable {
   created_at: CreatedAt;
 }
 
+/**
+ * A memory store item (0014). The `embedding` column (pgvector) exists only where the
+ * extension does, so it is not declared here: the memory repository reads and writes it in
+ * SQL of its own, after checking that it is there.
+ */
+export interface MemoryItemsTable {
+  tenant_id: string;
+  /** The namespace's labels, each followed by U+001F; in the C collation. */
+  namespace_path: string;
+  key: string;
+  value: Jsonb<Record<string, unknown>>;
+  /** The value fields embedded for semantic search; null: none. */
+  index_fields: string[] | null;
+  /** `<provider>:<model id>` of the embedding; null without one. */
+  embedding_model: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  /** Null: lives until deleted. */
+  expires_at: Timestamp | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -268,6 +289,7 @@ export interface Database {
   threads: ThreadsTable;
   conversation_messages: ConversationMessagesTable;
   thread_messages: ThreadMessagesTable;
+  memory_items: MemoryItemsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

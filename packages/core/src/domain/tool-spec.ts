@@ -1,8 +1,20 @@
 import { z } from 'zod';
+import { memoryLimits } from '../memory/memory-limits.ts';
+import { namespaceTemplateLabelSchema } from '../memory/namespace-template.ts';
 import { httpHeaderValueSchema } from './outgoing-http.ts';
 
 /** Names of the tools every worker ships with. */
-export const builtinToolNames = ['calculator', 'sleep', 'echo', 'write_artifact'] as const;
+export const builtinToolNames = [
+  'calculator',
+  'sleep',
+  'echo',
+  'write_artifact',
+  'memory_put',
+  'memory_search',
+] as const;
+
+/** The builtin tools over the tenant's memory store; their declarations name a `namespace`. */
+export const memoryToolNames: readonly (typeof builtinToolNames)[number][] = ['memory_put', 'memory_search'];
 
 /** How every tool call is governed, whatever the tool's kind. */
 const toolPolicy = {
@@ -21,11 +33,30 @@ const toolPolicy = {
 export const toolPolicySchema = z.strictObject(toolPolicy);
 
 /** A builtin tool enabled for the agent. */
-export const builtinToolSpecSchema = z.strictObject({
-  kind: z.literal('builtin').default('builtin'),
-  name: z.enum(builtinToolNames),
-  ...toolPolicy,
-});
+export const builtinToolSpecSchema = z
+  .strictObject({
+    kind: z.literal('builtin').default('builtin'),
+    name: z.enum(builtinToolNames),
+    namespace: z
+      .array(namespaceTemplateLabelSchema)
+      .min(1)
+      .max(memoryLimits.namespaceDepth)
+      .optional()
+      .describe(
+        'Memory tools only, and required there: the namespace they read and write (the model can only go below ' +
+          'it), a template filled per call from the run: {runId}, {threadId}, {metadata.<key>}, e.g. ' +
+          '["users", "{metadata.userId}", "memories"]',
+      ),
+    ...toolPolicy,
+  })
+  .superRefine((tool, context) => {
+    const memoryTool = memoryToolNames.includes(tool.name);
+    if (memoryTool && tool.namespace === undefined) {
+      context.addIssue({ code: 'custom', path: ['namespace'], message: `${tool.name} needs a namespace` });
+    } else if (!memoryTool && tool.namespace !== undefined) {
+      context.addIssue({ code: 'custom', path: ['namespace'], message: 'only memory tools take a namespace' });
+    }
+  });
 
 /**
  * A tool that is an HTTP endpoint: the call's input is sent as the JSON body (or query for

@@ -36,6 +36,7 @@ const titles: Record<ErrorCode, string> = {
   approval_not_pending: 'No such approval is pending',
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
+  semantic_search_unavailable: 'Semantic search is not available',
   rate_limited: 'Too many requests',
   dependency_unavailable: 'A dependency is unavailable',
   internal: 'Internal error',

@@ -12,6 +12,7 @@ import {
   type ListedMcpTool,
   type Logger,
   type MasterKey,
+  type MemoryStore,
   type RunCache,
   type RunEvent,
   type RunEventBus,
@@ -53,6 +54,8 @@ export interface ActivityDependencies {
    * decrypted inside the activity that uses them, at the moment of use.
    */
   readonly masterKeys: readonly MasterKey[];
+  /** The long-term memory store the memory tools use; without one they answer `memory_unavailable`. */
+  readonly memory?: MemoryStore;
   /**
    * The worker's MCP sessions, and the commands stdio MCP servers may run
    * (`AR_MCP_STDIO_COMMANDS`). @default a pool of this activity set's own; no stdio commands

@@ -6,14 +6,18 @@ import {
   McpUnavailableError,
   resolveTool,
   type AgentReply,
+  type ToolMemoryAccess,
   type ToolOutcome,
+  type ToolRunScope,
 } from '@agent-runtime/agents';
 import {
   appendRunEvents,
   claimToolCall,
   completeToolCall,
+  getRun,
   recordedModelStepReply,
   type AgentSpec,
+  type ToolSpec,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -28,6 +32,32 @@ import type { ToolStepInput } from './activity-types.ts';
 import { replayedStepOf, replayedToolOutcome } from './replayed-steps.ts';
 import { stepLogger, traceToolCall } from './step-telemetry.ts';
 import { createArtifactSaver } from './tool-artifacts.ts';
+import type { RunRef } from './activity-types.ts';
+
+/**
+ * What the memory tools of one call reach: the store, the namespace template the tool's
+ * declaration names, and the run (read once, when a template needs it).
+ */
+function memoryAccessOf(
+  dependencies: ActivityDependencies,
+  ref: RunRef,
+  declaration: ToolSpec | undefined,
+): ToolMemoryAccess | undefined {
+  const store = dependencies.memory;
+  if (!store) return undefined;
+  let run: Promise<ToolRunScope> | undefined;
+  return {
+    store,
+    namespace: declaration?.kind === 'builtin' ? declaration.namespace : undefined,
+    run: () =>
+      (run ??= getRun(dependencies.db, ref.tenantId, ref.runId).then((found) => ({
+        tenantId: ref.tenantId,
+        runId: ref.runId,
+        threadId: found.threadId ?? undefined,
+        metadata: found.metadata,
+      }))),
+  };
+}
 
 /** The tool call activity. */
 export function createToolActivities(
@@ -78,6 +108,7 @@ export function createToolActivities(
                 signal: context.cancellationSignal,
                 heartbeat: () => context.heartbeat(),
                 saveArtifact: createArtifactSaver(dependencies, { ref, step, callId: call.id }),
+                memory: memoryAccessOf(dependencies, ref, 'declaration' in resolved ? resolved.declaration : undefined),
               }),
             ).catch((error: unknown) => {
               // Typed, so the workflow's tool_failed result says what was unreachable.
