@@ -122,6 +122,7 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   run_busy: ConflictError,
   thread_busy: ConflictError,
   run_not_finished: ConflictError,
+  semantic_search_unavailable: ConflictError,
   approval_not_pending: ConflictError,
   agent_archived: ConflictError,
   version_immutable: ConflictError,

@@ -1694,7 +1694,9 @@ export interface paths {
                      */
                     kind?: 'builtin';
                     /** @enum {string} */
-                    name: 'calculator' | 'sleep' | 'echo' | 'write_artifact';
+                    name: 'calculator' | 'sleep' | 'echo' | 'write_artifact' | 'memory_put' | 'memory_search';
+                    /** @description Memory tools only, and required there: the namespace they read and write (the model can only go below it), a template filled per call from the run: {runId}, {threadId}, {metadata.<key>}, e.g. ["users", "{metadata.userId}", "memories"] */
+                    namespace?: string[];
                     /**
                      * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
                      * @default false
@@ -6304,6 +6306,588 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/store/items': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The item at `namespace` and `key`; 404 when there is none or it has expired. */
+    get: {
+      parameters: {
+        query: {
+          /** @description The namespace, one label per `namespace` parameter, in order */
+          namespace: string[];
+          key: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MemoryItem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** @description Creates (201) or replaces (200) the item at `namespace` and `key`. With `index`, the text of those value fields is embedded for semantic search (409 `semantic_search_unavailable` where no embedding model is configured or the database has no pgvector). With `ttlSeconds`, the item disappears that long after this put. Limits: 10 labels of 200 characters, keys of 500, values of 65536 bytes (422 `validation_failed`). */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description A path of 1 to 10 labels, e.g. ["users", "u-42", "preferences"] */
+            namespace: string[];
+            key: string;
+            /** @description A JSON object of at most 65536 bytes (as UTF-8 JSON); replaces the stored value whole */
+            value: {
+              [key: string]: components['schemas']['JsonValueInput'];
+            };
+            /** @description Value fields whose text is embedded for semantic search, e.g. ["text"] or ["profile.bio"]; "$" is the whole value. Unset: the item is stored without an embedding and semantic search does not find it */
+            index?: string[];
+            /** @description Seconds the item lives from this put; unset: until deleted */
+            ttlSeconds?: number;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MemoryItem'];
+          };
+        };
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['MemoryItem'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    /** @description Deletes the item at `namespace` and `key`, with its embedding. */
+    delete: {
+      parameters: {
+        query: {
+          /** @description The namespace, one label per `namespace` parameter, in order */
+          namespace: string[];
+          key: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/store/items/search': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Items whose namespace starts with `namespacePrefix` and whose value fields equal `filter`. Without `query`: in namespace and key order (code points), paginated by `cursor`. With `query`: the `limit` embedded items nearest to it by cosine similarity, best first, each with its `score`, in one page (409 `semantic_search_unavailable` where semantic search is off). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /**
+             * @description Items whose namespace starts with these labels; [] (the default): every namespace
+             * @default []
+             */
+            namespacePrefix?: string[];
+            /** @description Equality on value fields, top-level or dotted (`profile.city`), all of which must hold */
+            filter?: {
+              [key: string]: components['schemas']['JsonValueInput'];
+            };
+            /** @description Text to search by meaning: items are ranked by the cosine similarity of their embedding to its, best first, with a `score`; only embedded items (put with `index`) are found. Unset: items in namespace and key order, paginated */
+            query?: string;
+            /** @default 20 */
+            limit?: number;
+            /** @description `nextCursor` of the previous page (not with `query`) */
+            cursor?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['MemorySearchHit'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/store/namespaces': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The namespaces that hold items, under `prefix` (one label per `prefix` parameter), in code point order; with `maxDepth`, deeper ones are cut to their first `maxDepth` labels (and listed once). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          prefix?: string[];
+          maxDepth?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['MemoryNamespace'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6368,21 +6952,6 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
-    };
-    AgentToolInput: {
-      /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
-      name: string;
-      /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
-      description: string;
-      /** @description JSON Schema every call input is validated against before the call */
-      inputSchema: {
-        [key: string]: unknown;
-      };
-      requiresApproval: boolean;
-      /** @enum {string} */
-      onError: 'return' | 'fail';
-      timeoutSeconds: number;
     };
     JsonValueInput: AnyJson;
     TenantLimitsInput: {
@@ -6704,7 +7273,9 @@ export interface components {
                */
               kind: 'builtin';
               /** @enum {string} */
-              name: 'calculator' | 'sleep' | 'echo' | 'write_artifact';
+              name: 'calculator' | 'sleep' | 'echo' | 'write_artifact' | 'memory_put' | 'memory_search';
+              /** @description Memory tools only, and required there: the namespace they read and write (the model can only go below it), a template filled per call from the run: {runId}, {threadId}, {metadata.<key>}, e.g. ["users", "{metadata.userId}", "memories"] */
+              namespace?: string[];
               /**
                * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
                * @default false
@@ -6996,6 +7567,53 @@ export interface components {
       queue?: components['schemas']['RunQueueInput'];
       /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
       replayOf?: components['schemas']['RunReplayOfInput'];
+    };
+    MemoryItemInput: {
+      namespace: string[];
+      key: string;
+      value: {
+        [key: string]: components['schemas']['JsonValueInput'];
+      };
+      /** @description The fields embedded for semantic search; null: none */
+      index: string[] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description When the item disappears; null: never */
+      expiresAt: string | null;
+    };
+    MemorySearchHitInput: {
+      namespace: string[];
+      key: string;
+      value: {
+        [key: string]: components['schemas']['JsonValueInput'];
+      };
+      /** @description The fields embedded for semantic search; null: none */
+      index: string[] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description When the item disappears; null: never */
+      expiresAt: string | null;
+      /** @description Cosine similarity of the item to the query (1: same direction); null without `query` */
+      score: number | null;
+    };
+    AgentToolInput: {
+      /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
+      name: string;
+      /** @enum {string} */
+      kind: 'builtin' | 'http' | 'mcp';
+      description: string;
+      /** @description JSON Schema every call input is validated against before the call */
+      inputSchema: {
+        [key: string]: unknown;
+      };
+      requiresApproval: boolean;
+      /** @enum {string} */
+      onError: 'return' | 'fail';
+      timeoutSeconds: number;
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEventInput: {
@@ -7517,6 +8135,7 @@ export interface components {
       | 'approval_not_pending'
       | 'agent_archived'
       | 'version_immutable'
+      | 'semantic_search_unavailable'
       | 'rate_limited'
       | 'dependency_unavailable'
       | 'internal';
@@ -7534,6 +8153,9 @@ export interface components {
       }[];
     } & {
       [key: string]: unknown;
+    };
+    MemoryNamespaceInput: {
+      namespace: string[];
     };
     /** @description Stable machine-readable code of why a run failed; see docs/events.md */
     RunErrorCode:
@@ -7595,21 +8217,6 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
-    };
-    AgentTool: {
-      /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
-      name: string;
-      /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
-      description: string;
-      /** @description JSON Schema every call input is validated against before the call */
-      inputSchema: {
-        [key: string]: unknown;
-      };
-      requiresApproval: boolean;
-      /** @enum {string} */
-      onError: 'return' | 'fail';
-      timeoutSeconds: number;
     };
     JsonValue: AnyJson;
     TenantLimits: {
@@ -7931,7 +8538,9 @@ export interface components {
                */
               kind: 'builtin';
               /** @enum {string} */
-              name: 'calculator' | 'sleep' | 'echo' | 'write_artifact';
+              name: 'calculator' | 'sleep' | 'echo' | 'write_artifact' | 'memory_put' | 'memory_search';
+              /** @description Memory tools only, and required there: the namespace they read and write (the model can only go below it), a template filled per call from the run: {runId}, {threadId}, {metadata.<key>}, e.g. ["users", "{metadata.userId}", "memories"] */
+              namespace?: string[];
               /**
                * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
                * @default false
@@ -8223,6 +8832,53 @@ export interface components {
       queue?: components['schemas']['RunQueue'];
       /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
       replayOf?: components['schemas']['RunReplayOf'];
+    };
+    MemoryItem: {
+      namespace: string[];
+      key: string;
+      value: {
+        [key: string]: components['schemas']['JsonValue'];
+      };
+      /** @description The fields embedded for semantic search; null: none */
+      index: string[] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description When the item disappears; null: never */
+      expiresAt: string | null;
+    };
+    MemorySearchHit: {
+      namespace: string[];
+      key: string;
+      value: {
+        [key: string]: components['schemas']['JsonValue'];
+      };
+      /** @description The fields embedded for semantic search; null: none */
+      index: string[] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description When the item disappears; null: never */
+      expiresAt: string | null;
+      /** @description Cosine similarity of the item to the query (1: same direction); null without `query` */
+      score: number | null;
+    };
+    AgentTool: {
+      /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
+      name: string;
+      /** @enum {string} */
+      kind: 'builtin' | 'http' | 'mcp';
+      description: string;
+      /** @description JSON Schema every call input is validated against before the call */
+      inputSchema: {
+        [key: string]: unknown;
+      };
+      requiresApproval: boolean;
+      /** @enum {string} */
+      onError: 'return' | 'fail';
+      timeoutSeconds: number;
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEvent: {
@@ -8744,6 +9400,7 @@ export interface components {
       | 'approval_not_pending'
       | 'agent_archived'
       | 'version_immutable'
+      | 'semantic_search_unavailable'
       | 'rate_limited'
       | 'dependency_unavailable'
       | 'internal';
@@ -8761,6 +9418,9 @@ export interface components {
       }[];
     } & {
       [key: string]: unknown;
+    };
+    MemoryNamespace: {
+      namespace: string[];
     };
   };
   responses: never;
