@@ -16,6 +16,7 @@ export * from './tools/mcp/mcp-tool.ts';
 export * from './tools/mcp/list-mcp-tools.ts';
 export * from './models/ai-sdk-model.ts';
 export * from './models/model-call.ts';
+export * from './models/summarize-conversation.ts';
 export * from './models/model-tool-names.ts';
 export * from './models/model-credentials.ts';
 export * from './models/model-errors.ts';

@@ -160,6 +160,41 @@ describe('threads: multi-turn conversations', () => {
     expect(thread).toMatchObject({ id: threadId, status: 'idle', messageCount: 6, metadata: { user: 'ada' } });
   });
 
+  it('history policy: a window of the last messages, after a summary of the rest made by the model', async () => {
+    const agentId = await createAgentWithSpec(runtime, 'thread-summary', {
+      model: { ...modelSpec, baseUrl: server.baseUrl },
+      history: { lastMessages: 2, summarize: true },
+    });
+    const threadId = await newThread();
+    const contents = () => lastModelMessages(server).map((message) => String(message.content));
+    server.enqueue({ kind: 'reply', text: 'hello Ada' }, { kind: 'reply', text: 'tea it is' });
+    await turn(threadId, agentId, 'my name is Ada');
+    await turn(threadId, agentId, 'I like tea');
+    const before = server.requests.length;
+    server.enqueue({ kind: 'reply', text: 'The user is called Ada.' }, { kind: 'reply', text: 'your name is Ada' });
+    expect((await turn(threadId, agentId, 'what is my name?')).status).toBe('succeeded');
+    // One call summarized turn 1, which the window leaves out; the step got the summary first.
+    const [summarizing, answering] = server.requests.slice(before);
+    expect(JSON.stringify(summarizing?.body?.messages)).toContain('user: my name is Ada');
+    expect(JSON.stringify(summarizing?.body?.messages)).not.toContain('I like tea');
+    expect(answering).toBe(server.requests.at(-1));
+    expect(contents()).toEqual([
+      '(A summary of our earlier conversation, for context.)\nThe user is called Ada.',
+      'I like tea',
+      'tea it is',
+      'what is my name?',
+    ]);
+    // The next turn extends the kept summary with what its window leaves out, nothing more.
+    const later = server.requests.length;
+    server.enqueue({ kind: 'reply', text: 'Ada, who likes tea.' }, { kind: 'reply', text: 'you like tea' });
+    expect((await turn(threadId, agentId, 'what do I like?')).status).toBe('succeeded');
+    const extending = JSON.stringify(server.requests[later]?.body?.messages);
+    expect(extending).toContain('The user is called Ada.');
+    expect(extending).toContain('user: I like tea');
+    expect(extending).not.toContain('my name is Ada');
+    expect(contents()[0]).toContain('Ada, who likes tea.');
+  });
+
   it('code: history and state carry over, so turn 3 answers from turn 1', async () => {
     const agentId = await createAgentWithSpec(runtime, 'thread-code', { agent: { kind: 'code', name: 'recaller' } });
     const threadId = await newThread();

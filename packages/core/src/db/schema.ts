@@ -225,6 +225,8 @@ export interface ThreadsTable {
   agent_state: ColumnType<unknown, string | null | undefined, string | null>;
   /** `{ threadId, seq }` of the message this thread was forked after; null for a new thread. */
   forked_from: ColumnType<unknown, string | null | undefined, never>;
+  /** `{ throughSeq, text }`: a model's summary of the messages up to `throughSeq`; null before one. */
+  summary: ColumnType<unknown, string | null | undefined, string | null>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }

@@ -59,6 +59,12 @@ export const historyPolicySchema = z.strictObject({
     .max(10_000_000)
     .optional()
     .describe('Only as many of the newest earlier messages as fit in about this many tokens (4 characters each)'),
+  summarize: z
+    .boolean()
+    .default(false)
+    .describe(
+      "Give the model a summary of the earlier messages the window leaves out, made by the spec's model and kept with the thread",
+    ),
 });
 
 /** Name of a code agent: the key it is registered under in the worker (`createWorker({ agents })`). */
@@ -189,6 +195,22 @@ export const agentSpecSchema = z
   .superRefine((spec, ctx) => {
     if (spec.agent.kind === 'builtin' && spec.model === undefined) {
       ctx.addIssue({ code: 'custom', path: ['model'], message: 'the builtin agent needs a model' });
+    }
+    if (spec.history?.summarize === true) {
+      if (spec.model === undefined || spec.model.provider === 'scripted') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['history', 'summarize'],
+          message: "summaries are made by the spec's model: it needs a provider model",
+        });
+      }
+      if (spec.history.lastMessages === undefined && spec.history.maxTokens === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['history', 'summarize'],
+          message: 'a summary replaces what lastMessages or maxTokens leave out: set one of them',
+        });
+      }
     }
     const declared = new Set<string>(declaredToolsOf(spec).map((tool) => tool.name));
     if (new Set(spec.tools.map((tool) => tool.name)).size !== spec.tools.length) {

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
-import { readThreadHistory } from '../db/repositories/thread-messages.ts';
-import { readCarriedAgentState } from '../db/repositories/threads.ts';
+import { readThreadHistory, type ThreadHistoryEntry } from '../db/repositories/thread-messages.ts';
+import { readCarriedAgentState, readThreadSummary, type ThreadSummary } from '../db/repositories/threads.ts';
 import type { Database } from '../db/schema.ts';
 import type { AgentSpec } from '../domain/agent-spec.ts';
 import type { StoredConversationMessage } from '../domain/thread.ts';
@@ -9,6 +9,10 @@ import type { StoredConversationMessage } from '../domain/thread.ts';
 export interface TurnContext {
   /** The earlier turns' messages the spec's history policy keeps, oldest first. */
   readonly history: StoredConversationMessage[];
+  /** The last message the window leaves out (0: it leaves none out). */
+  readonly omittedThroughSeq: number;
+  /** The thread's summary, when its policy summarizes what the window leaves out. */
+  readonly summary: ThreadSummary | undefined;
   /** What the thread's last kept turn's adapter ended with; undefined for nothing. */
   readonly carriedState: unknown;
 }
@@ -26,23 +30,23 @@ function tokensOf(message: StoredConversationMessage): number {
  * tool result or reply without the user message before it confuses models, so the window
  * begins at a user message.
  */
-export function applyHistoryPolicy(
-  messages: readonly StoredConversationMessage[],
+export function applyHistoryPolicy<Entry extends { readonly message: StoredConversationMessage }>(
+  entries: readonly Entry[],
   policy: AgentSpec['history'],
-): StoredConversationMessage[] {
+): Entry[] {
   let start = 0;
   if (policy?.maxTokens !== undefined) {
     let tokens = 0;
-    start = messages.length;
+    start = entries.length;
     while (start > 0) {
-      const next = tokens + tokensOf(messages[start - 1]!);
+      const next = tokens + tokensOf(entries[start - 1]!.message);
       if (next > policy.maxTokens) break;
       tokens = next;
       start -= 1;
     }
   }
-  while (start < messages.length && messages[start]!.role !== 'user') start += 1;
-  return messages.slice(start);
+  while (start < entries.length && entries[start]!.message.role !== 'user') start += 1;
+  return entries.slice(start);
 }
 
 /**
@@ -57,9 +61,16 @@ export async function readTurnContext(
   threadId: string,
   policy: AgentSpec['history'],
 ): Promise<TurnContext> {
-  const messages = await readThreadHistory(db, tenantId, threadId, policy?.lastMessages);
+  // One more than the window when lastMessages is set: whether anything was left out shows.
+  const limit = policy?.lastMessages === undefined ? undefined : policy.lastMessages + 1;
+  const read: ThreadHistoryEntry[] = await readThreadHistory(db, tenantId, threadId, limit);
+  const candidates = limit !== undefined && read.length === limit ? read.slice(1) : read;
+  const window = applyHistoryPolicy(candidates, policy);
+  const firstKept = window[0]?.seq ?? (read.at(-1)?.seq ?? 0) + 1;
   return {
-    history: applyHistoryPolicy(messages, policy),
+    history: window.map((entry) => entry.message),
+    omittedThroughSeq: firstKept - 1,
+    summary: policy?.summarize === true ? await readThreadSummary(db, tenantId, threadId) : undefined,
     carriedState: await readCarriedAgentState(db, tenantId, threadId),
   };
 }

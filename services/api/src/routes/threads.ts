@@ -52,6 +52,21 @@ const metadataFilter = z
         ),
   );
 
+const forkMetadata = { metadata: metadataSchema.optional().describe("The fork's metadata; the source's when unset") };
+
+/** Where a fork branches off: after a message, after a run's turn, or (neither) after the last message. */
+const forkBody = z.union([
+  z.strictObject({
+    seq: z.number().int().min(0).max(2_147_483_647).describe('The last message the fork holds'),
+    ...forkMetadata,
+  }),
+  z.strictObject({
+    runId: z.uuid().describe("The fork holds the thread up to the end of this run's turn"),
+    ...forkMetadata,
+  }),
+  z.strictObject(forkMetadata),
+]);
+
 const threadRunBody = createRunBody.extend({
   multitaskStrategy: z
     .enum(multitaskStrategies)
@@ -162,7 +177,8 @@ export function registerThreadRoutes(app: ApiInstance, { db, runs, bus, live, ru
         body: z.strictObject({
           metadata: z
             .record(z.string().min(1).max(64), z.string().max(512).nullable())
-            .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys'),
+            .refine((value) => Object.keys(value).length <= 32, 'at most 32 metadata keys')
+            .meta({ maxProperties: 32 }),
         }),
         response: { 200: threadSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
       },
@@ -343,23 +359,17 @@ export function registerThreadRoutes(app: ApiInstance, { db, runs, bus, live, ru
         description:
           "Creates a new thread holding this one's conversation up to a message (`seq`), up to a run's turn (`runId`), or all of it (neither), to try another path from there. Messages are shared, not copied; the new thread's first turn starts from the adapter state of the turn it branches after.",
         params: threadParams,
-        body: z
-          .strictObject({
-            seq: z.number().int().min(0).max(2_147_483_647).optional().describe('The last message the fork holds'),
-            runId: z.uuid().optional().describe("The fork holds the thread up to the end of this run's turn"),
-            metadata: metadataSchema.optional().describe("The fork's metadata; the source's when unset"),
-          })
-          .refine((body) => body.seq === undefined || body.runId === undefined, 'give `seq` or `runId`, not both'),
+        body: forkBody,
         response: { 201: threadSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
       },
     },
     async (request, reply) => {
-      const { seq, runId, metadata } = request.body;
+      const { body } = request;
       const fork = await forkThread(
         db,
         { tenantId: request.principal.tenantId, threadId: threadIdOf(request) },
-        { seq, runId },
-        { metadata, by: auditedBy(request) },
+        { seq: 'seq' in body ? body.seq : undefined, runId: 'runId' in body ? body.runId : undefined },
+        { metadata: body.metadata, by: auditedBy(request) },
       );
       return reply.status(201).header('location', `/v1/threads/${fork.id}`).send(fork);
     },

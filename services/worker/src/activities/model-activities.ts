@@ -4,7 +4,6 @@ import {
   getRun,
   rateLimitedWarning,
   recordedModelStepReply,
-  readTurnContext,
   recordModelStepReply,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -18,6 +17,7 @@ import {
 } from './activity-support.ts';
 import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
+import { stepConversation } from './thread-conversation.ts';
 import { replayedReply, replayedStepOf } from './replayed-steps.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
@@ -69,10 +69,6 @@ export function createModelActivities(
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       const adapter = adapterOf(spec);
-      // A thread's earlier turns come from the database, never through the workflow.
-      const turn =
-        ref.threadId === undefined ? undefined : await readTurnContext(db, ref.tenantId, ref.threadId, spec.history);
-      const conversation = turn === undefined ? messages : [...turn.history, ...messages];
       const replayed = await replayedStepOf(db, ref, step);
       const replayedMark = replayed === undefined ? {} : { replayed: true as const };
       // Read before the step counts as started: the model is offered every declared tool.
@@ -91,6 +87,19 @@ export function createModelActivities(
       const attempt = context.info.attempt;
       const maxAttempts = adapter.maxAttempts(spec);
       const answer = async (): Promise<AgentReply> => {
+        const modelCall = {
+          step,
+          attempt,
+          signal: context.cancellationSignal,
+          timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
+          secrets: secretSourceOf(dependencies, ref.tenantId),
+        };
+        // A thread's earlier turns come from the database, never through the workflow.
+        const { conversation, turn } = await stepConversation(dependencies, spec, ref, messages, modelCall).catch(
+          (error: unknown) => {
+            throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
+          },
+        );
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
           bus: dependencies.bus,
@@ -104,16 +113,12 @@ export function createModelActivities(
             adapter.callStep(
               spec,
               {
+                ...modelCall,
                 runId: ref.runId,
                 tenantId: ref.tenantId,
-                step,
-                attempt,
                 messages: conversation,
                 thread: ref.threadId === undefined ? undefined : { id: ref.threadId, carriedState: turn?.carriedState },
                 tools: { builtins, mcpTools },
-                signal: context.cancellationSignal,
-                timeoutMs: spec.limits.modelStepTimeoutSeconds * 1000,
-                secrets: secretSourceOf(dependencies, ref.tenantId),
                 onTextDelta: deltas.write,
                 input: () => runInputOf(db, ref),
                 state,

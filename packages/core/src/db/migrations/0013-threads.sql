@@ -9,6 +9,9 @@ create table threads (
   agent_state jsonb,
   -- The thread and message this one was forked from, when it was.
   forked_from jsonb,
+  -- `{ throughSeq, text }`: a model's summary of the thread's messages up to `throughSeq`, which
+  -- a spec's history policy (`summarize`) gives the model in place of those messages.
+  summary jsonb,
   created_at timestamptz not null default now(),
   updated_at timestamptz not null default now()
 );

@@ -101,6 +101,12 @@ export async function listThreadMessages(
   );
 }
 
+/** A message of a thread's history, with its place in the thread. */
+export interface ThreadHistoryEntry {
+  readonly seq: number;
+  readonly message: StoredConversationMessage;
+}
+
 /**
  * The thread's conversation as a model gets it, oldest first: all of it, or its last
  * `lastMessages` messages. One indexed read.
@@ -110,7 +116,7 @@ export async function readThreadHistory(
   tenantId: string,
   threadId: string,
   lastMessages?: number | undefined,
-): Promise<StoredConversationMessage[]> {
+): Promise<ThreadHistoryEntry[]> {
   let query = db
     .selectFrom('thread_messages as m')
     .innerJoin('conversation_messages as c', 'c.id', 'm.message_id')
@@ -120,7 +126,27 @@ export async function readThreadHistory(
     .orderBy('m.seq', 'desc');
   if (lastMessages !== undefined) query = query.limit(lastMessages);
   const rows = await query.execute();
-  return rows.reverse().map((row) => row.message as StoredConversationMessage);
+  return rows.reverse().map((row) => ({ seq: row.seq, message: row.message as StoredConversationMessage }));
+}
+
+/** The thread's messages after `afterSeq` up to `throughSeq`, oldest first: what a summary has not covered yet. */
+export async function readThreadMessagesBetween(
+  db: Kysely<Database>,
+  tenantId: string,
+  threadId: string,
+  range: { readonly afterSeq: number; readonly throughSeq: number },
+): Promise<StoredConversationMessage[]> {
+  const rows = await db
+    .selectFrom('thread_messages as m')
+    .innerJoin('conversation_messages as c', 'c.id', 'm.message_id')
+    .select('c.message')
+    .where('m.tenant_id', '=', tenantId)
+    .where('m.thread_id', '=', threadId)
+    .where('m.seq', '>', range.afterSeq)
+    .where('m.seq', '<=', range.throughSeq)
+    .orderBy('m.seq')
+    .execute();
+  return rows.map((row) => row.message as StoredConversationMessage);
 }
 
 /**

@@ -182,3 +182,44 @@ export async function readCarriedAgentState(
     .executeTakeFirst();
   return thread?.agent_state ?? undefined;
 }
+
+/** A model's summary of a thread's messages up to `throughSeq`. */
+export interface ThreadSummary {
+  readonly throughSeq: number;
+  readonly text: string;
+}
+
+/** The thread's summary, if one was made. */
+export async function readThreadSummary(
+  db: Kysely<Database>,
+  tenantId: string,
+  threadId: string,
+): Promise<ThreadSummary | undefined> {
+  const row = await db
+    .selectFrom('threads')
+    .select('summary')
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', threadId)
+    .executeTakeFirst();
+  return (row?.summary ?? undefined) as ThreadSummary | undefined;
+}
+
+/**
+ * Keeps `summary` as the thread's unless the thread already has one that reaches as far
+ * (two attempts of a step racing keep the first): answers the summary the thread keeps.
+ */
+export async function recordThreadSummary(
+  db: Kysely<Database>,
+  tenantId: string,
+  threadId: string,
+  summary: ThreadSummary,
+): Promise<ThreadSummary> {
+  await db
+    .updateTable('threads')
+    .set({ summary: JSON.stringify(summary) })
+    .where('tenant_id', '=', tenantId)
+    .where('id', '=', threadId)
+    .where(sql<boolean>`coalesce((summary ->> 'throughSeq')::int, 0) < ${summary.throughSeq}`)
+    .execute();
+  return (await readThreadSummary(db, tenantId, threadId)) ?? summary;
+}
