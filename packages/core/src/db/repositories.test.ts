@@ -40,6 +40,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0012-tenant-scoped-append-run-event',
       '0013-threads',
       '0015-run-replay',
+      '0016-retention',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
