@@ -4,6 +4,7 @@ import {
   createDataConverter,
   createLocalTelemetry,
   createRunService,
+  retentionOptionsOf,
   runServiceLimitsOf,
   type BlobStore,
   type Config,
@@ -141,7 +142,7 @@ function installRuntime(logger: Logger): void {
   });
 }
 
-/** Connects to Temporal and builds the worker hosting `agentRun` and its activities. */
+/** Connects to Temporal and builds the worker hosting `agentRun`, `retentionPass` and their activities. */
 export async function createWorker(dependencies: WorkerDependencies): Promise<CreatedWorker> {
   const { config, db, logger } = dependencies;
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
@@ -184,6 +185,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       runs,
       masterKeys: config.AR_MASTER_KEYS,
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
+      retention: retentionOptionsOf(config),
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -56,7 +56,10 @@ const threadRunBody = createRunBody.extend({
 });
 
 /** Threads: conversations that runs continue turn by turn (docs/threads.md). */
-export function registerThreadRoutes(app: ApiInstance, { db, runs }: RunRouteDependencies): void {
+export function registerThreadRoutes(
+  app: ApiInstance,
+  { db, runs, blobs, runCache, logger }: RunRouteDependencies,
+): void {
   const read = { access: 'read' as const };
   const write = { access: 'write' as const };
   const tags = ['threads'];
@@ -156,14 +159,14 @@ export function registerThreadRoutes(app: ApiInstance, { db, runs }: RunRouteDep
       schema: {
         tags,
         description:
-          'Deletes the thread, its messages and its LangGraph checkpoints; 409 `thread_busy` while one of its runs has not ended. Its runs stay readable by id.',
+          'Deletes the thread for good: its messages, its LangGraph checkpoints and its runs with everything they own (events, tool calls, artifacts and their blobs, payload blobs); 409 `thread_busy` while one of its runs has not ended.',
         params: threadParams,
         response: { 204: z.null().describe('Deleted'), ...problemResponses(401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
       await deleteThread(
-        db,
+        { db, blobs, runCache, logger },
         { tenantId: request.principal.tenantId, threadId: threadIdOf(request) },
         auditedBy(request),
       );
