@@ -214,6 +214,16 @@ export interface paths {
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
             };
+            retention?: {
+              /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+              runsDays?: number | null;
+              /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+              threadsDays?: number | null;
+              /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+              artifactsDays?: number | null;
+              /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+              payloadsDays?: number | null;
+            };
           };
         };
       };
@@ -430,7 +440,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes the tenant's own limits; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once. */
+    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass. */
     patch: {
       parameters: {
         query?: never;
@@ -443,13 +453,23 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            limits: {
+            limits?: {
               /** @description Sustained API requests per minute; 0 means unlimited, null the default */
               rateLimitPerMinute?: number | null;
               /** @description Requests that may arrive at once on top of the sustained rate; null means the default */
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+            };
+            retention?: {
+              /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+              runsDays?: number | null;
+              /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+              threadsDays?: number | null;
+              /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+              artifactsDays?: number | null;
+              /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+              payloadsDays?: number | null;
             };
           };
         };
@@ -1894,6 +1914,13 @@ export interface paths {
                  */
                 modelStepTimeoutSeconds?: number;
               };
+              /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
+              history?: {
+                /** @description Only the last this many messages of the thread's earlier turns */
+                lastMessages?: number;
+                /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
+                maxTokens?: number;
+              };
             };
           };
         };
@@ -2626,8 +2653,8 @@ export interface paths {
           limit?: number;
         };
         header?: {
-          /** @description SSE only: the last seq received; takes precedence over `after` */
-          'last-event-id'?: number;
+          /** @description SSE only: the id of the last message received, a stored event (`<seq>`) or a model delta (`<seq>:<step>:<attempt>:<index>`); takes precedence over `after` */
+          'last-event-id'?: number | string;
         };
         path: {
           runId: string;
@@ -3068,6 +3095,1283 @@ export interface paths {
               /** @enum {string} */
               disposition: 'enqueued' | 'interrupted';
             };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/threads': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The tenant's threads, newest first, by status and metadata. */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          status?: 'idle' | 'busy' | 'waiting' | 'error';
+          /** @description `key=value`, repeatable: threads whose metadata has every pair */
+          metadata?: string | string[];
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Thread'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Creates an empty thread; its runs (`POST /v1/threads/{threadId}/runs`) are its turns. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            metadata?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Thread'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/threads/{threadId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Thread'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** @description Deletes the thread for good: its messages, its LangGraph checkpoints and its runs with everything they own (events, tool calls, artifacts and their blobs, payload blobs); 409 `thread_busy` while one of its runs has not ended. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** @description Merges `metadata` into the thread's (a null value removes its key). */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            metadata: {
+              [key: string]: string | null;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Thread'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/threads/{threadId}/messages': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The thread's conversation in order. A turn's messages join the thread when its run ends (a rolled-back turn's never do). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          /** @description `asc`: oldest first; `desc`: newest first */
+          order?: 'asc' | 'desc';
+        };
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['ThreadMessage'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/threads/{threadId}/runs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The thread's runs, newest first. */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          status?: 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled' | 'timed_out';
+        };
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Run'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Runs the thread's next turn: the agent sees the thread's earlier turns (within its spec's `history` policy) and the state its adapter ended the last turn with. A run of the thread that has not ended is handled by `multitaskStrategy`; runs of one thread run one at a time, in order. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Repeating a request with the same key returns the same run */
+          'idempotency-key'?: string;
+        };
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** Format: uuid */
+            agentId: string;
+            /** @description defaults to the agent's latest */
+            version?: number;
+            input: components['schemas']['JsonValueInput'];
+            metadata?: {
+              [key: string]: string;
+            };
+            /**
+             * @description What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step
+             * @default enqueue
+             * @enum {string}
+             */
+            messagePolicy?: 'reject' | 'enqueue' | 'interrupt';
+            /**
+             * @description When a run of the thread has not ended: `reject` (409 `thread_busy`), `enqueue` (run after it), `interrupt` (stop it at its next step boundary, keeping what it did, then run), `rollback` (cancel it, drop its turn, then run)
+             * @default reject
+             * @enum {string}
+             */
+            multitaskStrategy?: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Run'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/threads/{threadId}/fork': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Creates a new thread holding this one's conversation up to a message (`seq`), up to a run's turn (`runId`), or all of it (neither), to try another path from there. Messages are shared, not copied; the new thread's first turn starts from the adapter state of the turn it branches after. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          threadId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The last message the fork holds */
+            seq?: number;
+            /**
+             * Format: uuid
+             * @description The fork holds the thread up to the end of this run's turn
+             */
+            runId?: string;
+            /** @description The fork's metadata; the source's when unset */
+            metadata?: {
+              [key: string]: string;
+            };
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Thread'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{runId}/replay': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Replays a finished run as a new run (`replayOf` names the source): its steps before `fromStep` answer from the run's recorded replies and tool results, so no model is asked and no tool runs for them again (their events say `replayed: true`); from `fromStep` on it runs anew, with the edited `input` and `version` if given. Created, admitted and started as `POST /v1/runs` creates a run; repeats under the same Idempotency-Key answer the same run. 409 `run_not_finished` while the run has not ended; 422 when a step before `fromStep` has no recorded reply, or for a LangGraph agent. See docs/replay.md. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: {
+          /** @description Repeating a request with the same key returns the same run */
+          'idempotency-key'?: string;
+        };
+        path: {
+          runId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description The first step run anew; the steps before it answer from the replayed run's recorded replies and tool results. At most the run's last recorded step + 1 */
+            fromStep: number;
+            input?: components['schemas']['JsonValueInput'];
+            /** @description Another version of the same agent, whose spec applies from `fromStep` on. Defaults to the run's */
+            version?: number;
+            /** @description Defaults to the run's */
+            metadata?: {
+              [key: string]: string;
+            };
+            /**
+             * @description Defaults to the run's
+             * @enum {string}
+             */
+            messagePolicy?: 'reject' | 'enqueue' | 'interrupt';
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Run'];
           };
         };
         /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
@@ -4893,6 +6197,191 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description How long the tenant's runs, idle threads, artifacts and payload blobs are kept: its own settings, and what applies with the deployment's defaults (docs/retention.md). */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Retention'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** @description Replaces the tenant's retention settings: a field left out or null follows the deployment's default, 0 keeps for ever. The next retention pass applies them. Audited. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+            runsDays?: number | null;
+            /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+            threadsDays?: number | null;
+            /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+            artifactsDays?: number | null;
+            /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+            payloadsDays?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Retention'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -4900,6 +6389,7 @@ export interface components {
     /** @description Stable machine-readable code of why a run failed; see docs/events.md */
     RunErrorCodeInput:
       | 'run_cancelled'
+      | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
       | 'already_finished'
@@ -4972,6 +6462,30 @@ export interface components {
       onError: 'return' | 'fail';
       timeoutSeconds: number;
     };
+    TenantRetentionInput: {
+      /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+      runsDays: number | null;
+      /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+      threadsDays: number | null;
+      /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+      artifactsDays: number | null;
+      /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+      payloadsDays: number | null;
+    };
+    EffectiveRetentionInput: {
+      /** @description Ended runs are kept this many days; null: for ever */
+      runsDays: number | null;
+      /** @description Idle threads are kept this many days; null: for ever */
+      threadsDays: number | null;
+      /** @description Artifacts are kept this many days; null: for ever */
+      artifactsDays: number | null;
+      /** @description Payload blobs of ended runs are kept this many days; null: for ever */
+      payloadsDays: number | null;
+    };
+    RetentionInput: {
+      settings: components['schemas']['TenantRetentionInput'];
+      effective: components['schemas']['EffectiveRetentionInput'];
+    };
     JsonValueInput: AnyJson;
     TenantLimitsInput: {
       /** @description Sustained API requests per minute; 0 means unlimited, null the default */
@@ -4986,6 +6500,7 @@ export interface components {
       id: string;
       name: string;
       limits: components['schemas']['TenantLimitsInput'];
+      retention: components['schemas']['TenantRetentionInput'];
       /** Format: date-time */
       createdAt: string;
     };
@@ -5492,6 +7007,13 @@ export interface components {
            */
           modelStepTimeoutSeconds: number;
         };
+        /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
+        history?: {
+          /** @description Only the last this many messages of the thread's earlier turns */
+          lastMessages?: number;
+          /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
+          maxTokens?: number;
+        };
       };
       /** @description sha256 of the canonical spec JSON */
       specHash: string;
@@ -5531,12 +7053,21 @@ export interface components {
       /** @description 1 for the run the tenant admits next, 2 after it, …; 0 once admitted (its workflow is starting) */
       position: number;
       /**
-       * @description `starting`: admitted, its workflow is starting. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.
+       * @description `starting`: admitted, its workflow is starting. `thread`: an earlier run of its thread has not ended; it runs after it. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.
        * @enum {string}
        */
-      reason: 'starting' | 'concurrent_runs' | 'waiting_runs' | 'admission_pending';
+      reason: 'starting' | 'thread' | 'concurrent_runs' | 'waiting_runs' | 'admission_pending';
       /** @description The value of the limit named by `reason` (`maxConcurrentRuns` or the waiting cap); null for the other reasons */
       limit: number | null;
+    };
+    RunReplayOfInput: {
+      /**
+       * Format: uuid
+       * @description The run replayed
+       */
+      runId: string;
+      /** @description The first step run anew; the steps before it answered from the replayed run's records */
+      fromStep: number;
     };
     RunInput: {
       /** Format: uuid */
@@ -5562,8 +7093,12 @@ export interface components {
       createdAt: string;
       startedAt: string | null;
       endedAt: string | null;
+      /** @description The thread the run is a turn of; null for a run without one */
+      threadId: string | null;
       /** @description Why the run is still queued; absent unless `status` is `queued` */
       queue?: components['schemas']['RunQueueInput'];
+      /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
+      replayOf?: components['schemas']['RunReplayOfInput'];
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEventInput: {
@@ -5579,6 +7114,8 @@ export interface components {
         /** Format: uuid */
         agentId: string;
         agentVersion: number;
+        /** @description A replay: the run it replays and the step it re-runs from */
+        replayOf?: components['schemas']['RunReplayOfInput'];
       };
       /** Format: date-time */
       createdAt: string;
@@ -5668,10 +7205,20 @@ export interface components {
         | {
             /** @enum {string} */
             provider: 'scripted' | 'openai-compatible' | 'openai' | 'anthropic';
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           }
         | {
             /** @enum {string} */
             agent: 'builtin' | 'code' | 'http' | 'ai-sdk' | 'openai-agents' | 'langgraph';
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           };
       /** Format: date-time */
       createdAt: string;
@@ -5714,11 +7261,16 @@ export interface components {
         final?: unknown;
         /** @description OpenAI agents only: which agent of the handoff graph answered (null when unknown) */
         agentName?: string | null;
+        /**
+         * @description A replay's step answered from the replayed run's records: nothing was called
+         * @constant
+         */
+        replayed?: true;
       };
       /** Format: date-time */
       createdAt: string;
     };
-    /** @description SSE only (`event: model.delta`, no `id:`): a piece of a running model step's text; ephemeral, never stored or replayed. */
+    /** @description SSE only (`event: model.delta`, `id: <seq>:<step>:<attempt>:<index>`): a piece of a running model step's text, never stored; a step's deltas join into its `model.completed` text. */
     ModelDeltaEventInput: {
       /** Format: uuid */
       runId: string;
@@ -5746,6 +7298,11 @@ export interface components {
         tool: string;
         /** @description The call's arguments (a JSON object) */
         input: unknown;
+        /**
+         * @description A replay's step answered from the replayed run's records: nothing was called
+         * @constant
+         */
+        replayed?: true;
       };
       /** Format: date-time */
       createdAt: string;
@@ -5773,6 +7330,11 @@ export interface components {
             ok: true;
             /** @description The tool's output (any JSON); absent when the tool returned nothing */
             output?: unknown;
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           }
         | {
             callId: string;
@@ -5780,6 +7342,11 @@ export interface components {
             /** @constant */
             ok: false;
             error: components['schemas']['ToolErrorInput'];
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           };
       /** Format: date-time */
       createdAt: string;
@@ -5973,6 +7540,64 @@ export interface components {
         [key: string]: components['schemas']['JsonValueInput'];
       };
     };
+    ConversationMessageInput:
+      | {
+          /** @constant */
+          role: 'user';
+          content: string;
+        }
+      | {
+          /** @constant */
+          role: 'assistant';
+          content: string;
+          toolCalls: {
+            id: string;
+            name: string;
+            arguments: {
+              [key: string]: unknown;
+            };
+          }[];
+        }
+      | {
+          /** @constant */
+          role: 'tool';
+          toolCallId: string;
+          name: string;
+          /** @description The tool's outcome as JSON: `{ ok: true, value }` or `{ ok: false, error }` */
+          content: string;
+        };
+    ThreadOriginInput: {
+      /** Format: uuid */
+      threadId: string;
+      seq: number;
+    };
+    ThreadInput: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      metadata: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      status: 'idle' | 'busy' | 'waiting' | 'error';
+      /** @description Messages the thread holds */
+      messageCount: number;
+      forkedFrom: components['schemas']['ThreadOriginInput'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ThreadMessageInput: {
+      /** @description The place of the message in its thread, from 1 */
+      seq: number;
+      /** @description The run whose turn added the message */
+      runId: string | null;
+      message: components['schemas']['ConversationMessageInput'];
+      /** Format: date-time */
+      createdAt: string;
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCodeInput:
       | 'validation_failed'
@@ -5990,6 +7615,8 @@ export interface components {
       | 'invalid_state_transition'
       | 'run_finished'
       | 'run_busy'
+      | 'thread_busy'
+      | 'run_not_finished'
       | 'approval_not_pending'
       | 'agent_archived'
       | 'version_immutable'
@@ -6014,6 +7641,7 @@ export interface components {
     /** @description Stable machine-readable code of why a run failed; see docs/events.md */
     RunErrorCode:
       | 'run_cancelled'
+      | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
       | 'already_finished'
@@ -6086,6 +7714,30 @@ export interface components {
       onError: 'return' | 'fail';
       timeoutSeconds: number;
     };
+    TenantRetention: {
+      /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+      runsDays: number | null;
+      /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+      threadsDays: number | null;
+      /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+      artifactsDays: number | null;
+      /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+      payloadsDays: number | null;
+    };
+    EffectiveRetention: {
+      /** @description Ended runs are kept this many days; null: for ever */
+      runsDays: number | null;
+      /** @description Idle threads are kept this many days; null: for ever */
+      threadsDays: number | null;
+      /** @description Artifacts are kept this many days; null: for ever */
+      artifactsDays: number | null;
+      /** @description Payload blobs of ended runs are kept this many days; null: for ever */
+      payloadsDays: number | null;
+    };
+    Retention: {
+      settings: components['schemas']['TenantRetention'];
+      effective: components['schemas']['EffectiveRetention'];
+    };
     JsonValue: AnyJson;
     TenantLimits: {
       /** @description Sustained API requests per minute; 0 means unlimited, null the default */
@@ -6100,6 +7752,7 @@ export interface components {
       id: string;
       name: string;
       limits: components['schemas']['TenantLimits'];
+      retention: components['schemas']['TenantRetention'];
       /** Format: date-time */
       createdAt: string;
     };
@@ -6606,6 +8259,13 @@ export interface components {
            */
           modelStepTimeoutSeconds: number;
         };
+        /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
+        history?: {
+          /** @description Only the last this many messages of the thread's earlier turns */
+          lastMessages?: number;
+          /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
+          maxTokens?: number;
+        };
       };
       /** @description sha256 of the canonical spec JSON */
       specHash: string;
@@ -6645,12 +8305,21 @@ export interface components {
       /** @description 1 for the run the tenant admits next, 2 after it, …; 0 once admitted (its workflow is starting) */
       position: number;
       /**
-       * @description `starting`: admitted, its workflow is starting. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.
+       * @description `starting`: admitted, its workflow is starting. `thread`: an earlier run of its thread has not ended; it runs after it. `concurrent_runs`: the runs using workers are at the concurrent-run limit, or older runs take the free slots first. `waiting_runs`: as many runs are waiting for approvals as the waiting cap allows; admission pauses until fewer wait. `admission_pending`: a slot is free for it; the next admission (within 15 s) takes it.
        * @enum {string}
        */
-      reason: 'starting' | 'concurrent_runs' | 'waiting_runs' | 'admission_pending';
+      reason: 'starting' | 'thread' | 'concurrent_runs' | 'waiting_runs' | 'admission_pending';
       /** @description The value of the limit named by `reason` (`maxConcurrentRuns` or the waiting cap); null for the other reasons */
       limit: number | null;
+    };
+    RunReplayOf: {
+      /**
+       * Format: uuid
+       * @description The run replayed
+       */
+      runId: string;
+      /** @description The first step run anew; the steps before it answered from the replayed run's records */
+      fromStep: number;
     };
     Run: {
       /** Format: uuid */
@@ -6676,8 +8345,12 @@ export interface components {
       createdAt: string;
       startedAt: string | null;
       endedAt: string | null;
+      /** @description The thread the run is a turn of; null for a run without one */
+      threadId: string | null;
       /** @description Why the run is still queued; absent unless `status` is `queued` */
       queue?: components['schemas']['RunQueue'];
+      /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
+      replayOf?: components['schemas']['RunReplayOf'];
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEvent: {
@@ -6693,6 +8366,8 @@ export interface components {
         /** Format: uuid */
         agentId: string;
         agentVersion: number;
+        /** @description A replay: the run it replays and the step it re-runs from */
+        replayOf?: components['schemas']['RunReplayOf'];
       };
       /** Format: date-time */
       createdAt: string;
@@ -6782,10 +8457,20 @@ export interface components {
         | {
             /** @enum {string} */
             provider: 'scripted' | 'openai-compatible' | 'openai' | 'anthropic';
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           }
         | {
             /** @enum {string} */
             agent: 'builtin' | 'code' | 'http' | 'ai-sdk' | 'openai-agents' | 'langgraph';
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           };
       /** Format: date-time */
       createdAt: string;
@@ -6828,11 +8513,16 @@ export interface components {
         final?: unknown;
         /** @description OpenAI agents only: which agent of the handoff graph answered (null when unknown) */
         agentName?: string | null;
+        /**
+         * @description A replay's step answered from the replayed run's records: nothing was called
+         * @constant
+         */
+        replayed?: true;
       };
       /** Format: date-time */
       createdAt: string;
     };
-    /** @description SSE only (`event: model.delta`, no `id:`): a piece of a running model step's text; ephemeral, never stored or replayed. */
+    /** @description SSE only (`event: model.delta`, `id: <seq>:<step>:<attempt>:<index>`): a piece of a running model step's text, never stored; a step's deltas join into its `model.completed` text. */
     ModelDeltaEvent: {
       /** Format: uuid */
       runId: string;
@@ -6860,6 +8550,11 @@ export interface components {
         tool: string;
         /** @description The call's arguments (a JSON object) */
         input: unknown;
+        /**
+         * @description A replay's step answered from the replayed run's records: nothing was called
+         * @constant
+         */
+        replayed?: true;
       };
       /** Format: date-time */
       createdAt: string;
@@ -6887,6 +8582,11 @@ export interface components {
             ok: true;
             /** @description The tool's output (any JSON); absent when the tool returned nothing */
             output?: unknown;
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           }
         | {
             callId: string;
@@ -6894,6 +8594,11 @@ export interface components {
             /** @constant */
             ok: false;
             error: components['schemas']['ToolError'];
+            /**
+             * @description A replay's step answered from the replayed run's records: nothing was called
+             * @constant
+             */
+            replayed?: true;
           };
       /** Format: date-time */
       createdAt: string;
@@ -7087,6 +8792,64 @@ export interface components {
         [key: string]: components['schemas']['JsonValue'];
       };
     };
+    ConversationMessage:
+      | {
+          /** @constant */
+          role: 'user';
+          content: string;
+        }
+      | {
+          /** @constant */
+          role: 'assistant';
+          content: string;
+          toolCalls: {
+            id: string;
+            name: string;
+            arguments: {
+              [key: string]: unknown;
+            };
+          }[];
+        }
+      | {
+          /** @constant */
+          role: 'tool';
+          toolCallId: string;
+          name: string;
+          /** @description The tool's outcome as JSON: `{ ok: true, value }` or `{ ok: false, error }` */
+          content: string;
+        };
+    ThreadOrigin: {
+      /** Format: uuid */
+      threadId: string;
+      seq: number;
+    };
+    Thread: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      metadata: {
+        [key: string]: string;
+      };
+      /** @enum {string} */
+      status: 'idle' | 'busy' | 'waiting' | 'error';
+      /** @description Messages the thread holds */
+      messageCount: number;
+      forkedFrom: components['schemas']['ThreadOrigin'] | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    ThreadMessage: {
+      /** @description The place of the message in its thread, from 1 */
+      seq: number;
+      /** @description The run whose turn added the message */
+      runId: string | null;
+      message: components['schemas']['ConversationMessage'];
+      /** Format: date-time */
+      createdAt: string;
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCode:
       | 'validation_failed'
@@ -7104,6 +8867,8 @@ export interface components {
       | 'invalid_state_transition'
       | 'run_finished'
       | 'run_busy'
+      | 'thread_busy'
+      | 'run_not_finished'
       | 'approval_not_pending'
       | 'agent_archived'
       | 'version_immutable'
