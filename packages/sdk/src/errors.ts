@@ -120,6 +120,8 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   invalid_state_transition: ConflictError,
   run_finished: ConflictError,
   run_busy: ConflictError,
+  run_not_finished: ConflictError,
+  thread_busy: ConflictError,
   approval_not_pending: ConflictError,
   agent_archived: ConflictError,
   version_immutable: ConflictError,
