@@ -29,6 +29,11 @@ const optionalString = z
 const booleanString = (defaultValue: boolean) =>
   optionalString.pipe(z.stringbool().optional()).transform((value) => value ?? defaultValue);
 
+/** Days of a retention default: unset or empty is undefined (for ever), 0 is for ever too. */
+const retentionDays = optionalString
+  .transform((value) => (value === undefined ? undefined : Number(value)))
+  .pipe(z.number().int().min(0).max(36_500).optional());
+
 function isBlobKey(value: string): boolean {
   try {
     assertValidBlobKey(value);
@@ -213,6 +218,40 @@ const configSchema = z.object({
     .min(1)
     .max(5 * 1024 ** 4)
     .default(100 * 1024 * 1024),
+  /**
+   * Days a run is kept after it ended (with its events, tool calls, replies, artifacts and
+   * payload blobs), for tenants without their own setting. Unset or 0: for ever. See
+   * docs/retention.md. @default for ever
+   */
+  AR_RETENTION_RUNS_DAYS: retentionDays,
+  /** Days a thread is kept after its last activity, with its messages and runs. Unset or 0: for ever. @default for ever */
+  AR_RETENTION_THREADS_DAYS: retentionDays,
+  /** Days an artifact is kept after it was stored (its run stays). Unset or 0: for ever. @default for ever */
+  AR_RETENTION_ARTIFACTS_DAYS: retentionDays,
+  /**
+   * Days the blob-stored large payloads (claim check) of a run's workflow are kept after the
+   * run ended. Nothing reads them once the workflow has closed but Temporal's own history
+   * views, which then show the claim check instead. 0: for ever. @default 7
+   */
+  AR_RETENTION_PAYLOADS_DAYS: retentionDays.transform((value) => value ?? 7),
+  /**
+   * Days a blob nothing refers to any more (a payload of a workflow that is no run, or of a run
+   * already pruned; an artifact blob without its record; a payload written without its
+   * workflow's key) is kept before the retention pass deletes it. @default 7
+   */
+  AR_RETENTION_ORPHAN_BLOB_DAYS: z.coerce.number().int().min(1).max(36_500).default(7),
+  /**
+   * Minutes between retention passes (a Temporal Schedule the API creates or updates at
+   * start). 0: no passes; the API deletes the schedule. @default 60
+   */
+  AR_RETENTION_INTERVAL_MINUTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(7 * 24 * 60)
+    .default(60),
+  /** Objects one retention batch deletes, in one transaction. @default 100 */
+  AR_RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
   /** API key of the seeded admin on first start; generated and printed once when unset. */
   AR_BOOTSTRAP_API_KEY: optionalString.pipe(
     z

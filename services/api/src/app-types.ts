@@ -73,8 +73,12 @@ export interface ApiDependencies {
   readonly oidc?: OidcVerifier;
 }
 
-/** What the run routes get: the dependencies with the run cache and the run service settled. */
-export type RunRouteDependencies = ApiDependencies & { readonly runCache: RunCache; readonly runs: RunService };
+/** What the run routes get: the dependencies with the blob store, the run cache and the run service settled. */
+export type RunRouteDependencies = ApiDependencies & {
+  readonly blobs: BlobStore;
+  readonly runCache: RunCache;
+  readonly runs: RunService;
+};
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */
 export interface LiveOptions {

@@ -38,6 +38,7 @@ import { registerRunRoutes } from './routes/runs.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
+import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
@@ -129,7 +130,9 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       logger: dependencies.logger,
       limits: runServiceLimitsOf(dependencies.config),
     });
-  const runRouteDependencies = { ...dependencies, runCache, runs };
+  // One blob store for the routes: artifacts, and the blobs a deleted thread's runs leave.
+  const blobs = dependencies.blobs ?? openBlobStore(dependencies.config);
+  const runRouteDependencies = { ...dependencies, blobs, runCache, runs };
 
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
@@ -142,7 +145,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunControlRoutes(app, runRouteDependencies);
   registerThreadRoutes(app, runRouteDependencies);
   registerRunReplayRoute(app, runRouteDependencies);
-  await registerArtifactRoutes(app, dependencies, dependencies.blobs ?? openBlobStore(dependencies.config));
+  await registerArtifactRoutes(app, dependencies, blobs);
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);
   registerSecretRoutes(app, dependencies);
@@ -159,6 +162,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     });
   });
   app.addHook('onClose', async () => stopMemorySweeper?.());
+  registerRetentionRoutes(app, dependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);

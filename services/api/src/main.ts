@@ -4,6 +4,7 @@ import {
   createLogger,
   createRunService,
   createTelemetry,
+  keepRetentionScheduled,
   loadConfig,
   onShutdownSignal,
   openBlobStore,
@@ -65,10 +66,20 @@ try {
   const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({ runs, logger });
+  // Retention passes run on the workers, on a Temporal Schedule every API start makes sure of.
+  const retentionScheduling = new AbortController();
+  const retentionScheduled = keepRetentionScheduled(
+    temporal,
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMinutes: config.AR_RETENTION_INTERVAL_MINUTES },
+    logger,
+    retentionScheduling.signal,
+  );
 
   const shutdown = async () => {
     await app.close();
     await stopReconciler();
+    retentionScheduling.abort();
+    await retentionScheduled;
     await bus.close();
     await runCache.close();
     await temporal.connection.close();

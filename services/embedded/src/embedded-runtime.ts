@@ -4,6 +4,7 @@ import {
   createDataConverter,
   createRunService,
   createTelemetry,
+  keepRetentionScheduled,
   migrateToLatest,
   openBlobStore,
   openDatabase,
@@ -104,6 +105,14 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
   const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });
   const stopReconciler = startRunReconciler({ runs, logger });
+  // Retention passes run on the worker, on a Temporal Schedule every start makes sure of.
+  const retentionScheduling = new AbortController();
+  const retentionScheduled = keepRetentionScheduled(
+    temporal,
+    { taskQueue: config.TEMPORAL_TASK_QUEUE, intervalMinutes: config.AR_RETENTION_INTERVAL_MINUTES },
+    logger,
+    retentionScheduling.signal,
+  );
 
   return {
     url,
@@ -111,6 +120,8 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
     async stop() {
       await app.close();
       await stopReconciler();
+      retentionScheduling.abort();
+      await retentionScheduled;
       worker.shutdown();
       await workerDone.catch(() => undefined);
       await mcpConnections.close();

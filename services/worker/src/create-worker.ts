@@ -6,6 +6,7 @@ import {
   createMemoryStore,
   createRunService,
   openEmbedder,
+  retentionOptionsOf,
   runServiceLimitsOf,
   type BlobStore,
   type Config,
@@ -155,7 +156,7 @@ function installRuntime(logger: Logger): void {
   });
 }
 
-/** Connects to Temporal and builds the worker hosting `agentRun` and its activities. */
+/** Connects to Temporal and builds the worker hosting `agentRun`, `retentionPass` and their activities. */
 export async function createWorker(dependencies: WorkerDependencies): Promise<CreatedWorker> {
   const { config, db, logger } = dependencies;
   const telemetry = dependencies.telemetry ?? createLocalTelemetry();
@@ -201,6 +202,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       masterKeys: config.AR_MASTER_KEYS,
       memory: dependencies.memory ?? createMemoryStore({ db, embedder: openEmbedder(config) }),
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
+      retention: retentionOptionsOf(config),
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

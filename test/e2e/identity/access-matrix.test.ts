@@ -48,11 +48,11 @@ const publicPaths = new Set([
   '/docs/swagger-ui.css',
   '/docs/swagger-ui-bundle.js',
 ]);
-const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/secrets'];
+const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
 /**
- * Who should be able to call a route: tenants are the platform's; keys, secrets and audit
- * the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
+ * Who should be able to call a route: tenants are the platform's; keys, secrets, audit and
+ * retention the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
  */
 function expectedAccess(method: string, url: string): Access {
   if (publicPaths.has(url)) return 'public';
@@ -139,6 +139,7 @@ const bodies: Record<
   },
   'POST /v1/secrets': { body: () => ({ name: uniqueName('matrix-secret'), value: 'matrix value' }) },
   'PUT /v1/secrets/:name': { body: () => ({ value: 'another matrix value' }) },
+  'PUT /v1/retention': { body: () => ({ payloadsDays: 14 }) },
   'POST /v1/api-keys': { body: () => ({ name: uniqueName('matrix-key'), roles: ['viewer'] }) },
   'POST /v1/threads': { body: () => ({ metadata: { by: 'matrix' } }) },
   'PATCH /v1/threads/:threadId': { body: () => ({ metadata: { touched: 'yes' } }) },

@@ -283,13 +283,14 @@ describe('threads: multi-turn conversations', () => {
     expect((await runtime.request('POST', `/v1/threads/${threadId}/fork`, { seq: 99 })).status).toBe(422);
   });
 
-  it('deletes a thread with its messages; its runs stay readable', async () => {
+  it('deletes a thread with its messages and its runs', async () => {
     const agentId = await createAgentWithSpec(runtime, 'thread-delete', { agent: { kind: 'code', name: 'recaller' } });
     const threadId = await newThread();
     const { id: runId } = await turn(threadId, agentId, 'my name is Ada');
     expect((await runtime.request('DELETE', `/v1/threads/${threadId}`)).status).toBe(204);
     expect((await runtime.request('GET', `/v1/threads/${threadId}`)).status).toBe(404);
     expect((await runtime.request('GET', `/v1/threads/${threadId}/messages`)).status).toBe(404);
-    expect((await runtime.request('GET', `/v1/runs/${runId}`)).status).toBe(200);
+    // Retention (issue 12, item 7): a deleted thread's runs go with it (test/e2e/retention).
+    expect((await runtime.request('GET', `/v1/runs/${runId}`)).status).toBe(404);
   });
 });

@@ -30,3 +30,16 @@ export function assertValidBlobKey(key: string): void {
     }
   }
 }
+
+/**
+ * Accepts the prefix of a listing: `''`, or whole key segments followed by `/`.
+ * @returns its segments (none for `''`)
+ * @throws InvalidBlobKeyError otherwise.
+ */
+export function blobPrefixSegments(prefix: string): string[] {
+  if (prefix === '') return [];
+  if (!prefix.endsWith('/')) throw new InvalidBlobKeyError(prefix, 'a prefix ends with "/"');
+  const key = prefix.slice(0, -1);
+  assertValidBlobKey(key);
+  return key.split('/');
+}

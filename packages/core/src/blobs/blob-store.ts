@@ -44,6 +44,30 @@ export interface StoredBlob {
   readonly sha256: string;
 }
 
+/** One blob {@link BlobStore.list} found. */
+export interface ListedBlob {
+  readonly key: string;
+  /** Length in bytes. */
+  readonly size: number;
+  /** When the bytes under the key were last written. */
+  readonly modifiedAt: Date;
+}
+
+/** Options of {@link BlobStore.list}. */
+export interface ListBlobsOptions {
+  /** The `next` of the page before; the listing continues after it. @default from the start */
+  readonly cursor?: string | undefined;
+  /** Most blobs in one page. @default 1000 */
+  readonly limit?: number;
+}
+
+/** One page of {@link BlobStore.list}. */
+export interface BlobPage {
+  readonly blobs: ListedBlob[];
+  /** Where the next page starts ({@link ListBlobsOptions.cursor}); undefined after the last page. */
+  readonly next?: string;
+}
+
 /**
  * Durable storage of immutable byte strings under string keys: large Temporal payloads
  * (claim check) and artifacts. Embedded, a local directory ({@link FilesystemBlobStore});
@@ -82,6 +106,12 @@ export interface BlobStore {
   has(key: string): Promise<boolean>;
   /** Removes the blob under `key`; removing a missing key is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * The blobs whose keys start with `prefix`, a page at a time, in an order each store keeps
+   * fixed (so a cursor resumes where its page ended, blobs deleted meanwhile or not).
+   * `prefix` is `''` (every blob) or whole segments ending in `/` (`payloads/workflows/`).
+   */
+  list(prefix: string, options?: ListBlobsOptions): Promise<BlobPage>;
 }
 
 /** Raised by {@link BlobStore.get} when no blob is stored under the key. */

@@ -2,9 +2,12 @@ import { createHash, randomUUID } from 'node:crypto';
 import { mkdir, open, readFile, rename, rm, stat, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { assertValidBlobKey, InvalidBlobKeyError } from './blob-key.ts';
+import { listFilesystemBlobs } from './filesystem-blob-listing.ts';
 import {
   BlobNotFoundError,
+  type BlobPage,
   type BlobReadStream,
+  type ListBlobsOptions,
   type BlobSource,
   type BlobStore,
   type PutBlobStreamOptions,
@@ -92,6 +95,11 @@ export class FilesystemBlobStore implements BlobStore {
   async delete(key: string): Promise<void> {
     const target = this.#pathOf(key);
     if (await this.has(key)) await rm(target, { force: true });
+  }
+
+  /** Keys in depth-first order over sorted names; `modifiedAt` is the file's mtime. */
+  list(prefix: string, options?: ListBlobsOptions): Promise<BlobPage> {
+    return listFilesystemBlobs(this.#root, prefix, options);
   }
 
   /**

@@ -7,18 +7,21 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
   UploadPartCommand,
   type CompletedPart,
 } from '@aws-sdk/client-s3';
-import { assertValidBlobKey } from './blob-key.ts';
+import { assertValidBlobKey, blobPrefixSegments } from './blob-key.ts';
 import {
   BlobNotFoundError,
+  type BlobPage,
   type BlobReadStream,
   type BlobSource,
   type BlobStore,
+  type ListBlobsOptions,
   type PutBlobOptions,
   type PutBlobStreamOptions,
   type StoredBlob,
@@ -201,6 +204,32 @@ export class S3BlobStore implements BlobStore {
 
   async delete(key: string): Promise<void> {
     await this.#client.send(new DeleteObjectCommand({ Bucket: this.#bucket, Key: this.#objectKey(key) }));
+  }
+
+  /** Keys in S3's order (byte order of the key); the cursor is the last key of a page (`StartAfter`). */
+  async list(prefix: string, options: ListBlobsOptions = {}): Promise<BlobPage> {
+    blobPrefixSegments(prefix);
+    const response = await this.#client.send(
+      new ListObjectsV2Command({
+        Bucket: this.#bucket,
+        Prefix: this.#prefix + prefix,
+        MaxKeys: options.limit ?? 1000,
+        ...(options.cursor === undefined ? {} : { StartAfter: this.#objectKey(options.cursor) }),
+      }),
+    );
+    const blobs = (response.Contents ?? []).flatMap((object) =>
+      object.Key === undefined
+        ? []
+        : [
+            {
+              key: object.Key.slice(this.#prefix.length),
+              size: object.Size ?? 0,
+              modifiedAt: object.LastModified ?? new Date(0),
+            },
+          ],
+    );
+    const last = blobs.at(-1);
+    return response.IsTruncated === true && last ? { blobs, next: last.key } : { blobs };
   }
 
   /** Closes the client's pooled connections; the store is unusable afterwards. */

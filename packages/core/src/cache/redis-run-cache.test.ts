@@ -1,11 +1,12 @@
 import { openTestDatabase, startRedis, type RedisServer } from '@agent-runtime/test-harness';
 import { Redis } from 'ioredis';
-import type {
-  KyselyPlugin,
-  PluginTransformQueryArgs,
-  PluginTransformResultArgs,
-  QueryResult,
-  UnknownRow,
+import {
+  sql,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type UnknownRow,
 } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '../db/connect.ts';
@@ -155,6 +156,35 @@ describe('RedisRunCache against a real redis-server and PostgreSQL', () => {
     const older = await applyRunTransition(database.db, { tenantId, runId, to: 'running' });
     await writer.recordChange({ ...older, run: { ...older.run, status: 'queued' }, version: older.version - 1 });
     expect((await observer.getRun(tenantId, runId)).status).toBe('running');
+  });
+
+  it('forgets a deleted run for good, even against a reader that read it before the deletion', async () => {
+    const { cache: reader, probe } = await openCache();
+    const { cache: deleter } = await openCache();
+    const deleteForGood = (runId: string) =>
+      database.db.transaction().execute(async (trx) => {
+        await sql`select set_config('agent_runtime.deleting_runs', 'on', true)`.execute(trx);
+        await trx.deleteFrom('run_events').where('run_id', '=', runId).execute();
+        await trx.deleteFrom('runs').where('id', '=', runId).execute();
+      });
+    // A cached copy is gone with the run.
+    const cachedId = await newRun();
+    await deleter.getRun(tenantId, cachedId);
+    await deleteForGood(cachedId);
+    await deleter.forget(tenantId, cachedId);
+    await expect(reader.getRun(tenantId, cachedId)).rejects.toMatchObject({ code: 'not_found' });
+    // A reader that read the row before the deletion cannot put it back afterwards.
+    const runId = await newRun();
+    const before = probe.queries;
+    const release = probe.hold();
+    const slowRead = reader.getRun(tenantId, runId);
+    while (probe.queries === before) await new Promise((resolve) => setTimeout(resolve, 5));
+    await deleteForGood(runId);
+    await deleter.forget(tenantId, runId);
+    release();
+    expect((await slowRead).id).toBe(runId);
+    await expect(deleter.getRun(tenantId, runId)).rejects.toMatchObject({ code: 'not_found' });
+    await expect(reader.getRun(tenantId, runId)).rejects.toMatchObject({ code: 'not_found' });
   });
 
   it('answers from the database, quickly, while Redis is down, flushed or hanging', async () => {

@@ -116,6 +116,24 @@ export class RedisRunCache implements RunCache {
     await this.#store(change.run, change.version, true);
   }
 
+  /**
+   * Leaves a tombstone rather than no key: the highest version with no run, for the TTL. A
+   * reader that read the run before the deletion committed then loses the compare-and-set,
+   * and every later read misses, goes to the database and finds no run.
+   */
+  async forget(tenantId: string, runId: string): Promise<void> {
+    const key = this.#keyOf(tenantId, runId);
+    try {
+      await this.#redis
+        .multi()
+        .hset(key, 'v', String(Number.MAX_SAFE_INTEGER), 'run', 'null')
+        .pexpire(key, this.#ttlMs)
+        .exec();
+    } catch (error) {
+      this.#warn(error);
+    }
+  }
+
   async close(): Promise<void> {
     const quit = this.#redis.quit().catch(() => undefined);
     await Promise.race([quit, new Promise<void>((resolve) => setTimeout(resolve, 1_000).unref())]);

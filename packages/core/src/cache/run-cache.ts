@@ -22,6 +22,12 @@ export interface RunCache {
    * holds a newer version. Never rejects: on failure the old copy lives at most its TTL.
    */
   recordChange(change: RunChange): Promise<void>;
+  /**
+   * Drops the copy of a run deleted for good, so that no later read answers it, not even
+   * one that read the database before the deletion committed. Never rejects: on failure the
+   * copy lives at most its TTL.
+   */
+  forget(tenantId: string, runId: string): Promise<void>;
   /** Releases the cache's connections. */
   close(): Promise<void>;
 }
@@ -43,6 +49,8 @@ export class UncachedRunReads implements RunCache {
   }
 
   async recordChange(): Promise<void> {}
+
+  async forget(): Promise<void> {}
 
   async close(): Promise<void> {}
 }

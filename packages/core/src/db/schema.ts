@@ -18,6 +18,14 @@ export interface TenantsTable {
   rate_limit_burst: ColumnType<number | null, number | null | undefined, number | null>;
   /** Runs of this tenant in progress at once; null: `AR_TENANT_MAX_CONCURRENT_RUNS`. 0: unlimited. */
   max_concurrent_runs: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Days ended runs are kept (0016); null: `AR_RETENTION_RUNS_DAYS`. 0: for ever. */
+  retention_runs_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Days idle threads are kept; null: `AR_RETENTION_THREADS_DAYS`. 0: for ever. */
+  retention_threads_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Days artifacts are kept; null: `AR_RETENTION_ARTIFACTS_DAYS`. 0: for ever. */
+  retention_artifacts_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Days an ended run's payload blobs are kept; null: `AR_RETENTION_PAYLOADS_DAYS`. 0: for ever. */
+  retention_payloads_days: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeysTable {
@@ -91,6 +99,8 @@ export interface RunsTable {
   turn_state: ColumnType<unknown, string | null | undefined, string | null>;
   /** When a newer run of its thread rolled this turn back: its messages never join the thread. */
   thread_discarded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+  /** When retention deleted the run's claim-check payload blobs (0016); null while they are kept. */
+  payloads_pruned_at: ColumnType<Date | null, never, Date | null>;
 }
 
 export interface RunEventsTable {

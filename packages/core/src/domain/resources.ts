@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { runErrorCodeSchema } from '../errors/run-error-code-schema.ts';
 import { agentSpecSchema } from './agent-spec.ts';
+import { tenantRetentionSchema } from './retention.ts';
 import { runStatuses } from './run-status.ts';
 
 /**
@@ -56,6 +57,7 @@ export const tenantSchema = z
     id: z.uuid(),
     name: z.string(),
     limits: tenantLimitsSchema,
+    retention: tenantRetentionSchema,
     createdAt: timestamp,
   })
   .meta({ id: 'Tenant' });

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FilesystemBlobStore } from '../blobs/filesystem-blob-store.ts';
-import { ClaimCheckCodec, ClaimCheckError, isClaimCheck, type ClaimCheck } from './claim-check-codec.ts';
+import {
+  ClaimCheckCodec,
+  ClaimCheckError,
+  isClaimCheck,
+  payloadsPrefixOf,
+  type ClaimCheck,
+} from './claim-check-codec.ts';
 
 const toPayload = (value: unknown): Payload => defaultPayloadConverter.toPayload(value);
 const fromPayload = (payload: Payload): unknown => defaultPayloadConverter.fromPayload(payload);
@@ -40,6 +46,27 @@ describe('ClaimCheckCodec', () => {
     expect(decoded[1]).toBe(small);
     expect(fromPayload(decoded[0] as Payload)).toEqual({ text: 'y'.repeat(5 * 1024 * 1024) });
     expect(new TextDecoder().decode((decoded[0] as Payload).metadata?.['encoding'])).toBe('json/plain');
+  });
+
+  it("keys a workflow's payloads by its id, so they can be found and deleted with it", async () => {
+    const value = toPayload({ text: 'w'.repeat(4096) });
+    const context = { type: 'activity', namespace: 'default', workflowId: 'run-1', isLocal: false } as const;
+    const [inActivity] = (await codec.encode([value], context)) as [Payload];
+    const [inWorkflow] = (await codec.encode([value], {
+      type: 'workflow',
+      namespace: 'default',
+      workflowId: 'run-1',
+    })) as [Payload];
+    expect(claimCheckOf(inActivity).key).toMatch(/^payloads\/workflows\/run-1\/[0-9a-f]{64}$/);
+    expect(claimCheckOf(inWorkflow)).toEqual(claimCheckOf(inActivity));
+    expect(fromPayload((await codec.decode([inActivity]))[0] as Payload)).toEqual({ text: 'w'.repeat(4096) });
+    const [other] = (await codec.encode([value], { ...context, workflowId: 'run-2' })) as [Payload];
+    expect(claimCheckOf(other).key).toMatch(/^payloads\/workflows\/run-2\//);
+    // A workflow id that is no key segment keeps the unkeyed layout.
+    const [odd] = (await codec.encode([value], { ...context, workflowId: 'a b/../c' })) as [Payload];
+    expect(claimCheckOf(odd).key).toMatch(/^payloads\/sha256\//);
+    expect(payloadsPrefixOf('run-1')).toBe('payloads/workflows/run-1/');
+    expect(payloadsPrefixOf('x:y')).toBeUndefined();
   });
 
   it('stores equal payloads once', async () => {

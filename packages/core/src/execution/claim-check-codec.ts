@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import type { Payload, PayloadCodec } from '@temporalio/common';
+import type { Payload, PayloadCodec, SerializationContext } from '@temporalio/common';
 import proto from '@temporalio/proto';
+import { assertValidBlobKey } from '../blobs/blob-key.ts';
 import type { BlobStore } from '../blobs/blob-store.ts';
 
 const ProtoPayload = proto.temporal.api.common.v1.Payload;
@@ -10,9 +11,32 @@ const fromUtf8 = new TextDecoder();
 /** `encoding` metadata of a payload that stands in for one kept in the blob store. */
 export const claimCheckEncoding = 'binary/claim-check';
 
+/** Where the payload blobs of workflows live: `<prefix><workflowId>/<sha256>`. */
+export const workflowPayloadsPrefix = 'payloads/workflows/';
+
+/** Where payload blobs written without a workflow to name live: `<prefix><first two hex>/<sha256>`. */
+export const unkeyedPayloadsPrefix = 'payloads/sha256/';
+
+/**
+ * The prefix of the payload blobs of one workflow (for a run: its id), or undefined when
+ * its id cannot be a blob key segment (such a workflow's blobs go under the unkeyed prefix).
+ */
+export function payloadsPrefixOf(workflowId: string): string | undefined {
+  try {
+    assertValidBlobKey(workflowId);
+  } catch {
+    return undefined;
+  }
+  return workflowId.includes('/') ? undefined : `${workflowPayloadsPrefix}${workflowId}/`;
+}
+
 /** The data of a claim-check payload: where the original is and how to recognise it. */
 export interface ClaimCheck {
-  /** Blob key, content-addressed: `payloads/sha256/<first two hex>/<sha256>`. */
+  /**
+   * Blob key, content-addressed within its workflow: `payloads/workflows/<workflowId>/<sha256>`
+   * (so a run's blobs can be found and deleted with the run), or `payloads/sha256/<first two
+   * hex>/<sha256>` when encoded outside a workflow (and by versions before 0016).
+   */
   readonly key: string;
   /** Size of the stored original (the serialized Payload, metadata included), in bytes. */
   readonly size: number;
@@ -35,10 +59,11 @@ export class ClaimCheckError extends Error {
 
 /**
  * A Temporal payload codec that keeps workflow history small: a payload larger than the
- * threshold is stored, whole (metadata and data), in the blob store under the sha256 of
- * its bytes, and only a small claim-check payload ({@link claimCheckEncoding}) goes to the
- * server. Decoding fetches and verifies the original. Equal payloads share one blob, so a
- * retried or replayed encode stores nothing new.
+ * threshold is stored, whole (metadata and data), in the blob store under its workflow's id
+ * (from the serialization context Temporal hands codecs) and the sha256 of its bytes, and
+ * only a small claim-check payload ({@link claimCheckEncoding}) goes to the server. Decoding
+ * fetches and verifies the original. Equal payloads of one workflow share one blob, so a
+ * retried or replayed encode stores nothing new; retention deletes a run's blobs by its prefix.
  */
 export class ClaimCheckCodec implements PayloadCodec {
   readonly #blobs: BlobStore;
@@ -49,9 +74,12 @@ export class ClaimCheckCodec implements PayloadCodec {
     this.#thresholdBytes = options.thresholdBytes ?? 128 * 1024;
   }
 
-  encode(payloads: Payload[]): Promise<Payload[]> {
+  encode(payloads: Payload[], context?: SerializationContext): Promise<Payload[]> {
+    const prefix = context?.workflowId === undefined ? undefined : payloadsPrefixOf(context.workflowId);
     return Promise.all(
-      payloads.map((payload) => (approximateSize(payload) > this.#thresholdBytes ? this.#offload(payload) : payload)),
+      payloads.map((payload) =>
+        approximateSize(payload) > this.#thresholdBytes ? this.#offload(payload, prefix) : payload,
+      ),
     );
   }
 
@@ -59,11 +87,11 @@ export class ClaimCheckCodec implements PayloadCodec {
     return Promise.all(payloads.map((payload) => (isClaimCheck(payload) ? this.#redeem(payload) : payload)));
   }
 
-  async #offload(payload: Payload): Promise<Payload> {
+  async #offload(payload: Payload, workflowPrefix: string | undefined): Promise<Payload> {
     const bytes = ProtoPayload.encode(payload).finish();
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const check: ClaimCheck = {
-      key: `payloads/sha256/${sha256.slice(0, 2)}/${sha256}`,
+      key: workflowPrefix ? `${workflowPrefix}${sha256}` : `${unkeyedPayloadsPrefix}${sha256.slice(0, 2)}/${sha256}`,
       size: bytes.byteLength,
       sha256,
     };

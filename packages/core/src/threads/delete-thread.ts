@@ -1,23 +1,23 @@
-import type { Kysely } from 'kysely';
 import { recordAuditEvent, type NewAuditEvent } from '../db/repositories/audit-events.ts';
 import { deleteUnreferencedMessages } from '../db/repositories/thread-messages.ts';
 import { listUnfinishedThreadRuns, lockThread } from '../db/repositories/threads.ts';
-import type { Database } from '../db/schema.ts';
 import { AppError } from '../errors.ts';
+import { deleteRunBlobsAndCopies, deleteRunRows, type RunDeletionResources } from '../retention/delete-runs.ts';
 
 /**
- * Deletes a thread for good, in one transaction: its messages (and their bodies no other
- * thread shares), its LangGraph checkpoints, the thread itself; its runs stay readable by id,
- * no longer a thread's turns. Refused with 409 `thread_busy` while one of its runs has not
- * ended (cancel it first). Audited.
+ * Deletes a thread for good: in one transaction its runs (with everything a run owns, see
+ * `deleteRunRows`), its messages (and their bodies no other thread shares), its LangGraph
+ * checkpoints and the thread itself; then its runs' blobs and cached copies. Refused with 409
+ * `thread_busy` while one of its runs has not ended (cancel it first). Audited once, with the
+ * ids of the runs that went with it. Used by `DELETE /v1/threads/{id}` and by retention.
  */
 export async function deleteThread(
-  db: Kysely<Database>,
+  resources: RunDeletionResources,
   target: { readonly tenantId: string; readonly threadId: string },
   by: Omit<NewAuditEvent, 'action' | 'target'>,
 ): Promise<void> {
   const { tenantId, threadId } = target;
-  await db.transaction().execute(async (trx) => {
+  const runIds = await resources.db.transaction().execute(async (trx) => {
     await lockThread(trx, tenantId, threadId);
     const unfinished = await listUnfinishedThreadRuns(trx, threadId);
     if (unfinished.length > 0) {
@@ -26,6 +26,17 @@ export async function deleteThread(
         runIds: unfinished.map((run) => run.id),
       });
     }
+    const turns = await trx
+      .selectFrom('runs')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('thread_id', '=', threadId)
+      .execute();
+    const deleted = await deleteRunRows(
+      trx,
+      tenantId,
+      turns.map((run) => run.id),
+    );
     await trx.deleteFrom('thread_messages').where('thread_id', '=', threadId).execute();
     await deleteUnreferencedMessages(trx);
     await trx
@@ -38,8 +49,14 @@ export async function deleteThread(
       .where('tenant_id', '=', tenantId)
       .where('thread_id', '=', threadId)
       .execute();
-    await trx.updateTable('runs').set({ thread_id: null }).where('thread_id', '=', threadId).execute();
     await trx.deleteFrom('threads').where('tenant_id', '=', tenantId).where('id', '=', threadId).execute();
-    await recordAuditEvent(trx, { ...by, action: 'thread.deleted', target: { type: 'thread', id: threadId } });
+    await recordAuditEvent(trx, {
+      ...by,
+      action: 'thread.deleted',
+      target: { type: 'thread', id: threadId },
+      details: { ...by.details, runIds: deleted },
+    });
+    return deleted;
   });
+  await deleteRunBlobsAndCopies(resources, tenantId, runIds);
 }

@@ -214,6 +214,16 @@ export interface paths {
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
             };
+            retention?: {
+              /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+              runsDays?: number | null;
+              /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+              threadsDays?: number | null;
+              /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+              artifactsDays?: number | null;
+              /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+              payloadsDays?: number | null;
+            };
           };
         };
       };
@@ -430,7 +440,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes the tenant's own limits; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once. */
+    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass. */
     patch: {
       parameters: {
         query?: never;
@@ -443,13 +453,23 @@ export interface paths {
       requestBody: {
         content: {
           'application/json': {
-            limits: {
+            limits?: {
               /** @description Sustained API requests per minute; 0 means unlimited, null the default */
               rateLimitPerMinute?: number | null;
               /** @description Requests that may arrive at once on top of the sustained rate; null means the default */
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+            };
+            retention?: {
+              /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+              runsDays?: number | null;
+              /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+              threadsDays?: number | null;
+              /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+              artifactsDays?: number | null;
+              /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+              payloadsDays?: number | null;
             };
           };
         };
@@ -1902,6 +1922,11 @@ export interface paths {
                 lastMessages?: number;
                 /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
                 maxTokens?: number;
+                /**
+                 * @description Give the model a summary of the earlier messages the window leaves out, made by the spec's model and kept with the thread
+                 * @default false
+                 */
+                summarize?: boolean;
               };
             };
           };
@@ -3505,7 +3530,7 @@ export interface paths {
     };
     put?: never;
     post?: never;
-    /** @description Deletes the thread, its messages and its LangGraph checkpoints; 409 `thread_busy` while one of its runs has not ended. Its runs stay readable by id. */
+    /** @description Deletes the thread for good: its messages, its LangGraph checkpoints and its runs with everything they own (events, tool calls, artifacts and their blobs, payload blobs); 409 `thread_busy` while one of its runs has not ended. */
     delete: {
       parameters: {
         query?: never;
@@ -4304,19 +4329,32 @@ export interface paths {
       };
       requestBody: {
         content: {
-          'application/json': {
-            /** @description The last message the fork holds */
-            seq?: number;
-            /**
-             * Format: uuid
-             * @description The fork holds the thread up to the end of this run's turn
-             */
-            runId?: string;
-            /** @description The fork's metadata; the source's when unset */
-            metadata?: {
-              [key: string]: string;
-            };
-          };
+          'application/json':
+            | {
+                /** @description The last message the fork holds */
+                seq: number;
+                /** @description The fork's metadata; the source's when unset */
+                metadata?: {
+                  [key: string]: string;
+                };
+              }
+            | {
+                /**
+                 * Format: uuid
+                 * @description The fork holds the thread up to the end of this run's turn
+                 */
+                runId: string;
+                /** @description The fork's metadata; the source's when unset */
+                metadata?: {
+                  [key: string]: string;
+                };
+              }
+            | {
+                /** @description The fork's metadata; the source's when unset */
+                metadata?: {
+                  [key: string]: string;
+                };
+              };
         };
       };
       responses: {
@@ -6888,6 +6926,191 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/retention': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description How long the tenant's runs, idle threads, artifacts and payload blobs are kept: its own settings, and what applies with the deployment's defaults (docs/retention.md). */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Retention'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    /** @description Replaces the tenant's retention settings: a field left out or null follows the deployment's default, 0 keeps for ever. The next retention pass applies them. Audited. */
+    put: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+            runsDays?: number | null;
+            /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+            threadsDays?: number | null;
+            /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+            artifactsDays?: number | null;
+            /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+            payloadsDays?: number | null;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Retention'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -6953,6 +7176,30 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    TenantRetentionInput: {
+      /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+      runsDays: number | null;
+      /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+      threadsDays: number | null;
+      /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+      artifactsDays: number | null;
+      /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+      payloadsDays: number | null;
+    };
+    EffectiveRetentionInput: {
+      /** @description Ended runs are kept this many days; null: for ever */
+      runsDays: number | null;
+      /** @description Idle threads are kept this many days; null: for ever */
+      threadsDays: number | null;
+      /** @description Artifacts are kept this many days; null: for ever */
+      artifactsDays: number | null;
+      /** @description Payload blobs of ended runs are kept this many days; null: for ever */
+      payloadsDays: number | null;
+    };
+    RetentionInput: {
+      settings: components['schemas']['TenantRetentionInput'];
+      effective: components['schemas']['EffectiveRetentionInput'];
+    };
     JsonValueInput: AnyJson;
     TenantLimitsInput: {
       /** @description Sustained API requests per minute; 0 means unlimited, null the default */
@@ -6967,6 +7214,7 @@ export interface components {
       id: string;
       name: string;
       limits: components['schemas']['TenantLimitsInput'];
+      retention: components['schemas']['TenantRetentionInput'];
       /** Format: date-time */
       createdAt: string;
     };
@@ -7481,6 +7729,11 @@ export interface components {
           lastMessages?: number;
           /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
           maxTokens?: number;
+          /**
+           * @description Give the model a summary of the earlier messages the window leaves out, made by the spec's model and kept with the thread
+           * @default false
+           */
+          summarize: boolean;
         };
       };
       /** @description sha256 of the canonical spec JSON */
@@ -8218,6 +8471,30 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    TenantRetention: {
+      /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
+      runsDays: number | null;
+      /** @description Days a thread is kept after its last activity (its newest run ended, or it was created or changed), with its messages and runs; 0 keeps them for ever, null follows the deployment's default */
+      threadsDays: number | null;
+      /** @description Days an artifact is kept after it was stored; its run stays; 0 keeps them for ever, null follows the deployment's default */
+      artifactsDays: number | null;
+      /** @description Days the blob-stored large payloads of a run's workflow (claim check) are kept after the run ended; the run stays; 0 keeps them for ever, null follows the deployment's default */
+      payloadsDays: number | null;
+    };
+    EffectiveRetention: {
+      /** @description Ended runs are kept this many days; null: for ever */
+      runsDays: number | null;
+      /** @description Idle threads are kept this many days; null: for ever */
+      threadsDays: number | null;
+      /** @description Artifacts are kept this many days; null: for ever */
+      artifactsDays: number | null;
+      /** @description Payload blobs of ended runs are kept this many days; null: for ever */
+      payloadsDays: number | null;
+    };
+    Retention: {
+      settings: components['schemas']['TenantRetention'];
+      effective: components['schemas']['EffectiveRetention'];
+    };
     JsonValue: AnyJson;
     TenantLimits: {
       /** @description Sustained API requests per minute; 0 means unlimited, null the default */
@@ -8232,6 +8509,7 @@ export interface components {
       id: string;
       name: string;
       limits: components['schemas']['TenantLimits'];
+      retention: components['schemas']['TenantRetention'];
       /** Format: date-time */
       createdAt: string;
     };
@@ -8746,6 +9024,11 @@ export interface components {
           lastMessages?: number;
           /** @description Only as many of the newest earlier messages as fit in about this many tokens (4 characters each) */
           maxTokens?: number;
+          /**
+           * @description Give the model a summary of the earlier messages the window leaves out, made by the spec's model and kept with the thread
+           * @default false
+           */
+          summarize: boolean;
         };
       };
       /** @description sha256 of the canonical spec JSON */

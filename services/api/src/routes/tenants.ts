@@ -5,8 +5,10 @@ import {
   pageSchema,
   recordAuditEvent,
   tenantLimitsSchema,
+  tenantRetentionSchema,
   tenantSchema,
   updateTenantLimits,
+  updateTenantRetention,
   type RunService,
 } from '@agent-runtime/core';
 import { z } from 'zod';
@@ -17,11 +19,15 @@ import { existingId, pageQuery, pathId, problemResponses } from '../http/schemas
 /** Limits a platform admin sets: each field optional; null goes back to the deployment's default. */
 const limitsBody = z.strictObject(tenantLimitsSchema.partial().shape);
 
+/** Retention settings a platform admin sets: each field optional; null goes back to the deployment's default. */
+const retentionBody = z.strictObject(tenantRetentionSchema.partial().shape);
+
 const createTenantBody = z.strictObject({
   name: z
     .string()
     .regex(/^[a-z0-9][a-z0-9._-]{0,62}$/, 'lowercase letters, digits, ".", "_" and "-"; at most 63 characters'),
   limits: limitsBody.optional(),
+  retention: retentionBody.optional(),
 });
 
 /** Tenants: platform admins only. */
@@ -45,7 +51,12 @@ export function registerTenantRoutes(
     async (request, reply) => {
       // Recorded in the log of the platform admin's own tenant: that is who acted.
       const tenant = await db.transaction().execute(async (trx) => {
-        const created = await createTenant(trx, request.body.name, request.body.limits ?? {});
+        const created = await createTenant(
+          trx,
+          request.body.name,
+          request.body.limits ?? {},
+          request.body.retention ?? {},
+        );
         await recordAuditEvent(trx, {
           ...auditedBy(request),
           action: 'tenant.created',
@@ -91,15 +102,29 @@ export function registerTenantRoutes(
       schema: {
         tags,
         description:
-          "Changes the tenant's own limits; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once.",
+          "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass.",
         params: z.strictObject({ tenantId: pathId }),
-        body: z.strictObject({ limits: limitsBody }),
+        body: z.strictObject({ limits: limitsBody.optional(), retention: retentionBody.optional() }),
         response: { 200: tenantSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
       },
     },
     async (request) => {
-      const tenant = await updateTenantLimits(db, existingId('tenant', request.params.tenantId), request.body.limits);
-      if (request.body.limits.maxConcurrentRuns !== undefined) {
+      const tenantId = existingId('tenant', request.params.tenantId);
+      const { limits = {}, retention } = request.body;
+      const tenant = await db.transaction().execute(async (trx) => {
+        if (retention !== undefined) {
+          await updateTenantRetention(trx, tenantId, retention);
+          // Recorded in the platform admin's own tenant, like the tenant's creation.
+          await recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'tenant.retention_changed',
+            target: { type: 'tenant', id: tenantId },
+            details: { retention },
+          });
+        }
+        return updateTenantLimits(trx, tenantId, limits);
+      });
+      if (limits.maxConcurrentRuns !== undefined) {
         // A raised limit admits waiting runs now rather than at the reconciler's next pass.
         await runs
           .admit(tenant.id)

@@ -105,7 +105,10 @@ const threadStreamDescription = [
 ].join(' ');
 
 /** Threads: conversations that runs continue turn by turn (docs/threads.md). */
-export function registerThreadRoutes(app: ApiInstance, { db, runs, bus, live, runCache }: RunRouteDependencies): void {
+export function registerThreadRoutes(
+  app: ApiInstance,
+  { db, runs, bus, live, runCache, blobs, logger }: RunRouteDependencies,
+): void {
   const keepAliveMs = live?.keepAliveMs ?? 15_000;
   const catchUpMs = live?.catchUpMs ?? 5_000;
   const waitFor = trackWaitingRequests(app);
@@ -209,14 +212,14 @@ export function registerThreadRoutes(app: ApiInstance, { db, runs, bus, live, ru
       schema: {
         tags,
         description:
-          'Deletes the thread, its messages and its LangGraph checkpoints; 409 `thread_busy` while one of its runs has not ended. Its runs stay readable by id.',
+          'Deletes the thread for good: its messages, its LangGraph checkpoints and its runs with everything they own (events, tool calls, artifacts and their blobs, payload blobs); 409 `thread_busy` while one of its runs has not ended.',
         params: threadParams,
         response: { 204: z.null().describe('Deleted'), ...problemResponses(401, 403, 404, 409) },
       },
     },
     async (request, reply) => {
       await deleteThread(
-        db,
+        { db, blobs, runCache, logger },
         { tenantId: request.principal.tenantId, threadId: threadIdOf(request) },
         auditedBy(request),
       );

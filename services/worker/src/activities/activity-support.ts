@@ -18,6 +18,7 @@ import {
   type RunEventBus,
   type RunService,
   type Telemetry,
+  type RetentionOptions,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
@@ -61,6 +62,12 @@ export interface ActivityDependencies {
    * (`AR_MCP_STDIO_COMMANDS`). @default a pool of this activity set's own; no stdio commands
    */
   readonly mcp?: { readonly pool: McpConnectionPool; readonly stdioCommands: StdioCommandPolicy };
+  /**
+   * How retention passes prune (`retentionOptionsOf(config)`): the deployment's default days,
+   * the batch size, the orphan blobs' grace. @default nothing kept for a limited time but
+   * payload blobs (7 days), batches of 100, orphans after 7 days
+   */
+  readonly retention?: RetentionOptions;
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

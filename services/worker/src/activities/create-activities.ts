@@ -3,14 +3,15 @@ import { createMcpToolsCache, createSpecCache, type ActivityDependencies } from 
 import { createMcpListingActivities } from './mcp-listing-activities.ts';
 import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
+import { createRetentionActivities } from './retention-activities.ts';
 import { createRunActivities } from './run-activities.ts';
 import { createToolActivities } from './tool-activities.ts';
 
 export type { ActivityDependencies } from './activity-support.ts';
 
 /**
- * The activities of the `agentRun` workflow, and the MCP tool listing of
- * `listVersionMcpTools`. Each model step and each tool call is its own activity; every
+ * The activities of the `agentRun` workflow, the MCP tool listing of
+ * `listVersionMcpTools`, and the retention batches of `retentionPass`. Each model step and each tool call is its own activity; every
  * database write is idempotent, so a retried activity changes nothing twice.
  */
 export function createActivities(dependencies: ActivityDependencies) {
@@ -23,6 +24,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createApprovalActivities(dependencies),
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),
+    ...createRetentionActivities(dependencies),
   };
 }
 

@@ -190,6 +190,38 @@ export function describeBlobStoreContract(name: string, open: () => Promise<Blob
       await expect(store.getStream('contract/never-stored')).rejects.toBeInstanceOf(BlobNotFoundError);
     });
 
+    it('lists the blobs under a prefix page by page, each once, with size and time, and nothing else', async () => {
+      const keys = ['list/a/1', 'list/a/2', 'list/a-b', 'list/b/c/3', 'list/b/d', 'list/z'];
+      const before = Date.now() - 60_000;
+      for (const key of keys) await store.put(key, new TextEncoder().encode(key));
+      await store.put('listless/1', new Uint8Array([1]));
+      const listed: { key: string; size: number; modifiedAt: Date }[] = [];
+      let cursor: string | undefined;
+      do {
+        const page = await store.list('list/', { cursor, limit: 2 });
+        expect(page.blobs.length).toBeLessThanOrEqual(2);
+        listed.push(...page.blobs);
+        cursor = page.next;
+      } while (cursor !== undefined);
+      expect(listed.map((blob) => blob.key).sort()).toEqual([...keys].sort());
+      for (const blob of listed) {
+        expect(blob.size).toBe(blob.key.length);
+        expect(blob.modifiedAt.getTime()).toBeGreaterThan(before);
+      }
+      // A cursor still resumes after its blob was deleted; a prefix is whole segments.
+      const first = await store.list('list/', { limit: 1 });
+      await store.delete(first.blobs[0]!.key);
+      const rest = await store.list('list/', { cursor: first.next });
+      expect(rest.blobs.map((blob) => blob.key).sort()).toEqual(
+        keys.filter((key) => key !== first.blobs[0]!.key).sort(),
+      );
+      expect(rest.next).toBeUndefined();
+      expect((await store.list('list/b/')).blobs.map((blob) => blob.key).sort()).toEqual(['list/b/c/3', 'list/b/d']);
+      expect(await store.list('never-stored/')).toEqual({ blobs: [] });
+      await expect(store.list('list')).rejects.toBeInstanceOf(InvalidBlobKeyError);
+      await expect(store.list('../')).rejects.toBeInstanceOf(InvalidBlobKeyError);
+    });
+
     it.each(invalidKeys)('rejects the key %j in every method', async (key) => {
       await expect(store.put(key, new Uint8Array([1]))).rejects.toBeInstanceOf(InvalidBlobKeyError);
       await expect(store.putStream(key, randomChunks(1).source)).rejects.toBeInstanceOf(InvalidBlobKeyError);

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Tenant, TenantLimits } from '../../domain/resources.ts';
+import type { TenantRetention } from '../../domain/retention.ts';
 import { AppError, NotFoundError } from '../../errors.ts';
 import { newId } from '../../ids.ts';
 import { decodeCursor, toPage, type Page, type PageRequest } from '../pagination.ts';
@@ -14,6 +15,12 @@ function toTenant(row: TenantRow): Tenant {
       rateLimitPerMinute: row.rate_limit_per_minute,
       rateLimitBurst: row.rate_limit_burst,
       maxConcurrentRuns: row.max_concurrent_runs,
+    },
+    retention: {
+      runsDays: row.retention_runs_days ?? null,
+      threadsDays: row.retention_threads_days ?? null,
+      artifactsDays: row.retention_artifacts_days ?? null,
+      payloadsDays: row.retention_payloads_days ?? null,
     },
     createdAt: row.created_at.toISOString(),
   };
@@ -31,16 +38,32 @@ function limitColumns(limits: TenantLimitsChange) {
   };
 }
 
-/** Creates a tenant, with its own limits where given; a taken name is a conflict. */
+/** Retention settings to set: a field left out (or undefined) stays as it is; null means the default. */
+export type TenantRetentionChange = {
+  readonly [Field in keyof TenantRetention]?: TenantRetention[Field] | undefined;
+};
+
+/** The columns of the retention settings a change names. */
+function retentionColumns(retention: TenantRetentionChange) {
+  return {
+    ...(retention.runsDays === undefined ? {} : { retention_runs_days: retention.runsDays }),
+    ...(retention.threadsDays === undefined ? {} : { retention_threads_days: retention.threadsDays }),
+    ...(retention.artifactsDays === undefined ? {} : { retention_artifacts_days: retention.artifactsDays }),
+    ...(retention.payloadsDays === undefined ? {} : { retention_payloads_days: retention.payloadsDays }),
+  };
+}
+
+/** Creates a tenant, with its own limits and retention where given; a taken name is a conflict. */
 export async function createTenant(
   db: Kysely<Database>,
   name: string,
   limits: TenantLimitsChange = {},
+  retention: TenantRetentionChange = {},
 ): Promise<Tenant> {
   try {
     const row = await db
       .insertInto('tenants')
-      .values({ id: newId(), name, ...limitColumns(limits) })
+      .values({ id: newId(), name, ...limitColumns(limits), ...retentionColumns(retention) })
       .returningAll()
       .executeTakeFirstOrThrow();
     return toTenant(row);
@@ -66,6 +89,19 @@ export async function updateTenantLimits(
   limits: TenantLimitsChange,
 ): Promise<Tenant> {
   const columns = limitColumns(limits);
+  if (Object.keys(columns).length === 0) return getTenant(db, tenantId);
+  const row = await db.updateTable('tenants').set(columns).where('id', '=', tenantId).returningAll().executeTakeFirst();
+  if (!row) throw new NotFoundError('tenant', tenantId);
+  return toTenant(row);
+}
+
+/** Changes the retention settings a tenant overrides (null: back to the default); others stay. */
+export async function updateTenantRetention(
+  db: Kysely<Database>,
+  tenantId: string,
+  retention: TenantRetentionChange,
+): Promise<Tenant> {
+  const columns = retentionColumns(retention);
   if (Object.keys(columns).length === 0) return getTenant(db, tenantId);
   const row = await db.updateTable('tenants').set(columns).where('id', '=', tenantId).returningAll().executeTakeFirst();
   if (!row) throw new NotFoundError('tenant', tenantId);
