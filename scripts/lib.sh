@@ -101,7 +101,7 @@ ensure_crewai_agent() {
   fi
   log "installing the CrewAI example agent (examples/crewai-agent/requirements.txt) into .tools/crewai-agent"
   [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --disable-pip-version-check --progress-bar off -r "$requirements" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
   cp "$requirements" "$venv/installed-requirements.txt"
 }
 
