@@ -6,16 +6,11 @@ import {
   type CreateRunRequest,
   type CreateRunResult,
 } from '../db/repositories/runs.ts';
-import { removeThreadTurn } from '../db/repositories/thread-messages.ts';
-import { listUnfinishedThreadRuns, lockThread } from '../db/repositories/threads.ts';
-import type { Database } from '../db/schema.ts';
 import type { MultitaskStrategy } from '../domain/thread.ts';
-import { AppError } from '../errors.ts';
 import { startRunWorkflow } from '../execution/start-run-workflow.ts';
 import { admitRuns } from './admit-runs.ts';
 import type { RunActor, RunServiceResources } from './run-service-resources.ts';
-import { stopSupersededRuns, type SupersededRun } from './supersede-thread-runs.ts';
-import type { Kysely } from 'kysely';
+import { applyMultitaskStrategy, stopSupersededRuns, type SupersededRun } from './supersede-thread-runs.ts';
 
 /** What a caller asks for when it creates a run (`POST /v1/runs`, threads, later schedules…). */
 export type NewRunRequest = Pick<
@@ -48,44 +43,6 @@ function requestHashOf({ agentId, version, input, metadata, messagePolicy, threa
 interface WrittenRun extends CreateRunResult {
   readonly superseded: readonly SupersededRun[];
   readonly threadBusy: boolean;
-}
-
-/**
- * Under the thread's row lock (so runs join a thread one at a time on every API instance):
- * applies the new run's multitask strategy to the thread's unfinished runs. `reject` refuses
- * with 409 `thread_busy`; `rollback` marks them discarded (and takes back a turn one of them
- * has already written), in this transaction; `interrupt` and `rollback` answer them for the
- * caller to stop once this transaction has committed.
- */
-async function applyMultitaskStrategy(
-  trx: Kysely<Database>,
-  tenantId: string,
-  thread: NonNullable<NewRunRequest['thread']>,
-): Promise<{ superseded: SupersededRun[]; busy: boolean }> {
-  await lockThread(trx, tenantId, thread.id);
-  const unfinished = await listUnfinishedThreadRuns(trx, thread.id);
-  if (unfinished.length === 0) return { superseded: [], busy: false };
-  const strategy = thread.multitaskStrategy;
-  if (strategy === 'reject') {
-    throw new AppError('thread_busy', `thread ${thread.id} has a run in progress`, {
-      threadId: thread.id,
-      runIds: unfinished.map((run) => run.id),
-    });
-  }
-  if (strategy === 'enqueue') return { superseded: [], busy: true };
-  if (strategy === 'rollback') {
-    await trx
-      .updateTable('runs')
-      .set({ thread_discarded_at: new Date() })
-      .where(
-        'id',
-        'in',
-        unfinished.map((run) => run.id),
-      )
-      .execute();
-    for (const run of unfinished) await removeThreadTurn(trx, thread.id, run.id);
-  }
-  return { superseded: unfinished.map((run) => ({ ...run, strategy })), busy: true };
 }
 
 /**
