@@ -249,7 +249,7 @@ describe('run events over SSE and long polls (one API, in-process bus)', () => {
       ),
     ]);
     expect(stream.end).toBe('ended');
-    expect(messages.map((message) => message.event)).toEqual(['run.cancelled']);
+    expect(messages.map((message) => message.event), JSON.stringify(messages)).toEqual(['run.cancelled']);
     expect(polled.status).toBe('cancelled');
   });
 
