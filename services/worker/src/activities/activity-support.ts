@@ -17,8 +17,10 @@ import {
   type RunEvent,
   type RunEventBus,
   type RunService,
+  type ScheduleService,
   type Telemetry,
 } from '@agent-runtime/core';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { RunRef } from './activity-types.ts';
@@ -61,6 +63,12 @@ export interface ActivityDependencies {
    * (`AR_MCP_STDIO_COMMANDS`). @default a pool of this activity set's own; no stdio commands
    */
   readonly mcp?: { readonly pool: McpConnectionPool; readonly stdioCommands: StdioCommandPolicy };
+  /**
+   * What the fires of schedules use: the schedule service (a schedule whose agent is gone
+   * pauses itself) and the worker's Temporal client (a deleted schedule's Temporal schedule
+   * is deleted at its next fire). @default none: `createScheduledRun` fails
+   */
+  readonly scheduling?: { readonly schedules: ScheduleService; readonly temporal: Client };
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

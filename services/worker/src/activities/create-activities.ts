@@ -4,13 +4,14 @@ import { createMcpListingActivities } from './mcp-listing-activities.ts';
 import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
 import { createRunActivities } from './run-activities.ts';
+import { createScheduleActivities } from './schedule-activities.ts';
 import { createToolActivities } from './tool-activities.ts';
 
 export type { ActivityDependencies } from './activity-support.ts';
 
 /**
- * The activities of the `agentRun` workflow, and the MCP tool listing of
- * `listVersionMcpTools`. Each model step and each tool call is its own activity; every
+ * The activities of the `agentRun` workflow, the MCP tool listing of `listVersionMcpTools`,
+ * and the fires of `scheduledRun`. Each model step and each tool call is its own activity; every
  * database write is idempotent, so a retried activity changes nothing twice.
  */
 export function createActivities(dependencies: ActivityDependencies) {
@@ -23,6 +24,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createApprovalActivities(dependencies),
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),
+    ...createScheduleActivities(dependencies),
   };
 }
 
