@@ -150,7 +150,8 @@ export function createScheduleService(resources: ScheduleServiceResources): Sche
         await ensureTemporalSchedule(temporal, schedule, taskQueue);
         times = (await nextFireTimes(temporal, schedule.id, count)) ?? [];
       }
-      return { ...schedule, nextFireTimes: times };
+      // A paused schedule fires no more, whatever Temporal's describe has caught up with yet.
+      return { ...schedule, nextFireTimes: schedule.paused ? [] : times };
     },
 
     list: (tenantId, page) => listSchedules(db, tenantId, page),

@@ -105,8 +105,8 @@ export async function deleteTemporalSchedule(temporal: Client, scheduleId: strin
 }
 
 /**
- * The next `count` fire times Temporal has computed for the schedule (none while paused),
- * or undefined when Temporal has no such schedule.
+ * The next `count` fire times Temporal has computed for the schedule, or undefined when
+ * Temporal has no such schedule. Its describe follows a pause or an unpause a moment later.
  */
 export async function nextFireTimes(
   temporal: Client,
@@ -115,7 +115,6 @@ export async function nextFireTimes(
 ): Promise<string[] | undefined> {
   try {
     const description = await temporal.schedule.getHandle(scheduleId).describe();
-    if (description.state.paused) return [];
     return description.info.nextActionTimes.slice(0, count).map((time) => time.toISOString());
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) return undefined;
