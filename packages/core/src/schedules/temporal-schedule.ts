@@ -73,9 +73,9 @@ export async function ensureTemporalSchedule(
 
 /** Replaces the Temporal schedule's timetable, policies and state with ours; creates it when missing. */
 export async function updateTemporalSchedule(temporal: Client, schedule: Schedule, taskQueue: string): Promise<void> {
-  const { spec, action, policies, state } = temporalScheduleOptions(schedule, taskQueue);
+  const { spec, action, policies = {}, state = {} } = temporalScheduleOptions(schedule, taskQueue);
   try {
-    await temporal.schedule.getHandle(schedule.id).update(() => ({ spec, action, policies, state: state ?? {} }));
+    await temporal.schedule.getHandle(schedule.id).update(() => ({ spec, action, policies, state }));
   } catch (error) {
     if (!(error instanceof ScheduleNotFoundError)) throw error;
     await ensureTemporalSchedule(temporal, schedule, taskQueue);
