@@ -146,9 +146,10 @@ export default defineConfig(
             { group: ioModules.map((name) => `${name}/*`), message: workflowFenceMessage },
             {
               // Types describe activities and inputs; values would pull database and logger code in.
-              // The run, MCP tool listing and retention contracts (names, constants, a pure
-              // timeout) and the run error code catalog are plain constants: allowed.
-              regex: '^@agent-runtime/(?!core/((agent-run|mcp-tool-listing|retention)-contract|run-error-codes)$)',
+              // The run, MCP tool listing, retention and scheduled run contracts (names, constants,
+              // a pure timeout) and the run error code catalog are plain constants: allowed.
+              regex:
+                '^@agent-runtime/(?!core/((agent-run|mcp-tool-listing|retention|scheduled-run)-contract|run-error-codes)$)',
               allowTypeImports: true,
               message: 'Workflows may import only types from @agent-runtime packages.',
             },

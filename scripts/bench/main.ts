@@ -2,7 +2,7 @@
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
 // and per-step overhead; each agent adapter's per-step cost beside the same agent driven
 // directly in this process; the latency of run events to 1,000 SSE streams (in-process bus, then
-// Redis); then the API and two worker processes, once per worker tuning, for the recovery
+// Redis); how late scheduled runs start after their fire times; then the API and two worker processes, once per worker tuning, for the recovery
 // after a worker's kill -9; prints the tables, and stops everything it started. `--phases`
 // picks which of these run (bench-options.ts).
 import { randomBytes } from 'node:crypto';
@@ -34,11 +34,13 @@ import {
   formatCliFirstToken,
   formatEventLatency,
   formatRunStartLatency,
+  formatScheduleFireAccuracy,
   formatStepOverhead,
   formatThreadTurnLatency,
   formatWorkerRecovery,
 } from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
+import { measureScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import { measureStepOverhead } from './step-overhead.ts';
 import { measureThreadTurnLatency } from './thread-turn-latency.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
@@ -211,6 +213,12 @@ try {
     console.error(`  CLI first token (${options.cliRuns} runs, each followed by agent-runtime runs start --follow)…`);
     const cliFirstToken = await measureCliFirstToken(runtime, { runs: options.cliRuns, warmupRuns: 2, signal: budget });
     console.log(`${formatCliFirstToken(cliFirstToken)}\n`);
+  }
+
+  if (options.phases.has('schedule-fire') && options.scheduleFires > 0) {
+    console.error(`  schedule fire accuracy (${options.scheduleFires} fires, one a second)…`);
+    const accuracy = await measureScheduleFireAccuracy(runtime, { fires: options.scheduleFires, signal: budget });
+    console.log(`${formatScheduleFireAccuracy(accuracy)}\n`);
   }
 
   const recoveries: WorkerRecovery[] = [];

@@ -3,6 +3,7 @@ import type { CliFirstToken } from './cli-first-token.ts';
 import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
+import type { ScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
@@ -228,5 +229,16 @@ export function formatCliFirstToken(result: CliFirstToken): string {
     formatTable(['', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('first token', result.latency)]),
     '',
     `  p99 ${ms(result.latency.p99)} ms, ${verdict} the ${cliFirstTokenTargetMs} ms target; the whole command took ${ms(result.commandMs.p50)} ms (p50, mostly Node starting)`,
+  ].join('\n');
+}
+
+/** The schedule fire accuracy table: how late each fire's run started. */
+export function formatScheduleFireAccuracy(result: ScheduleFireAccuracy): string {
+  return [
+    `Schedule fire accuracy, ms from each fire time to its run's start (${result.fireToStarted.count} fires of a schedule`,
+    'every second, overlap allow_all, a one-step scripted agent; the Temporal schedule, the scheduledRun workflow,',
+    'the run create and the run workflow)',
+    '',
+    formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('run started', result.fireToStarted)]),
   ].join('\n');
 }

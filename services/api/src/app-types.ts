@@ -8,6 +8,7 @@ import type {
   RunCache,
   RunEventBus,
   RunService,
+  ScheduleService,
   Telemetry,
 } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
@@ -54,6 +55,11 @@ export interface ApiDependencies {
    * embedder the configuration names (`AR_MEMORY_EMBEDDING_*`), if any
    */
   readonly memory?: MemoryStore;
+  /**
+   * Schedules (`/v1/schedules`). @default one over this API's database and Temporal client,
+   * on `TEMPORAL_TASK_QUEUE`
+   */
+  readonly schedules?: ScheduleService;
   /** Timing of SSE streams and long polls; the defaults suit production. */
   readonly live?: LiveOptions;
   /**

@@ -4,6 +4,7 @@ import {
   createLocalTelemetry,
   createMemoryStore,
   createRunService,
+  createScheduleService,
   openBlobStore,
   openEmbedder,
   openRateLimiter,
@@ -35,6 +36,7 @@ import { registerRunControlRoutes } from './routes/run-control.ts';
 import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunReplayRoute } from './routes/run-replay.ts';
 import { registerRunRoutes } from './routes/runs.ts';
+import { registerScheduleRoutes } from './routes/schedules.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
@@ -163,6 +165,23 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   });
   app.addHook('onClose', async () => stopMemorySweeper?.());
   registerRetentionRoutes(app, dependencies);
+  const schedules =
+    dependencies.schedules ??
+    createScheduleService({
+      db: dependencies.db,
+      temporal: dependencies.temporal,
+      taskQueue: dependencies.config.TEMPORAL_TASK_QUEUE,
+      logger: dependencies.logger.child({ component: 'schedules' }),
+    });
+  registerScheduleRoutes(app, schedules);
+  // Temporal schedules lost (Temporal's data reset, or unreachable when one was created) are
+  // created again from their rows at each start; reads do the same for the one they read.
+  app.addHook('onReady', async () => {
+    void schedules.reconcile().then(
+      (created) => created > 0 && app.log.info({ count: created }, 'Temporal schedules created again'),
+      (error: unknown) => app.log.warn({ err: error }, 'could not reconcile schedules with Temporal'),
+    );
+  });
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);

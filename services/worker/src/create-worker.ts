@@ -5,6 +5,7 @@ import {
   createLocalTelemetry,
   createMemoryStore,
   createRunService,
+  createScheduleService,
   openEmbedder,
   retentionOptionsOf,
   runServiceLimitsOf,
@@ -169,13 +170,14 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
   const runCache = dependencies.runCache ?? new UncachedRunReads(db);
   // The worker's one run lifecycle. Its client shares the worker's connection and data
   // converter, as the activities' own `Context.current().client` would.
+  const temporal = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: workflowOptions.dataConverter,
+  });
   const runs = createRunService({
     db,
-    temporal: new Client({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dataConverter: workflowOptions.dataConverter,
-    }),
+    temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     runCache,
     bus: dependencies.bus,
@@ -203,6 +205,15 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       memory: dependencies.memory ?? createMemoryStore({ db, embedder: openEmbedder(config) }),
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
       retention: retentionOptionsOf(config),
+      scheduling: {
+        temporal,
+        schedules: createScheduleService({
+          db,
+          temporal,
+          taskQueue: config.TEMPORAL_TASK_QUEUE,
+          logger: logger.child({ component: 'schedules' }),
+        }),
+      },
     }),
     ...tracingWorkerOptions(telemetry),
     maxConcurrentActivityTaskExecutions: config.WORKER_MAX_CONCURRENT_ACTIVITIES,

@@ -46,6 +46,7 @@ const listOperations = [
   'GET /v1/audit',
   'GET /v1/runs',
   'GET /v1/runs/{runId}/artifacts',
+  'GET /v1/schedules',
   'GET /v1/secrets',
   'GET /v1/store/namespaces',
   'GET /v1/tenants',
@@ -112,8 +113,10 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 # with 400, as the document's description states; JSON Schema can ban a key only level by
 # level, and the maps the document names do ban it (propertyNames), but no keyword reaches
 # inside an any-value schema. A replay's input is such JSON too, and its fromStep must not pass
-# the replayed run's last recorded step + 1 (422), a rule over the run's records.
-include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/runs/{runId}/replay", "POST /v1/threads/{threadId}/runs"]
+# the replayed run's last recorded step + 1 (422), a rule over the run's records. A schedule's
+# run input is such JSON as well, and a schedule needs an agent that is not archived (409) with
+# the version and thread it names (404).
+include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/runs/{runId}/replay", "POST /v1/threads/{threadId}/runs", "POST /v1/schedules", "PATCH /v1/schedules/{scheduleId}"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
 
 [[operations]]

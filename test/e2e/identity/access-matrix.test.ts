@@ -9,6 +9,8 @@ import {
   createTenant,
   createThread,
   exampleAgentSpec,
+  insertSchedule,
+  newScheduleSchema,
   revokeApiKey,
   storeArtifact,
   type BlobStore,
@@ -83,6 +85,8 @@ interface TenantObjects {
   readonly memoryItemQuery: string;
   /** Creates a memory item of its own for each call, and answers the query string naming it. */
   newMemoryItemQuery(): Promise<string>;
+  /** Creates a schedule (yearly) of its own for each call: a deleted one would answer 404 to the next role. */
+  newScheduleId(): Promise<string>;
 }
 
 /**
@@ -99,6 +103,7 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   artifactId: (objects) => objects.artifactId,
   name: (objects) => objects.newSecretName(),
   threadId: (objects) => objects.newThreadId(),
+  scheduleId: (objects) => objects.newScheduleId(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -155,6 +160,14 @@ const bodies: Record<
   // Items are named in the query string: the tenant's own, or (for the other tenant) one the caller's lacks.
   'GET /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.memoryItemQuery },
   'DELETE /v1/store/items': { body: () => undefined, scoped: true, query: (objects) => objects.newMemoryItemQuery() },
+  'POST /v1/schedules': {
+    body: (objects) => ({ agentId: objects.agentId, input: 'matrix', spec: { cron: ['@yearly'] } }),
+    scoped: true,
+  },
+  'PATCH /v1/schedules/:scheduleId': { body: () => ({ input: 'changed by the matrix' }) },
+  'POST /v1/schedules/:scheduleId/pause': { body: () => ({ note: 'matrix' }) },
+  'POST /v1/schedules/:scheduleId/unpause': { body: () => ({}) },
+  'POST /v1/schedules/:scheduleId/trigger': { body: () => undefined },
 };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
@@ -207,10 +220,19 @@ async function createTenantObjects(
     });
     return `?${new URLSearchParams([...item.namespace.map((label): [string, string] => ['namespace', label]), ['key', item.key]])}`;
   };
+  const newScheduleId = async () =>
+    (
+      await insertSchedule(
+        db,
+        tenantId,
+        newScheduleSchema.parse({ agentId: agent.id, input: 'matrix', spec: { cron: ['@yearly'] } }),
+      )
+    ).id;
   return {
     db,
     tenantId,
     newThreadId,
+    newScheduleId,
     agentId: agent.id,
     runId: run.id,
     keyId: key.id,

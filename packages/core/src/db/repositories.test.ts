@@ -42,6 +42,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0014-memory-store',
       '0015-run-replay',
       '0016-retention',
+      '0017-schedules',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;

@@ -283,6 +283,28 @@ export interface MemoryItemsTable {
   expires_at: Timestamp | null;
 }
 
+/** A timetable that starts runs (0017); its Temporal schedule has the same id. */
+export interface SchedulesTable {
+  id: string;
+  tenant_id: string;
+  agent_id: string;
+  /** Null: the agent's latest version at each fire. */
+  version: number | null;
+  input: Jsonb<unknown>;
+  metadata: Jsonb<Record<string, string>>;
+  thread_id: string | null;
+  multitask_strategy: string | null;
+  /** The `ScheduleSpec` as the API took it. */
+  spec: Jsonb<unknown>;
+  overlap: string;
+  catchup_window_seconds: number;
+  paused: boolean;
+  note: string | null;
+  paused_reason: string | null;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -302,6 +324,7 @@ export interface Database {
   conversation_messages: ConversationMessagesTable;
   thread_messages: ThreadMessagesTable;
   memory_items: MemoryItemsTable;
+  schedules: SchedulesTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

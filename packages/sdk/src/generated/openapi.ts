@@ -7111,6 +7111,994 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/schedules': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The tenant's schedules, newest first (without their next fire times). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          agentId?: string;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Schedule'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Creates a schedule: each fire of its timetable (cron expressions and intervals in a time zone, between optional dates, with jitter) creates one run of the agent, at most one per fire time. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NewScheduleInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Schedule'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/schedules/{scheduleId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The schedule, with its next fire times as Temporal computes them (none while paused). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description How many next fire times to answer */
+          nextFireTimes?: number;
+        };
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Schedule'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** @description Deletes the schedule; the runs it made stay. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** @description Replaces the fields given. Temporal drops the fires missed before a schedule's last change, so a change ends any catch-up. */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['ScheduleChangeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Schedule'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/schedules/{scheduleId}/pause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Pauses the schedule: no fires until it is unpaused (fires missed meanwhile are not made). */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Why; shown on the schedule */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Schedule'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/schedules/{scheduleId}/unpause': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Unpauses the schedule (also one that paused itself); its `pausedReason` is cleared. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': {
+            /** @description Why; shown on the schedule */
+            note?: string;
+          };
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Schedule'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/schedules/{scheduleId}/trigger': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Fires the schedule now, paused or not and whatever its overlap policy: one more run, its fire time now. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          scheduleId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Fired */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8365,6 +9353,136 @@ export interface components {
       message: components['schemas']['ConversationMessageInput'];
       /** Format: date-time */
       createdAt: string;
+    };
+    ScheduleIntervalInput: {
+      /** @description Fires every this many seconds */
+      everySeconds: number;
+      /**
+       * @description Shifts the fires from the multiples of `everySeconds` since the Unix epoch
+       * @default 0
+       */
+      offsetSeconds: number;
+    };
+    ScheduleSpecInput: {
+      /**
+       * @description Cron expressions (5 fields, or a macro such as `@daily`), read in `timeZone`
+       * @default []
+       */
+      cron: string[];
+      /** @default [] */
+      intervals: components['schemas']['ScheduleIntervalInput'][];
+      /**
+       * @description IANA time zone the cron expressions are read in
+       * @default UTC
+       */
+      timeZone: string;
+      /**
+       * Format: date-time
+       * @description No fire before this time
+       */
+      startAt?: string;
+      /**
+       * Format: date-time
+       * @description No fire after this time
+       */
+      endAt?: string;
+      /**
+       * @description Each fire is delayed by a random time up to this, to spread load
+       * @default 0
+       */
+      jitterSeconds: number;
+    };
+    NewScheduleInput: {
+      /** Format: uuid */
+      agentId: string;
+      /**
+       * @description The version each fire runs; null: the agent's latest at the fire
+       * @default null
+       */
+      version: number | null;
+      /** @description Each run's input */
+      input: components['schemas']['JsonValueInput'];
+      /** @default {} */
+      metadata: {
+        [key: string]: string;
+      };
+      /**
+       * @description Each run is the next turn of this thread; null: no thread
+       * @default null
+       */
+      threadId: string | null;
+      /**
+       * @description On a thread: what a fire's run does to a run of the thread that has not ended (see threads)
+       * @default enqueue
+       * @enum {string}
+       */
+      multitaskStrategy: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec: components['schemas']['ScheduleSpecInput'];
+      /**
+       * @default skip
+       * @enum {string}
+       */
+      overlap: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      /**
+       * @description After downtime, missed fires newer than this are still made; older ones are dropped
+       * @default 60
+       */
+      catchupWindowSeconds: number;
+      /**
+       * @description Created paused
+       * @default false
+       */
+      paused: boolean;
+      /** @description Why it is created paused, or anything */
+      note?: string;
+    };
+    ScheduleChangeInput: {
+      version?: number | null;
+      input?: components['schemas']['JsonValueInput'];
+      metadata?: {
+        [key: string]: string;
+      };
+      threadId?: string | null;
+      /** @enum {string} */
+      multitaskStrategy?: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec?: components['schemas']['ScheduleSpecInput'];
+      /** @enum {string} */
+      overlap?: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      catchupWindowSeconds?: number;
+    };
+    ScheduleInput: {
+      /**
+       * Format: uuid
+       * @description Also the id of its Temporal schedule
+       */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: uuid */
+      agentId: string;
+      version: number | null;
+      input: components['schemas']['JsonValueInput'];
+      metadata: {
+        [key: string]: string;
+      };
+      threadId: string | null;
+      /** @enum {string} */
+      multitaskStrategy: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec: components['schemas']['ScheduleSpecInput'];
+      /** @enum {string} */
+      overlap: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      catchupWindowSeconds: number;
+      paused: boolean;
+      /** @description The note of the last pause or unpause */
+      note: string | null;
+      /** @description Why the schedule paused itself; null when it runs or a caller paused it */
+      pausedReason: ('agent_archived' | 'agent_deleted') | null;
+      /** @description The next fire times, from Temporal (a single schedule read; lists leave it out) */
+      nextFireTimes?: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCodeInput:
@@ -9660,6 +10778,136 @@ export interface components {
       message: components['schemas']['ConversationMessage'];
       /** Format: date-time */
       createdAt: string;
+    };
+    ScheduleInterval: {
+      /** @description Fires every this many seconds */
+      everySeconds: number;
+      /**
+       * @description Shifts the fires from the multiples of `everySeconds` since the Unix epoch
+       * @default 0
+       */
+      offsetSeconds: number;
+    };
+    ScheduleSpec: {
+      /**
+       * @description Cron expressions (5 fields, or a macro such as `@daily`), read in `timeZone`
+       * @default []
+       */
+      cron: string[];
+      /** @default [] */
+      intervals: components['schemas']['ScheduleInterval'][];
+      /**
+       * @description IANA time zone the cron expressions are read in
+       * @default UTC
+       */
+      timeZone: string;
+      /**
+       * Format: date-time
+       * @description No fire before this time
+       */
+      startAt?: string;
+      /**
+       * Format: date-time
+       * @description No fire after this time
+       */
+      endAt?: string;
+      /**
+       * @description Each fire is delayed by a random time up to this, to spread load
+       * @default 0
+       */
+      jitterSeconds: number;
+    };
+    NewSchedule: {
+      /** Format: uuid */
+      agentId: string;
+      /**
+       * @description The version each fire runs; null: the agent's latest at the fire
+       * @default null
+       */
+      version: number | null;
+      /** @description Each run's input */
+      input: components['schemas']['JsonValue'];
+      /** @default {} */
+      metadata: {
+        [key: string]: string;
+      };
+      /**
+       * @description Each run is the next turn of this thread; null: no thread
+       * @default null
+       */
+      threadId: string | null;
+      /**
+       * @description On a thread: what a fire's run does to a run of the thread that has not ended (see threads)
+       * @default enqueue
+       * @enum {string}
+       */
+      multitaskStrategy: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec: components['schemas']['ScheduleSpec'];
+      /**
+       * @default skip
+       * @enum {string}
+       */
+      overlap: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      /**
+       * @description After downtime, missed fires newer than this are still made; older ones are dropped
+       * @default 60
+       */
+      catchupWindowSeconds: number;
+      /**
+       * @description Created paused
+       * @default false
+       */
+      paused: boolean;
+      /** @description Why it is created paused, or anything */
+      note?: string;
+    };
+    ScheduleChange: {
+      version?: number | null;
+      input?: components['schemas']['JsonValue'];
+      metadata?: {
+        [key: string]: string;
+      };
+      threadId?: string | null;
+      /** @enum {string} */
+      multitaskStrategy?: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec?: components['schemas']['ScheduleSpec'];
+      /** @enum {string} */
+      overlap?: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      catchupWindowSeconds?: number;
+    };
+    Schedule: {
+      /**
+       * Format: uuid
+       * @description Also the id of its Temporal schedule
+       */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      /** Format: uuid */
+      agentId: string;
+      version: number | null;
+      input: components['schemas']['JsonValue'];
+      metadata: {
+        [key: string]: string;
+      };
+      threadId: string | null;
+      /** @enum {string} */
+      multitaskStrategy: 'reject' | 'enqueue' | 'interrupt' | 'rollback';
+      spec: components['schemas']['ScheduleSpec'];
+      /** @enum {string} */
+      overlap: 'skip' | 'buffer_one' | 'allow_all' | 'cancel_other';
+      catchupWindowSeconds: number;
+      paused: boolean;
+      /** @description The note of the last pause or unpause */
+      note: string | null;
+      /** @description Why the schedule paused itself; null when it runs or a caller paused it */
+      pausedReason: ('agent_archived' | 'agent_deleted') | null;
+      /** @description The next fire times, from Temporal (a single schedule read; lists leave it out) */
+      nextFireTimes?: string[];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
     };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCode:

@@ -17,9 +17,11 @@ import {
   type RunEvent,
   type RunEventBus,
   type RunService,
+  type ScheduleService,
   type Telemetry,
   type RetentionOptions,
 } from '@agent-runtime/core';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { RunRef } from './activity-types.ts';
@@ -68,6 +70,12 @@ export interface ActivityDependencies {
    * payload blobs (7 days), batches of 100, orphans after 7 days
    */
   readonly retention?: RetentionOptions;
+  /**
+   * What the fires of schedules use: the schedule service (a schedule whose agent is gone
+   * pauses itself) and the worker's Temporal client (a deleted schedule's Temporal schedule
+   * is deleted at its next fire). @default none: `createScheduledRun` fails
+   */
+  readonly scheduling?: { readonly schedules: ScheduleService; readonly temporal: Client };
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

@@ -5,13 +5,15 @@ import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
 import { createRetentionActivities } from './retention-activities.ts';
 import { createRunActivities } from './run-activities.ts';
+import { createScheduleActivities } from './schedule-activities.ts';
 import { createToolActivities } from './tool-activities.ts';
 
 export type { ActivityDependencies } from './activity-support.ts';
 
 /**
- * The activities of the `agentRun` workflow, the MCP tool listing of
- * `listVersionMcpTools`, and the retention batches of `retentionPass`. Each model step and each tool call is its own activity; every
+ * The activities of the `agentRun` workflow, the MCP tool listing of `listVersionMcpTools`,
+ * the retention batches of `retentionPass` and the fires of `scheduledRun`. Each model step
+ * and each tool call is its own activity; every
  * database write is idempotent, so a retried activity changes nothing twice.
  */
 export function createActivities(dependencies: ActivityDependencies) {
@@ -25,6 +27,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),
     ...createRetentionActivities(dependencies),
+    ...createScheduleActivities(dependencies),
   };
 }
 
