@@ -46,7 +46,7 @@ export const threadLastEventIdHeader = z
   .string()
   .max(200)
   .regex(
-    new RegExp(`^[0-9a-f-]{36}/${part}(?::${part}:${part}:${part})?$`),
+    new RegExp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/${part}(?::${part}:${part}:${part})?$`),
     'must be <runId>/<seq> or <runId>/<seq>:<step>:<attempt>:<index>',
   )
   .transform((text) => {

@@ -41,9 +41,9 @@ const metadataPair = z
 
 /** The metadata filter of a list: one `key=value` or several; a thread must have them all. */
 const metadataFilter = z
-  .union([metadataPair, z.array(metadataPair).max(32)])
+  .union([metadataPair, z.array(metadataPair).max(8)])
   .optional()
-  .describe('`key=value`, repeatable: threads whose metadata has every pair')
+  .describe('`key=value`, repeatable up to 8 times: threads whose metadata has every pair')
   .transform((pairs) =>
     pairs === undefined
       ? undefined
