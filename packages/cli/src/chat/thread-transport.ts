@@ -25,7 +25,7 @@ export async function threadTransport(
     keepsHistory: true,
     description: `thread ${threadId}: the agent sees the whole conversation (continue it with --thread ${threadId})`,
     async startTurn(message) {
-      const run = await client.threads.startRun(threadId, {
+      const { run } = await client.threads.startRun(threadId, {
         agentId,
         input: { message },
         multitaskStrategy: 'reject',
