@@ -61,9 +61,9 @@ export class TmuxSession {
     await this.#tmux('send-keys', '-t', 'cli', ...keys);
   }
 
-  /** The screen as it is now, one string per line, trailing blanks trimmed. */
+  /** The screen as it is now, one string per line (a line wrapped at the edge joined), trailing blanks trimmed. */
   async screen(): Promise<string> {
-    return (await this.#tmux('capture-pane', '-p', '-t', 'cli', '-S', '-200')).replace(/\s+$/, '');
+    return (await this.#tmux('capture-pane', '-p', '-J', '-t', 'cli', '-S', '-200')).replace(/\s+$/, '');
   }
 
   /**
@@ -85,7 +85,9 @@ export class TmuxSession {
     const [dead, status] = (await this.#tmux('display-message', '-p', '-t', 'cli', '#{pane_dead} #{pane_dead_status}'))
       .trim()
       .split(' ');
-    return dead === '1' ? Number(status) : undefined;
+    // tmux marks the pane dead when the terminal closes, and learns the status a moment later
+    // when it reaps the process: until then the status is empty, so the command counts as running.
+    return dead === '1' && status !== undefined && status !== '' ? Number(status) : undefined;
   }
 
   /** Waits for the command to end; answers its exit status. */
