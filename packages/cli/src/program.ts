@@ -7,6 +7,7 @@ import { commandKit, type ExitCodeHolder } from './commands/command-kit.ts';
 import { addCompletionCommand } from './commands/completion.ts';
 import { addLoginCommands } from './commands/login.ts';
 import { addRunsCommands } from './commands/runs.ts';
+import { addThreadsCommands } from './commands/threads.ts';
 import { addWhoamiCommand } from './commands/whoami.ts';
 import type { CliEnvironment } from './config/cli-environment.ts';
 import { describeError } from './errors/describe-error.ts';
@@ -22,7 +23,7 @@ export interface CliInvocation {
 /** The program: `noun verb` commands (as `gh` has them), global options valid anywhere on the line. */
 function buildProgram(invocation: CliInvocation, exit: ExitCodeHolder): Command {
   const program = new Command('agent-runtime')
-    .description('Operate the Agent Runtime: agents, runs, chats and access, from a terminal or a script.')
+    .description('Operate the Agent Runtime: agents, runs, threads, chats and access, from a terminal or a script.')
     .version(cliVersion, '-V, --version')
     .option('-p, --profile <name>', 'the profile to use (default: AGENT_RUNTIME_PROFILE, else the current one)')
     .option('--json', 'print results as JSON (runs followed: one event per line)')
@@ -42,6 +43,7 @@ function buildProgram(invocation: CliInvocation, exit: ExitCodeHolder): Command 
   addWhoamiCommand(program, kit);
   addAgentsCommands(program, kit);
   addRunsCommands(program, kit);
+  addThreadsCommands(program, kit);
   addChatCommand(program, kit);
   addAccessCommands(program, kit);
   addCompletionCommand(program, kit);

@@ -53,6 +53,16 @@ export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type Secret = Schemas['Secret'];
 /** One entry of the tenant's audit log. */
 export type AuditEvent = Schemas['AuditEvent'];
+/** A conversation: its messages and the adapter state that carries between its runs (turns). */
+export type Thread = Schemas['Thread'];
+/** A thread's state, read from its runs: `busy` while one is queued or running, `waiting` for an approval. */
+export type ThreadStatus = Thread['status'];
+/** Where a fork branched off: the source thread and its last message the fork holds. */
+export type ThreadOrigin = Schemas['ThreadOrigin'];
+/** One message of a thread: its place (`seq`), the run whose turn added it, and the message. */
+export type ThreadMessage = Schemas['ThreadMessage'];
+/** A message of a conversation: a user's, an assistant's (with its tool calls) or a tool's result. */
+export type ConversationMessage = Schemas['ConversationMessage'];
 /** Any JSON value. */
 export type JsonValue = Schemas['JsonValue'];
 /** An RFC 9457 problem document, as every error answer carries it. */
@@ -96,6 +106,18 @@ export type ApprovalDecision =
   paths['/v1/runs/{runId}/approvals/{approvalId}']['post']['responses'][200]['content']['application/json'];
 /** The answer of `POST /v1/runs/{runId}/messages`. */
 export type SentMessage = paths['/v1/runs/{runId}/messages']['post']['responses'][202]['content']['application/json'];
+/** The body of `POST /v1/runs/{runId}/replay`. */
+export type ReplayRunRequest = JsonBody<'/v1/runs/{runId}/replay', 'post'>;
+/** The body of `POST /v1/threads`. */
+export type CreateThreadRequest = JsonBody<'/v1/threads', 'post'>;
+/** The body of `PATCH /v1/threads/{threadId}`: a merge patch of its metadata (null removes a key). */
+export type UpdateThreadRequest = JsonBody<'/v1/threads/{threadId}', 'patch'>;
+/** The body of `POST /v1/threads/{threadId}/runs`: a run's body plus the double-texting strategy. */
+export type StartThreadRunRequest = JsonBody<'/v1/threads/{threadId}/runs', 'post'>;
+/** What happens when a run is started on a thread that already has one in flight (docs/threads.md). */
+export type MultitaskStrategy = NonNullable<StartThreadRunRequest['multitaskStrategy']>;
+/** The body of `POST /v1/threads/{threadId}/fork`. */
+export type ForkThreadRequest = JsonBody<'/v1/threads/{threadId}/fork', 'post'>;
 /** The body of `POST /v1/api-keys`. */
 export type CreateApiKeyRequest = JsonBody<'/v1/api-keys', 'post'>;
 /** The body of `POST /v1/secrets`. */
@@ -117,6 +139,14 @@ export type ListRunsQuery = ListQuery<'/v1/runs'>;
 export type ListEventsQuery = Query<'/v1/runs/{runId}/events', 'get'>;
 /** Page size of `GET /v1/runs/{runId}/artifacts`. */
 export type ListArtifactsQuery = ListQuery<'/v1/runs/{runId}/artifacts'>;
+/** Filters and page size of `GET /v1/threads`, as the API reads them (`metadata` as `key=value` strings). */
+export type ListThreadsQuery = ListQuery<'/v1/threads'>;
+/** Order and page size of `GET /v1/threads/{threadId}/messages`. */
+export type ListThreadMessagesQuery = ListQuery<'/v1/threads/{threadId}/messages'>;
+/** Filters and page size of `GET /v1/threads/{threadId}/runs`. */
+export type ListThreadRunsQuery = ListQuery<'/v1/threads/{threadId}/runs'>;
+/** Where to start (`<runId>/<seq>`) and the page size of `GET /v1/threads/{threadId}/events`. */
+export type ListThreadEventsQuery = Query<'/v1/threads/{threadId}/events', 'get'>;
 /** Page size of `GET /v1/api-keys`. */
 export type ListApiKeysQuery = ListQuery<'/v1/api-keys'>;
 /** Page size of `GET /v1/secrets`. */

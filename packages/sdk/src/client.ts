@@ -32,7 +32,7 @@ export class AgentRuntimeClient {
   readonly agents: AgentsResource;
   /** Agents' immutable versions and their tools. */
   readonly versions: VersionsResource;
-  /** Runs: create, list, get, wait, follow, cancel. */
+  /** Runs: create, list, get, wait, follow, cancel, replay. */
   readonly runs: RunsResource;
   /** A run's recorded events, paged or live. */
   readonly events: EventsResource;
@@ -50,7 +50,7 @@ export class AgentRuntimeClient {
   readonly audit: AuditResource;
   /** The API's OpenAPI document: which operations this deployment serves. */
   readonly apiDocument: ApiDocumentResource;
-  /** Threads: multi-turn conversations. Provisional; check `apiDocument.supports('/v1/threads')` first. */
+  /** Threads: multi-turn conversations, their messages, runs and live events; fork. */
   readonly threads: ThreadsResource;
 
   /** @throws TypeError when neither `apiKey` nor `token` is given */

@@ -37,13 +37,8 @@ export type { MessagesResource } from './resources/messages.ts';
 export type { RunsResource } from './resources/runs.ts';
 export type { SecretsResource } from './resources/secrets.ts';
 export type { TenantsResource } from './resources/tenants.ts';
-export type {
-  MultitaskStrategy,
-  StartThreadRunRequest,
-  Thread,
-  ThreadMessage,
-  ThreadsResource,
-} from './resources/threads.ts';
+export type { ListThreadsFilter, ThreadsResource } from './resources/threads.ts';
+export type { FollowThreadOptions } from './threads/follow-thread.ts';
 export type { VersionsResource } from './resources/versions.ts';
 export { SseParser, type SseMessage } from './sse/sse-parser.ts';
 export type * from './api-types.ts';

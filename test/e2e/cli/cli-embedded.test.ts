@@ -6,6 +6,7 @@ import { startCliStack } from './cli-stack.ts';
 import { describeLogin } from './login-suite.ts';
 import { describePseudoTerminal } from './pseudo-terminal-suite.ts';
 import { describeRunCommands } from './runs-suite.ts';
+import { describeThreadCommands } from './threads-suite.ts';
 
 /**
  * The `agent-runtime` executable against the one-command runtime (PGlite, its own Temporal dev
@@ -32,5 +33,6 @@ describe('the CLI against the embedded runtime', () => {
   describeLogin(current);
   describeAgentCommands(current);
   describeRunCommands(current);
+  describeThreadCommands(current);
   describePseudoTerminal(current);
 });

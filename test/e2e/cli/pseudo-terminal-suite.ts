@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
 import { agentNamed, modelSpec, type CliContext } from './cli-context.ts';
 import { cliBin } from './cli-process.ts';
+import { startThreadlessApiProxy } from './threadless-api-proxy.ts';
 import { TmuxSession } from './tmux-session.ts';
 
 /**
@@ -58,10 +59,73 @@ export function describePseudoTerminal(current: () => CliContext) {
     }
   });
 
-  it('holds a chat session: each turn streamed as it arrives, /exit ends it', async () => {
+  it('holds a chat on a thread: turns streamed as they arrive, the second sees the first; resumed with --thread', async () => {
     const { stack } = current();
     const name = await agentNamed(stack.admin, 'pty-chat', modelSpec(stack));
-    const session = await terminal(['chat', name]);
+    const threadId = await (async () => {
+      const session = await terminal(['chat', name]);
+      try {
+        let screen = await session.waitFor(/You/);
+        expect(screen).toContain(`chat with ${name}`);
+        expect(screen).toContain('the agent sees the whole conversation');
+        stack.model.enqueue({ kind: 'reply', text: 'Hello! Nice to meet you.', chunkSize: 2, chunkDelayMs: 30 });
+        await session.type('hello there');
+        await session.press('Enter');
+        screen = await session.waitFor(/Nice to meet you\.[\s\S]*You/);
+        expect(screen).toContain('hello there');
+        stack.model.enqueue({ kind: 'reply', text: 'Paris is the capital of France.', chunkSize: 3, chunkDelayMs: 20 });
+        await session.type('capital of France?');
+        await session.press('Enter');
+        screen = await session.waitFor(/Paris is the capital of France\.[\s\S]*You/);
+        expect(screen.indexOf('Nice to meet you.')).toBeLessThan(screen.indexOf('Paris is the capital'));
+        // The second turn's model request carries the first turn: the thread's history.
+        const secondRequest = JSON.stringify(stack.model.requests.at(-1)?.body?.messages);
+        expect(secondRequest).toContain('hello there');
+        expect(secondRequest).toContain('Hello! Nice to meet you.');
+        expect(secondRequest).toContain('capital of France?');
+        await session.type('/exit');
+        await session.press('Enter');
+        expect(await session.waitForExit()).toBe(0);
+        // It says how to go on with the conversation another time.
+        screen = await session.screen();
+        const id = new RegExp(`continue it with: agent-runtime chat ${name} --thread (\\S+)`).exec(screen)?.[1];
+        expect(id).toBeDefined();
+        return id ?? '';
+      } finally {
+        await session.stop();
+      }
+    })();
+    expect((await stack.admin.threads.get(threadId)).messageCount).toBe(4);
+
+    // Another day: the conversation goes on where it stopped, what was said shown first.
+    const resumed = await terminal(['chat', name, '--thread', threadId]);
+    try {
+      let screen = await resumed.waitFor(/a message, or \/exit/);
+      expect(screen).toContain(`earlier in thread ${threadId}`);
+      expect(screen).toMatch(
+        /You: hello there\s+Hello! Nice to meet you\.\s+You: capital of France\?\s+Paris is the capital/,
+      );
+      stack.model.enqueue({ kind: 'reply', text: 'You said hello first.', chunkSize: 4, chunkDelayMs: 10 });
+      await resumed.type('what did I say first?');
+      await resumed.press('Enter');
+      screen = await resumed.waitFor(/You said hello first\.[\s\S]*You/);
+      const thirdRequest = JSON.stringify(stack.model.requests.at(-1)?.body?.messages);
+      expect(thirdRequest).toContain('hello there');
+      expect(thirdRequest).toContain('Paris is the capital of France.');
+      expect(thirdRequest).toContain('what did I say first?');
+      await resumed.type('/exit');
+      await resumed.press('Enter');
+      expect(await resumed.waitForExit()).toBe(0);
+    } finally {
+      await resumed.stop();
+    }
+  });
+
+  it('holds a chat without threads where the API has none: a run per turn, /exit ends it', async () => {
+    const { stack, user } = current();
+    const name = await agentNamed(stack.admin, 'pty-chat-runs', modelSpec(stack));
+    const olderApi = await startThreadlessApiProxy(stack.url);
+    const session = await TmuxSession.start([cliBin, 'chat', name], user.env({ AGENT_RUNTIME_URL: olderApi.url }));
     try {
       let screen = await session.waitFor(/You/);
       expect(screen).toContain(`chat with ${name}`);
@@ -78,11 +142,13 @@ export function describePseudoTerminal(current: () => CliContext) {
       expect(screen.indexOf('Nice to meet you.')).toBeLessThan(screen.indexOf('Paris is the capital'));
       const lastRequest = stack.model.requests.at(-1)?.body;
       expect(JSON.stringify(lastRequest?.messages)).toContain('capital of France?');
+      expect(JSON.stringify(lastRequest?.messages)).not.toContain('hello there');
       await session.type('/exit');
       await session.press('Enter');
       expect(await session.waitForExit()).toBe(0);
     } finally {
       await session.stop();
+      await olderApi.stop();
     }
   });
 }

@@ -2,6 +2,7 @@ import { AgentRuntimeClient, ConflictError, isTerminalStatus, type RunStreamEven
 import { seededRandom } from '@agent-runtime/test-harness';
 import { describe, expect, it } from 'vitest';
 import { startCuttingProxy } from './cutting-proxy.ts';
+import { expectEveryStepStreamedWhole } from './streamed-text.ts';
 import { agentWithSpec, quickSpec, sleepySpec, steppingSpec, type SdkContext } from './sdk-context.ts';
 
 /** Runs through the SDK: idempotent creation, waiting, following through broken connections, cancelling. */
@@ -97,6 +98,8 @@ export function describeRuns(context: () => SdkContext): void {
             const text = stored.find((event) => event.type === 'model.completed' && event.step === item.step);
             expect(text?.type === 'model.completed' && text.data.text.includes(item.text)).toBe(true);
           }
+          // Resumed from the last text piece too: each step's pieces join into its stored text.
+          expectEveryStepStreamedWhole(received);
         } finally {
           await proxy.stop();
         }

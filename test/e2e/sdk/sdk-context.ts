@@ -73,3 +73,27 @@ export const steppingSpec = {
   },
   tools: [{ name: 'sleep' }, { name: 'echo' }],
 } as unknown as AgentSpecInput;
+
+/**
+ * Three steps whose text streams for about a third of a second each, in about ten pieces (the
+ * worker joins what comes within 30 ms), so that a connection cut at a random point often
+ * breaks off in the middle of a step's text.
+ */
+export const slowTextSpec = {
+  model: {
+    provider: 'scripted',
+    stream: { chunkChars: 3, chunkDelayMs: 15 },
+    replies: [
+      {
+        text: 'Let me look that up for you, it will only take a moment or two.',
+        toolCalls: [{ id: 'a', name: 'echo', arguments: { n: 1 } }],
+      },
+      {
+        text: 'Still checking the records: ünïcode and emoji 🙂 survive the pieces.',
+        toolCalls: [{ id: 'b', name: 'echo', arguments: { n: 2 } }],
+      },
+      { text: 'The answer is 42, and that is the whole of it, start to end.' },
+    ],
+  },
+  tools: [{ name: 'echo' }],
+} as unknown as AgentSpecInput;

@@ -4,6 +4,8 @@ export interface ChatTransport {
   readonly keepsHistory: boolean;
   /** What the session tells the user about it at the start. */
   readonly description: string;
+  /** What to tell the user when the session ends (how to go on with it), if anything. */
+  readonly farewell?: string;
   /** Starts the run of one user turn; answers its id. */
   startTurn(message: string): Promise<string>;
 }

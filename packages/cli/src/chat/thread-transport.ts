@@ -1,6 +1,3 @@
-// The threads path of `chat`: used only where the API's document has /v1/threads. Threads are
-// merged from another branch; this stays small so that it can be finished there (history
-// shown on resume, double-texting choices) once the SDK's thread types are generated.
 import type { AgentRuntimeClient } from '@agent-runtime/sdk';
 import type { ChatTransport } from './chat-transport.ts';
 
@@ -9,23 +6,33 @@ export function apiHasThreads(client: AgentRuntimeClient): Promise<boolean> {
   return client.apiDocument.supports('/v1/threads', 'post');
 }
 
+/** Chat on a thread: which one, and whether it held a conversation before this session. */
+export interface ThreadTransport extends ChatTransport {
+  readonly threadId: string;
+  /** Messages the thread held when the session began (0 for a new thread). */
+  readonly earlierMessages: number;
+}
+
 /**
  * Chat on a thread: every turn is the thread's next run, so the agent sees the conversation
- * so far. A new thread unless `threadId` names one to continue. A turn sent while the previous
- * one still runs is refused (`multitaskStrategy: reject`): the session waits for each turn.
+ * so far. A new thread unless `threadId` names one to continue (a missing one is a 404 here,
+ * before anything is typed). A turn sent while an earlier one still runs is refused
+ * (`multitaskStrategy: reject`): the session waits for each turn to end before the next.
  */
 export async function threadTransport(
   client: AgentRuntimeClient,
   agentId: string,
   options: { readonly threadId?: string; readonly version?: number } = {},
-): Promise<ChatTransport & { readonly threadId: string }> {
-  const threadId = options.threadId ?? (await client.threads.create()).id;
+): Promise<ThreadTransport> {
+  const thread =
+    options.threadId === undefined ? await client.threads.create() : await client.threads.get(options.threadId);
   return {
-    threadId,
+    threadId: thread.id,
+    earlierMessages: thread.messageCount,
     keepsHistory: true,
-    description: `thread ${threadId}: the agent sees the whole conversation (continue it with --thread ${threadId})`,
+    description: `thread ${thread.id}, the agent sees the whole conversation`,
     async startTurn(message) {
-      const run = await client.threads.startRun(threadId, {
+      const { run } = await client.threads.startRun(thread.id, {
         agentId,
         input: { message },
         multitaskStrategy: 'reject',

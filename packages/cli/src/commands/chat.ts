@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { resolveAgent } from '../agents/resolve-agent.ts';
 import type { ChatTransport } from '../chat/chat-transport.ts';
 import { runPerTurnTransport } from '../chat/run-per-turn-transport.ts';
+import { showThreadHistory } from '../chat/thread-history.ts';
 import { apiHasThreads, threadTransport } from '../chat/thread-transport.ts';
 import type { CliContext } from '../cli-context.ts';
 import { CliError } from '../errors/cli-error.ts';
@@ -24,7 +25,7 @@ export function addChatCommand(program: Command, kit: CommandKit): void {
     .description('Talk with an agent, turn by turn: streamed answers, tool calls, approvals inline')
     .argument('<agent>', 'id or name')
     .option('--version <n>', 'this version instead of the latest', positiveInteger('--version'))
-    .option('--thread <id>', 'continue this thread (where the API has threads)')
+    .option('--thread <id>', 'continue this thread, showing its conversation so far (where the API has threads)')
     .action(kit.action((context, reference: string, options: ChatOptions) => chat(context, reference, options)));
 }
 
@@ -33,16 +34,27 @@ async function chat(context: CliContext, reference: string, options: ChatOptions
   const client = await context.client();
   const agent = await resolveAgent(client, reference);
   let transport: ChatTransport;
+  let resumed: { readonly threadId: string } | undefined;
   if (await apiHasThreads(client)) {
-    transport = await threadTransport(client, agent.id, {
+    const onThread = await threadTransport(client, agent.id, {
       ...(options.thread === undefined ? {} : { threadId: options.thread }),
       ...(options.version === undefined ? {} : { version: options.version }),
     });
+    transport = {
+      ...onThread,
+      farewell: `continue it with: agent-runtime chat ${agent.name} --thread ${onThread.threadId}`,
+    };
+    if (onThread.earlierMessages > 0) resumed = onThread;
   } else {
     if (options.thread !== undefined) throw new CliError('this API has no threads: --thread cannot be used');
     transport = runPerTurnTransport(client, agent.id, options.version);
   }
   output.note(output.errorPalette.paint('dim', `chat with ${agent.name}: ${transport.description}; /exit ends it`));
+  if (resumed) {
+    // A resumed conversation starts with what was said, so the next message has its context.
+    output.note(output.errorPalette.paint('dim', `earlier in thread ${resumed.threadId}:`));
+    await showThreadHistory(client, resumed.threadId, output);
+  }
 
   const turns = prompter.interactive ? promptedTurns(context) : prompter.lines();
   for await (const raw of turns) {
@@ -53,6 +65,7 @@ async function chat(context: CliContext, reference: string, options: ChatOptions
     // A failed turn is shown and the conversation goes on; the run's id finds it later.
     await followRunOutput(context, client, runId);
   }
+  if (transport.farewell) output.note(output.errorPalette.paint('dim', transport.farewell));
   return ExitCode.ok;
 }
 

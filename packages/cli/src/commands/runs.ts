@@ -2,7 +2,14 @@ import { createWriteStream } from 'node:fs';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { isTerminalStatus, type Artifact, type Run, type RunStatus } from '@agent-runtime/sdk';
+import {
+  isTerminalStatus,
+  type AgentRuntimeClient,
+  type Artifact,
+  type CreatedRun,
+  type Run,
+  type RunStatus,
+} from '@agent-runtime/sdk';
 import type { Command } from 'commander';
 import { resolveAgent } from '../agents/resolve-agent.ts';
 import type { CliContext } from '../cli-context.ts';
@@ -46,7 +53,15 @@ interface StartOptions extends RunInputOptions {
   readonly idempotencyKey?: string;
 }
 
-/** `runs start|ls|get|tail|cancel|approve|message|artifacts`. */
+interface ReplayOptions extends RunInputOptions {
+  readonly fromStep: number;
+  readonly version?: number;
+  readonly follow?: boolean;
+  readonly wait?: boolean;
+  readonly idempotencyKey?: string;
+}
+
+/** `runs start|ls|get|tail|cancel|approve|message|artifacts|replay`. */
 export function addRunsCommands(program: Command, kit: CommandKit): void {
   const runs = program.command('runs').description('Start, follow and steer runs');
 
@@ -153,6 +168,19 @@ export function addRunsCommands(program: Command, kit: CommandKit): void {
     );
 
   runs
+    .command('replay')
+    .description('Run a finished run again from a step: earlier steps answer from its records, nothing repeats')
+    .argument('<run>', 'run id')
+    .requiredOption('--from-step <n>', 'the first step run anew (1: all of them)', positiveInteger('--from-step'))
+    .option('-i, --input <message>', "an edited user message (default: the run's input)")
+    .option('--input-json <json>', 'an edited input as JSON instead')
+    .option('--version <n>', "another version of the run's agent from that step on", positiveInteger('--version'))
+    .option('-F, --follow', 'show the new run live; exit code by its end state')
+    .option('-w, --wait', 'wait for the end quietly, then print the run; exit code by the end state')
+    .option('--idempotency-key <key>', 'repeat-safe replay: the same key answers the same run')
+    .action(kit.action((context, runId: string, options: ReplayOptions) => replay(context, runId, options)));
+
+  runs
     .command('artifacts')
     .description("List a run's artifacts, or download one")
     .argument('<run>', 'run id')
@@ -170,12 +198,45 @@ async function start(context: CliContext, reference: string, options: StartOptio
   const input = runInputOf(options);
   const client = await context.client();
   const agent = await resolveAgent(client, reference);
-  const { run, created } = await client.runs.create(
+  const started = await client.runs.create(
     { agentId: agent.id, input, ...(options.version === undefined ? {} : { version: options.version }) },
     options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey },
   );
+  if (options.follow)
+    output.note(output.errorPalette.paint('dim', `run ${started.run.id} (${agent.name} v${started.run.agentVersion})`));
+  return presentStartedRun(context, client, started, options);
+}
+
+async function replay(context: CliContext, runId: string, options: ReplayOptions): Promise<ExitCodeValue> {
+  const { output } = context;
+  const input = options.input === undefined && options.inputJson === undefined ? undefined : runInputOf(options);
+  const client = await context.client();
+  const started = await client.runs.replay(
+    runId,
+    {
+      fromStep: options.fromStep,
+      ...(input === undefined ? {} : { input }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    },
+    options.idempotencyKey === undefined ? {} : { idempotencyKey: options.idempotencyKey },
+  );
   if (options.follow) {
-    output.note(output.errorPalette.paint('dim', `run ${run.id} (${agent.name} v${run.agentVersion})`));
+    output.note(
+      output.errorPalette.paint('dim', `run ${started.run.id} replays ${runId} from step ${options.fromStep}`),
+    );
+  }
+  return presentStartedRun(context, client, started, options);
+}
+
+/** What `runs start` and `runs replay` show of the run they started: it live, its end, or its id. */
+async function presentStartedRun(
+  context: CliContext,
+  client: AgentRuntimeClient,
+  { run, created }: CreatedRun,
+  options: { readonly follow?: boolean; readonly wait?: boolean },
+): Promise<ExitCodeValue> {
+  const { output } = context;
+  if (options.follow) {
     const followed = await followRunOutput(context, client, run.id);
     return exitCodeOfRun(followed.status);
   }
@@ -214,6 +275,8 @@ function showRun(context: CliContext, run: Run): void {
       ['error', run.error ? `${run.error.code}: ${run.error.message}` : undefined],
       ['tokens', `${run.usage.inputTokens} in, ${run.usage.outputTokens} out`],
       ['queued', run.queue ? `${run.queue.reason}` : undefined],
+      ['thread', run.threadId ?? undefined],
+      ['replays', run.replayOf ? `${run.replayOf.runId} from step ${run.replayOf.fromStep}` : undefined],
     ];
     for (const [label, value] of rows)
       if (value !== undefined) output.line(`${paint('bold', label.padEnd(8))} ${value}`);

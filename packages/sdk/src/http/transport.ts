@@ -12,8 +12,8 @@ import {
 /** A request body as fetch takes it. */
 export type RequestBody = NonNullable<RequestInit['body']>;
 
-/** A query value; undefined leaves the parameter out. */
-export type QueryValue = string | number | boolean | undefined;
+/** A query value; undefined leaves the parameter out, an array repeats it (`metadata=a=1&metadata=b=2`). */
+export type QueryValue = string | number | boolean | undefined | readonly (string | number | boolean)[];
 
 /** One HTTP request of the client. */
 export interface HttpRequest {
@@ -66,7 +66,10 @@ export class Transport {
   /** The URL of `path` with `query`. */
   url(path: string, query: Readonly<Record<string, QueryValue>> = {}): string {
     const search = new URLSearchParams();
-    for (const [name, value] of Object.entries(query)) if (value !== undefined) search.set(name, String(value));
+    for (const [name, value] of Object.entries(query)) {
+      if (value === undefined) continue;
+      for (const each of Array.isArray(value) ? value : [value]) search.append(name, String(each));
+    }
     const text = search.toString();
     return `${this.#baseUrl}${path}${text ? `?${text}` : ''}`;
   }

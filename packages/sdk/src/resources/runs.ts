@@ -1,29 +1,13 @@
-import type { CreateRunRequest, ListRunsQuery, Run, RunStreamEvent } from '../api-types.ts';
+import type { CreateRunRequest, ListRunsQuery, ReplayRunRequest, Run, RunStreamEvent } from '../api-types.ts';
 import type { CallOptions } from '../client-options.ts';
 import { sleep } from '../http/retry-policy.ts';
 import { apiPath, type Transport } from '../http/transport.ts';
 import { PageIterator, type Page } from '../pagination.ts';
+import { createRunRequest, type CreatedRun, type CreateRunOptions } from '../runs/create-run-request.ts';
 import { followRun, type FollowRunOptions } from '../runs/follow-run.ts';
 import { isTerminalStatus } from '../runs/terminal.ts';
 
-/** Options of {@link RunsResource.create}. */
-export interface CreateRunOptions extends CallOptions {
-  /**
-   * Repeating a create with the same key answers the same run rather than starting another
-   * (the API keeps the key with the run). @default a new random key for this call, kept
-   * across the client's own retries, so a retried create never starts a second run
-   */
-  readonly idempotencyKey?: string;
-}
-
-/** A created run, and whether this call created it or an earlier one with the same key did. */
-export interface CreatedRun {
-  readonly run: Run;
-  /** False when the key was used before: `run` is the run that call created. */
-  readonly created: boolean;
-  /** The key the request carried. */
-  readonly idempotencyKey: string;
-}
+export type { CreatedRun, CreateRunOptions } from '../runs/create-run-request.ts';
 
 /** Options of {@link RunsResource.wait}. */
 export interface WaitForRunOptions extends CallOptions {
@@ -34,7 +18,7 @@ export interface WaitForRunOptions extends CallOptions {
 /** The longest long poll the API holds (`?wait=`, seconds). */
 const maxWaitSeconds = 60;
 
-/** Runs (`/v1/runs`): start, read, wait for, follow and cancel. */
+/** Runs (`/v1/runs`): start, read, wait for, follow, cancel and replay. */
 export class RunsResource {
   readonly #transport: Transport;
 
@@ -48,18 +32,22 @@ export class RunsResource {
    * request carries an `Idempotency-Key` (yours, or a random one), so it is safely retried
    * when the connection fails, and a repeat with your key answers the run it created.
    */
-  async create(body: CreateRunRequest, options: CreateRunOptions = {}): Promise<CreatedRun> {
-    const idempotencyKey = options.idempotencyKey ?? crypto.randomUUID();
-    const response = await this.#transport.send({
-      method: 'POST',
-      path: '/v1/runs',
-      json: body,
-      headers: { 'idempotency-key': idempotencyKey, accept: 'application/json' },
-      idempotent: true,
-      signal: options.signal,
-    });
-    const run = (await response.json()) as Run;
-    return { run, created: response.headers.get('idempotent-replayed') !== 'true', idempotencyKey };
+  create(body: CreateRunRequest, options: CreateRunOptions = {}): Promise<CreatedRun> {
+    return createRunRequest(this.#transport, '/v1/runs', body, options);
+  }
+
+  /**
+   * Replays a finished run as a new run (its `replayOf` names the source): the steps before
+   * `fromStep` answer from the run's recorded replies and tool results, so nothing before it
+   * is called again; from `fromStep` on it runs anew, with the edited `input` or `version` if
+   * given (docs/replay.md). Idempotent like {@link create}. 409 `run_not_finished` while the
+   * run has not ended; 422 when a step before `fromStep` has no recorded reply.
+   *
+   * @example
+   * const { run: replay } = await client.runs.replay(run.id, { fromStep: 3, input: 'try euros instead' });
+   */
+  replay(runId: string, body: ReplayRunRequest, options: CreateRunOptions = {}): Promise<CreatedRun> {
+    return createRunRequest(this.#transport, apiPath`/v1/runs/${runId}/replay`, body, options);
   }
 
   /** The tenant's runs, newest first, page by page; filter by agent or status. */
