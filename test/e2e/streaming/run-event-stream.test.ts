@@ -7,6 +7,7 @@ import {
   seededRandom,
   startTestRuntime,
   waitForRun,
+  waitUntil,
   type SseMessage,
   type TestRuntime,
 } from '@agent-runtime/test-harness';
@@ -235,7 +236,18 @@ describe('run events over SSE and long polls (one API, in-process bus)', () => {
 
   it('ends the stream and the long poll of a queued run that the API itself cancels', async () => {
     // Written without starting its workflow, as when Temporal was down: cancelling it is the
-    // API's own write, published on the API's bus.
+    // API's own write, published on the API's bus. Once the earlier tests' runs have ended:
+    // an ending run admits the tenant's queued runs, which would start this one.
+    await waitUntil(
+      "the earlier tests' runs to end",
+      async () => {
+        const page = (await (await runtime.request('GET', '/v1/runs?limit=100')).json()) as {
+          items: { status: string }[];
+        };
+        return page.items.every((item) => ['succeeded', 'failed', 'cancelled', 'timed_out'].includes(item.status));
+      },
+      20_000,
+    );
     const { run } = await createRun(runtime.database.db, { tenantId: runtime.tenantId, agentId, input: 'hi' });
     const messages: SseMessage[] = [];
     const [stream, polled] = await Promise.all([
@@ -249,7 +261,10 @@ describe('run events over SSE and long polls (one API, in-process bus)', () => {
       ),
     ]);
     expect(stream.end).toBe('ended');
-    expect(messages.map((message) => message.event), JSON.stringify(messages)).toEqual(['run.cancelled']);
+    expect(
+      messages.map((message) => message.event),
+      JSON.stringify(messages),
+    ).toEqual(['run.cancelled']);
     expect(polled.status).toBe('cancelled');
   });
 

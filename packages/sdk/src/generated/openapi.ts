@@ -3230,7 +3230,7 @@ export interface paths {
           cursor?: string;
           limit?: number;
           status?: 'idle' | 'busy' | 'waiting' | 'error';
-          /** @description `key=value`, repeatable: threads whose metadata has every pair */
+          /** @description `key=value`, repeatable up to 8 times: threads whose metadata has every pair */
           metadata?: string | string[];
         };
         header?: never;

@@ -104,7 +104,10 @@ export function registerTenantRoutes(
         description:
           "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass.",
         params: z.strictObject({ tenantId: pathId }),
-        body: z.strictObject({ limits: limitsBody.optional(), retention: retentionBody.optional() }),
+        body: z
+          .strictObject({ limits: limitsBody.optional(), retention: retentionBody.optional() })
+          .refine((body) => body.limits !== undefined || body.retention !== undefined, 'give limits, retention or both')
+          .meta({ minProperties: 1 }),
         response: { 200: tenantSchema, ...problemResponses(400, 401, 403, 404, 415, 422) },
       },
     },
