@@ -102,8 +102,9 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 
 # existing secrets, reachable MCP servers with the tools it enables, tools it declares (across
 # its own fields); a run needs an agent that has a version and is not archived; a key's
 # expiresAt must be in the future (a tenant's own keys and the first admin key a platform
-# admin issues it alike). Each answers 422 validation_failed with the path at fault.
-include-name = ["POST /v1/api-keys", "POST /v1/tenants/{tenantId}/api-keys"]
+# admin issues it alike); a fork's seq must not pass the thread's last message, and its runId
+# must name a turn of the thread. Each answers 422 validation_failed with the path at fault.
+include-name = ["POST /v1/api-keys", "POST /v1/tenants/{tenantId}/api-keys", "POST /v1/threads/{threadId}/fork"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 422, 429]
 
 [[operations]]

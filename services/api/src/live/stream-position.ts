@@ -41,22 +41,34 @@ const deltaIdText = z
     return { seq, delta: { step, attempt, index } };
   });
 
-/** A thread stream's id as `Last-Event-ID`: `<runId>/<run stream id>`. */
+/** A thread stream's message id: `<runId>/<seq>` or `<runId>/<seq>:<step>:<attempt>:<index>`. */
+const threadStreamIdPattern = new RegExp(
+  `^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})/(${part}(?::${part}:${part}:${part})?)$`,
+);
+
+/**
+ * Where a thread stream's `Last-Event-ID` says the client is; undefined for an id this server
+ * did not send (the stream then starts as for a new client, as a run of another thread does).
+ */
+export function threadStreamPositionOf(
+  id: string | undefined,
+): { runId: string; position: RunStreamPosition } | undefined {
+  const match = id === undefined ? null : threadStreamIdPattern.exec(id);
+  if (!match) return undefined;
+  const [, runId = '', runStreamId = '0'] = match;
+  const [seq = 0, step = 0, attempt = 0, index = 0] = runStreamId.split(':').map(Number);
+  return { runId, position: runStreamId.includes(':') ? { seq, delta: { step, attempt, index } } : { seq } };
+}
+
+/**
+ * The `Last-Event-ID` header of a thread's stream, read by {@link threadStreamPositionOf}: any
+ * text, since an EventSource sends back whatever id it last got.
+ */
 export const threadLastEventIdHeader = z
   .string()
   .max(200)
-  .regex(
-    new RegExp(`^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/${part}(?::${part}:${part}:${part})?$`),
-    'must be <runId>/<seq> or <runId>/<seq>:<step>:<attempt>:<index>',
-  )
-  .transform((text) => {
-    const [runId = '', id = '0'] = text.split('/');
-    const [seq = 0, step = 0, attempt = 0, index = 0] = id.split(':').map(Number);
-    const position: RunStreamPosition = id.includes(':') ? { seq, delta: { step, attempt, index } } : { seq };
-    return { runId, position };
-  })
   .describe(
-    'The id of the last message received: `<runId>/<seq>` after a stored event, `<runId>/<seq>:<step>:<attempt>:<index>` after a model delta',
+    'The id of the last message received: `<runId>/<seq>` after a stored event, `<runId>/<seq>:<step>:<attempt>:<index>` after a model delta; another id starts the stream afresh',
   );
 
 /**

@@ -27,7 +27,7 @@ import { auditedBy } from '../http/audit.ts';
 import { existingId, idempotencyHeaders, integerText, pageQuery, pathId, problemResponses } from '../http/schemas.ts';
 import { acceptsEventStream, eventStreamType, formatThreadStreamItem, sendEventStream } from '../live/event-stream.ts';
 import { followThreadEvents } from '../live/follow-thread-events.ts';
-import { threadLastEventIdHeader } from '../live/stream-position.ts';
+import { threadLastEventIdHeader, threadStreamPositionOf } from '../live/stream-position.ts';
 import { trackWaitingRequests } from '../live/waiting-requests.ts';
 import { createRunBody } from './runs.ts';
 
@@ -344,7 +344,7 @@ export function registerThreadRoutes(
         bus,
         tenantId: thread.tenantId,
         threadId: thread.id,
-        after: request.headers['last-event-id'],
+        after: threadStreamPositionOf(request.headers['last-event-id']),
         catchUpMs,
         signal: waiting.signal,
       });
