@@ -85,7 +85,7 @@ ensure_pydantic_agent() {
   fi
   log "installing the PydanticAI example agent (examples/pydantic-ai-agent/requirements.txt) into .tools/pydantic-agent"
   [ -x "$venv/bin/pip" ] || python3 -m venv "$venv" >&2
-  "$venv/bin/pip" install --disable-pip-version-check --progress-bar on -r "$requirements" >&2
+  "$venv/bin/pip" install --quiet --disable-pip-version-check -r "$requirements" >&2
   cp "$requirements" "$venv/installed-requirements.txt"
 }
 
