@@ -63,16 +63,8 @@ export async function deleteRunRows(
   await trx.deleteFrom('tool_calls').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
   await trx.deleteFrom('model_step_replies').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
   await trx.deleteFrom('artifacts').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
-  await trx
-    .deleteFrom('langgraph_checkpoint_writes')
-    .where('tenant_id', '=', tenantId)
-    .where('thread_id', 'in', ids)
-    .execute();
-  await trx
-    .deleteFrom('langgraph_checkpoints')
-    .where('tenant_id', '=', tenantId)
-    .where('thread_id', 'in', ids)
-    .execute();
+  // A run without a thread ran its LangGraph graph on the run's own id.
+  await deleteLangGraphThreads(trx, tenantId, ids);
   await trx.deleteFrom('runs').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();
   await sql`select set_config('agent_runtime.deleting_runs', 'off', true)`.execute(trx);
   return ids;
@@ -99,4 +91,23 @@ export async function deleteRunBlobsAndCopies(
       );
     }
   }
+}
+
+/** The tenant's LangGraph checkpoints (and their writes) of these LangGraph thread ids: run ids, or threads' ids. */
+export async function deleteLangGraphThreads(
+  trx: Kysely<Database>,
+  tenantId: string,
+  threadIds: readonly string[],
+): Promise<void> {
+  if (threadIds.length === 0) return;
+  await trx
+    .deleteFrom('langgraph_checkpoint_writes')
+    .where('tenant_id', '=', tenantId)
+    .where('thread_id', 'in', threadIds)
+    .execute();
+  await trx
+    .deleteFrom('langgraph_checkpoints')
+    .where('tenant_id', '=', tenantId)
+    .where('thread_id', 'in', threadIds)
+    .execute();
 }

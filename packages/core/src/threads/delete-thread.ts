@@ -2,7 +2,12 @@ import { recordAuditEvent, type NewAuditEvent } from '../db/repositories/audit-e
 import { deleteUnreferencedMessages } from '../db/repositories/thread-messages.ts';
 import { listUnfinishedThreadRuns, lockThread } from '../db/repositories/threads.ts';
 import { AppError } from '../errors.ts';
-import { deleteRunBlobsAndCopies, deleteRunRows, type RunDeletionResources } from '../retention/delete-runs.ts';
+import {
+  deleteLangGraphThreads,
+  deleteRunBlobsAndCopies,
+  deleteRunRows,
+  type RunDeletionResources,
+} from '../retention/delete-runs.ts';
 
 /**
  * Deletes a thread for good: in one transaction its runs (with everything a run owns, see
@@ -39,16 +44,7 @@ export async function deleteThread(
     );
     await trx.deleteFrom('thread_messages').where('thread_id', '=', threadId).execute();
     await deleteUnreferencedMessages(trx);
-    await trx
-      .deleteFrom('langgraph_checkpoint_writes')
-      .where('tenant_id', '=', tenantId)
-      .where('thread_id', '=', threadId)
-      .execute();
-    await trx
-      .deleteFrom('langgraph_checkpoints')
-      .where('tenant_id', '=', tenantId)
-      .where('thread_id', '=', threadId)
-      .execute();
+    await deleteLangGraphThreads(trx, tenantId, [threadId]);
     await trx.deleteFrom('threads').where('tenant_id', '=', tenantId).where('id', '=', threadId).execute();
     await recordAuditEvent(trx, {
       ...by,
