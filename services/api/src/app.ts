@@ -55,6 +55,10 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     // Above every path parameter's own limit, so that an over-long id fails validation (422)
     // like any other bad value; only past this does the router refuse it (414).
     routerOptions: { maxParamLength: maxPathParameterLength },
+    // Node refuses a request whose request line and headers pass 16 KiB with a bare 431; a
+    // thread list's eight percent-encoded metadata pairs can pass that. Up to 128 KiB the
+    // request reaches the API, whose validation answers with a problem like any other.
+    http: { maxHeaderSize: 128 * 1024 },
     // Answered below as a problem, like every other error, rather than in Fastify's format.
     return503OnClosing: false,
     frameworkErrors: (error, request, reply) => {

@@ -4198,7 +4198,7 @@ export interface paths {
           limit?: number;
         };
         header?: {
-          /** @description The id of the last message received: `<runId>/<seq>` after a stored event, `<runId>/<seq>:<step>:<attempt>:<index>` after a model delta */
+          /** @description The id of the last message received: `<runId>/<seq>` after a stored event, `<runId>/<seq>:<step>:<attempt>:<index>` after a model delta; another id starts the stream afresh */
           'last-event-id'?: string;
         };
         path: {
