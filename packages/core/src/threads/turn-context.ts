@@ -13,7 +13,10 @@ export interface TurnContext {
   readonly omittedThroughSeq: number;
   /** The thread's summary, when its policy summarizes what the window leaves out. */
   readonly summary: ThreadSummary | undefined;
-  /** What the thread's last kept turn's adapter ended with; undefined for nothing. */
+  /**
+   * What the thread's last kept turn's adapter ended with; undefined for nothing, and at a
+   * later step of the turn, which starts from its own previous step's state instead.
+   */
   readonly carriedState: unknown;
 }
 
@@ -60,6 +63,7 @@ export async function readTurnContext(
   tenantId: string,
   threadId: string,
   policy: AgentSpec['history'],
+  step: { readonly firstOfTurn: boolean },
 ): Promise<TurnContext> {
   // One more than the window when lastMessages is set: whether anything was left out shows.
   const limit = policy?.lastMessages === undefined ? undefined : policy.lastMessages + 1;
@@ -71,6 +75,6 @@ export async function readTurnContext(
     history: window.map((entry) => entry.message),
     omittedThroughSeq: firstKept - 1,
     summary: policy?.summarize === true ? await readThreadSummary(db, tenantId, threadId) : undefined,
-    carriedState: await readCarriedAgentState(db, tenantId, threadId),
+    carriedState: step.firstOfTurn ? await readCarriedAgentState(db, tenantId, threadId) : undefined,
   };
 }

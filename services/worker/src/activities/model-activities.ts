@@ -95,11 +95,16 @@ export function createModelActivities(
           secrets: secretSourceOf(dependencies, ref.tenantId),
         };
         // A thread's earlier turns come from the database, never through the workflow.
-        const { conversation, turn } = await stepConversation(dependencies, spec, ref, messages, modelCall).catch(
-          (error: unknown) => {
-            throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
-          },
-        );
+        const { conversation, turn } = await stepConversation(
+          dependencies,
+          spec,
+          ref,
+          messages,
+          state,
+          modelCall,
+        ).catch((error: unknown) => {
+          throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
+        });
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
           bus: dependencies.bus,

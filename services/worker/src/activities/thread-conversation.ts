@@ -56,11 +56,16 @@ export async function stepConversation(
   spec: AgentSpec,
   ref: RunRef,
   messages: readonly ConversationMessage[],
+  /** The state the turn's previous step returned; undefined at the turn's first step. */
+  state: unknown,
   context: ModelCallContext,
 ): Promise<{ conversation: readonly ConversationMessage[]; turn: TurnContext | undefined }> {
   const { threadId } = ref;
   if (threadId === undefined) return { conversation: messages, turn: undefined };
-  const turn = await readTurnContext(dependencies.db, ref.tenantId, threadId, spec.history);
+  // Only a turn's first step starts from the state the last turn ended with: later ones have their own.
+  const turn = await readTurnContext(dependencies.db, ref.tenantId, threadId, spec.history, {
+    firstOfTurn: state === undefined,
+  });
   const summarized = spec.history?.summarize === true && turn.omittedThroughSeq > 0;
   const earlier = summarized
     ? [summaryMessage(await summaryOf(dependencies, spec, { ...ref, threadId }, turn, context)), ...turn.history]
