@@ -42,6 +42,8 @@ import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
+import { registerA2aRoutes } from './protocols/a2a/register-a2a-routes.ts';
+import { registerMcpServerRoutes } from './protocols/mcp-server/register-mcp-routes.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
 const maxPathParameterLength = 1000;
@@ -186,6 +188,11 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       (error: unknown) => app.log.warn({ err: error }, 'could not reconcile schedules with Temporal'),
     );
   });
+
+  // Protocols of clients that call us (docs/protocols.md): A2A and the MCP server. Not the
+  // `agent-runtime.step/v1` protocol, by which we call agents, nor MCP tools agents call.
+  await registerA2aRoutes(app, runRouteDependencies);
+  await registerMcpServerRoutes(app, runRouteDependencies);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);

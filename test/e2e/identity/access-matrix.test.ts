@@ -71,6 +71,8 @@ interface TenantObjects {
   readonly tenantId: string;
   /** An agent with version 1. */
   readonly agentId: string;
+  /** An agent served over A2A (its name, unique to the tenant here, is its A2A path). */
+  readonly a2aAgentName: string;
   /** A run of that agent that has ended (cancelled): control routes answer 409, never wait. */
   readonly runId: string;
   /** A viewer key nobody calls with, for the key routes to read and revoke. */
@@ -104,6 +106,7 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   name: (objects) => objects.newSecretName(),
   threadId: (objects) => objects.newThreadId(),
   scheduleId: (objects) => objects.newScheduleId(),
+  agentName: (objects) => objects.a2aAgentName,
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -168,6 +171,11 @@ const bodies: Record<
   'POST /v1/schedules/:scheduleId/pause': { body: () => ({ note: 'matrix' }) },
   'POST /v1/schedules/:scheduleId/unpause': { body: () => ({}) },
   'POST /v1/schedules/:scheduleId/trigger': { body: () => undefined },
+  // Protocol endpoints: a call that is read and answered (a JSON-RPC error for a task that does not exist).
+  'POST /a2a/:agentName': {
+    body: () => ({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: crypto.randomUUID() } }),
+  },
+  'POST /mcp': { body: () => ({ jsonrpc: '2.0', id: 1, method: 'ping' }) },
 };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
@@ -188,6 +196,8 @@ async function createTenantObjects(
 ): Promise<TenantObjects> {
   const agent = await createAgent(db, tenantId, { name: 'matrix-agent' });
   await createAgentVersion(db, tenantId, agent.id, exampleAgentSpec);
+  const a2aAgent = await createAgent(db, tenantId, { name: `matrix-a2a-${tenantId.slice(-12)}` });
+  await createAgentVersion(db, tenantId, a2aAgent.id, { ...exampleAgentSpec, a2a: { enabled: true } });
   const { run } = await createRun(db, { tenantId, agentId: agent.id, input: 'matrix' });
   await applyRunTransition(db, {
     tenantId,
@@ -234,6 +244,7 @@ async function createTenantObjects(
     newThreadId,
     newScheduleId,
     agentId: agent.id,
+    a2aAgentName: a2aAgent.name,
     runId: run.id,
     keyId: key.id,
     artifactId: artifact.artifact.id,

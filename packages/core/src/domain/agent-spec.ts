@@ -177,6 +177,14 @@ export const agentAdapterSchema = z.discriminatedUnion('kind', [
   langgraphAgentSchema,
 ]);
 
+/**
+ * Whether the agent is an A2A server for its tenant's clients (`/a2a/{agentName}`): an opt-in,
+ * since an agent card tells every caller of the tenant what the agent can do.
+ */
+export const a2aExposureSchema = z.strictObject({
+  enabled: z.boolean().describe('Serve the agent card and the JSON-RPC endpoint of the agent'),
+});
+
 /** The immutable definition of an agent version: how its runs execute. */
 export const agentSpecSchema = z
   .strictObject({
@@ -191,6 +199,15 @@ export const agentSpecSchema = z
     history: historyPolicySchema
       .optional()
       .describe("For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it"),
+    inputSchema: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        "JSON Schema of the agent's input, as clients that call it as a tool see it (the MCP server, docs/protocols.md); unset: a string",
+      ),
+    a2a: a2aExposureSchema
+      .optional()
+      .describe('Whether clients may call the agent over A2A (docs/protocols.md); unset: not exposed'),
   })
   .superRefine((spec, ctx) => {
     if (spec.agent.kind === 'builtin' && spec.model === undefined) {
@@ -233,6 +250,8 @@ export const agentSpecSchema = z
       const problem = tool.kind === 'http' ? jsonSchemaProblem(tool.input) : undefined;
       if (problem) ctx.addIssue({ code: 'custom', path: ['tools', index, 'input'], message: problem });
     });
+    const inputProblem = spec.inputSchema === undefined ? undefined : jsonSchemaProblem(spec.inputSchema);
+    if (inputProblem) ctx.addIssue({ code: 'custom', path: ['inputSchema'], message: inputProblem });
     if (spec.model?.provider !== 'scripted') return;
     spec.model.replies.forEach((reply, replyIndex) => {
       reply.toolCalls?.forEach((call, callIndex) => {

@@ -1928,6 +1928,15 @@ export interface paths {
                  */
                 summarize?: boolean;
               };
+              /** @description JSON Schema of the agent's input, as clients that call it as a tool see it (the MCP server, docs/protocols.md); unset: a string */
+              inputSchema?: {
+                [key: string]: unknown;
+              };
+              /** @description Whether clients may call the agent over A2A (docs/protocols.md); unset: not exposed */
+              a2a?: {
+                /** @description Serve the agent card and the JSON-RPC endpoint of the agent */
+                enabled: boolean;
+              };
             };
           };
         };
@@ -8723,6 +8732,15 @@ export interface components {
            */
           summarize: boolean;
         };
+        /** @description JSON Schema of the agent's input, as clients that call it as a tool see it (the MCP server, docs/protocols.md); unset: a string */
+        inputSchema?: {
+          [key: string]: unknown;
+        };
+        /** @description Whether clients may call the agent over A2A (docs/protocols.md); unset: not exposed */
+        a2a?: {
+          /** @description Serve the agent card and the JSON-RPC endpoint of the agent */
+          enabled: boolean;
+        };
       };
       /** @description sha256 of the canonical spec JSON */
       specHash: string;
@@ -10147,6 +10165,15 @@ export interface components {
            * @default false
            */
           summarize: boolean;
+        };
+        /** @description JSON Schema of the agent's input, as clients that call it as a tool see it (the MCP server, docs/protocols.md); unset: a string */
+        inputSchema?: {
+          [key: string]: unknown;
+        };
+        /** @description Whether clients may call the agent over A2A (docs/protocols.md); unset: not exposed */
+        a2a?: {
+          /** @description Serve the agent card and the JSON-RPC endpoint of the agent */
+          enabled: boolean;
         };
       };
       /** @description sha256 of the canonical spec JSON */

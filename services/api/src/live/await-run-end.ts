@@ -14,6 +14,16 @@ export interface AwaitRunEndOptions {
   readonly catchUpMs: number;
   /** Stops waiting early (client gone, server closing); the run is answered as it is. */
   readonly signal: AbortSignal;
+  /**
+   * Where the wait ends besides the run's end: a protocol that also answers once the run waits
+   * for a human (A2A's `input-required`). @default only the end
+   */
+  readonly until?: (run: Run) => boolean;
+}
+
+/** Whether a run waits for an approval: a client that answers approvals can act now. */
+export function awaitsApproval(run: Run): boolean {
+  return run.status === 'waiting' && run.pendingApprovals.length > 0;
 }
 
 /**
@@ -23,6 +33,7 @@ export interface AwaitRunEndOptions {
  */
 export async function awaitRunEnd(options: AwaitRunEndOptions): Promise<Run> {
   const { runCache, bus, tenantId, runId, signal } = options;
+  const done = (run: Run) => isTerminal(run.status) || options.until?.(run) === true;
   let recheck = false;
   let timedOut = false;
   let wake: (() => void) | undefined;
@@ -45,12 +56,13 @@ export async function awaitRunEnd(options: AwaitRunEndOptions): Promise<Run> {
   try {
     subscription = await bus.subscribe(runId, {
       onEvents: (events) => {
-        if (events.some((event) => isTerminalRunEventType(event.type))) askAgain();
+        const settles = (type: string) => isTerminalRunEventType(type) || type === 'approval.requested';
+        if (events.some((event) => settles(event.type))) askAgain();
       },
       onResync: askAgain,
     });
     let run = await runCache.getRun(tenantId, runId);
-    while (!isTerminal(run.status) && !timedOut && !signal.aborted) {
+    while (!done(run) && !timedOut && !signal.aborted) {
       if (!recheck) await new Promise<void>((resolve) => (wake = resolve));
       if (recheck) {
         recheck = false;

@@ -59,6 +59,21 @@ export async function getAgent(db: Kysely<Database>, tenantId: string, agentId: 
   return toAgent(row);
 }
 
+/**
+ * The tenant's agent with this name (archived ones included), or a not-found error: names are
+ * unique per tenant, so protocol endpoints name agents by them.
+ */
+export async function getAgentByName(db: Kysely<Database>, tenantId: string, name: string): Promise<Agent> {
+  const row = await db
+    .selectFrom('agents')
+    .selectAll()
+    .where('tenant_id', '=', tenantId)
+    .where('name', '=', name)
+    .executeTakeFirst();
+  if (!row) throw new NotFoundError('agent', name);
+  return toAgent(row);
+}
+
 /** The tenant's agents, newest first; archived agents only when asked for. */
 export async function listAgents(
   db: Kysely<Database>,

@@ -71,6 +71,17 @@ export async function listRunEvents(
   return rows.map(toRunEvent);
 }
 
+/** The `seq` of the tenant's run's last event; 0 before its first. */
+export async function lastRunEventSeq(db: Kysely<Database>, tenantId: string, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('run_events')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .where('tenant_id', '=', tenantId)
+    .where('run_id', '=', runId)
+    .executeTakeFirst();
+  return Number(row?.seq ?? 0);
+}
+
 /** Where a page of a thread's events starts: after this event of this run of the thread. */
 export interface ThreadEventCursor {
   readonly runId: string;

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely, type SqlBool } from 'kysely';
 import type { MessagePolicy, PendingApproval, Run, RunError, RunReplayOf, RunUsage } from '../../domain/resources.ts';
 import type { RunEvent } from '../../events/run-event-catalog.ts';
 import { storedRunErrorOf } from '../../errors/stored-run-error.ts';
@@ -229,6 +229,8 @@ export async function listRuns(
     agentId?: string | undefined;
     threadId?: string | undefined;
     status?: RunStatus | undefined;
+    /** Runs whose metadata has every one of these pairs. */
+    metadata?: Record<string, string> | undefined;
   },
 ): Promise<Page<Run>> {
   let query = db
@@ -240,6 +242,9 @@ export async function listRuns(
   if (filter.agentId) query = query.where('agent_id', '=', filter.agentId);
   if (filter.threadId) query = query.where('thread_id', '=', filter.threadId);
   if (filter.status) query = query.where('status', '=', filter.status);
+  if (filter.metadata && Object.keys(filter.metadata).length > 0) {
+    query = query.where(sql<SqlBool>`metadata @> ${JSON.stringify(filter.metadata)}::jsonb`);
+  }
   if (filter.cursor) query = query.where('id', '<', decodeCursor(filter.cursor));
   return toPage(await query.execute(), filter.limit, toRun);
 }
