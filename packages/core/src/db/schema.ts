@@ -305,6 +305,22 @@ export interface SchedulesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A run waiting for an outside system's POST to its callback URL (0019). */
+export interface WaitpointsTable {
+  id: string;
+  tenant_id: string;
+  run_id: string;
+  step: number;
+  call_id: string;
+  tool: string;
+  status: 'pending' | 'completed' | 'expired';
+  expires_at: Timestamp;
+  /** The posted JSON, once completed. */
+  payload: Jsonb<unknown> | null;
+  created_at: CreatedAt;
+  resolved_at: Timestamp | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -325,6 +341,7 @@ export interface Database {
   thread_messages: ThreadMessagesTable;
   memory_items: MemoryItemsTable;
   schedules: SchedulesTable;
+  waitpoints: WaitpointsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;
@@ -338,3 +355,4 @@ export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;
 export type SecretRow = Selectable<SecretsTable>;
+export type WaitpointRow = Selectable<WaitpointsTable>;

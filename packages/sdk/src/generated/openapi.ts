@@ -1811,6 +1811,38 @@ export interface paths {
                      */
                     timeoutSeconds?: number;
                   }
+                | {
+                    /** @enum {string} */
+                    kind: 'callback';
+                    name: string;
+                    /** @default  */
+                    description?: string;
+                    /**
+                     * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+                     * @default {
+                     *       "type": "object"
+                     *     }
+                     */
+                    input?: {
+                      [key: string]: unknown;
+                    };
+                    /**
+                     * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+                     * @default false
+                     */
+                    requiresApproval?: boolean;
+                    /**
+                     * @description How long the callback URL stays valid; then the call expires
+                     * @default 86400
+                     */
+                    timeoutSeconds?: number;
+                    /**
+                     * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+                     * @default reject
+                     * @enum {string}
+                     */
+                    onTimeout?: 'reject' | 'fail';
+                  }
               )[];
               /** @default [] */
               mcpServers?: {
@@ -3218,6 +3250,348 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/callbacks/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description What a link does and whether a POST would still be taken. Changes nothing: link scanners follow GETs, so only a POST decides. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CallbackLink'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Completes a waitpoint or decides an approval; the token in the path is the credential (no API key). A callback link's JSON body (any JSON value, at most 256 KiB; none: null) becomes the waiting tool call's output and the run resumes: 202. An approval link decides its approval (body: none, or `{ "comment": "…" }`). Each link is good for one POST: a used one answers 410 `callback_used`, an expired one (or one whose run has ended) 410 `callback_expired`, a token not signed here 401 `callback_token_invalid`; none changes anything. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CallbackPostResult'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{runId}/waitpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The run's waitpoints (callback tools' calls waiting for a POST), oldest first; each URL is in its `callback.waiting` event. */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          runId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Waitpoint'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -8120,6 +8494,7 @@ export interface components {
       | 'max_steps_exceeded'
       | 'already_finished'
       | 'approval_expired'
+      | 'callback_expired'
       | 'activity_failed'
       | 'internal'
       | 'not_found'
@@ -8615,6 +8990,38 @@ export interface components {
                */
               timeoutSeconds: number;
             }
+          | {
+              /** @constant */
+              kind: 'callback';
+              name: string;
+              /** @default  */
+              description: string;
+              /**
+               * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+               * @default {
+               *       "type": "object"
+               *     }
+               */
+              input: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+               * @default false
+               */
+              requiresApproval: boolean;
+              /**
+               * @description How long the callback URL stays valid; then the call expires
+               * @default 86400
+               */
+              timeoutSeconds: number;
+              /**
+               * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+               * @default reject
+               * @enum {string}
+               */
+              onTimeout: 'reject' | 'fail';
+            }
         )[];
         /** @default [] */
         mcpServers: {
@@ -8863,7 +9270,7 @@ export interface components {
       /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
       name: string;
       /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
+      kind: 'builtin' | 'http' | 'mcp' | 'callback';
       description: string;
       /** @description JSON Schema every call input is validated against before the call */
       inputSchema: {
@@ -8873,6 +9280,49 @@ export interface components {
       /** @enum {string} */
       onError: 'return' | 'fail';
       timeoutSeconds: number;
+    };
+    WaitpointInput: {
+      id: string;
+      runId: string;
+      step: number;
+      callId: string;
+      /** @description The callback tool the call named */
+      tool: string;
+      /**
+       * @description `completed` once its URL was POSTed to; `expired` when its time ran out first
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired';
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      resolvedAt: string | null;
+    };
+    CallbackLinkInput: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      /**
+       * @description `pending`: a POST would be taken (an approval link: its approval still waits)
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired' | 'decided';
+      /**
+       * @description What a POST to an approval link decides
+       * @enum {string}
+       */
+      decision?: 'approve' | 'reject';
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    CallbackPostResultInput: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      runId: string;
+      waitpointId?: string;
+      approvalId?: string;
+      /** @enum {string} */
+      decision?: 'approve' | 'reject';
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEventInput: {
@@ -9143,6 +9593,18 @@ export interface components {
         input: unknown;
         /** @description When the request expires; null: never */
         expiresAt: string | null;
+        /** @description Single-use links that decide the approval without an API key (docs/callbacks.md), for a chat or e-mail button; absent on events from before links existed */
+        links?: {
+          /** @description `POST` here (optional JSON body `{ "comment": "…" }`) to approve */
+          approve: string;
+          /** @description `POST` here to reject */
+          reject: string;
+          /**
+           * Format: date-time
+           * @description When the links expire
+           */
+          expiresAt: string;
+        };
       };
       /** Format: date-time */
       createdAt: string;
@@ -9164,6 +9626,52 @@ export interface components {
         comment: string | null;
         /** @description The deciding credential's subject, or `deadline` */
         decidedBy: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A callback tool's call waits for an outside system to `POST` JSON to `url` (single use, no API key: the token in it is the credential); the run is `waiting`. */
+    CallbackWaitingEventInput: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.waiting';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        tool: string;
+        /** @description The call's arguments (a JSON object) */
+        input: unknown;
+        /** @description `POST` the result here; absolute when `AR_PUBLIC_URL` is set, else the path `/v1/callbacks/{token}` */
+        url: string;
+        /**
+         * Format: date-time
+         * @description When the URL expires and the call with it
+         */
+        expiresAt: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A waitpoint was completed by a POST to its URL (the posted JSON is the call's output, in `tool.completed`), or expired. */
+    CallbackResolvedEventInput: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.resolved';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        /** @enum {string} */
+        outcome: 'completed' | 'expired';
       };
       /** Format: date-time */
       createdAt: string;
@@ -9247,6 +9755,8 @@ export interface components {
       | components['schemas']['ToolCompletedEventInput']
       | components['schemas']['ApprovalRequestedEventInput']
       | components['schemas']['ApprovalDecidedEventInput']
+      | components['schemas']['CallbackWaitingEventInput']
+      | components['schemas']['CallbackResolvedEventInput']
       | components['schemas']['MessageReceivedEventInput']
       | components['schemas']['ArtifactCreatedEventInput']
       | components['schemas']['RunSucceededEventInput']
@@ -9522,6 +10032,9 @@ export interface components {
       | 'thread_busy'
       | 'run_not_finished'
       | 'approval_not_pending'
+      | 'callback_token_invalid'
+      | 'callback_used'
+      | 'callback_expired'
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'
@@ -9554,6 +10067,7 @@ export interface components {
       | 'max_steps_exceeded'
       | 'already_finished'
       | 'approval_expired'
+      | 'callback_expired'
       | 'activity_failed'
       | 'internal'
       | 'not_found'
@@ -10049,6 +10563,38 @@ export interface components {
                */
               timeoutSeconds: number;
             }
+          | {
+              /** @constant */
+              kind: 'callback';
+              name: string;
+              /** @default  */
+              description: string;
+              /**
+               * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+               * @default {
+               *       "type": "object"
+               *     }
+               */
+              input: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+               * @default false
+               */
+              requiresApproval: boolean;
+              /**
+               * @description How long the callback URL stays valid; then the call expires
+               * @default 86400
+               */
+              timeoutSeconds: number;
+              /**
+               * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+               * @default reject
+               * @enum {string}
+               */
+              onTimeout: 'reject' | 'fail';
+            }
         )[];
         /** @default [] */
         mcpServers: {
@@ -10297,7 +10843,7 @@ export interface components {
       /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
       name: string;
       /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
+      kind: 'builtin' | 'http' | 'mcp' | 'callback';
       description: string;
       /** @description JSON Schema every call input is validated against before the call */
       inputSchema: {
@@ -10307,6 +10853,49 @@ export interface components {
       /** @enum {string} */
       onError: 'return' | 'fail';
       timeoutSeconds: number;
+    };
+    Waitpoint: {
+      id: string;
+      runId: string;
+      step: number;
+      callId: string;
+      /** @description The callback tool the call named */
+      tool: string;
+      /**
+       * @description `completed` once its URL was POSTed to; `expired` when its time ran out first
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired';
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      resolvedAt: string | null;
+    };
+    CallbackLink: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      /**
+       * @description `pending`: a POST would be taken (an approval link: its approval still waits)
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired' | 'decided';
+      /**
+       * @description What a POST to an approval link decides
+       * @enum {string}
+       */
+      decision?: 'approve' | 'reject';
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    CallbackPostResult: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      runId: string;
+      waitpointId?: string;
+      approvalId?: string;
+      /** @enum {string} */
+      decision?: 'approve' | 'reject';
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEvent: {
@@ -10577,6 +11166,18 @@ export interface components {
         input: unknown;
         /** @description When the request expires; null: never */
         expiresAt: string | null;
+        /** @description Single-use links that decide the approval without an API key (docs/callbacks.md), for a chat or e-mail button; absent on events from before links existed */
+        links?: {
+          /** @description `POST` here (optional JSON body `{ "comment": "…" }`) to approve */
+          approve: string;
+          /** @description `POST` here to reject */
+          reject: string;
+          /**
+           * Format: date-time
+           * @description When the links expire
+           */
+          expiresAt: string;
+        };
       };
       /** Format: date-time */
       createdAt: string;
@@ -10598,6 +11199,52 @@ export interface components {
         comment: string | null;
         /** @description The deciding credential's subject, or `deadline` */
         decidedBy: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A callback tool's call waits for an outside system to `POST` JSON to `url` (single use, no API key: the token in it is the credential); the run is `waiting`. */
+    CallbackWaitingEvent: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.waiting';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        tool: string;
+        /** @description The call's arguments (a JSON object) */
+        input: unknown;
+        /** @description `POST` the result here; absolute when `AR_PUBLIC_URL` is set, else the path `/v1/callbacks/{token}` */
+        url: string;
+        /**
+         * Format: date-time
+         * @description When the URL expires and the call with it
+         */
+        expiresAt: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A waitpoint was completed by a POST to its URL (the posted JSON is the call's output, in `tool.completed`), or expired. */
+    CallbackResolvedEvent: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.resolved';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        /** @enum {string} */
+        outcome: 'completed' | 'expired';
       };
       /** Format: date-time */
       createdAt: string;
@@ -10681,6 +11328,8 @@ export interface components {
       | components['schemas']['ToolCompletedEvent']
       | components['schemas']['ApprovalRequestedEvent']
       | components['schemas']['ApprovalDecidedEvent']
+      | components['schemas']['CallbackWaitingEvent']
+      | components['schemas']['CallbackResolvedEvent']
       | components['schemas']['MessageReceivedEvent']
       | components['schemas']['ArtifactCreatedEvent']
       | components['schemas']['RunSucceededEvent']
@@ -10956,6 +11605,9 @@ export interface components {
       | 'thread_busy'
       | 'run_not_finished'
       | 'approval_not_pending'
+      | 'callback_token_invalid'
+      | 'callback_used'
+      | 'callback_expired'
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'

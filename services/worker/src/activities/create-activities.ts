@@ -1,4 +1,5 @@
 import { createApprovalActivities } from './approval-activities.ts';
+import { createCallbackActivities } from './callback-activities.ts';
 import { createMcpToolsCache, createSpecCache, type ActivityDependencies } from './activity-support.ts';
 import { createMcpListingActivities } from './mcp-listing-activities.ts';
 import { createMessageActivities } from './message-activities.ts';
@@ -24,6 +25,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createModelActivities(dependencies, specOf, mcpToolsOf),
     ...createToolActivities(dependencies, specOf, mcpToolsOf),
     ...createApprovalActivities(dependencies),
+    ...createCallbackActivities(dependencies),
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),
     ...createRetentionActivities(dependencies),
