@@ -32,8 +32,12 @@ export interface CallbackTokens {
 
 /** The HKDF `info` of the token key: a master key wraps secrets; this key only signs tokens. */
 const tokenKeyInfo = 'agent-runtime callback tokens v1';
-/** Tokens longer than this are refused unread (a path segment; a token is about 200 characters). */
-export const maxCallbackTokenLength = 1000;
+/**
+ * Tokens longer than this are refused unread: a path segment, under the 1000 characters the
+ * server reads of one. A callback token is about 100 characters, an approval link's about 250
+ * plus its approval id.
+ */
+export const maxCallbackTokenLength = 900;
 
 /**
  * Callback tokens over the master keys (`AR_MASTER_KEYS`): each signs with an HMAC-SHA256

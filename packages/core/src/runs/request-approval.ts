@@ -1,6 +1,7 @@
 import { announceRunChange } from '../cache/run-cache.ts';
 import { addPendingApproval } from '../db/repositories/approvals.ts';
 import { approvalLinkDefaultSeconds } from '../callbacks/callback-links.ts';
+import { maxCallbackTokenLength } from '../callbacks/callback-token.ts';
 import type { Run } from '../domain/resources.ts';
 import { admitRunsBestEffort } from './admit-runs.ts';
 import type { RunServiceResources } from './run-service-resources.ts';
@@ -57,9 +58,11 @@ function approvalLinksOf(
 ): { approve: string; reject: string; expiresAt: string } | undefined {
   if (!callbackLinks) return undefined;
   const until = expiresAt === null ? new Date(Date.now() + approvalLinkDefaultSeconds * 1000) : new Date(expiresAt);
-  const linkOf = (decision: 'approve' | 'reject') =>
-    callbackLinks.urlOf(
-      callbackLinks.tokens.sign({ kind: 'approval', tenantId, runId, approvalId, decision, expiresAt: until }),
-    );
-  return { approve: linkOf('approve'), reject: linkOf('reject'), expiresAt: until.toISOString() };
+  const tokenOf = (decision: 'approve' | 'reject') =>
+    callbackLinks.tokens.sign({ kind: 'approval', tenantId, runId, approvalId, decision, expiresAt: until });
+  const approve = tokenOf('approve');
+  const reject = tokenOf('reject');
+  // A model may choose a call id so long that its token would not fit a path: no links then.
+  if (Math.max(approve.length, reject.length) > maxCallbackTokenLength) return undefined;
+  return { approve: callbackLinks.urlOf(approve), reject: callbackLinks.urlOf(reject), expiresAt: until.toISOString() };
 }

@@ -1,3 +1,5 @@
+import { AppError } from '@agent-runtime/core';
+import { ApplicationFailure } from '@temporalio/activity';
 import { nonRetryable, type ActivityDependencies } from './activity-support.ts';
 import type {
   RequestCallbackInput,
@@ -21,7 +23,13 @@ export function createCallbackActivities({ runs }: ActivityDependencies) {
           input: call.arguments,
           expiresAt,
         })
-        .catch(nonRetryable);
+        .catch((error: unknown) => {
+          // No key to sign the URL with: a retry cannot help, a configuration change can.
+          if (error instanceof AppError && error.code === 'internal') {
+            throw ApplicationFailure.nonRetryable(error.message, 'internal');
+          }
+          return nonRetryable(error);
+        });
     },
 
     /** Settles the waitpoint (`callback.resolved`): completed by its POST, or expired; the run runs again. */
