@@ -33,11 +33,12 @@ export interface CallbackTokens {
 /** The HKDF `info` of the token key: a master key wraps secrets; this key only signs tokens. */
 const tokenKeyInfo = 'agent-runtime callback tokens v1';
 /**
- * Tokens longer than this are refused unread: a path segment, under the 1000 characters the
- * server reads of one. A callback token is about 100 characters, an approval link's about 250
- * plus its approval id.
+ * Tokens longer than this are refused unread. A path segment: the router reads 1000 UTF-16
+ * units of one, so that any string one longer than this (even of characters that take two
+ * units) fails validation rather than the router. A callback token is about 140 characters,
+ * an approval link's about 250 plus its approval id.
  */
-export const maxCallbackTokenLength = 900;
+export const maxCallbackTokenLength = 490;
 
 /**
  * Callback tokens over the master keys (`AR_MASTER_KEYS`): each signs with an HMAC-SHA256
