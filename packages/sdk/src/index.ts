@@ -10,6 +10,7 @@ export {
   AgentRuntimeError,
   ApiError,
   AuthenticationError,
+  BudgetExceededError,
   ConflictError,
   ConnectionError,
   InternalServerError,

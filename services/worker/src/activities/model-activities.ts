@@ -19,6 +19,12 @@ import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
 import { stepConversation } from './thread-conversation.ts';
 import { replayedReply, replayedStepOf } from './replayed-steps.ts';
+import {
+  assertCallAffordable,
+  assertRunBudgetAfterStep,
+  assertTenantBudgetForStep,
+  recordStepSpend,
+} from './step-budget.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
@@ -71,6 +77,16 @@ export function createModelActivities(
       const adapter = adapterOf(spec);
       const replayed = await replayedStepOf(db, ref, step);
       const replayedMark = replayed === undefined ? {} : { replayed: true as const };
+      const context = Context.current();
+      const attempt = context.info.attempt;
+      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
+      // stands, so the model is not asked again and the events and tool steps agree with it.
+      const recorded =
+        attempt > 1
+          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
+          : undefined;
+      // A step still to decide begins only while the tenant has budget left this month.
+      if (replayed === undefined && recorded === undefined) await assertTenantBudgetForStep(db, ref);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = replayed === undefined && spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
@@ -83,8 +99,6 @@ export function createModelActivities(
         },
       ]);
       publish(ref.runId, started);
-      const context = Context.current();
-      const attempt = context.info.attempt;
       const maxAttempts = adapter.maxAttempts(spec);
       const answer = async (): Promise<AgentReply> => {
         const modelCall = {
@@ -105,6 +119,8 @@ export function createModelActivities(
         ).catch((error: unknown) => {
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
         });
+        // What is sent is known now: a call whose worst case the run cannot afford is not made.
+        await assertCallAffordable(db, spec, ref, step, conversation);
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
           bus: dependencies.bus,
@@ -147,12 +163,6 @@ export function createModelActivities(
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
         return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
       };
-      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
-      // stands, so the model is not asked again and the events and tool steps agree with it.
-      const recorded =
-        attempt > 1
-          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
-          : undefined;
       // A replayed step's reply is recorded as the replay's own too: a replay of the replay reuses it.
       const reply =
         replayed === undefined
@@ -163,6 +173,8 @@ export function createModelActivities(
               step,
               reply: await replayedReply(db, ref, step, replayed),
             });
+      // A replayed step called nothing: the replayed run's ledger has what it used.
+      if (replayed === undefined) await recordStepSpend(db, spec, ref, step, reply);
       const completed = await appendRunEvents(db, ref.tenantId, [
         {
           runId: ref.runId,
@@ -180,6 +192,8 @@ export function createModelActivities(
         },
       ]);
       publish(ref.runId, completed);
+      // The step that takes the run over its budget ends it, its reply recorded, its tool calls not run.
+      if (replayed === undefined) await assertRunBudgetAfterStep(db, spec, ref, step);
       return reply;
     },
   };
