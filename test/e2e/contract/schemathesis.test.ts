@@ -53,6 +53,7 @@ const listOperations = [
   'GET /v1/threads',
   'GET /v1/threads/{threadId}/messages',
   'GET /v1/threads/{threadId}/runs',
+  'GET /v1/usage',
   'POST /v1/store/items/search',
 ];
 
