@@ -139,6 +139,10 @@ describe('tenant budgets and usage', () => {
     // A platform admin raises the budget: runs start again at once.
     const raised = await runtime.request('PATCH', `/v1/tenants/${tenantId}`, { limits: { monthlyCostUsd: 1 } });
     expect(raised.status).toBe(200);
+    const audit = (await (
+      await runtime.request('GET', `/v1/audit?action=tenant.limits_changed&targetId=${tenantId}`)
+    ).json()) as { items: { details: unknown }[] };
+    expect(audit.items.map((event) => event.details)).toEqual([{ limits: { monthlyCostUsd: 1 } }]);
     server.enqueue(answer(3, 1, 1, true));
     const again = await runToEnd(call, agentId);
     expect(again.status).toBe('succeeded');

@@ -125,7 +125,17 @@ export function registerTenantRoutes(
             details: { retention },
           });
         }
-        return updateTenantLimits(trx, tenantId, limits);
+        const updated = await updateTenantLimits(trx, tenantId, limits);
+        if (Object.keys(limits).length > 0) {
+          // Budgets are money: who changed a tenant's limits is on record, in the admin's tenant.
+          await recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'tenant.limits_changed',
+            target: { type: 'tenant', id: tenantId },
+            details: { limits },
+          });
+        }
+        return updated;
       });
       if (limits.maxConcurrentRuns !== undefined) {
         // A raised limit admits waiting runs now rather than at the reconciler's next pass.
