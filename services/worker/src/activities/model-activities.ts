@@ -70,7 +70,11 @@ export function createModelActivities(
      * codes: `model_*` from models, `agent_*` from adapters (`agent_failed` also for an agent
      * the runtime cannot run, e.g. an OpenAI agent with guardrails). A replay's step before
      * its `fromStep` answers the replayed run's recorded reply instead, deciding nothing; its
-     * events say `replayed: true`.
+     * events say `replayed: true`. Budgets (docs/usage.md): a step still to decide begins only
+     * while the tenant has budget left this month (`tenant_budget_exceeded`), its model call
+     * is made only if its worst case fits in the run's budget, and the step that takes the run
+     * over it fails the run after recording its reply (`budget_exceeded`); every step that
+     * ran is written to the usage ledger.
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
