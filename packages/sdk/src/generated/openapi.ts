@@ -444,7 +444,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass. */
+    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit and monthly budgets at once, retention at the next retention pass. */
     patch: {
       parameters: {
         query?: never;

@@ -102,7 +102,7 @@ export function registerTenantRoutes(
       schema: {
         tags,
         description:
-          "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass.",
+          "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit and monthly budgets at once, retention at the next retention pass.",
         params: z.strictObject({ tenantId: pathId }),
         body: z
           .strictObject({ limits: limitsBody.optional(), retention: retentionBody.optional() })
