@@ -28,6 +28,8 @@ export const errorCodeDescriptions = {
   semantic_search_unavailable:
     'The memory store cannot embed or search by meaning here: no embedding model is configured, or the database has no pgvector.',
   rate_limited: "The tenant's request rate or concurrent-run limit is reached; retry after `Retry-After`.",
+  tenant_budget_exceeded:
+    'The tenant has spent its monthly budget (`limits.monthlyCostUsd` or `limits.monthlyTokens`): no new runs until the next calendar month (UTC) or a higher budget.',
   dependency_unavailable:
     'A service the runtime needs (database, Temporal, identity provider) is unavailable; retry later.',
   internal: 'An unexpected failure of the runtime; the request id finds it in the logs.',
@@ -110,6 +112,8 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'version_immutable':
     case 'semantic_search_unavailable':
       return 409;
+    case 'tenant_budget_exceeded':
+      return 402;
     case 'rate_limited':
       return 429;
     case 'dependency_unavailable':

@@ -128,3 +128,8 @@ export * from './execution/scheduled-run-contract.ts';
 export * from './schedules/temporal-schedule.ts';
 export * from './schedules/schedule-service.ts';
 export * from './schedules/fire-schedule.ts';
+export * from './domain/usage-report.ts';
+export * from './usage/step-usage.ts';
+export * from './usage/run-budget.ts';
+export * from './usage/tenant-budget.ts';
+export * from './usage/usage-rollup.ts';

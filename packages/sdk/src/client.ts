@@ -6,6 +6,7 @@ import { ApiKeysResource } from './resources/api-keys.ts';
 import { ApprovalsResource } from './resources/approvals.ts';
 import { ArtifactsResource } from './resources/artifacts.ts';
 import { AuditResource } from './resources/audit.ts';
+import { UsageResource } from './resources/usage.ts';
 import { EventsResource } from './resources/events.ts';
 import { MessagesResource } from './resources/messages.ts';
 import { RunsResource } from './resources/runs.ts';
@@ -48,6 +49,8 @@ export class AgentRuntimeClient {
   readonly secrets: SecretsResource;
   /** The tenant's audit log (tenant admins). */
   readonly audit: AuditResource;
+  /** The tenant's tokens and cost, grouped by agent, day or model. */
+  readonly usage: UsageResource;
   /** The API's OpenAPI document: which operations this deployment serves. */
   readonly apiDocument: ApiDocumentResource;
   /** Threads: multi-turn conversations, their messages, runs and live events; fork. */
@@ -67,6 +70,7 @@ export class AgentRuntimeClient {
     this.apiKeys = new ApiKeysResource(transport);
     this.secrets = new SecretsResource(transport);
     this.audit = new AuditResource(transport);
+    this.usage = new UsageResource(transport);
     this.apiDocument = new ApiDocumentResource(transport);
     this.threads = new ThreadsResource(transport);
   }

@@ -71,6 +71,11 @@ export class RateLimitedError extends ApiError {
   override readonly name: string = 'RateLimitedError';
 }
 
+/** The tenant has spent its monthly budget (`tenant_budget_exceeded`): no new runs this month. */
+export class BudgetExceededError extends ApiError {
+  override readonly name: string = 'BudgetExceededError';
+}
+
 /** The API or a service it needs is unavailable (`dependency_unavailable`), after the client's retries. */
 export class ServiceUnavailableError extends ApiError {
   override readonly name: string = 'ServiceUnavailableError';
@@ -127,6 +132,7 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   agent_archived: ConflictError,
   version_immutable: ConflictError,
   rate_limited: RateLimitedError,
+  tenant_budget_exceeded: BudgetExceededError,
   dependency_unavailable: ServiceUnavailableError,
   internal: InternalServerError,
 };

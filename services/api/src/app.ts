@@ -37,6 +37,7 @@ import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunReplayRoute } from './routes/run-replay.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerScheduleRoutes } from './routes/schedules.ts';
+import { registerUsageRoutes } from './routes/usage.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
@@ -156,6 +157,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   await registerArtifactRoutes(app, dependencies, blobs);
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);
+  registerUsageRoutes(app, dependencies);
   registerSecretRoutes(app, dependencies);
   const memory =
     dependencies.memory ?? createMemoryStore({ db: dependencies.db, embedder: openEmbedder(dependencies.config) });

@@ -116,9 +116,17 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 # inside an any-value schema. A replay's input is such JSON too, and its fromStep must not pass
 # the replayed run's last recorded step + 1 (422), a rule over the run's records. A schedule's
 # run input is such JSON as well, and a schedule needs an agent that is not archived (409) with
-# the version and thread it names (404).
+# the version and thread it names (404). A new run also needs its tenant's monthly budget
+# not spent (402 tenant_budget_exceeded): the fuzzer may PATCH the tenant's budget to 0.
 include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/runs/{runId}/replay", "POST /v1/threads/{threadId}/runs", "POST /v1/schedules", "PATCH /v1/schedules/{scheduleId}"]
-checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 402, 403, 404, 409, 422, 429]
+
+[[operations]]
+# A usage query's period must begin before it ends and span at most 366 days (422
+# validation_failed), a rule over two parameters that JSON Schema cannot state; its cursor is
+# server-issued, as a list operation's (400).
+include-name = ["GET /v1/usage"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 422, 429]
 
 [[operations]]
 # A memory item's value is free-form JSON too (the same 400 for \`__proto__\`); its size limit

@@ -97,6 +97,7 @@ describe('API input handling', () => {
       '/v1/threads/{threadId}/fork',
       '/v1/threads/{threadId}/messages',
       '/v1/threads/{threadId}/runs',
+      '/v1/usage',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });

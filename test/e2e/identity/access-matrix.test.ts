@@ -171,6 +171,7 @@ const bodies: Record<
   'POST /v1/schedules/:scheduleId/pause': { body: () => ({ note: 'matrix' }) },
   'POST /v1/schedules/:scheduleId/unpause': { body: () => ({}) },
   'POST /v1/schedules/:scheduleId/trigger': { body: () => undefined },
+  'GET /v1/usage': { body: () => undefined, query: '?groupBy=agent' },
   // Protocol endpoints: a call that is read and answered (a JSON-RPC error for a task that does not exist).
   'POST /a2a/:agentName': {
     body: () => ({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: crypto.randomUUID() } }),

@@ -26,6 +26,10 @@ export interface TenantsTable {
   retention_artifacts_days: ColumnType<number | null, number | null | undefined, number | null>;
   /** Days an ended run's payload blobs are kept; null: `AR_RETENTION_PAYLOADS_DAYS`. 0: for ever. */
   retention_payloads_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** USD this tenant may spend on model calls per calendar month (0020); null: no budget. */
+  monthly_cost_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Tokens this tenant may use per calendar month; null: no budget. A bigint: read it with `Number`. */
+  monthly_tokens: ColumnType<string | number | bigint | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeysTable {
@@ -305,6 +309,33 @@ export interface SchedulesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** What one decision step used (0020): the usage ledger, one row per step that ran. */
+export interface StepUsageTable {
+  tenant_id: string;
+  run_id: string;
+  step: number;
+  agent_id: string;
+  /** The spec's model provider and model id; null for adapters that call their own models. */
+  provider: string | null;
+  model: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number;
+  recorded_at: CreatedAt;
+}
+
+/** A tenant's tokens and cost per calendar month (UTC), kept equal to its `step_usage` rows. */
+export interface TenantMonthlyUsageTable {
+  tenant_id: string;
+  /** The month's first day. */
+  month: ColumnType<Date, string, string>;
+  /** A bigint: read it with `Number`. */
+  total_tokens: ColumnType<string | number | bigint, number, number>;
+  cost_usd: number;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -325,6 +356,8 @@ export interface Database {
   thread_messages: ThreadMessagesTable;
   memory_items: MemoryItemsTable;
   schedules: SchedulesTable;
+  step_usage: StepUsageTable;
+  tenant_monthly_usage: TenantMonthlyUsageTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

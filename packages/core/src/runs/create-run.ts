@@ -8,6 +8,7 @@ import {
 } from '../db/repositories/runs.ts';
 import type { MultitaskStrategy } from '../domain/thread.ts';
 import { startRunWorkflow } from '../execution/start-run-workflow.ts';
+import { assertTenantBudgetLeft } from '../usage/tenant-budget.ts';
 import { admitRuns } from './admit-runs.ts';
 import type { RunActor, RunServiceResources } from './run-service-resources.ts';
 import { applyMultitaskStrategy, stopSupersededRuns, type SupersededRun } from './supersede-thread-runs.ts';
@@ -46,6 +47,7 @@ interface WrittenRun extends CreateRunResult {
 }
 
 /**
+ * Refuses a new run of a tenant that has spent its monthly budget (`tenant_budget_exceeded`).
  * Writes a `queued` run with its audit record in one transaction, then admits and starts it
  * (or, in reject mode, writes it only into a free slot and starts it at once). A run on a
  * thread first applies its multitask strategy to the thread's unfinished runs, and waits
@@ -64,6 +66,8 @@ export async function createRunWithAdmission(
       const repeated = await findRunByIdempotencyKey(trx, { tenantId: by.tenantId, idempotencyKey, requestHash });
       if (repeated) return { ...repeated, superseded: [], threadBusy: false };
     }
+    // A repeated request still finds its run; a new one needs budget left this month.
+    await assertTenantBudgetLeft(trx, by.tenantId);
     const { superseded, busy } =
       thread === undefined ? { superseded: [], busy: false } : await applyMultitaskStrategy(trx, by.tenantId, thread);
     // A run behind an earlier run of its thread is never admitted at once: admission starts it in turn.

@@ -213,6 +213,10 @@ export interface paths {
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+              /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyCostUsd?: number | null;
+              /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyTokens?: number | null;
             };
             retention?: {
               /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
@@ -440,7 +444,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass. */
+    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit and monthly budgets at once, retention at the next retention pass. */
     patch: {
       parameters: {
         query?: never;
@@ -460,6 +464,10 @@ export interface paths {
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+              /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyCostUsd?: number | null;
+              /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyTokens?: number | null;
             };
             retention?: {
               /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
@@ -1915,6 +1923,10 @@ export interface paths {
                  * @default 300
                  */
                 modelStepTimeoutSeconds?: number;
+                /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+                maxTokens?: number;
+                /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+                maxCostUsd?: number;
               };
               /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
               history?: {
@@ -2445,6 +2457,15 @@ export interface paths {
         };
         /** @description Unauthorized: No valid credential */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payment Required */
+        402: {
           headers: {
             [name: string]: unknown;
           };
@@ -4097,6 +4118,15 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description Payment Required */
+        402: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
         /** @description Forbidden: The credential's roles do not allow this route */
         403: {
           headers: {
@@ -4541,6 +4571,15 @@ export interface paths {
         };
         /** @description Unauthorized: No valid credential */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payment Required */
+        402: {
           headers: {
             [name: string]: unknown;
           };
@@ -5719,6 +5758,110 @@ export interface paths {
               items: components['schemas']['AuditEvent'][];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Tokens and cost of the caller's tenant's decision steps recorded in `[since, until)` (at most 366 days; defaults: the 30 days up to now), per agent, UTC day or model, in key order, with the total over the whole period. See docs/usage.md. */
+    get: {
+      parameters: {
+        query: {
+          /** @description `agent`, `day` (UTC) or `model` (provider and model id) */
+          groupBy: 'agent' | 'day' | 'model';
+          /** @description Steps recorded at or after this time; default: 30 days before `until` */
+          since?: string;
+          /** @description Steps recorded before this time; default: now */
+          until?: string;
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UsageReport'];
           };
         };
         /** @description Bad Request */
@@ -8118,6 +8261,8 @@ export interface components {
       | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
+      | 'budget_exceeded'
+      | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
       | 'activity_failed'
@@ -8205,6 +8350,10 @@ export interface components {
       rateLimitBurst: number | null;
       /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
       maxConcurrentRuns: number | null;
+      /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyCostUsd: number | null;
+      /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyTokens: number | null;
     };
     TenantInput: {
       /** Format: uuid */
@@ -8719,6 +8868,10 @@ export interface components {
            * @default 300
            */
           modelStepTimeoutSeconds: number;
+          /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxTokens?: number;
+          /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxCostUsd?: number;
         };
         /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
         history?: {
@@ -9502,6 +9655,69 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    UsageTotalsInput: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+    };
+    UsageGroupInput: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+      /** @description The group: an agent id, a day (`YYYY-MM-DD`, UTC) or `provider/model` */
+      key: string;
+      /**
+       * Format: uuid
+       * @description groupBy=agent
+       */
+      agentId?: string;
+      /** @description groupBy=agent; null for a deleted agent */
+      agentName?: string | null;
+      /**
+       * Format: date
+       * @description groupBy=day: the UTC day
+       */
+      day?: string;
+      /** @description groupBy=model: the spec's model provider; null for agents that call their own models */
+      provider?: string | null;
+      /** @description groupBy=model: the spec's model id; null as for provider */
+      model?: string | null;
+    };
+    UsageReportInput: {
+      /** @enum {string} */
+      groupBy: 'agent' | 'day' | 'model';
+      /**
+       * Format: date-time
+       * @description Steps recorded at or after this time
+       */
+      since: string;
+      /**
+       * Format: date-time
+       * @description Steps recorded before this time
+       */
+      until: string;
+      /** @description Groups in key order */
+      items: components['schemas']['UsageGroupInput'][];
+      nextCursor: string | null;
+      /** @description Over the whole period, every page */
+      total: components['schemas']['UsageTotalsInput'];
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCodeInput:
       | 'validation_failed'
@@ -9526,6 +9742,7 @@ export interface components {
       | 'version_immutable'
       | 'semantic_search_unavailable'
       | 'rate_limited'
+      | 'tenant_budget_exceeded'
       | 'dependency_unavailable'
       | 'internal';
     ProblemInput: {
@@ -9552,6 +9769,8 @@ export interface components {
       | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
+      | 'budget_exceeded'
+      | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
       | 'activity_failed'
@@ -9639,6 +9858,10 @@ export interface components {
       rateLimitBurst: number | null;
       /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
       maxConcurrentRuns: number | null;
+      /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyCostUsd: number | null;
+      /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyTokens: number | null;
     };
     Tenant: {
       /** Format: uuid */
@@ -10153,6 +10376,10 @@ export interface components {
            * @default 300
            */
           modelStepTimeoutSeconds: number;
+          /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxTokens?: number;
+          /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxCostUsd?: number;
         };
         /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
         history?: {
@@ -10936,6 +11163,69 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    UsageTotals: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+    };
+    UsageGroup: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+      /** @description The group: an agent id, a day (`YYYY-MM-DD`, UTC) or `provider/model` */
+      key: string;
+      /**
+       * Format: uuid
+       * @description groupBy=agent
+       */
+      agentId?: string;
+      /** @description groupBy=agent; null for a deleted agent */
+      agentName?: string | null;
+      /**
+       * Format: date
+       * @description groupBy=day: the UTC day
+       */
+      day?: string;
+      /** @description groupBy=model: the spec's model provider; null for agents that call their own models */
+      provider?: string | null;
+      /** @description groupBy=model: the spec's model id; null as for provider */
+      model?: string | null;
+    };
+    UsageReport: {
+      /** @enum {string} */
+      groupBy: 'agent' | 'day' | 'model';
+      /**
+       * Format: date-time
+       * @description Steps recorded at or after this time
+       */
+      since: string;
+      /**
+       * Format: date-time
+       * @description Steps recorded before this time
+       */
+      until: string;
+      /** @description Groups in key order */
+      items: components['schemas']['UsageGroup'][];
+      nextCursor: string | null;
+      /** @description Over the whole period, every page */
+      total: components['schemas']['UsageTotals'];
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCode:
       | 'validation_failed'
@@ -10960,6 +11250,7 @@ export interface components {
       | 'version_immutable'
       | 'semantic_search_unavailable'
       | 'rate_limited'
+      | 'tenant_budget_exceeded'
       | 'dependency_unavailable'
       | 'internal';
     Problem: {

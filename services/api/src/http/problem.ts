@@ -37,6 +37,7 @@ const titles: Record<ErrorCode, string> = {
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
   semantic_search_unavailable: 'Semantic search is not available',
+  tenant_budget_exceeded: 'The tenant has spent its monthly budget',
   rate_limited: 'Too many requests',
   dependency_unavailable: 'A dependency is unavailable',
   internal: 'Internal error',

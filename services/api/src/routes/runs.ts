@@ -47,7 +47,7 @@ export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, r
           "Queues a run and starts its workflow once the tenant may admit it (oldest runs first): a free concurrent-run slot, and fewer runs waiting for approvals than the waiting cap. Answers 202 with the run; a run still queued says why in `queue`. Repeats under the same Idempotency-Key answer the same run. With `AR_TENANT_RUN_OVERFLOW=reject`, a run over the tenant's limits answers 429 instead.",
         headers: idempotencyHeaders,
         body: createRunBody,
-        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+        response: { 202: runSchema, ...problemResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {

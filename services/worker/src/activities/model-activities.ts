@@ -22,6 +22,12 @@ import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
 import { stepConversation } from './thread-conversation.ts';
 import { replayedReply, replayedStepOf } from './replayed-steps.ts';
+import {
+  assertCallAffordable,
+  assertRunBudgetAfterStep,
+  assertTenantBudgetForStep,
+  recordStepSpend,
+} from './step-budget.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
@@ -68,7 +74,11 @@ export function createModelActivities(
      * codes: `model_*` from models, `agent_*` from adapters (`agent_failed` also for an agent
      * the runtime cannot run, e.g. an OpenAI agent with guardrails). A replay's step before
      * its `fromStep` answers the replayed run's recorded reply instead, deciding nothing; its
-     * events say `replayed: true`.
+     * events say `replayed: true`. Budgets (docs/usage.md): a step still to decide begins only
+     * while the tenant has budget left this month (`tenant_budget_exceeded`), its model call
+     * is made only if its worst case fits in the run's budget, and the step that takes the run
+     * over it fails the run after recording its reply (`budget_exceeded`); every step that
+     * ran is written to the usage ledger.
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
@@ -89,6 +99,16 @@ export function createModelActivities(
         },
         dedupeKey: `model.completed:${step}`,
       });
+      const context = Context.current();
+      const attempt = context.info.attempt;
+      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
+      // stands, so the model is not asked again and the events and tool steps agree with it.
+      const recorded =
+        attempt > 1
+          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
+          : undefined;
+      // A step still to decide begins only while the tenant has budget left this month.
+      if (replayed === undefined && recorded === undefined) await assertTenantBudgetForStep(db, ref);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = replayed === undefined && spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
@@ -101,8 +121,6 @@ export function createModelActivities(
         },
       ]);
       publish(ref.runId, started);
-      const context = Context.current();
-      const attempt = context.info.attempt;
       const maxAttempts = adapter.maxAttempts(spec);
       const answer = async (): Promise<{ reply: AgentReply; events: RunEvent[] }> => {
         const modelCall = {
@@ -123,6 +141,8 @@ export function createModelActivities(
         ).catch((error: unknown) => {
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
         });
+        // What is sent is known now: a call whose worst case the run cannot afford is not made.
+        await assertCallAffordable(db, spec, ref, step, conversation);
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
           bus: dependencies.bus,
@@ -169,12 +189,6 @@ export function createModelActivities(
           completedEvent,
         );
       };
-      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
-      // stands, so the model is not asked again and the events and tool steps agree with it.
-      const recorded =
-        attempt > 1
-          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
-          : undefined;
       // A replayed step's reply is recorded as the replay's own too: a replay of the replay reuses it.
       // The reply and its `model.completed` event are written in one round trip when new.
       const { reply, events: completed } =
@@ -187,7 +201,11 @@ export function createModelActivities(
                 { tenantId: ref.tenantId, runId: ref.runId, step, reply: await replayedReply(db, ref, step, replayed) },
                 completedEvent,
               );
+      // A replayed step called nothing: the replayed run's ledger has what it used.
+      if (replayed === undefined) await recordStepSpend(db, spec, ref, step, reply);
       publish(ref.runId, completed);
+      // The step that takes the run over its budget ends it, its reply recorded, its tool calls not run.
+      if (replayed === undefined) await assertRunBudgetAfterStep(db, spec, ref, step);
       return reply;
     },
   };
