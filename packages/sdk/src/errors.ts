@@ -126,6 +126,8 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   approval_not_pending: ConflictError,
   agent_archived: ConflictError,
   version_immutable: ConflictError,
+  webhook_address_refused: InvalidRequestError,
+  webhook_secret_missing: ConflictError,
   rate_limited: RateLimitedError,
   dependency_unavailable: ServiceUnavailableError,
   internal: InternalServerError,

@@ -102,7 +102,7 @@ export interface RunsTable {
   /** When retention deleted the run's claim-check payload blobs (0016); null while they are kept. */
   payloads_pruned_at: ColumnType<Date | null, never, Date | null>;
   /** The run's one-off webhook endpoint (0018), signed with its tenant's run secret; null for none. */
-  webhook_url: ColumnType<string | null, string | null | undefined, never>;
+  webhook_url: ColumnType<string | null | undefined, string | null | undefined, never>;
 }
 
 export interface RunEventsTable {

@@ -37,6 +37,8 @@ const titles: Record<ErrorCode, string> = {
   agent_archived: 'The agent is archived',
   version_immutable: 'Agent versions are immutable',
   semantic_search_unavailable: 'Semantic search is not available',
+  webhook_address_refused: 'The webhook URL points to an address webhooks may not reach',
+  webhook_secret_missing: "The tenant has no signing secret for runs' webhooks",
   rate_limited: 'Too many requests',
   dependency_unavailable: 'A dependency is unavailable',
   internal: 'Internal error',
