@@ -117,10 +117,7 @@ export interface UnstartedWebhookSend {
 }
 
 /** Sends asked for whose workflows have not started yet, oldest first. */
-export async function listUnstartedWebhookSends(
-  db: Kysely<Database>,
-  limit: number,
-): Promise<UnstartedWebhookSend[]> {
+export async function listUnstartedWebhookSends(db: Kysely<Database>, limit: number): Promise<UnstartedWebhookSend[]> {
   const rows = await db
     .selectFrom('webhook_deliveries')
     .select(['tenant_id', 'id', 'generation'])

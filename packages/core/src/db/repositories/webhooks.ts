@@ -139,8 +139,10 @@ const bindingOf = (owner: WebhookSecretOwner, secretId: string) => ({
 
 /**
  * Makes `secret` the owner's current signing secret, sealed under the current master key.
- * The secret it replaces keeps signing for `previousValidSeconds` (0: not at all); secrets
- * that have stopped signing are deleted. Answers when the previous secret stops, if one does.
+ * The secret it replaces keeps signing for `previousValidSeconds` (0: not at all); a secret
+ * an earlier rotation kept stops now (at most two secrets sign: the current and the one
+ * before it), and secrets that have stopped signing are deleted. Answers when the previous
+ * secret stops, if one does.
  */
 export async function addWebhookSecret(
   db: Kysely<Database>,
@@ -155,16 +157,20 @@ export async function addWebhookSecret(
     .where('tenant_id', '=', owner.tenantId)
     .where((eb) => (owner.webhookId === null ? eb('webhook_id', 'is', null) : eb('webhook_id', '=', owner.webhookId)));
   const expiresAt = new Date(Date.now() + previousValidSeconds * 1000);
-  const replaced = await db
-    .updateTable('webhook_secrets')
-    .set({ expires_at: expiresAt })
-    .where('id', 'in', ofOwner.where('expires_at', 'is', null))
-    .returning('id')
-    .execute();
+  // Without a window the current secret goes at once, like the ones an earlier rotation kept.
   await db
     .deleteFrom('webhook_secrets')
-    .where('id', 'in', ofOwner.where('expires_at', '<=', sql<Date>`now()`))
+    .where('id', 'in', previousValidSeconds > 0 ? ofOwner.where('expires_at', 'is not', null) : ofOwner)
     .execute();
+  const replaced =
+    previousValidSeconds > 0
+      ? await db
+          .updateTable('webhook_secrets')
+          .set({ expires_at: expiresAt })
+          .where('id', 'in', ofOwner.where('expires_at', 'is', null))
+          .returning('id')
+          .execute()
+      : [];
   const id = newId();
   const sealed = sealSecret(masterKeys, bindingOf(owner, id), secret);
   const row = await db
@@ -180,7 +186,7 @@ export async function addWebhookSecret(
     .returning('created_at')
     .executeTakeFirstOrThrow();
   return {
-    previousSecretExpiresAt: replaced.length > 0 && previousValidSeconds > 0 ? expiresAt : null,
+    previousSecretExpiresAt: replaced.length > 0 ? expiresAt : null,
     createdAt: row.created_at,
   };
 }
