@@ -68,6 +68,7 @@ describe('API input handling', () => {
       '/v1/api-keys/{keyId}',
       '/v1/audit',
       '/v1/retention',
+      '/v1/run-webhook-secret',
       '/v1/runs',
       '/v1/runs/{runId}',
       '/v1/runs/{runId}/approvals/{approvalId}',
@@ -97,6 +98,11 @@ describe('API input handling', () => {
       '/v1/threads/{threadId}/fork',
       '/v1/threads/{threadId}/messages',
       '/v1/threads/{threadId}/runs',
+      '/v1/webhooks',
+      '/v1/webhooks/{webhookId}',
+      '/v1/webhooks/{webhookId}/deliveries',
+      '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver',
+      '/v1/webhooks/{webhookId}/rotate-secret',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });
