@@ -401,9 +401,9 @@ const configSchema = z.object({
   AR_WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(10_485_760).default(65_536),
   /**
    * How often each API process looks for deliveries whose workflow has not started (the
-   * outbox sweep): at most this long from an event to its first attempt. @default 500
+   * outbox sweep): at most this long from an event to its first attempt. @default 250
    */
-  AR_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(500),
+  AR_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**
