@@ -43,6 +43,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0015-run-replay',
       '0016-retention',
       '0017-schedules',
+      '0018-webhooks',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;
