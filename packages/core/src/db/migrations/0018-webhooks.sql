@@ -114,6 +114,11 @@ declare
   v_type text;
   v_payload jsonb;
 begin
+  -- Most events (steps, tool calls, messages) make none: they cost no read.
+  if new.type not in ('run.started', 'run.succeeded', 'run.failed', 'run.cancelled', 'run.timed_out',
+                      'approval.requested', 'artifact.created') then
+    return null;
+  end if;
   select * into v_run from runs where id = new.run_id and tenant_id = new.tenant_id;
   foreach v_type in array webhook_event_types_of(new.type, v_run.metadata) loop
     v_payload := jsonb_build_object(
