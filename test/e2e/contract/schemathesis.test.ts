@@ -46,6 +46,7 @@ const listOperations = [
   'GET /v1/audit',
   'GET /v1/runs',
   'GET /v1/runs/{runId}/artifacts',
+  'GET /v1/runs/{runId}/webhook-deliveries',
   'GET /v1/schedules',
   'GET /v1/secrets',
   'GET /v1/store/namespaces',

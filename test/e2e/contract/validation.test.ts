@@ -79,6 +79,7 @@ describe('API input handling', () => {
       '/v1/runs/{runId}/events',
       '/v1/runs/{runId}/messages',
       '/v1/runs/{runId}/replay',
+      '/v1/runs/{runId}/webhook-deliveries',
       '/v1/schedules',
       '/v1/schedules/{scheduleId}',
       '/v1/schedules/{scheduleId}/pause',

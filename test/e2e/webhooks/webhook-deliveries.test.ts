@@ -33,6 +33,7 @@ interface Delivery {
   runId: string;
   eventType: string;
   status: string;
+  webhookId: string | null;
   payload: { type: string };
   attempts: {
     attempt: number;
@@ -336,6 +337,25 @@ describe('webhook deliveries', () => {
     await waitUntil('the run webhook', () => receiver.of('run.succeeded', runId).length > 0, 30_000);
     expect(receiver.received.map((item) => item.payload.type)).toEqual(['run.succeeded']);
     expect(receiver.received[0]?.verifiedWith).toEqual([0]);
+    await waitUntil(
+      "the run's delivery log",
+      async () => {
+        const page = (await (await runtime.request('GET', `/v1/runs/${runId}/webhook-deliveries`)).json()) as {
+          items: Delivery[];
+        };
+        return page.items.some((delivery) => delivery.webhookId === null && delivery.status === 'succeeded');
+      },
+      10_000,
+    );
+    const runLog = (await (
+      await runtime.request('GET', `/v1/runs/${runId}/webhook-deliveries?status=succeeded`)
+    ).json()) as { items: (Delivery & { url: string })[] };
+    // The endpoints of the tests before subscribe to run.succeeded too: the run's own is the one without a webhookId.
+    const own = runLog.items.filter((delivery) => delivery.webhookId === null);
+    expect(own).toEqual([expect.objectContaining({ url: receiver.url, eventType: 'run.succeeded', runId })]);
+    expect(own[0]?.attempts.map((attempt) => attempt.statusCode)).toEqual([204]);
+    expect(runLog.items.length).toBeGreaterThan(1);
+    expect((await runtime.request('GET', `/v1/runs/${crypto.randomUUID()}/webhook-deliveries`)).status).toBe(404);
 
     const refused = await runtime.request('POST', '/v1/runs', {
       agentId,

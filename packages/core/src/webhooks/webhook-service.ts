@@ -26,7 +26,8 @@ import type {
   WebhookWithSecret,
 } from '../domain/webhook.ts';
 import { AppError } from '../errors.ts';
-import type { RunActor } from '../runs/run-service-resources.ts';
+import { getRun } from '../db/repositories/runs.ts';
+import type { RunActor, TenantRunRef } from '../runs/run-service-resources.ts';
 import type { MasterKey } from '../secrets/master-keys.ts';
 import { RefusedAddressError, resolveAllowedAddress, type OutgoingAddressPolicy } from './address-policy.ts';
 import { generateWebhookSecret } from './webhook-signature.ts';
@@ -68,6 +69,11 @@ export interface WebhookService {
   /** The endpoint's deliveries, newest first, with their attempts. */
   listDeliveries(
     ref: TenantWebhookRef,
+    page: PageRequest & { readonly status?: WebhookDelivery['status'] | undefined },
+  ): Promise<Page<WebhookDelivery>>;
+  /** The run's deliveries (to the endpoints and to its own `webhookUrl`), newest first, with their attempts. */
+  listRunDeliveries(
+    ref: TenantRunRef,
     page: PageRequest & { readonly status?: WebhookDelivery['status'] | undefined },
   ): Promise<Page<WebhookDelivery>>;
   /** Sends one of the endpoint's deliveries again (same `webhook-id`), whatever its status. */
@@ -146,7 +152,12 @@ export function createWebhookService(resources: WebhookServiceResources): Webhoo
 
     async listDeliveries(ref, page) {
       await getWebhook(db, ref.tenantId, ref.webhookId);
-      return listWebhookDeliveries(db, ref.tenantId, ref.webhookId, page);
+      return listWebhookDeliveries(db, ref.tenantId, { webhookId: ref.webhookId }, page);
+    },
+
+    async listRunDeliveries(ref, page) {
+      await getRun(db, ref.tenantId, ref.runId);
+      return listWebhookDeliveries(db, ref.tenantId, { runId: ref.runId }, page);
     },
 
     async redeliver(ref, deliveryId, by) {

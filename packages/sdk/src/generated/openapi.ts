@@ -8920,6 +8920,128 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/runs/{runId}/webhook-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The run's webhook deliveries, newest first, with their attempts: to the tenant's endpoints, and to the run's own `webhookUrl` (`webhookId` null). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          status?: 'pending' | 'succeeded' | 'failed';
+        };
+        header?: never;
+        path: {
+          runId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
     parameters: {
       query?: never;

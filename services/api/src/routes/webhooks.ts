@@ -140,6 +140,26 @@ export function registerWebhookRoutes(app: ApiInstance, webhooks: WebhookService
     async (request) => webhooks.listDeliveries(refOf(request), request.query),
   );
 
+  app.get(
+    '/v1/runs/:runId/webhook-deliveries',
+    {
+      config: read,
+      schema: {
+        tags,
+        description:
+          "The run's webhook deliveries, newest first, with their attempts: to the tenant's endpoints, and to the run's own `webhookUrl` (`webhookId` null).",
+        params: z.strictObject({ runId: pathId }),
+        querystring: z.strictObject({ ...pageQuery, status: z.enum(webhookDeliveryStatuses).optional() }),
+        response: { 200: pageSchema(webhookDeliverySchema), ...problemResponses(400, 401, 403, 404, 422) },
+      },
+    },
+    async (request) =>
+      webhooks.listRunDeliveries(
+        { tenantId: request.principal.tenantId, runId: existingId('run', request.params.runId) },
+        request.query,
+      ),
+  );
+
   app.post(
     '/v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver',
     {

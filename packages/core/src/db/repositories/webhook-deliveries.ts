@@ -45,18 +45,19 @@ async function attemptsOf(db: Kysely<Database>, tenantId: string, deliveryIds: r
     .execute();
 }
 
-/** The deliveries of the tenant's endpoint, newest first, each with its attempts in order. */
+/** Whose deliveries a list holds: an endpoint's, or a run's (to every endpoint and its own `webhookUrl`). */
+export type WebhookDeliveryOwner = { readonly webhookId: string } | { readonly runId: string };
+
+/** The deliveries of the tenant's endpoint or run, newest first, each with its attempts in order. */
 export async function listWebhookDeliveries(
   db: Kysely<Database>,
   tenantId: string,
-  webhookId: string,
+  owner: WebhookDeliveryOwner,
   page: PageRequest & { readonly status?: WebhookDelivery['status'] | undefined },
 ): Promise<Page<WebhookDelivery>> {
-  let query = db
-    .selectFrom('webhook_deliveries')
-    .selectAll()
-    .where('tenant_id', '=', tenantId)
-    .where('webhook_id', '=', webhookId);
+  let query = db.selectFrom('webhook_deliveries').selectAll().where('tenant_id', '=', tenantId);
+  query =
+    'webhookId' in owner ? query.where('webhook_id', '=', owner.webhookId) : query.where('run_id', '=', owner.runId);
   if (page.status !== undefined) query = query.where('status', '=', page.status);
   if (page.cursor !== undefined) query = query.where('id', '<', decodeCursor(page.cursor));
   const rows = await query
