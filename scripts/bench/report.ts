@@ -135,7 +135,7 @@ export function formatStepOverhead(result: StepOverhead, stockTemporal: boolean)
     '',
     `  End-to-end ratio ${ratio.toFixed(2)}×: ${verdict}.`,
     `  Start → model activity of step 1 began, one run at a time: agent p50 ${ms(agent.startToFirstModel.p50)} ms`,
-    `  (POST, run row, startRun activity), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
+    `  (POST, run row, startRun in the first workflow task), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
   ].join('\n');
 }
 

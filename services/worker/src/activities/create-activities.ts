@@ -1,5 +1,10 @@
 import { createApprovalActivities } from './approval-activities.ts';
-import { createMcpToolsCache, createSpecCache, type ActivityDependencies } from './activity-support.ts';
+import {
+  createMcpToolsCache,
+  createReplayOfCache,
+  createSpecCache,
+  type ActivityDependencies,
+} from './activity-support.ts';
 import { createMcpListingActivities } from './mcp-listing-activities.ts';
 import { createMessageActivities } from './message-activities.ts';
 import { createModelActivities } from './model-activities.ts';
@@ -21,10 +26,11 @@ export type { ActivityDependencies } from './activity-support.ts';
 export function createActivities(dependencies: ActivityDependencies) {
   const specOf = createSpecCache(dependencies.db);
   const mcpToolsOf = createMcpToolsCache(dependencies.db);
+  const replayOfs = createReplayOfCache(dependencies.db);
   return {
-    ...createRunActivities(dependencies, specOf),
-    ...createModelActivities(dependencies, specOf, mcpToolsOf),
-    ...createToolActivities(dependencies, specOf, mcpToolsOf),
+    ...createRunActivities(dependencies, specOf, replayOfs),
+    ...createModelActivities(dependencies, specOf, mcpToolsOf, replayOfs),
+    ...createToolActivities(dependencies, specOf, mcpToolsOf, replayOfs),
     ...createApprovalActivities(dependencies),
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),

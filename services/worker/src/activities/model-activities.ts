@@ -4,7 +4,9 @@ import {
   getRun,
   rateLimitedWarning,
   recordedModelStepReply,
-  recordModelStepReply,
+  recordModelStepReplyWithEvent,
+  type NewRunEvent,
+  type RunEvent,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -14,6 +16,7 @@ import {
   type ActivityDependencies,
   type createMcpToolsCache,
   type createSpecCache,
+  type ReplayOfCache,
 } from './activity-support.ts';
 import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
@@ -49,6 +52,7 @@ export function createModelActivities(
   dependencies: ActivityDependencies,
   specOf: ReturnType<typeof createSpecCache>,
   mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
+  replayOfs: ReplayOfCache,
 ) {
   const { db, adapters } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
@@ -69,8 +73,22 @@ export function createModelActivities(
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       const adapter = adapterOf(spec);
-      const replayed = await replayedStepOf(db, ref, step);
+      const replayed = await replayedStepOf(replayOfs, ref, step);
       const replayedMark = replayed === undefined ? {} : { replayed: true as const };
+      const completedEvent = (reply: AgentReply): NewRunEvent => ({
+        runId: ref.runId,
+        type: 'model.completed',
+        step,
+        data: {
+          text: reply.text,
+          toolCalls: reply.toolCalls,
+          usage: reply.usage,
+          ...('final' in reply ? { final: reply.final } : {}),
+          ...adapter.modelCompletedData(spec, reply),
+          ...replayedMark,
+        },
+        dedupeKey: `model.completed:${step}`,
+      });
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = replayed === undefined && spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
@@ -86,7 +104,7 @@ export function createModelActivities(
       const context = Context.current();
       const attempt = context.info.attempt;
       const maxAttempts = adapter.maxAttempts(spec);
-      const answer = async (): Promise<AgentReply> => {
+      const answer = async (): Promise<{ reply: AgentReply; events: RunEvent[] }> => {
         const modelCall = {
           step,
           attempt,
@@ -145,7 +163,11 @@ export function createModelActivities(
         );
         await deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
-        return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
+        return recordModelStepReplyWithEvent(
+          db,
+          { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh },
+          completedEvent,
+        );
       };
       // An attempt that recorded its reply and died before Temporal saw it finish: that reply
       // stands, so the model is not asked again and the events and tool steps agree with it.
@@ -154,31 +176,17 @@ export function createModelActivities(
           ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
           : undefined;
       // A replayed step's reply is recorded as the replay's own too: a replay of the replay reuses it.
-      const reply =
-        replayed === undefined
-          ? (recorded ?? (await answer()))
-          : await recordModelStepReply(db, {
-              tenantId: ref.tenantId,
-              runId: ref.runId,
-              step,
-              reply: await replayedReply(db, ref, step, replayed),
-            });
-      const completed = await appendRunEvents(db, ref.tenantId, [
-        {
-          runId: ref.runId,
-          type: 'model.completed',
-          step,
-          data: {
-            text: reply.text,
-            toolCalls: reply.toolCalls,
-            usage: reply.usage,
-            ...('final' in reply ? { final: reply.final } : {}),
-            ...adapter.modelCompletedData(spec, reply),
-            ...replayedMark,
-          },
-          dedupeKey: `model.completed:${step}`,
-        },
-      ]);
+      // The reply and its `model.completed` event are written in one round trip when new.
+      const { reply, events: completed } =
+        recorded !== undefined
+          ? { reply: recorded, events: await appendRunEvents(db, ref.tenantId, [completedEvent(recorded)]) }
+          : replayed === undefined
+            ? await answer()
+            : await recordModelStepReplyWithEvent(
+                db,
+                { tenantId: ref.tenantId, runId: ref.runId, step, reply: await replayedReply(db, ref, step, replayed) },
+                completedEvent,
+              );
       publish(ref.runId, completed);
       return reply;
     },

@@ -1,11 +1,20 @@
 import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
 import { declaredToolsOf, getRunById, isTerminal } from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
-import { nonRetryable, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
+import {
+  nonRetryable,
+  type ActivityDependencies,
+  type createSpecCache,
+  type ReplayOfCache,
+} from './activity-support.ts';
 import type { FinishRunInput, RunRef, StartedRun } from './activity-types.ts';
 
 /** The activities that open and close a run. */
-export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createRunActivities(
+  dependencies: ActivityDependencies,
+  specOf: ReturnType<typeof createSpecCache>,
+  replayOfs: ReplayOfCache,
+) {
   const { db, runs } = dependencies;
   return {
     /**
@@ -15,6 +24,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
     async startRun(runId: string): Promise<StartedRun> {
       const run = await getRunById(db, runId).catch(nonRetryable);
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
+      // The run's steps need not read it again.
+      replayOfs.remember(runId, run.replayOf);
       const ref: RunRef = {
         runId,
         tenantId: run.tenantId,

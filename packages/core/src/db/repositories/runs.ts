@@ -120,7 +120,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
   if (version === null) {
     throw new AppError('validation_failed', `agent ${agent.id} has no versions yet`, { agentId: agent.id });
   }
-  await getAgentVersion(db, request.tenantId, agent.id, version);
+  // The latest version exists (versions are never deleted): only a version the caller named is looked up.
+  if (request.version !== undefined) await getAgentVersion(db, request.tenantId, agent.id, version);
   const { overflow } = request;
   const insert = (into: Kysely<Database>, admittedAt: Date | null) =>
     into
