@@ -2,7 +2,8 @@
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
 // and per-step overhead; each agent adapter's per-step cost beside the same agent driven
 // directly in this process; the latency of run events to 1,000 SSE streams (in-process bus, then
-// Redis); how late scheduled runs start after their fire times; then the API and two worker processes, once per worker tuning, for the recovery
+// Redis); how late scheduled runs start after their fire times; how long a run event takes to
+// reach a webhook receiver; then the API and two worker processes, once per worker tuning, for the recovery
 // after a worker's kill -9; prints the tables, and stops everything it started. `--phases`
 // picks which of these run (bench-options.ts).
 import { randomBytes } from 'node:crypto';
@@ -37,12 +38,14 @@ import {
   formatScheduleFireAccuracy,
   formatStepOverhead,
   formatThreadTurnLatency,
+  formatWebhookLatency,
   formatWorkerRecovery,
 } from './report.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import { measureStepOverhead } from './step-overhead.ts';
 import { measureThreadTurnLatency } from './thread-turn-latency.ts';
+import { measureWebhookLatency } from './webhook-latency.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
 
 const options = parseBenchOptions(process.argv.slice(2));
@@ -219,6 +222,14 @@ try {
     console.error(`  schedule fire accuracy (${options.scheduleFires} fires, one a second)…`);
     const accuracy = await measureScheduleFireAccuracy(runtime, { fires: options.scheduleFires, signal: budget });
     console.log(`${formatScheduleFireAccuracy(accuracy)}\n`);
+  }
+
+  if (options.phases.has('webhook-latency') && options.webhookRuns > 0) {
+    console.error(
+      `  webhook latency (${options.webhookRuns} runs, each run.succeeded delivered to a loopback receiver)…`,
+    );
+    const latency = await measureWebhookLatency(runtime, { runs: options.webhookRuns, signal: budget });
+    console.log(`${formatWebhookLatency(latency)}\n`);
   }
 
   const recoveries: WorkerRecovery[] = [];

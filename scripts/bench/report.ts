@@ -4,6 +4,7 @@ import type { EventLatency } from './event-latency.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
 import type { ScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
+import type { WebhookLatency } from './webhook-latency.ts';
 import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
@@ -240,5 +241,16 @@ export function formatScheduleFireAccuracy(result: ScheduleFireAccuracy): string
     'the run create and the run workflow)',
     '',
     formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('run started', result.fireToStarted)]),
+  ].join('\n');
+}
+
+/** The webhook latency table: from a run event's commit to its delivery reaching the receiver. */
+export function formatWebhookLatency(result: WebhookLatency): string {
+  return [
+    `Webhook latency, ms from a run.succeeded event's commit to a loopback receiver reading its signed delivery`,
+    `(${result.eventToReceiver.count} one-step runs, one at a time; the outbox row, the dispatcher's sweep every`,
+    `${result.dispatchIntervalMs} ms, the webhookDelivery workflow and its attempt activity)`,
+    '',
+    formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('received', result.eventToReceiver)]),
   ].join('\n');
 }

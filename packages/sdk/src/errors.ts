@@ -131,6 +131,8 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   approval_not_pending: ConflictError,
   agent_archived: ConflictError,
   version_immutable: ConflictError,
+  webhook_address_refused: InvalidRequestError,
+  webhook_secret_missing: ConflictError,
   rate_limited: RateLimitedError,
   tenant_budget_exceeded: BudgetExceededError,
   dependency_unavailable: ServiceUnavailableError,

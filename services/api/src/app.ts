@@ -5,12 +5,16 @@ import {
   createMemoryStore,
   createRunService,
   createScheduleService,
+  createWebhookService,
   openBlobStore,
   openEmbedder,
   openRateLimiter,
   runServiceLimitsOf,
   startMemorySweeper,
+  startWebhookDispatcher,
   UncachedRunReads,
+  webhookRequestOptionsOf,
+  type WebhookDispatcher,
 } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -39,6 +43,7 @@ import { registerRunRoutes } from './routes/runs.ts';
 import { registerScheduleRoutes } from './routes/schedules.ts';
 import { registerUsageRoutes } from './routes/usage.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerRetentionRoutes } from './routes/retention.ts';
@@ -141,7 +146,26 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     });
   // One blob store for the routes: artifacts, and the blobs a deleted thread's runs leave.
   const blobs = dependencies.blobs ?? openBlobStore(dependencies.config);
-  const runRouteDependencies = { ...dependencies, blobs, runCache, runs };
+  // Webhooks out: the service, and the dispatcher that starts each delivery's workflow.
+  let dispatcher: WebhookDispatcher | undefined;
+  const webhooks = createWebhookService({
+    db: dependencies.db,
+    masterKeys: dependencies.config.AR_MASTER_KEYS,
+    policy: webhookRequestOptionsOf(dependencies.config).policy,
+    onSendRequested: () => dispatcher?.wake(),
+  });
+  app.addHook('onReady', async () => {
+    dispatcher = startWebhookDispatcher({
+      db: dependencies.db,
+      temporal: dependencies.temporal,
+      taskQueue: dependencies.config.TEMPORAL_TASK_QUEUE,
+      logger: dependencies.logger.child({ component: 'webhooks' }),
+      intervalMs: dependencies.config.AR_WEBHOOK_DISPATCH_INTERVAL_MS,
+      retryDelaysMs: dependencies.config.AR_WEBHOOK_RETRY_SCHEDULE,
+    });
+  });
+  app.addHook('onClose', async () => dispatcher?.stop());
+  const runRouteDependencies = { ...dependencies, blobs, runCache, runs, webhooks };
 
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
@@ -182,6 +206,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       logger: dependencies.logger.child({ component: 'schedules' }),
     });
   registerScheduleRoutes(app, schedules);
+  registerWebhookRoutes(app, webhooks);
   // Temporal schedules lost (Temporal's data reset, or unreachable when one was created) are
   // created again from their rows at each start; reads do the same for the one they read.
   app.addHook('onReady', async () => {

@@ -46,6 +46,7 @@ const listOperations = [
   'GET /v1/audit',
   'GET /v1/runs',
   'GET /v1/runs/{runId}/artifacts',
+  'GET /v1/runs/{runId}/webhook-deliveries',
   'GET /v1/schedules',
   'GET /v1/secrets',
   'GET /v1/store/namespaces',
@@ -54,6 +55,8 @@ const listOperations = [
   'GET /v1/threads/{threadId}/messages',
   'GET /v1/threads/{threadId}/runs',
   'POST /v1/store/items/search',
+  'GET /v1/webhooks',
+  'GET /v1/webhooks/{webhookId}/deliveries',
 ];
 
 /**
@@ -136,6 +139,15 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 422, 
 # above, whose statuses include both.
 include-name = ["PUT /v1/store/items"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 409, 422, 429]
+
+[[operations]]
+# A webhook URL's host must resolve to an address the policy allows (AR_WEBHOOK_ALLOWED_NETWORKS):
+# a rule over DNS at the time of the request, which no schema can state; a refused or
+# unresolvable host answers 422 webhook_address_refused. A run's webhookUrl meets the same
+# rule (POST /v1/runs is above, with 422), and 409 webhook_secret_missing before the tenant
+# has a run secret.
+include-name = ["POST /v1/webhooks", "PATCH /v1/webhooks/{webhookId}"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 422, 429]
 `;
 
 interface SchemathesisRun {

@@ -1,4 +1,8 @@
 import {
+  addWebhookSecret,
+  generateWebhookSecret,
+  insertWebhook,
+  newWebhookSchema,
   applyRunTransition,
   createAgent,
   createAgentVersion,
@@ -60,6 +64,8 @@ function expectedAccess(method: string, url: string): Access {
   if (publicPaths.has(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  // Webhooks send the tenant's data out and hold signing secrets: tenant admins manage them, every role reads them.
+  if (url === '/v1/run-webhook-secret' || url.startsWith('/v1/webhooks')) return method === 'GET' ? 'read' : 'admin';
   // A memory store search is a read whose body carries the search.
   if (method === 'POST' && url === '/v1/store/items/search') return 'read';
   return method === 'GET' ? 'read' : 'write';
@@ -89,6 +95,10 @@ interface TenantObjects {
   newMemoryItemQuery(): Promise<string>;
   /** Creates a schedule (yearly) of its own for each call: a deleted one would answer 404 to the next role. */
   newScheduleId(): Promise<string>;
+  /** Creates a webhook of its own for each call, with a signing secret and one delivery, for the same reason. */
+  newWebhookId(): Promise<string>;
+  /** The delivery of the webhook `newWebhookId` created last. */
+  lastWebhookDeliveryId(): string;
 }
 
 /**
@@ -106,6 +116,9 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   name: (objects) => objects.newSecretName(),
   threadId: (objects) => objects.newThreadId(),
   scheduleId: (objects) => objects.newScheduleId(),
+  webhookId: (objects) => objects.newWebhookId(),
+  // Filled after `webhookId` in the same path: a delivery of that webhook.
+  deliveryId: (objects) => objects.lastWebhookDeliveryId(),
   agentName: (objects) => objects.a2aAgentName,
 };
 
@@ -172,6 +185,12 @@ const bodies: Record<
   'POST /v1/schedules/:scheduleId/unpause': { body: () => ({}) },
   'POST /v1/schedules/:scheduleId/trigger': { body: () => undefined },
   'GET /v1/usage': { body: () => undefined, query: '?groupBy=agent' },
+  // A loopback URL, which this runtime's policy refuses (422): allowed, and nothing is sent.
+  'POST /v1/webhooks': { body: () => ({ url: 'http://127.0.0.1:9/matrix', eventTypes: ['run.succeeded'] }) },
+  'PATCH /v1/webhooks/:webhookId': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /v1/webhooks/:webhookId/rotate-secret': { body: () => ({ previousSecretValidSeconds: 60 }) },
+  'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver': { body: () => undefined },
+  'POST /v1/run-webhook-secret': { body: () => ({}) },
   // Protocol endpoints: a call that is read and answered (a JSON-RPC error for a task that does not exist).
   'POST /a2a/:agentName': {
     body: () => ({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: crypto.randomUUID() } }),
@@ -239,11 +258,39 @@ async function createTenantObjects(
         newScheduleSchema.parse({ agentId: agent.id, input: 'matrix', spec: { cron: ['@yearly'] } }),
       )
     ).id;
+  let lastDeliveryId = '';
+  const newWebhookId = async () => {
+    const webhook = await insertWebhook(
+      db,
+      tenantId,
+      newWebhookSchema.parse({ url: 'https://example.com/matrix', eventTypes: ['run.succeeded'] }),
+    );
+    await addWebhookSecret(db, masterKeys, { tenantId, webhookId: webhook.id }, generateWebhookSecret(), 0);
+    lastDeliveryId = crypto.randomUUID();
+    await db
+      .insertInto('webhook_deliveries')
+      .values({
+        id: lastDeliveryId,
+        tenant_id: tenantId,
+        webhook_id: webhook.id,
+        run_id: run.id,
+        event_seq: 1,
+        event_type: 'run.succeeded',
+        url: webhook.url,
+        payload: JSON.stringify({ type: 'run.succeeded' }),
+        // Sent already, as far as the dispatcher knows: a redeliver asks for the next send.
+        started_generation: 1,
+      })
+      .execute();
+    return webhook.id;
+  };
   return {
     db,
     tenantId,
     newThreadId,
     newScheduleId,
+    newWebhookId,
+    lastWebhookDeliveryId: () => lastDeliveryId,
     agentId: agent.id,
     a2aAgentName: a2aAgent.name,
     runId: run.id,

@@ -105,6 +105,8 @@ export interface RunsTable {
   thread_discarded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** When retention deleted the run's claim-check payload blobs (0016); null while they are kept. */
   payloads_pruned_at: ColumnType<Date | null, never, Date | null>;
+  /** The run's one-off webhook endpoint (0018), signed with its tenant's run secret; null for none. */
+  webhook_url: ColumnType<string | null | undefined, string | null | undefined, never>;
 }
 
 export interface RunEventsTable {
@@ -336,6 +338,58 @@ export interface TenantMonthlyUsageTable {
   cost_usd: number;
 }
 
+export interface WebhooksTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string | null;
+  enabled: boolean;
+  event_types: string[];
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** A sealed signing secret: of a webhook, or (`webhook_id` null) of the tenant's runs' `webhookUrl`. */
+export interface WebhookSecretsTable {
+  id: string;
+  tenant_id: string;
+  webhook_id: string | null;
+  key_id: string;
+  wrapped_data_key: Uint8Array;
+  ciphertext: Uint8Array;
+  created_at: CreatedAt;
+  /** Null: the current secret; else the time a rotated secret stops signing. */
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  webhook_id: string | null;
+  run_id: string;
+  event_seq: number;
+  event_type: string;
+  url: string;
+  payload: Jsonb<unknown>;
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | undefined, 'pending' | 'succeeded' | 'failed'>;
+  generation: Generated<number>;
+  started_generation: Generated<number>;
+  attempt_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  tenant_id: string;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -358,6 +412,10 @@ export interface Database {
   schedules: SchedulesTable;
   step_usage: StepUsageTable;
   tenant_monthly_usage: TenantMonthlyUsageTable;
+  webhooks: WebhooksTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

@@ -206,6 +206,10 @@ export const runSchema = z
     replayOf: runReplayOfSchema
       .optional()
       .describe('A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run'),
+    webhookUrl: z
+      .string()
+      .optional()
+      .describe("The run's one-off webhook endpoint (docs/webhooks.md); absent when it names none"),
   })
   .meta({ id: 'Run' });
 

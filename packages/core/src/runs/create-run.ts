@@ -16,7 +16,7 @@ import { applyMultitaskStrategy, stopSupersededRuns, type SupersededRun } from '
 /** What a caller asks for when it creates a run (`POST /v1/runs`, threads, later schedules…). */
 export type NewRunRequest = Pick<
   CreateRunRequest,
-  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf'
+  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf' | 'webhookUrl'
 > & {
   /** The thread the run is the next turn of, and what it does to an earlier run of it that has not ended. */
   readonly thread?: { readonly id: string; readonly multitaskStrategy: MultitaskStrategy } | undefined;
@@ -28,7 +28,16 @@ export type NewRunRequest = Pick<
  * before the run service existed still match; a thread's run adds its thread and strategy, a
  * replay what it replays (so a key used for a run and then for a replay is a conflict).
  */
-function requestHashOf({ agentId, version, input, metadata, messagePolicy, thread, replayOf }: NewRunRequest): string {
+function requestHashOf({
+  agentId,
+  version,
+  input,
+  metadata,
+  messagePolicy,
+  thread,
+  replayOf,
+  webhookUrl,
+}: NewRunRequest): string {
   return contentHash({
     agentId,
     version,
@@ -36,6 +45,7 @@ function requestHashOf({ agentId, version, input, metadata, messagePolicy, threa
     metadata,
     messagePolicy: messagePolicy ?? 'enqueue',
     replayOf,
+    webhookUrl,
     ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
   });
 }
@@ -82,6 +92,7 @@ export async function createRunWithAdmission(
       threadId: thread?.id,
       idempotencyKey,
       replayOf: request.replayOf,
+      webhookUrl: request.webhookUrl,
       requestHash,
       overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
     });

@@ -38,6 +38,8 @@ const titles: Record<ErrorCode, string> = {
   version_immutable: 'Agent versions are immutable',
   semantic_search_unavailable: 'Semantic search is not available',
   tenant_budget_exceeded: 'The tenant has spent its monthly budget',
+  webhook_address_refused: 'The webhook URL points to an address webhooks may not reach',
+  webhook_secret_missing: "The tenant has no signing secret for runs' webhooks",
   rate_limited: 'Too many requests',
   dependency_unavailable: 'A dependency is unavailable',
   internal: 'Internal error',

@@ -7,6 +7,7 @@ import {
   pageSchema,
   runSchema,
   runStatuses,
+  webhookUrlSchema,
   type Run,
 } from '@agent-runtime/core';
 import { z } from 'zod';
@@ -26,12 +27,20 @@ export const createRunBody = z.strictObject({
     .enum(messagePolicies)
     .default('enqueue')
     .describe('What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step'),
+  webhookUrl: webhookUrlSchema
+    .optional()
+    .describe(
+      "A one-off endpoint for this run's webhook events, signed with the tenant's run secret (POST /v1/run-webhook-secret); see docs/webhooks.md",
+    ),
 });
 
 const runParams = z.strictObject({ runId: pathId });
 
 /** Runs: create (idempotently), read (or wait for the end), list. */
-export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, runs }: RunRouteDependencies): void {
+export function registerRunRoutes(
+  app: ApiInstance,
+  { db, bus, live, runCache, runs, webhooks }: RunRouteDependencies,
+): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
   const waitFor = trackWaitingRequests(app);
@@ -51,6 +60,9 @@ export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, r
       },
     },
     async (request, reply) => {
+      if (request.body.webhookUrl !== undefined) {
+        await webhooks.checkRunWebhookUrl(request.principal.tenantId, request.body.webhookUrl);
+      }
       const { run, created } = await runs.create(
         { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
         auditedBy(request),

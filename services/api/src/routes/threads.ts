@@ -67,7 +67,7 @@ const forkBody = z.union([
   z.strictObject(forkMetadata),
 ]);
 
-const threadRunBody = createRunBody.extend({
+const threadRunBody = createRunBody.omit({ webhookUrl: true }).extend({
   multitaskStrategy: z
     .enum(multitaskStrategies)
     .default('reject')

@@ -21,6 +21,7 @@ import {
   type RunService,
   type ScheduleService,
   type Telemetry,
+  type WebhookRequestOptions,
   type RetentionOptions,
 } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
@@ -78,6 +79,11 @@ export interface ActivityDependencies {
    * is deleted at its next fire). @default none: `createScheduledRun` fails
    */
   readonly scheduling?: { readonly schedules: ScheduleService; readonly temporal: Client };
+  /**
+   * How webhook deliveries are sent (`AR_WEBHOOK_*`): the address policy, the timeout and the
+   * response size limit. @default none: `attemptWebhookDelivery` fails
+   */
+  readonly webhooks?: WebhookRequestOptions;
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */

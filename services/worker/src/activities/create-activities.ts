@@ -12,12 +12,14 @@ import { createRetentionActivities } from './retention-activities.ts';
 import { createRunActivities } from './run-activities.ts';
 import { createScheduleActivities } from './schedule-activities.ts';
 import { createToolActivities } from './tool-activities.ts';
+import { createWebhookActivities } from './webhook-activities.ts';
 
 export type { ActivityDependencies } from './activity-support.ts';
 
 /**
  * The activities of the `agentRun` workflow, the MCP tool listing of `listVersionMcpTools`,
- * the retention batches of `retentionPass` and the fires of `scheduledRun`. Each model step
+ * the retention batches of `retentionPass`, the fires of `scheduledRun` and the
+ * attempts of `webhookDelivery`. Each model step
  * and each tool call is its own activity; every
  * database write is idempotent, so a retried activity changes nothing twice.
  */
@@ -34,6 +36,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createMcpListingActivities(dependencies),
     ...createRetentionActivities(dependencies),
     ...createScheduleActivities(dependencies),
+    ...createWebhookActivities(dependencies),
   };
 }
 
