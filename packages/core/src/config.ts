@@ -350,6 +350,14 @@ const configSchema = z.object({
    * invisible from the moment they expire; this only frees their rows). @default 60
    */
   AR_MEMORY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Where the LangGraph Agent Server API is served (docs/langgraph-api.md): a path prefix
+   * such as `/lg`, under which LangGraph's SDK finds `/assistants`, `/threads`, `/runs`… @default /lg
+   */
+  AR_LANGGRAPH_API_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /lg')
+    .default('/lg'),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**
