@@ -3,6 +3,7 @@ import {
   memoryNamespacePrefixSchema,
   memoryNamespaceSchema,
   memoryValueSchema,
+  NotFoundError,
   recordAuditEvent,
   type MemoryItem,
   type MemorySearchHit,
@@ -85,8 +86,16 @@ export function registerLangGraphStoreRoutes(scope: LangGraphScope, store: Memor
       config: read,
       schema: { hide: true, querystring: z.looseObject({ namespace: dottedNamespace, key: memoryKeySchema }) },
     },
-    async (request) =>
-      storeItemOf(await store.get(request.principal.tenantId, request.query.namespace, request.query.key)),
+    async (request, reply) => {
+      const item = await store
+        .get(request.principal.tenantId, request.query.namespace, request.query.key)
+        .catch((error: unknown) => {
+          if (error instanceof NotFoundError) return null;
+          throw error;
+        });
+      // LangGraph's server answers a missing item with null, which its SDK returns.
+      return reply.type('application/json').send(JSON.stringify(item === null ? null : storeItemOf(item)));
+    },
   );
 
   scope.delete(
