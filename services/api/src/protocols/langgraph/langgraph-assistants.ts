@@ -17,7 +17,7 @@ import type { LangGraphScope } from './register-langgraph-routes.ts';
 import { assistantOf, assistantVersionOf, graphIdOf } from './langgraph-shapes.ts';
 import { resolveAssistant, withLatestVersion } from './resolve-assistant.ts';
 
-const assistantParams = z.strictObject({ assistantId: z.string().min(1).max(200) });
+const assistantParams = z.strictObject({ assistant_id: z.string().min(1).max(200) });
 
 const agentName = z
   .string()
@@ -122,16 +122,16 @@ export function registerLangGraphAssistantRoutes(scope: LangGraphScope, { db }: 
   );
 
   scope.get(
-    '/assistants/:assistantId',
+    '/assistants/:assistant_id',
     { config: read, schema: { hide: true, params: assistantParams } },
     async (request) => {
-      const { agent, version } = await resolveAssistant(db, request.principal.tenantId, request.params.assistantId);
+      const { agent, version } = await resolveAssistant(db, request.principal.tenantId, request.params.assistant_id);
       return assistantOf(agent, version);
     },
   );
 
   scope.patch(
-    '/assistants/:assistantId',
+    '/assistants/:assistant_id',
     {
       config: write,
       schema: {
@@ -146,7 +146,7 @@ export function registerLangGraphAssistantRoutes(scope: LangGraphScope, { db }: 
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const { agent } = await resolveAssistant(db, tenantId, request.params.assistantId);
+      const { agent } = await resolveAssistant(db, tenantId, request.params.assistant_id);
       const { name, description, graph_id: graphId } = request.body;
       const renamed =
         name !== undefined || description !== undefined
@@ -164,11 +164,11 @@ export function registerLangGraphAssistantRoutes(scope: LangGraphScope, { db }: 
   );
 
   scope.delete(
-    '/assistants/:assistantId',
+    '/assistants/:assistant_id',
     { config: write, schema: { hide: true, params: assistantParams } },
     async (request, reply) => {
       const { tenantId } = request.principal;
-      const { agent } = await resolveAssistant(db, tenantId, request.params.assistantId);
+      const { agent } = await resolveAssistant(db, tenantId, request.params.assistant_id);
       await archiveAgent(db, tenantId, agent.id);
       await recordAuditEvent(db, {
         ...auditedBy(request),
@@ -180,7 +180,7 @@ export function registerLangGraphAssistantRoutes(scope: LangGraphScope, { db }: 
   );
 
   scope.post(
-    '/assistants/:assistantId/versions',
+    '/assistants/:assistant_id/versions',
     {
       config: read,
       schema: {
@@ -196,7 +196,7 @@ export function registerLangGraphAssistantRoutes(scope: LangGraphScope, { db }: 
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const { agent } = await resolveAssistant(db, tenantId, request.params.assistantId);
+      const { agent } = await resolveAssistant(db, tenantId, request.params.assistant_id);
       const { limit, offset } = request.body;
       const versions = [];
       let cursor: string | undefined;

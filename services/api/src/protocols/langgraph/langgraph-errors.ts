@@ -1,26 +1,22 @@
 import { AppError } from '@agent-runtime/core';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { problemOf } from '../../http/problem.ts';
+import { answerOutsideJsonRpc } from '../protocol-errors.ts';
 
-/** A LangGraph API feature this runtime does not offer (docs/langgraph-api.md): 501. */
-export class LangGraphUnsupportedError extends Error {
-  override readonly name = 'LangGraphUnsupportedError';
+/**
+ * A LangGraph API feature this runtime does not offer (docs/langgraph-api.md): 422
+ * `validation_failed`, saying what is not supported.
+ */
+export function unsupported(what: string): AppError {
+  return new AppError('validation_failed', `${what} is not supported here (docs/langgraph-api.md)`, {
+    errors: [{ path: '', message: `${what} is not supported` }],
+  });
 }
 
 /**
- * Answers an error in LangGraph's format (`{ "detail": "…" }`, as its server does), with the
- * status `/v1` would answer and our stable `code` beside it; never a 500 for bad input.
+ * Answers an error as LangGraph's server does, with a `detail` saying what went wrong, in the
+ * problem document `/v1` answers (which has `detail`, besides our stable `code`): the status
+ * `/v1` would answer, never a 500 for bad input.
  */
 export function answerLangGraphError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
-  if (error instanceof LangGraphUnsupportedError) {
-    return reply.status(501).type('application/json').send({ detail: error.message, code: 'not_supported' });
-  }
-  const problem = problemOf(error, request);
-  if (problem.status >= 500 && !(error instanceof AppError)) request.log.error({ err: error }, 'request failed');
-  if (problem.status === 401) reply.header('www-authenticate', 'Bearer realm="agent-runtime"');
-  if (typeof problem['retryAfterSeconds'] === 'number') reply.header('retry-after', problem['retryAfterSeconds']);
-  return reply
-    .status(problem.status)
-    .type('application/json')
-    .send({ detail: problem.detail, code: problem.code, ...(problem.errors ? { errors: problem.errors } : {}) });
+  return answerOutsideJsonRpc(error, request, reply);
 }

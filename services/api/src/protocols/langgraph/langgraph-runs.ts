@@ -16,7 +16,7 @@ import { awaitRunEnd, awaitsApproval } from '../../live/await-run-end.ts';
 import { sendEventStream } from '../../live/event-stream.ts';
 import { followRunEvents, isStoredEvent } from '../../live/follow-run-events.ts';
 import type { RunStreamPosition } from '../../live/stream-position.ts';
-import { trackWaitingRequests } from '../../live/waiting-requests.ts';
+import type { trackWaitingRequests } from '../../live/waiting-requests.ts';
 import { labelsOf } from './langgraph-metadata.ts';
 import { langGraphRunOf, runLocationOf } from './langgraph-shapes.ts';
 import { langGraphStreamModes, type LangGraphStreamEvent, type LangGraphStreamMode } from './langgraph-stream.ts';
@@ -38,7 +38,7 @@ const runBody = z.looseObject({
 });
 type RunBody = z.output<typeof runBody>;
 
-const runParams = threadParams.extend({ runId: z.string().max(100) });
+const runParams = threadParams.extend({ run_id: z.string().max(100) });
 
 /** How long `/runs/wait` and `/join` wait before answering the run's values as they are. */
 const longestWaitMs = 10 * 60_000;
@@ -295,10 +295,10 @@ export function registerLangGraphRunRoutes(
   };
 
   for (const stateless of [false, true]) {
-    const base = stateless ? '' : '/threads/:threadId';
+    const base = stateless ? '' : '/threads/:thread_id';
     const params = stateless ? undefined : threadParams;
     const threadOfRequest = async (request: FastifyRequest) =>
-      stateless ? null : threadIdOf(request.principal.tenantId, (request.params as { threadId: string }).threadId);
+      stateless ? null : threadIdOf(request.principal.tenantId, (request.params as { thread_id: string }).thread_id);
 
     scope.post(
       `${base}/runs/stream`,
@@ -338,7 +338,7 @@ export function registerLangGraphRunRoutes(
   }
 
   scope.get(
-    '/threads/:threadId/runs',
+    '/threads/:thread_id/runs',
     {
       config: read,
       schema: {
@@ -352,7 +352,7 @@ export function registerLangGraphRunRoutes(
     },
     async (request) => {
       const { tenantId } = request.principal;
-      const threadId = await threadIdOf(tenantId, request.params.threadId);
+      const threadId = await threadIdOf(tenantId, request.params.thread_id);
       const { limit, offset } = request.query;
       const found: Run[] = [];
       let cursor: string | undefined;
@@ -366,22 +366,22 @@ export function registerLangGraphRunRoutes(
   );
 
   scope.get(
-    '/threads/:threadId/runs/:runId',
+    '/threads/:thread_id/runs/:run_id',
     { config: read, schema: { hide: true, params: runParams } },
     async (request) => {
       const { tenantId } = request.principal;
-      const threadId = await threadIdOf(tenantId, request.params.threadId);
-      return langGraphRunOf(await threadRun(tenantId, threadId, request.params.runId));
+      const threadId = await threadIdOf(tenantId, request.params.thread_id);
+      return langGraphRunOf(await threadRun(tenantId, threadId, request.params.run_id));
     },
   );
 
   scope.get(
-    '/threads/:threadId/runs/:runId/join',
+    '/threads/:thread_id/runs/:run_id/join',
     { config: read, schema: { hide: true, params: runParams } },
     async (request, reply) => {
       const { tenantId } = request.principal;
-      const threadId = await threadIdOf(tenantId, request.params.threadId);
-      const run = await threadRun(tenantId, threadId, request.params.runId);
+      const threadId = await threadIdOf(tenantId, request.params.thread_id);
+      const run = await threadRun(tenantId, threadId, request.params.run_id);
       return reply.send(await finalValuesOf(request, reply, run));
     },
   );
@@ -389,20 +389,20 @@ export function registerLangGraphRunRoutes(
   const joinQuery = z.looseObject({ stream_mode: z.union([streamMode, z.array(streamMode).max(9)]).optional() });
   for (const stateless of [false, true]) {
     scope.get(
-      stateless ? '/runs/:runId/stream' : '/threads/:threadId/runs/:runId/stream',
+      stateless ? '/runs/:run_id/stream' : '/threads/:thread_id/runs/:run_id/stream',
       {
         config: read,
         schema: {
           hide: true,
-          params: stateless ? z.strictObject({ runId: z.string().max(100) }) : runParams,
+          params: stateless ? z.strictObject({ run_id: z.string().max(100) }) : runParams,
           querystring: joinQuery,
         },
       },
       async (request, reply) => {
         const { tenantId } = request.principal;
-        const params = request.params as { threadId?: string; runId: string };
-        const threadId = params.threadId === undefined ? null : await threadIdOf(tenantId, params.threadId);
-        const run = await threadRun(tenantId, threadId, params.runId);
+        const params = request.params as { thread_id?: string; run_id: string };
+        const threadId = params.thread_id === undefined ? null : await threadIdOf(tenantId, params.thread_id);
+        const run = await threadRun(tenantId, threadId, params.run_id);
         const lastEventId = request.headers['last-event-id'];
         return streamRun(request, reply, run, {
           modes: modesOf(request.query.stream_mode),
@@ -414,7 +414,7 @@ export function registerLangGraphRunRoutes(
   }
 
   scope.post(
-    '/threads/:threadId/runs/:runId/cancel',
+    '/threads/:thread_id/runs/:run_id/cancel',
     {
       config: write,
       schema: {
@@ -425,8 +425,8 @@ export function registerLangGraphRunRoutes(
     },
     async (request, reply) => {
       const { tenantId } = request.principal;
-      const threadId = await threadIdOf(tenantId, request.params.threadId);
-      const run = await threadRun(tenantId, threadId, request.params.runId);
+      const threadId = await threadIdOf(tenantId, request.params.thread_id);
+      const run = await threadRun(tenantId, threadId, request.params.run_id);
       if (!isTerminal(run.status)) await runs.cancel({ tenantId, runId: run.id }, auditedBy(request));
       if (request.query.wait === '1' || request.query.wait === 'true') await finalValuesOf(request, reply, run);
       return reply.status(202).send(langGraphRunOf(await runCache.getRun(tenantId, run.id)));

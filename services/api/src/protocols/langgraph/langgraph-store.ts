@@ -106,13 +106,18 @@ export function registerLangGraphStoreRoutes(scope: LangGraphScope, store: Memor
     },
     async (request: FastifyRequest<{ Body: { namespace: string[]; key: string } }>, reply) => {
       const { namespace, key } = request.body;
-      await store.delete(request.principal.tenantId, namespace, key, (trx) =>
-        recordAuditEvent(trx, {
-          ...auditedBy(request),
-          action: 'memory_item.deleted',
-          target: itemTarget(namespace, key),
-        }).then(() => undefined),
-      );
+      // As LangGraph's store: deleting an item that is not there is done already.
+      await store
+        .delete(request.principal.tenantId, namespace, key, (trx) =>
+          recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'memory_item.deleted',
+            target: itemTarget(namespace, key),
+          }).then(() => undefined),
+        )
+        .catch((error: unknown) => {
+          if (!(error instanceof NotFoundError)) throw error;
+        });
       return reply.status(204).send();
     },
   );

@@ -13,13 +13,13 @@ import { z } from 'zod';
 import type { RunRouteDependencies } from '../../app-types.ts';
 import { auditedBy } from '../../http/audit.ts';
 import { existingId } from '../../http/schemas.ts';
-import { LangGraphUnsupportedError } from './langgraph-errors.ts';
+import { unsupported } from './langgraph-errors.ts';
 import { labelsOf } from './langgraph-metadata.ts';
 import { langGraphThreadOf } from './langgraph-shapes.ts';
 import type { LangGraphScope } from './register-langgraph-routes.ts';
 import { replayRun, threadValues, type ThreadValues } from './thread-values.ts';
 
-export const threadParams = z.strictObject({ threadId: z.string().max(100) });
+export const threadParams = z.strictObject({ thread_id: z.string().max(100) });
 
 const metadataBody = z.record(z.string(), z.unknown()).nullish();
 
@@ -83,8 +83,7 @@ export function registerLangGraphThreadRoutes(scope: LangGraphScope, dependencie
       const { thread_id: threadId, if_exists: ifExists } = request.body;
       if (threadId !== undefined) {
         const existing = await threadOf(tenantId, threadId).catch(() => undefined);
-        if (!existing)
-          throw new LangGraphUnsupportedError('client-chosen thread ids are not supported: omit thread_id');
+        if (!existing) throw unsupported('a client-chosen thread_id (omit it)');
         if (ifExists === 'raise') throw new AppError('conflict', `thread ${threadId} exists`);
         return withValues(existing);
       }
@@ -135,16 +134,16 @@ export function registerLangGraphThreadRoutes(scope: LangGraphScope, dependencie
     },
   );
 
-  scope.get('/threads/:threadId', { config: read, schema: { hide: true, params: threadParams } }, async (request) =>
-    withValues(await threadOf(request.principal.tenantId, request.params.threadId)),
+  scope.get('/threads/:thread_id', { config: read, schema: { hide: true, params: threadParams } }, async (request) =>
+    withValues(await threadOf(request.principal.tenantId, request.params.thread_id)),
   );
 
   scope.patch(
-    '/threads/:threadId',
+    '/threads/:thread_id',
     { config: write, schema: { hide: true, params: threadParams, body: z.looseObject({ metadata: metadataBody }) } },
     async (request) => {
       const { tenantId } = request.principal;
-      const thread = await threadOf(tenantId, request.params.threadId);
+      const thread = await threadOf(tenantId, request.params.thread_id);
       const updated = await db.transaction().execute(async (trx) => {
         const changed = await updateThreadMetadata(trx, tenantId, thread.id, labelsOf(request.body.metadata));
         if (Object.keys(changed.metadata).length > 32) labelsOf(changed.metadata);
@@ -160,44 +159,42 @@ export function registerLangGraphThreadRoutes(scope: LangGraphScope, dependencie
   );
 
   scope.delete(
-    '/threads/:threadId',
+    '/threads/:thread_id',
     { config: write, schema: { hide: true, params: threadParams } },
     async (request, reply) => {
       const { tenantId } = request.principal;
-      const thread = await threadOf(tenantId, request.params.threadId);
+      const thread = await threadOf(tenantId, request.params.thread_id);
       await deleteThread({ db, blobs, runCache, logger }, { tenantId, threadId: thread.id }, auditedBy(request));
       return reply.status(204).send();
     },
   );
 
   scope.get(
-    '/threads/:threadId/state',
+    '/threads/:thread_id/state',
     { config: read, schema: { hide: true, params: threadParams } },
     async (request) => {
-      const thread = await threadOf(request.principal.tenantId, request.params.threadId);
+      const thread = await threadOf(request.principal.tenantId, request.params.thread_id);
       return stateOf(thread, await threadValues(db, thread.tenantId, thread.id));
     },
   );
 
-  const stateUnsupported = async (request: { principal: { tenantId: string }; params: { threadId: string } }) => {
-    await threadOf(request.principal.tenantId, request.params.threadId);
-    throw new LangGraphUnsupportedError(
-      "a thread's state changes only through its runs here: updating it, or reading it at a checkpoint, is not supported",
-    );
+  const stateUnsupported = async (request: { principal: { tenantId: string }; params: { thread_id: string } }) => {
+    await threadOf(request.principal.tenantId, request.params.thread_id);
+    throw unsupported("updating a thread's state, or reading it at a checkpoint (its state changes through its runs)");
   };
   scope.post(
-    '/threads/:threadId/state',
+    '/threads/:thread_id/state',
     { config: write, schema: { hide: true, params: threadParams } },
     stateUnsupported,
   );
   scope.get(
-    '/threads/:threadId/state/:checkpointId',
-    { config: read, schema: { hide: true, params: threadParams.extend({ checkpointId: z.string().max(200) }) } },
+    '/threads/:thread_id/state/:checkpoint_id',
+    { config: read, schema: { hide: true, params: threadParams.extend({ checkpoint_id: z.string().max(200) }) } },
     stateUnsupported,
   );
 
   scope.post(
-    '/threads/:threadId/history',
+    '/threads/:thread_id/history',
     {
       config: read,
       schema: {
@@ -207,7 +204,7 @@ export function registerLangGraphThreadRoutes(scope: LangGraphScope, dependencie
       },
     },
     async (request) => {
-      const thread = await threadOf(request.principal.tenantId, request.params.threadId);
+      const thread = await threadOf(request.principal.tenantId, request.params.thread_id);
       const all = await threadValues(db, thread.tenantId, thread.id);
       // One state per turn, newest first: the values each run left.
       const states = [];
@@ -222,10 +219,10 @@ export function registerLangGraphThreadRoutes(scope: LangGraphScope, dependencie
   );
 
   scope.post(
-    '/threads/:threadId/copy',
+    '/threads/:thread_id/copy',
     { config: write, schema: { hide: true, params: threadParams } },
     async (request) => {
-      const thread = await threadOf(request.principal.tenantId, request.params.threadId);
+      const thread = await threadOf(request.principal.tenantId, request.params.thread_id);
       const copy = await forkThread(
         db,
         { tenantId: thread.tenantId, threadId: thread.id },
