@@ -1,5 +1,5 @@
 import { createApiKey, createTenant } from '@agent-runtime/core';
-import { startTestRuntime, type TestRuntime } from '@agent-runtime/test-harness';
+import { startTestRuntime, storedStepTexts, streamingSpec, type TestRuntime } from '@agent-runtime/test-harness';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { Client } from '@langchain/langgraph-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -163,6 +163,29 @@ describe('LangGraph Agent Server API driven by @langchain/langgraph-sdk', () => 
       'echoing',
       'done',
     ]);
+  });
+
+  it('streams a model’s tokens as messages-tuple chunks that join into each step’s stored text', async () => {
+    const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'talker' })).json()) as { id: string };
+    await runtime.request('POST', `/v1/agents/${agent.id}/versions`, { spec: streamingSpec });
+    let runId = '';
+    const events = await collect(
+      client.runs.stream(null, 'talker', {
+        input: { messages: [{ role: 'user', content: 'what is the answer?' }] },
+        streamMode: ['messages-tuple'],
+        onRunCreated: (run) => (runId = run.run_id),
+      }),
+    );
+    const chunks = events.filter((event) => event.event === 'messages');
+    // Tokens, not whole messages: several chunks a step.
+    expect(chunks.length).toBeGreaterThan(6);
+    const joined = new Map<number, string>();
+    for (const { data } of chunks) {
+      const [chunk, metadata] = data as [{ type: string; content: string }, { langgraph_step: number }];
+      expect(chunk.type).toBe('AIMessageChunk');
+      joined.set(metadata.langgraph_step, (joined.get(metadata.langgraph_step) ?? '') + chunk.content);
+    }
+    expect(joined).toEqual(await storedStepTexts(runtime, runId));
   });
 
   it('keeps store items in the memory store', async () => {
