@@ -59,6 +59,8 @@ const langGraphReads = new Set([
   '/lg/threads/:thread_id/history',
   '/lg/store/items/search',
   '/lg/store/namespaces',
+  '/lg/runs/crons/search',
+  '/lg/runs/crons/count',
 ]);
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
@@ -129,6 +131,7 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   thread_id: (objects) => objects.newLangGraphThreadId(),
   run_id: (objects) => objects.langGraphRunId(),
   checkpoint_id: () => 'checkpoint-1',
+  cron_id: (objects) => objects.newScheduleId(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -230,6 +233,14 @@ const bodies: Record<
     query: (objects) => `?${new URLSearchParams({ namespace: `matrix.${objects.tenantId}`, key: 'absent' })}`,
   },
   'DELETE /lg/store/items': { body: () => ({ namespace: ['matrix'], key: 'absent' }) },
+  'POST /lg/runs/crons': { body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }), scoped: true },
+  'POST /lg/threads/:thread_id/runs/crons': {
+    body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }),
+    scoped: true,
+  },
+  'PATCH /lg/runs/crons/:cron_id': { body: () => ({ enabled: false }) },
+  'POST /lg/runs/crons/search': { body: () => ({}) },
+  'POST /lg/runs/crons/count': { body: () => ({}) },
 };
 
 /** A run request of the LangGraph API that resumes an interrupt. */

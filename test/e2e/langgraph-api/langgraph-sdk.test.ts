@@ -200,6 +200,26 @@ describe('LangGraph Agent Server API driven by @langchain/langgraph-sdk', () => 
     await expect(client.store.getItem(['users', 'ada'], 'prefs')).resolves.toBeNull();
   });
 
+  it('keeps crons as schedules', async () => {
+    const thread = await client.threads.create();
+    const cron = await client.crons.createForThread(thread.thread_id, 'article', {
+      schedule: '0 6 * * *',
+      input: { topic: 'larks' },
+    });
+    expect(cron).toMatchObject({ thread_id: thread.thread_id, schedule: '0 6 * * *', enabled: true });
+    const schedule = await runtime.request('GET', `/v1/schedules/${cron.cron_id}`);
+    expect(await schedule.json()).toMatchObject({ threadId: thread.thread_id, input: { topic: 'larks' } });
+    const updated = await client.crons.update(cron.cron_id, { schedule: '0 7 * * *', enabled: false });
+    expect(updated).toMatchObject({ schedule: '0 7 * * *', enabled: false });
+    expect((await client.crons.search({ threadId: thread.thread_id })).map((item) => item.cron_id)).toEqual([
+      cron.cron_id,
+    ]);
+    expect(await client.crons.count({ threadId: thread.thread_id })).toBe(1);
+    await expect(otherClient.crons.delete(cron.cron_id)).rejects.toThrow(/404/);
+    await client.crons.delete(cron.cron_id);
+    expect((await runtime.request('GET', `/v1/schedules/${cron.cron_id}`)).status).toBe(404);
+  });
+
   it('answers bad input in LangGraph’s error format, never a 500', async () => {
     const bad = await fetch(`${runtime.url}/lg/threads/search`, {
       method: 'POST',

@@ -61,7 +61,7 @@ function subOf(eventId: string): number {
 }
 
 /** LangGraph's input as our run's: a graph's input as it is; another agent's last user message. */
-function runInputOf(graphAgent: boolean, input: unknown): unknown {
+export function runInputOf(graphAgent: boolean, input: unknown): unknown {
   if (graphAgent) return input ?? null;
   const messages = (input as { messages?: unknown } | null | undefined)?.messages;
   if (Array.isArray(messages)) {
