@@ -7,6 +7,7 @@ import type { ScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
+import type { LangGraphApiLatency } from './langgraph-api-latency.ts';
 import { formatTable, ms } from './table.ts';
 
 /** The target of the issue: the runtime's per-step cost within 1.3× of plain Temporal's. */
@@ -240,5 +241,22 @@ export function formatScheduleFireAccuracy(result: ScheduleFireAccuracy): string
     'the run create and the run workflow)',
     '',
     formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('run started', result.fireToStarted)]),
+  ].join('\n');
+}
+
+/** The LangGraph API phase: the same graph through `/lg`, through `/v1`, and on LangGraph's in-memory server. */
+export function formatLangGraphApiLatency(result: LangGraphApiLatency): string {
+  const rows = result.paths.flatMap((path) => [
+    summaryRow(`${path.path}: first super-step`, path.firstUpdate),
+    summaryRow(`${path.path}: each further super-step`, path.perStep),
+  ]);
+  return [
+    `LangGraph API latency, ms (${result.runs} runs each, one at a time, of a ${result.steps}-super-step LangGraph graph; first`,
+    'super-step: from just before the request until its update arrives; each further one: between updates)',
+    '',
+    formatTable(['path', 'p50', 'p90', 'p99', 'mean', 'max'], rows),
+    '',
+    '  /lg and /v1 run each super-step as a durable activity with a checkpoint in PostgreSQL; the in-memory',
+    '  server runs them in its process with nothing durable: the difference is the price of durability.',
   ].join('\n');
 }

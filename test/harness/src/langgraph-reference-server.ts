@@ -9,7 +9,7 @@ export interface LangGraphReferenceServer {
   close(): Promise<void>;
 }
 
-type Graphs = Parameters<typeof createEmbedServer>[0]['graph'];
+type EmbedGraphs = Parameters<typeof createEmbedServer>[0]['graph'];
 type StoredThread = Awaited<ReturnType<ThreadSaver['get']>>;
 
 /** Threads in memory, as `createEmbedServer` keeps them. */
@@ -39,8 +39,16 @@ function memoryThreads(): ThreadSaver {
  * Starts `@langchain/langgraph-api`'s embeddable server (its in-memory runs, threads and
  * checkpointer) with `graphs` on a free loopback port, offline.
  */
-export async function startLangGraphReferenceServer(graphs: Graphs): Promise<LangGraphReferenceServer> {
-  const app = createEmbedServer({ graph: graphs, threads: memoryThreads(), checkpointer: new MemorySaver() });
+export async function startLangGraphReferenceServer(
+  graphs: Readonly<Record<string, object>>,
+): Promise<LangGraphReferenceServer> {
+  // Compiled graphs of the @langchain/langgraph the caller has; its types and the server's
+  // may come from different copies of the package, the same at run time.
+  const app = createEmbedServer({
+    graph: graphs as EmbedGraphs,
+    threads: memoryThreads(),
+    checkpointer: new MemorySaver(),
+  });
   const server = await new Promise<ReturnType<typeof serve>>((resolve) => {
     const started = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: 0 }, () => resolve(started));
   });
