@@ -1,5 +1,11 @@
 import { createApiKey, createTenant } from '@agent-runtime/core';
-import { startTestRuntime, storedStepTexts, streamingSpec, type TestRuntime } from '@agent-runtime/test-harness';
+import {
+  startTestRuntime,
+  storedStepTexts,
+  waitForRun,
+  streamingSpec,
+  type TestRuntime,
+} from '@agent-runtime/test-harness';
 import { Annotation, END, START, StateGraph } from '@langchain/langgraph';
 import { Client } from '@langchain/langgraph-sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -186,6 +192,42 @@ describe('LangGraph Agent Server API driven by @langchain/langgraph-sdk', () => 
       joined.set(metadata.langgraph_step, (joined.get(metadata.langgraph_step) ?? '') + chunk.content);
     }
     expect(joined).toEqual(await storedStepTexts(runtime, runId));
+  });
+
+  it('applies multitask_strategy to a busy thread and cancels a run whose client leaves with on_disconnect: cancel', async () => {
+    const agent = (await (await runtime.request('POST', '/v1/agents', { name: 'slow' })).json()) as { id: string };
+    await runtime.request('POST', `/v1/agents/${agent.id}/versions`, {
+      spec: {
+        model: {
+          provider: 'scripted',
+          stream: { chunkChars: 2, chunkDelayMs: 100 },
+          replies: [{ text: 'slowly, one piece at a time, as the model streams it' }],
+        },
+      },
+    });
+    const thread = await client.threads.create();
+    const input = { messages: [{ role: 'user', content: 'go' }] };
+    const first = await client.runs.create(thread.thread_id, 'slow', { input });
+    await expect(client.runs.create(thread.thread_id, 'slow', { input })).rejects.toThrow(/409/);
+    const queued = await client.runs.create(thread.thread_id, 'slow', { input, multitaskStrategy: 'enqueue' });
+    expect(queued.status).toBe('pending');
+    await client.runs.cancel(thread.thread_id, first.run_id);
+    await client.runs.cancel(thread.thread_id, queued.run_id);
+
+    let runId = '';
+    const leave = new AbortController();
+    // The SDK ends the stream quietly when its signal aborts.
+    for await (const part of client.runs.stream(null, 'slow', {
+      input,
+      streamMode: ['messages-tuple'],
+      onDisconnect: 'cancel',
+      onRunCreated: (run) => (runId = run.run_id),
+      signal: leave.signal,
+    })) {
+      if (part.event === 'messages') leave.abort();
+    }
+    const cancelled = await waitForRun(runtime, runId, 30_000);
+    expect(cancelled.status).toBe('cancelled');
   });
 
   it('keeps store items in the memory store', async () => {
