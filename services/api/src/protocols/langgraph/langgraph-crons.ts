@@ -15,7 +15,7 @@ import type { Database } from '@agent-runtime/core';
 import { auditedBy } from '../../http/audit.ts';
 import { existingId } from '../../http/schemas.ts';
 import { labelsOf } from './langgraph-metadata.ts';
-import { runInputOf } from './langgraph-runs.ts';
+import { runInputOf } from './run-request.ts';
 import type { LangGraphScope } from './register-langgraph-routes.ts';
 import { resolveAssistant } from './resolve-assistant.ts';
 
