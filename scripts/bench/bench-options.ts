@@ -74,6 +74,7 @@ export interface BenchOptions {
 export const benchPhases = [
   'run-start',
   'thread-turn',
+  'langgraph-api',
   'step-overhead',
   'adapter-overhead',
   'event-latency',

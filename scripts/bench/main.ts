@@ -23,7 +23,7 @@ import pg from 'pg';
 import { createActivityClock } from './activity-clock.ts';
 import { measureAdapterOverhead } from './adapter-overhead.ts';
 import { parseBenchOptions } from './bench-options.ts';
-import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
+import { startBenchRuntime, type BenchRuntime, type BenchWorkerAgents } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
 import { startEchoLoopHttpAgent, type EchoLoopHttpAgent } from './echo-loop-agent.ts';
 import { echoLoopWorkerAgents } from './echo-loop-frameworks.ts';
@@ -33,6 +33,7 @@ import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
 import {
   formatAdapterOverhead,
   formatCliFirstToken,
+  formatLangGraphApiLatency,
   formatEventLatency,
   formatRunStartLatency,
   formatScheduleFireAccuracy,
@@ -41,6 +42,7 @@ import {
   formatWebhookLatency,
   formatWorkerRecovery,
 } from './report.ts';
+import { langGraphBenchLoop, langGraphBenchLoopName, measureLangGraphApiLatency } from './langgraph-api-latency.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import { measureStepOverhead } from './step-overhead.ts';
@@ -97,6 +99,11 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
+/** The worker's agents with the LangGraph API phase's graph added. */
+function withLangGraphBenchLoop(agents: BenchWorkerAgents): BenchWorkerAgents {
+  return { ...agents, graphs: { ...agents.graphs, [langGraphBenchLoopName]: langGraphBenchLoop.compile() } };
+}
+
 /** Creates an empty database on the bench's PostgreSQL server; returns its connection string. */
 async function createDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -130,7 +137,7 @@ try {
     databaseUrl: services.postgres.url,
     temporalAddress: services.temporal.address,
     clock,
-    ...(modelServer ? { workerAgents: echoLoopWorkerAgents(modelServer.baseUrl) } : {}),
+    workerAgents: withLangGraphBenchLoop(modelServer ? echoLoopWorkerAgents(modelServer.baseUrl) : {}),
   });
   const baselineTaskQueue = `bench-baseline-${randomBytes(4).toString('hex')}`;
   if (options.phases.has('step-overhead')) {
@@ -163,6 +170,15 @@ try {
       signal: budget,
     });
     console.log(`\n${formatThreadTurnLatency(latency)}\n`);
+  }
+  if (options.phases.has('langgraph-api')) {
+    console.error('  LangGraph API latency (/lg, /v1, @langchain/langgraph-api in memory)…');
+    const latency = await measureLangGraphApiLatency(runtime, {
+      runs: Math.max(5, Math.round(options.runs / 10)),
+      warmupRuns: 2,
+      steps: 5,
+    });
+    console.log(`\n${formatLangGraphApiLatency(latency)}\n`);
   }
   if (options.phases.has('step-overhead')) {
     const overhead = await measureStepOverhead(runtime, clock, {

@@ -8,6 +8,7 @@ import type { WebhookLatency } from './webhook-latency.ts';
 import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
+import type { LangGraphApiLatency } from './langgraph-api-latency.ts';
 import { formatTable, ms } from './table.ts';
 
 /** The target of the issue: the runtime's per-step cost within 1.3× of plain Temporal's. */
@@ -252,5 +253,22 @@ export function formatWebhookLatency(result: WebhookLatency): string {
     `${result.dispatchIntervalMs} ms, the webhookDelivery workflow and its attempt activity)`,
     '',
     formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('received', result.eventToReceiver)]),
+  ].join('\n');
+}
+
+/** The LangGraph API phase: the same graph through `/lg`, through `/v1`, and on LangGraph's in-memory server. */
+export function formatLangGraphApiLatency(result: LangGraphApiLatency): string {
+  const rows = result.paths.flatMap((path) => [
+    summaryRow(`${path.path}: first super-step`, path.firstUpdate),
+    summaryRow(`${path.path}: each further super-step`, path.perStep),
+  ]);
+  return [
+    `LangGraph API latency, ms (${result.runs} runs each, one at a time, of a ${result.steps}-super-step LangGraph graph; first`,
+    'super-step: from just before the request until its update arrives; each further one: between updates)',
+    '',
+    formatTable(['path', 'p50', 'p90', 'p99', 'mean', 'max'], rows),
+    '',
+    '  /lg and /v1 run each super-step as a durable activity with a checkpoint in PostgreSQL; the in-memory',
+    '  server runs them in its process with nothing durable: the difference is the price of durability.',
   ].join('\n');
 }

@@ -404,6 +404,14 @@ const configSchema = z.object({
    * outbox sweep): at most this long from an event to its first attempt. @default 250
    */
   AR_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /**
+   * Where the LangGraph Agent Server API is served (docs/langgraph-api.md): a path prefix
+   * such as `/lg`, under which LangGraph's SDK finds `/assistants`, `/threads`, `/runs`… @default /lg
+   */
+  AR_LANGGRAPH_API_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /lg')
+    .default('/lg'),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**

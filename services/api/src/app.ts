@@ -50,6 +50,7 @@ import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 import { registerA2aRoutes } from './protocols/a2a/register-a2a-routes.ts';
 import { registerMcpServerRoutes } from './protocols/mcp-server/register-mcp-routes.ts';
+import { registerLangGraphRoutes } from './protocols/langgraph/register-langgraph-routes.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
 const maxPathParameterLength = 1000;
@@ -216,10 +217,11 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     );
   });
 
-  // Protocols of clients that call us (docs/protocols.md): A2A and the MCP server. Not the
+  // Protocols of clients that call us (docs/protocols.md): A2A, the MCP server and LangGraph's API. Not the
   // `agent-runtime.step/v1` protocol, by which we call agents, nor MCP tools agents call.
   await registerA2aRoutes(app, runRouteDependencies);
   await registerMcpServerRoutes(app, runRouteDependencies);
+  await registerLangGraphRoutes(app, { ...runRouteDependencies, memory, schedules }, dependencies.config.AR_LANGGRAPH_API_PREFIX);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);

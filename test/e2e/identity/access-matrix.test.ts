@@ -54,6 +54,18 @@ const publicPaths = new Set([
   '/docs/swagger-ui.css',
   '/docs/swagger-ui-bundle.js',
 ]);
+/** The LangGraph API's POST routes that only read (its searches carry their filters in a body). */
+const langGraphReads = new Set([
+  '/lg/assistants/search',
+  '/lg/assistants/count',
+  '/lg/assistants/:assistant_id/versions',
+  '/lg/threads/search',
+  '/lg/threads/:thread_id/history',
+  '/lg/store/items/search',
+  '/lg/store/namespaces',
+  '/lg/runs/crons/search',
+  '/lg/runs/crons/count',
+]);
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
 /**
@@ -68,6 +80,8 @@ function expectedAccess(method: string, url: string): Access {
   if (url === '/v1/run-webhook-secret' || url.startsWith('/v1/webhooks')) return method === 'GET' ? 'read' : 'admin';
   // A memory store search is a read whose body carries the search.
   if (method === 'POST' && url === '/v1/store/items/search') return 'read';
+  // LangGraph's API reads with POST: searches, counts, versions, history, namespaces.
+  if (method === 'POST' && langGraphReads.has(url)) return 'read';
   return method === 'GET' ? 'read' : 'write';
 }
 
@@ -99,6 +113,12 @@ interface TenantObjects {
   newWebhookId(): Promise<string>;
   /** The delivery of the webhook `newWebhookId` created last. */
   lastWebhookDeliveryId(): string;
+  /** Creates an agent with a version for each call (a LangGraph assistant; deleting one archives it). */
+  newAgentId(): Promise<string>;
+  /** Creates a thread with an ended run for each call (the LangGraph API's thread and run routes). */
+  newLangGraphThreadId(): Promise<string>;
+  /** The ended run of the thread `newLangGraphThreadId` created last (one is created if none was). */
+  langGraphRunId(): Promise<string>;
 }
 
 /**
@@ -120,6 +140,11 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   // Filled after `webhookId` in the same path: a delivery of that webhook.
   deliveryId: (objects) => objects.lastWebhookDeliveryId(),
   agentName: (objects) => objects.a2aAgentName,
+  assistant_id: (objects) => objects.newAgentId(),
+  thread_id: (objects) => objects.newLangGraphThreadId(),
+  run_id: (objects) => objects.langGraphRunId(),
+  checkpoint_id: () => 'checkpoint-1',
+  cron_id: (objects) => objects.newScheduleId(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -196,7 +221,50 @@ const bodies: Record<
     body: () => ({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: crypto.randomUUID() } }),
   },
   'POST /mcp': { body: () => ({ jsonrpc: '2.0', id: 1, method: 'ping' }) },
+  // The LangGraph API. Runs are asked to resume a thread that waits for nothing (409), or, stateless,
+  // to resume without a thread (422): answered without starting a run no worker would run.
+  'POST /lg/assistants': { body: () => ({ graph_id: 'matrix-graph', name: uniqueName('matrix-assistant') }) },
+  'POST /lg/assistants/search': { body: () => ({}) },
+  'POST /lg/assistants/count': { body: () => ({}) },
+  'PATCH /lg/assistants/:assistant_id': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /lg/assistants/:assistant_id/versions': { body: () => ({}) },
+  'POST /lg/threads': { body: () => ({ metadata: { by: 'matrix' } }) },
+  'POST /lg/threads/search': { body: () => ({}) },
+  'PATCH /lg/threads/:thread_id': { body: () => ({ metadata: { touched: 'yes' } }) },
+  'POST /lg/threads/:thread_id/state': { body: () => ({ values: {} }) },
+  'POST /lg/threads/:thread_id/history': { body: () => ({}) },
+  'POST /lg/threads/:thread_id/copy': { body: () => ({}) },
+  'POST /lg/threads/:thread_id/runs': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/stream': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/wait': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/:run_id/cancel': { body: () => undefined },
+  'POST /lg/runs': { body: () => langGraphResume },
+  'POST /lg/runs/stream': { body: () => langGraphResume },
+  'POST /lg/runs/wait': { body: () => langGraphResume },
+  'PUT /lg/store/items': {
+    body: () => ({ namespace: ['matrix'], key: uniqueName('matrix-item'), value: { text: 'matrix' } }),
+  },
+  'POST /lg/store/items/search': { body: () => ({ namespace_prefix: ['matrix'] }) },
+  'POST /lg/store/namespaces': { body: () => ({}) },
+  // LangGraph's store answers a missing item with null and deletes one idempotently: another
+  // tenant's item is as missing as any (200 null, 204), never shown.
+  'GET /lg/store/items': {
+    body: () => undefined,
+    query: (objects) => `?${new URLSearchParams({ namespace: `matrix.${objects.tenantId}`, key: 'absent' })}`,
+  },
+  'DELETE /lg/store/items': { body: () => ({ namespace: ['matrix'], key: 'absent' }) },
+  'POST /lg/runs/crons': { body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }), scoped: true },
+  'POST /lg/threads/:thread_id/runs/crons': {
+    body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }),
+    scoped: true,
+  },
+  'PATCH /lg/runs/crons/:cron_id': { body: () => ({ enabled: false }) },
+  'POST /lg/runs/crons/search': { body: () => ({}) },
+  'POST /lg/runs/crons/count': { body: () => ({}) },
 };
+
+/** A run request of the LangGraph API that resumes an interrupt. */
+const langGraphResume = { assistant_id: 'matrix-graph', command: { resume: true } };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
 const methodOrder = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -284,10 +352,43 @@ async function createTenantObjects(
       .execute();
     return webhook.id;
   };
+  const newAgentId = async () => {
+    const created = await createAgent(db, tenantId, { name: uniqueName('matrix-assistant') });
+    await createAgentVersion(db, tenantId, created.id, exampleAgentSpec);
+    return created.id;
+  };
+  // Its own agent: the matrix archives `agent` on the way (DELETE /v1/agents/:agentId).
+  const langGraphAgent = await createAgent(db, tenantId, { name: 'matrix-langgraph' });
+  await createAgentVersion(db, tenantId, langGraphAgent.id, exampleAgentSpec);
+  let lastLangGraphRunId: string | undefined;
+  const newLangGraphThreadId = async () => {
+    const thread = await createThread(db, { tenantId });
+    const { run: turn } = await createRun(db, {
+      tenantId,
+      agentId: langGraphAgent.id,
+      input: 'matrix',
+      threadId: thread.id,
+    });
+    await applyRunTransition(db, {
+      tenantId,
+      runId: turn.id,
+      to: 'cancelled',
+      error: { code: 'run_cancelled', message: 'ended for the access matrix', step: null },
+    });
+    lastLangGraphRunId = turn.id;
+    return thread.id;
+  };
+  const langGraphRunId = async () => {
+    if (lastLangGraphRunId === undefined) await newLangGraphThreadId();
+    return lastLangGraphRunId ?? '';
+  };
   return {
     db,
     tenantId,
     newThreadId,
+    newAgentId,
+    newLangGraphThreadId,
+    langGraphRunId,
     newScheduleId,
     newWebhookId,
     lastWebhookDeliveryId: () => lastDeliveryId,
