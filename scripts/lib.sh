@@ -333,6 +333,15 @@ ensure_tmux() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
 }
 
+# Debian's Chromium for the console's browser tests (test/e2e/console), which Playwright drives
+# through its executablePath: `npx playwright install` cannot download browsers here.
+ensure_chromium() {
+  if [ -x /usr/bin/chromium ]; then return; fi
+  log "installing chromium from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+}
+
 # Puts the `agent-runtime` CLI on PATH: a two-line shim that runs packages/cli/src/bin.ts with
 # the Node that ensure_node chose (24 runs the TypeScript as it is). It goes into AR_CLI_BIN_DIR
 # when that is set, else into the first of ~/.local/bin, ~/bin, /usr/local/bin that is on PATH
