@@ -52,6 +52,11 @@ export interface BenchOptions {
    */
   readonly scheduleFires: number;
   /**
+   * Steps of the run whose console page is timed in Chromium (load, and frames while its last
+   * step streams); 0 skips the phase. @default 500
+   */
+  readonly consoleSteps: number;
+  /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
    * (`--phases adapter-overhead` runs that phase alone). @default every phase
    */
@@ -74,6 +79,7 @@ export const benchPhases = [
   'event-latency',
   'cli-first-token',
   'schedule-fire',
+  'console-render',
   'worker-recovery',
 ] as const;
 
@@ -96,6 +102,7 @@ const defaults: BenchOptions = {
   adapterSteps: 10,
   cliRuns: 20,
   scheduleFires: 30,
+  consoleSteps: 500,
   phases: new Set(benchPhases),
   budgetSeconds: 300,
   stockTemporal: false,
@@ -116,6 +123,7 @@ const numericFlags = {
   adapterSteps: 'adapter-steps',
   cliRuns: 'cli-runs',
   scheduleFires: 'schedule-fires',
+  consoleSteps: 'console-steps',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
@@ -160,7 +168,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       key === 'sseStreams' ||
       key === 'adapterRuns' ||
       key === 'cliRuns' ||
-      key === 'scheduleFires'
+      key === 'scheduleFires' ||
+      key === 'consoleSteps'
         ? 0
         : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
@@ -184,6 +193,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     adapterSteps: read('adapterSteps'),
     cliRuns: read('cliRuns'),
     scheduleFires: read('scheduleFires'),
+    consoleSteps: read('consoleSteps'),
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,
