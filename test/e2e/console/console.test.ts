@@ -78,9 +78,9 @@ describe('the web console', () => {
     const page = await stack.newPage();
     await signInWithKey(page, stack, stack.apiKey);
     expect(await page.getByRole('list', { name: 'Runs by state' }).getByRole('listitem').count()).toBe(7);
-    expect(await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API keys' }).count()).toBe(
-      1,
-    );
+    expect(
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'API keys' }).count(),
+    ).toBe(1);
     await page.reload();
     // The credential lasts for the tab's session: a reload stays signed in.
     await page.getByRole('heading', { name: 'Runs', level: 1 }).waitFor();
@@ -221,7 +221,7 @@ describe('the web console', () => {
     await page.getByRole('heading', { name: 'Threads', level: 1 }).waitFor();
     expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
     await page.goto(`${stack.url}/console/approvals`);
-    await page.getByRole('heading', { name: `Run ${run.id.slice(0, 8)}` }).waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: `Run ${run.id.slice(-8)}` }).waitFor({ timeout: 30_000 });
     expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
     await stack.admin.runs.cancel(run.id);
   });
@@ -283,7 +283,10 @@ describe('the web console', () => {
   it('passes axe-core on every page, light and dark, and fits 390 px', async () => {
     const stack = current();
     const agentId = await createAgent(stack.admin, 'console-axe', approvalSpec);
-    await stack.admin.versions.create(agentId, { ...approvalSpec, instructions: 'Pay only what the invoice says.' } as never);
+    await stack.admin.versions.create(agentId, {
+      ...approvalSpec,
+      instructions: 'Pay only what the invoice says.',
+    } as never);
     const { run } = await stack.admin.runs.create({ agentId, input: 'pay' });
     await waitUntil('the run to wait', async () => (await stack.admin.runs.get(run.id)).status === 'waiting', 30_000);
     const [thread] = await stack.admin.threads.list().toArray(1);
@@ -305,7 +308,8 @@ describe('the web console', () => {
       for (const width of [1280, 390]) {
         const page = await stack.newPage({ colorScheme, width });
         await page.goto(`${stack.url}/console/`);
-        for (const violation of await accessibilityViolations(page)) failures.push(`sign-in ${colorScheme}: ${violation}`);
+        for (const violation of await accessibilityViolations(page))
+          failures.push(`sign-in ${colorScheme}: ${violation}`);
         if (colorScheme === 'light' && width === 1280) await takeScreenshot(page, 'sign-in');
         await signInWithKey(page, stack, stack.apiKey);
         for (const entry of pages) {
@@ -318,7 +322,10 @@ describe('the web console', () => {
             const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
             if (overflow > 0) failures.push(`${label}: ${overflow}px wider than the screen`);
           }
-          await takeScreenshot(page, `${entry.name}${colorScheme === 'dark' ? '-dark' : ''}${width === 390 ? '-390' : ''}`);
+          await takeScreenshot(
+            page,
+            `${entry.name}${colorScheme === 'dark' ? '-dark' : ''}${width === 390 ? '-390' : ''}`,
+          );
         }
         // Keyboard: the skip link comes first and moves to the content.
         await page.keyboard.press('Tab');

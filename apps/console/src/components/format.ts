@@ -20,3 +20,8 @@ export function formatJson(value: unknown): string {
 export function formatCost(usd: number | null | undefined): string {
   return usd === null || usd === undefined ? '—' : `$${usd.toFixed(usd < 0.01 ? 5 : 2)}`;
 }
+
+/** The end of an id, which tells ids apart (the start of a UUIDv7 is its creation time, shared by neighbours). */
+export function shortId(id: string): string {
+  return id.slice(-8);
+}

@@ -3,6 +3,7 @@ import { ErrorNote } from '../components/error-note.tsx';
 import { usePageList } from '../components/use-page-list.ts';
 import { ApprovalCard } from '../runs/approval-card.tsx';
 import { useSession } from '../session/session.tsx';
+import { shortId } from '../components/format.ts';
 
 /** Every tool call waiting for a decision, across the tenant's waiting runs. */
 export function ApprovalsPage() {
@@ -15,11 +16,11 @@ export function ApprovalsPage() {
       <ErrorNote error={waiting.error} />
       {waiting.isSuccess && runs.length === 0 && <p>Nothing is waiting for a decision.</p>}
       {runs.map((run) => (
-        <section key={run.id} aria-label={`Run ${run.id.slice(0, 8)}`}>
+        <section key={run.id} aria-label={`Run ${shortId(run.id)}`}>
           <h2>
             Run{' '}
             <Link to="/runs/$runId" params={{ runId: run.id }} className="mono">
-              {run.id.slice(0, 8)}
+              {shortId(run.id)}
             </Link>
           </h2>
           {run.pendingApprovals.map((approval) => (

@@ -1,5 +1,5 @@
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatTime } from '../components/format.ts';
+import { formatTime, shortId } from '../components/format.ts';
 import { usePageList } from '../components/use-page-list.ts';
 import { useSession } from '../session/session.tsx';
 
@@ -30,7 +30,7 @@ export function AuditPage() {
                 </td>
                 <td className="mono">{entry.action}</td>
                 <td>
-                  {entry.target.type} <span className="mono">{entry.target.id.slice(0, 12)}</span>
+                  {entry.target.type} <span className="mono">{shortId(entry.target.id)}</span>
                 </td>
               </tr>
             ))}

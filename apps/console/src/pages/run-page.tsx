@@ -3,7 +3,7 @@ import { Link, useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatCost, formatTime } from '../components/format.ts';
+import { formatCost, formatTime, shortId } from '../components/format.ts';
 import { JsonBlock } from '../components/json-block.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ApprovalCard } from '../runs/approval-card.tsx';
@@ -43,6 +43,12 @@ export function RunPage(): ReactNode {
   const { client, canWrite } = useSession();
   const queryClient = useQueryClient();
   const run = useQuery({ queryKey: ['run', runId], queryFn: () => client.runs.get(runId) });
+  const agentId = run.data?.agentId;
+  const agent = useQuery({
+    queryKey: ['agent', agentId],
+    enabled: agentId !== undefined,
+    queryFn: () => client.agents.get(agentId ?? ''),
+  });
   const { timeline, live, error: streamError } = useRunTimeline(runId);
   const cancel = useMutation({
     mutationFn: () => client.runs.cancel(runId),
@@ -57,14 +63,14 @@ export function RunPage(): ReactNode {
   return (
     <>
       <h1>
-        Run <span className="mono">{current.id.slice(0, 8)}</span> <StatusBadge status={current.status} />
+        Run <span className="mono">{shortId(current.id)}</span> <StatusBadge status={current.status} />
         {live && !ended && <span className="live">live</span>}
       </h1>
       <dl className="facts">
         <dt>Agent</dt>
         <dd>
           <Link to="/agents/$agentId" params={{ agentId: current.agentId }}>
-            {current.agentId.slice(0, 8)}
+            {agent.data?.name ?? shortId(current.agentId)}
           </Link>{' '}
           v{current.agentVersion}
         </dd>
@@ -77,7 +83,7 @@ export function RunPage(): ReactNode {
             <dt>Thread</dt>
             <dd>
               <Link to="/threads/$threadId" params={{ threadId: current.threadId }}>
-                {current.threadId.slice(0, 8)}
+                {shortId(current.threadId)}
               </Link>
             </dd>
           </>

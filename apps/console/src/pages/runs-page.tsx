@@ -2,7 +2,7 @@ import type { Run, RunStatus } from '@agent-runtime/sdk';
 import { Link } from '@tanstack/react-router';
 import { useMemo, useState } from 'react';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatCost, formatTime } from '../components/format.ts';
+import { formatCost, formatTime, shortId } from '../components/format.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { usePageList } from '../components/use-page-list.ts';
 import { useSession } from '../session/session.tsx';
@@ -129,11 +129,11 @@ export function RunsPage() {
               <tr key={run.id} data-run-id={run.id}>
                 <td>
                   <Link to="/runs/$runId" params={{ runId: run.id }} className="mono">
-                    {run.id.slice(0, 8)}
+                    {shortId(run.id)}
                   </Link>
                 </td>
                 <td>
-                  {agentNames.get(run.agentId) ?? run.agentId.slice(0, 8)} v{run.agentVersion}
+                  {agentNames.get(run.agentId) ?? shortId(run.agentId)} v{run.agentVersion}
                 </td>
                 <td>
                   <StatusBadge status={run.status} />

@@ -1,6 +1,6 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatJson, formatTime } from '../components/format.ts';
+import { formatJson, formatTime, shortId } from '../components/format.ts';
 import { usePageList } from '../components/use-page-list.ts';
 import { useSession } from '../session/session.tsx';
 
@@ -35,7 +35,7 @@ export function SchedulesPage() {
           <tbody>
             {schedules.data?.map((schedule) => (
               <tr key={schedule.id}>
-                <td className="mono">{schedule.id.slice(0, 8)}</td>
+                <td className="mono">{shortId(schedule.id)}</td>
                 <td>
                   <code>{formatJson(schedule.spec).replace(/\s+/g, ' ')}</code>
                 </td>

@@ -7,6 +7,7 @@ import { StatusBadge } from '../components/status-badge.tsx';
 import { usePageList } from '../components/use-page-list.ts';
 import { ApprovalCard } from '../runs/approval-card.tsx';
 import { useSession } from '../session/session.tsx';
+import { shortId } from '../components/format.ts';
 
 /** Thread events after which its messages, runs or approvals have changed. */
 const refreshingEvents = new Set([
@@ -118,14 +119,14 @@ export function ThreadPage(): ReactNode {
   return (
     <>
       <h1>
-        Thread <span className="mono">{threadId.slice(0, 8)}</span>{' '}
+        Thread <span className="mono">{shortId(threadId)}</span>{' '}
         {thread.data && <StatusBadge status={thread.data.status} />}
       </h1>
       {thread.data?.forkedFrom && (
         <p>
           Forked from{' '}
           <Link to="/threads/$threadId" params={{ threadId: thread.data.forkedFrom.threadId }}>
-            {thread.data.forkedFrom.threadId.slice(0, 8)}
+            {shortId(thread.data.forkedFrom.threadId)}
           </Link>{' '}
           at message {thread.data.forkedFrom.seq}
         </p>
@@ -174,7 +175,7 @@ export function ThreadPage(): ReactNode {
         {runs.data?.map((run) => (
           <li key={run.id}>
             <Link to="/runs/$runId" params={{ runId: run.id }} className="mono">
-              {run.id.slice(0, 8)}
+              {shortId(run.id)}
             </Link>{' '}
             <StatusBadge status={run.status} />
           </li>

@@ -1,7 +1,7 @@
 import { Link, useNavigate } from '@tanstack/react-router';
 import { useMutation } from '@tanstack/react-query';
 import { ErrorNote } from '../components/error-note.tsx';
-import { formatTime } from '../components/format.ts';
+import { formatTime, shortId } from '../components/format.ts';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { usePageList } from '../components/use-page-list.ts';
 import { useSession } from '../session/session.tsx';
@@ -42,16 +42,14 @@ export function ThreadsPage() {
               <tr key={thread.id}>
                 <td>
                   <Link to="/threads/$threadId" params={{ threadId: thread.id }} className="mono">
-                    {thread.id.slice(0, 8)}
+                    {shortId(thread.id)}
                   </Link>
                 </td>
                 <td>
                   <StatusBadge status={thread.status} />
                 </td>
                 <td>{thread.messageCount}</td>
-                <td>
-                  {thread.forkedFrom ? `${thread.forkedFrom.threadId.slice(0, 8)} @ ${thread.forkedFrom.seq}` : '—'}
-                </td>
+                <td>{thread.forkedFrom ? `${shortId(thread.forkedFrom.threadId)} @ ${thread.forkedFrom.seq}` : '—'}</td>
                 <td>{formatTime(thread.updatedAt)}</td>
               </tr>
             ))}
