@@ -49,7 +49,13 @@ const publicPaths = new Set([
   '/docs/reference.js',
   '/docs/swagger-ui.css',
   '/docs/swagger-ui-bundle.js',
+  // The web console's page (deep links too) and the settings it reads before sign-in.
+  '/console',
+  '/console/*',
+  '/console/settings.json',
 ]);
+/** The console's fingerprinted assets: one route per file of its build, public like the page. */
+const consoleAsset = /^\/console\/assets\/[\w-]+\.(js|css)$/;
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
 /**
@@ -57,9 +63,7 @@ const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secret
  * retention the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
  */
 function expectedAccess(method: string, url: string): Access {
-  if (publicPaths.has(url)) return 'public';
-  // The web console's page, assets and settings are public; who signed in is read with a credential.
-  if ((url === '/console' || url.startsWith('/console/')) && url !== '/console/session') return 'public';
+  if (publicPaths.has(url) || consoleAsset.test(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
   // A memory store search is a read whose body carries the search.
@@ -360,7 +364,9 @@ describe('access matrix: every route × role × tenant', () => {
 
   it('serves public routes without a credential', async () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
-    expect(publicRoutes.map((route) => route.url).sort()).toEqual([...publicPaths].sort());
+    const publicUrls = publicRoutes.map((route) => route.url);
+    expect(publicUrls.filter((url) => !consoleAsset.test(url)).sort()).toEqual([...publicPaths].sort());
+    expect(publicUrls.filter((url) => consoleAsset.test(url)).length).toBeGreaterThanOrEqual(2);
     for (const route of publicRoutes) {
       const result = await call(route, own, undefined);
       expect.soft(result.status, result.label).toBe(200);
