@@ -62,9 +62,13 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs: n
 
 /** ms since the page's navigation when `selector` first matched, polled every frame. */
 async function shownAt(page: Page, selector: string, timeoutMs: number): Promise<number> {
+  // A function, not a string: the console's CSP forbids evaluating strings in the page.
   const handle = await page.waitForFunction(
-    `document.querySelector(${JSON.stringify(selector)}) ? performance.now() : 0`,
-    undefined,
+    (wanted: string) => {
+      const page = globalThis as unknown as { document: { querySelector(selector: string): unknown } };
+      return page.document.querySelector(wanted) ? performance.now() : 0;
+    },
+    selector,
     { polling: 'raf', timeout: timeoutMs },
   );
   return (await handle.jsonValue()) as number;
@@ -76,7 +80,10 @@ async function shownAt(page: Page, selector: string, timeoutMs: number): Promise
  * animation frames and long tasks while the text streams in below the other steps; then loads
  * the finished run's page `renders` times and times each until its last step's text shows.
  */
-export async function measureConsoleRender(runtime: BenchRuntime, options: ConsoleRenderOptions): Promise<ConsoleRender> {
+export async function measureConsoleRender(
+  runtime: BenchRuntime,
+  options: ConsoleRenderOptions,
+): Promise<ConsoleRender> {
   const { steps } = options;
   const replies = [
     ...Array.from({ length: steps - 2 }, (_, index) => ({
