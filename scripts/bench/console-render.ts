@@ -111,9 +111,18 @@ export async function measureConsoleRender(
     const page = await context.newPage();
     const runPage = `${runtime.url}/console/runs/${runId}`;
 
+    // The run's usage is written as it ends: its events say where it is.
+    let after = 0;
     await waitFor(
       'the run to reach its sleeping step',
-      async () => (await getJson<{ usage: { steps: number } }>(runtime, `/v1/runs/${runId}`)).usage.steps >= steps - 1,
+      async () => {
+        const page = await getJson<{ items: { seq: number; type: string; data: { tool?: string } }[] }>(
+          runtime,
+          `/v1/runs/${runId}/events?after=${after}&limit=500`,
+        );
+        after = page.items.at(-1)?.seq ?? after;
+        return page.items.some((event) => event.type === 'tool.started' && event.data.tool === 'sleep');
+      },
       600_000,
       options.signal,
     );
