@@ -1,13 +1,14 @@
 import { isTerminalStatus } from '@agent-runtime/sdk';
 import { Link, useParams } from '@tanstack/react-router';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent, type ReactNode } from 'react';
+import { memo, useDeferredValue, useState, type FormEvent, type ReactNode } from 'react';
 import { ErrorNote } from '../components/error-note.tsx';
 import { formatCost, formatTime, shortId } from '../components/format.ts';
 import { JsonBlock } from '../components/json-block.tsx';
 import { StatusBadge } from '../components/status-badge.tsx';
 import { ApprovalCard } from '../runs/approval-card.tsx';
 import { ArtifactList } from '../runs/artifact-list.tsx';
+import type { RunTimeline } from '../runs/run-timeline.ts';
 import { StepList } from '../runs/step-list.tsx';
 import { useRunTimeline } from '../runs/use-run-timeline.ts';
 import { Waterfall } from '../runs/waterfall.tsx';
@@ -37,6 +38,30 @@ function MessageForm({ runId }: { readonly runId: string }) {
   );
 }
 
+/** The run's stored events, listed only while opened (a long run has thousands). */
+const EventList = memo(function EventList({
+  timeline,
+}: {
+  readonly timeline: RunTimeline;
+  readonly spanVersion: number;
+}) {
+  const [open, setOpen] = useState(false);
+  return (
+    <details onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{timeline.events.length} events</summary>
+      {open && (
+        <ol className="events">
+          {timeline.events.map((event) => (
+            <li key={event.seq}>
+              <span className="mono">{event.seq}</span> {event.type} {event.step !== null && `(step ${event.step})`}
+            </li>
+          ))}
+        </ol>
+      )}
+    </details>
+  );
+});
+
 /** One run, live: status, usage and cost, approvals, its timeline of steps, the waterfall, artifacts. */
 export function RunPage(): ReactNode {
   const { runId } = useParams({ from: '/runs/$runId' });
@@ -50,6 +75,8 @@ export function RunPage(): ReactNode {
     queryFn: () => client.agents.get(agentId ?? ''),
   });
   const { timeline, live, error: streamError } = useRunTimeline(runId);
+  // The waterfall and event list follow stored events in a render React may interrupt.
+  const spanVersion = useDeferredValue(timeline.spanVersion);
   const cancel = useMutation({
     mutationFn: () => client.runs.cancel(runId),
     onSuccess: (cancelled) => queryClient.setQueryData(['run', runId], cancelled),
@@ -130,7 +157,7 @@ export function RunPage(): ReactNode {
         </section>
         <section aria-labelledby="waterfall-heading">
           <h2 id="waterfall-heading">Waterfall</h2>
-          <Waterfall timeline={timeline} startedAt={startedAt} />
+          <Waterfall timeline={timeline} startedAt={startedAt} spanVersion={spanVersion} />
         </section>
       </div>
       <section aria-labelledby="input-heading">
@@ -144,16 +171,7 @@ export function RunPage(): ReactNode {
       </section>
       <section aria-labelledby="events-heading">
         <h2 id="events-heading">Events</h2>
-        <details>
-          <summary>{timeline.events.length} events</summary>
-          <ol className="events">
-            {timeline.events.map((event) => (
-              <li key={event.seq}>
-                <span className="mono">{event.seq}</span> {event.type} {event.step !== null && `(step ${event.step})`}
-              </li>
-            ))}
-          </ol>
-        </details>
+        <EventList timeline={timeline} spanVersion={spanVersion} />
       </section>
     </>
   );

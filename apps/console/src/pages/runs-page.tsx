@@ -56,6 +56,17 @@ export function RunsPage() {
     const since = hours === 0 ? 0 : Date.now() - hours * 3_600_000;
     return (runs.data ?? []).filter((run) => Date.parse(run.createdAt) >= since && matchesMetadata(run, metadata));
   }, [runs.data, hours, metadata]);
+  const usage = useMemo(
+    () =>
+      shown.reduce(
+        (total, run) => ({
+          costUsd: total.costUsd + run.usage.costUsd,
+          tokens: total.tokens + run.usage.inputTokens + run.usage.outputTokens,
+        }),
+        { costUsd: 0, tokens: 0 },
+      ),
+    [shown],
+  );
   const counts = useMemo(() => {
     const byStatus = new Map<string, number>();
     for (const run of shown) byStatus.set(run.status, (byStatus.get(run.status) ?? 0) + 1);
@@ -72,6 +83,9 @@ export function RunsPage() {
           </li>
         ))}
       </ul>
+      <p className="usage-total">
+        Usage of these {shown.length} runs: {usage.tokens} tokens, {formatCost(usage.costUsd)}
+      </p>
       <form className="filters" aria-label="Filter runs" onSubmit={(event) => event.preventDefault()}>
         <label>
           Agent

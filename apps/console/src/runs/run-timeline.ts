@@ -38,6 +38,8 @@ export class RunTimeline {
   readonly #steps = new Map<number, StepView>();
   #sorted: StepView[] | undefined;
   version = 0;
+  /** Counts stored events only: what the waterfall and the event list show changes with it. */
+  spanVersion = 0;
 
   /** Steps in order. */
   get steps(): readonly StepView[] {
@@ -74,6 +76,7 @@ export class RunTimeline {
       return;
     }
     this.events.push(event);
+    this.spanVersion += 1;
     const at = Date.parse(event.createdAt);
     if (event.step === null) return;
     const view = this.#step(event.step, at);

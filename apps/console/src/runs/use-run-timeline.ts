@@ -14,7 +14,7 @@ const runChangingEvents = new Set([
 ]);
 
 /**
- * Follows the run over SSE (its stored events, then live ones and text pieces) into a
+ * Reads the run's stored events, then follows it over SSE (live events and text pieces), into a
  * {@link RunTimeline}, re-rendering at most once a frame however fast the events come, and
  * refreshes the run's record when an event changes it.
  */
@@ -38,7 +38,15 @@ export function useRunTimeline(runId: string): { timeline: RunTimeline; live: bo
     setLive(true);
     void (async () => {
       try {
-        for await (const event of client.runs.follow(runId, { signal: abort.signal })) {
+        // The stored events first, a thousand a request, shown in one render (a long run has
+        // thousands); then live from the last of them, text pieces of a step in flight included.
+        let after = 0;
+        for await (const page of client.events.list(runId, { limit: 1000 }, { signal: abort.signal }).pages()) {
+          for (const event of page.items) current.apply(event);
+          after = page.items.at(-1)?.seq ?? after;
+        }
+        setVersion(current.version);
+        for await (const event of client.runs.follow(runId, { signal: abort.signal, after })) {
           current.apply(event);
           frame ??= requestAnimationFrame(render);
           if (event.type !== 'model.delta' && (runChangingEvents.has(event.type) || isTerminalEventType(event.type))) {

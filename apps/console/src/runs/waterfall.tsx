@@ -1,8 +1,19 @@
+import { memo } from 'react';
 import { formatDuration } from '../components/format.ts';
 import { waterfallOf, type RunTimeline } from './run-timeline.ts';
 
-/** The waterfall of step and tool durations: one bar per span, placed on the run's time axis. */
-export function Waterfall({ timeline, startedAt }: { readonly timeline: RunTimeline; readonly startedAt: number }) {
+/**
+ * The waterfall of step and tool durations: one bar per span, placed on the run's time axis.
+ * Drawn again only when a stored event came (`spanVersion`), not for each piece of text.
+ */
+export const Waterfall = memo(function Waterfall({
+  timeline,
+  startedAt,
+}: {
+  readonly timeline: RunTimeline;
+  readonly startedAt: number;
+  readonly spanVersion: number;
+}) {
   const bars = waterfallOf(timeline, startedAt);
   if (bars.length === 0) return <p>No steps yet.</p>;
   const now = Date.now() - startedAt;
@@ -32,4 +43,4 @@ export function Waterfall({ timeline, startedAt }: { readonly timeline: RunTimel
       })}
     </ol>
   );
-}
+});
