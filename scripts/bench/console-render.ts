@@ -18,7 +18,7 @@ export interface ConsoleRenderOptions {
 /** The run page's figures: load to the whole timeline shown, and the frames while text streams in. */
 export interface ConsoleRender {
   readonly steps: number;
-  /** ms from navigation to the last step's text on the page (a finished run: every event replayed over SSE). */
+  /** ms from navigation to the last step's text on the page (a finished run: every stored event read, then SSE). */
   readonly renderMs: Summary;
   /** The page's own intervals between animation frames while the last step streams (ms). */
   readonly frameMs: Summary;

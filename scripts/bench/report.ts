@@ -252,7 +252,7 @@ export function formatConsoleRender(result: ConsoleRender): string {
   const verdict = result.renderMs.p90 <= consoleRenderTargetMs ? 'meets' : 'misses';
   return [
     `Console run page in Chromium, a finished run of ${result.steps} steps (${result.renderMs.count} fresh loads: ms from`,
-    'navigation to the last step shown, every event replayed over SSE), and the intervals between the',
+    'navigation to the last step shown: the stored events read as JSON pages, then SSE), and the intervals between the',
     `page's animation frames while the last step's text streamed in (${result.streamingSeconds.toFixed(1)} s, 4 characters every 10 ms)`,
     '',
     formatTable(
