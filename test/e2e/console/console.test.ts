@@ -96,7 +96,7 @@ describe('the web console', () => {
     await row.getByText('waiting').waitFor({ timeout: 30_000 });
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
-    await expect(page.getByText('May I send the payment?').count()).resolves.toBeGreaterThan(0);
+    await page.getByText('May I send the payment?', { exact: true }).waitFor();
     await takeScreenshot(page, 'run-waiting');
     await page.getByLabel('Comment').fill('within budget');
     await page.getByRole('button', { name: 'Approve' }).click();
@@ -199,6 +199,15 @@ describe('the web console', () => {
       expect.stringContaining('What is the capital of France?'),
     ]);
     await takeScreenshot(page, 'thread');
+    // A fork from the first reply: a new thread holding the first turn only.
+    const source = page.url();
+    await page.getByRole('button', { name: 'Fork from here (message 2)' }).click();
+    await page.getByText(/^Forked from/).waitFor();
+    expect(page.url()).not.toBe(source);
+    expect(await page.locator('.chat .bubble').allTextContents()).toEqual([
+      expect.stringContaining('Hi there'),
+      expect.stringContaining('How can I help you today?'),
+    ]);
   });
 
   it('offers a viewer no write action', async () => {
@@ -290,18 +299,24 @@ describe('the web console', () => {
     const { run } = await stack.admin.runs.create({ agentId, input: 'pay' });
     await waitUntil('the run to wait', async () => (await stack.admin.runs.get(run.id)).status === 'waiting', 30_000);
     const [thread] = await stack.admin.threads.list().toArray(1);
-    const pages: readonly { name: string; path: string; ready: string }[] = [
-      { name: 'runs', path: '', ready: 'Runs' },
-      { name: 'run-approval', path: `runs/${run.id}`, ready: 'Waiting for approval' },
-      { name: 'agents', path: 'agents', ready: 'Agents' },
-      { name: 'agent', path: `agents/${agentId}`, ready: 'Versions' },
-      { name: 'threads', path: 'threads', ready: 'Threads' },
-      ...(thread ? [{ name: 'thread-list', path: `threads/${thread.id}`, ready: 'Turns' }] : []),
-      { name: 'approvals', path: 'approvals', ready: 'Approvals' },
-      { name: 'schedules', path: 'schedules', ready: 'Schedules' },
-      { name: 'api-keys', path: 'api-keys', ready: 'API keys' },
-      { name: 'secrets', path: 'secrets', ready: 'Secrets' },
-      { name: 'audit', path: 'audit', ready: 'Audit log' },
+    await stack.admin.secrets.create({
+      name: 'SEARCH_API_KEY',
+      value: 'not-shown',
+      description: 'for the search tool',
+    });
+    // Each page, the heading that names it, and what shows once its data has loaded.
+    const pages: readonly { name: string; path: string; ready: string; shows: string }[] = [
+      { name: 'runs', path: '', ready: 'Runs', shows: 'tbody tr' },
+      { name: 'run-approval', path: `runs/${run.id}`, ready: 'Waiting for approval', shows: 'li.step' },
+      { name: 'agents', path: 'agents', ready: 'Agents', shows: 'tbody tr' },
+      { name: 'agent', path: `agents/${agentId}`, ready: 'Versions', shows: 'pre.json' },
+      { name: 'threads', path: 'threads', ready: 'Threads', shows: 'tbody tr' },
+      ...(thread ? [{ name: 'thread-list', path: `threads/${thread.id}`, ready: 'Turns', shows: '.bubble' }] : []),
+      { name: 'approvals', path: 'approvals', ready: 'Approvals', shows: '.approval' },
+      { name: 'schedules', path: 'schedules', ready: 'Schedules', shows: 'text=No schedules.' },
+      { name: 'api-keys', path: 'api-keys', ready: 'API keys', shows: 'tbody tr' },
+      { name: 'secrets', path: 'secrets', ready: 'Secrets', shows: 'tbody tr' },
+      { name: 'audit', path: 'audit', ready: 'Audit log', shows: 'tbody tr' },
     ];
     const failures: string[] = [];
     for (const colorScheme of ['light', 'dark'] as const) {
@@ -315,6 +330,7 @@ describe('the web console', () => {
         for (const entry of pages) {
           await page.goto(`${stack.url}/console/${entry.path}`);
           await page.getByRole('heading', { name: entry.ready }).first().waitFor({ timeout: 30_000 });
+          await page.locator(entry.shows).first().waitFor({ timeout: 30_000 });
           const label = `${entry.name} ${colorScheme} ${width}px`;
           if (width === 1280) {
             for (const violation of await accessibilityViolations(page)) failures.push(`${label}: ${violation}`);
@@ -322,10 +338,11 @@ describe('the web console', () => {
             const overflow = await page.evaluate<number>('document.documentElement.scrollWidth - window.innerWidth');
             if (overflow > 0) failures.push(`${label}: ${overflow}px wider than the screen`);
           }
-          await takeScreenshot(
-            page,
-            `${entry.name}${colorScheme === 'dark' ? '-dark' : ''}${width === 390 ? '-390' : ''}`,
-          );
+          // Light at both widths, dark at 1280 px.
+          if (colorScheme === 'light' || width === 1280) {
+            const suffix = `${colorScheme === 'dark' ? '-dark' : ''}${width === 390 ? '-390' : ''}`;
+            await takeScreenshot(page, `${entry.name}${suffix}`);
+          }
         }
         // Keyboard: the skip link comes first and moves to the content.
         await page.keyboard.press('Tab');
