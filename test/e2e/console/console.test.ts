@@ -97,7 +97,6 @@ describe('the web console', () => {
     await row.getByRole('link').click();
     await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
     await page.getByText('May I send the payment?', { exact: true }).waitFor();
-    await takeScreenshot(page, 'run-waiting');
     await page.getByLabel('Comment').fill('within budget');
     await page.getByRole('button', { name: 'Approve' }).click();
     await page.locator('h1 .badge-succeeded').waitFor({ timeout: 30_000 });
