@@ -333,13 +333,23 @@ ensure_tmux() {
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
 }
 
-# Debian's Chromium for the console's browser tests (test/e2e/console), which Playwright drives
-# through its executablePath: `npx playwright install` cannot download browsers here.
+# A Chromium for the console's browser tests (test/e2e/console), which Playwright drives through
+# its executablePath (`npx playwright install` cannot download browsers here): AR_CHROMIUM_PATH
+# when set, else Debian's /usr/bin/chromium, else a Chrome already installed (GitHub's Ubuntu
+# runners have one; Ubuntu's chromium package is only a snap shim), else Debian's package.
 ensure_chromium() {
-  if [ -x /usr/bin/chromium ]; then return; fi
+  if [ -n "${AR_CHROMIUM_PATH:-}" ] && [ -x "$AR_CHROMIUM_PATH" ]; then return; fi
+  local candidate
+  for candidate in /usr/bin/chromium /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    if [ -x "$candidate" ]; then
+      export AR_CHROMIUM_PATH="$candidate"
+      return
+    fi
+  done
   log "installing chromium from Debian packages"
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  export AR_CHROMIUM_PATH=/usr/bin/chromium
 }
 
 # Puts the `agent-runtime` CLI on PATH: a two-line shim that runs packages/cli/src/bin.ts with

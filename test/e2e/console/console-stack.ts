@@ -14,7 +14,7 @@ import {
 } from '@agent-runtime/test-harness';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
-/** Debian's Chromium, which `ensure_chromium` in scripts/lib.sh installs (Playwright cannot download one here). */
+/** The Chromium `ensure_chromium` in scripts/lib.sh found or installed (Playwright cannot download one here). */
 export const chromiumPath = process.env['AR_CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 
 /** Hosts a page of the console may reach: this machine only. */
