@@ -107,20 +107,24 @@ describe('the web console', () => {
     await takeScreenshot(page, 'run');
   });
 
-  it('cancels a running run', async () => {
+  it('starts a run from the agent page and cancels it while it runs', async () => {
     const stack = current();
     const agentId = await createAgent(stack.admin, 'console-sleepy', {
       model: { provider: 'scripted', replies: [{ toolCalls: [{ name: 'sleep', arguments: { seconds: 60 } }] }, {}] },
       tools: [{ name: 'sleep' }],
     });
-    const { run } = await stack.admin.runs.create({ agentId, input: 'nap' });
     const page = await stack.newPage();
     await signInWithKey(page, stack, stack.apiKey);
-    await page.goto(`${stack.url}/console/runs/${run.id}`);
-    await page.getByText('running', { exact: true }).first().waitFor({ timeout: 30_000 });
+    await page.goto(`${stack.url}/console/agents/${agentId}`);
+    await page.getByLabel('Input (text, or a JSON object)').fill('{"task": "nap"}');
+    await page.getByRole('button', { name: 'Start run' }).click();
+    await page.waitForURL(/\/console\/runs\/[0-9a-f-]+$/);
+    const runId = page.url().split('/').at(-1) ?? '';
+    expect((await stack.admin.runs.get(runId)).input).toEqual({ task: 'nap' });
+    await page.locator('h1 .badge-running').waitFor({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Cancel run' }).click();
     await page.locator('h1 .badge-cancelled').waitFor({ timeout: 30_000 });
-    expect((await stack.admin.runs.get(run.id)).status).toBe('cancelled');
+    expect((await stack.admin.runs.get(runId)).status).toBe('cancelled');
   });
 
   it('previews and downloads an artifact', async () => {
@@ -203,6 +207,7 @@ describe('the web console', () => {
     await page.getByRole('button', { name: 'Fork from here (message 2)' }).click();
     await page.getByText(/^Forked from/).waitFor();
     expect(page.url()).not.toBe(source);
+    await page.locator('.chat .bubble-assistant').first().waitFor();
     expect(await page.locator('.chat .bubble').allTextContents()).toEqual([
       expect.stringContaining('Hi there'),
       expect.stringContaining('How can I help you today?'),
