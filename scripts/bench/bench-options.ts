@@ -57,6 +57,11 @@ export interface BenchOptions {
    */
   readonly webhookRuns: number;
   /**
+   * Steps of the run whose console page is timed in Chromium (load, and frames while its last
+   * step streams); 0 skips the phase. @default 500
+   */
+  readonly consoleSteps: number;
+  /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
    * (`--phases adapter-overhead` runs that phase alone). @default every phase
    */
@@ -81,6 +86,7 @@ export const benchPhases = [
   'cli-first-token',
   'schedule-fire',
   'webhook-latency',
+  'console-render',
   'worker-recovery',
 ] as const;
 
@@ -104,6 +110,7 @@ const defaults: BenchOptions = {
   cliRuns: 20,
   scheduleFires: 30,
   webhookRuns: 50,
+  consoleSteps: 500,
   phases: new Set(benchPhases),
   budgetSeconds: 300,
   stockTemporal: false,
@@ -125,6 +132,7 @@ const numericFlags = {
   cliRuns: 'cli-runs',
   scheduleFires: 'schedule-fires',
   webhookRuns: 'webhook-runs',
+  consoleSteps: 'console-steps',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
@@ -170,7 +178,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       key === 'adapterRuns' ||
       key === 'cliRuns' ||
       key === 'scheduleFires' ||
-      key === 'webhookRuns'
+      key === 'webhookRuns' ||
+      key === 'consoleSteps'
         ? 0
         : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
@@ -195,6 +204,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     cliRuns: read('cliRuns'),
     scheduleFires: read('scheduleFires'),
     webhookRuns: read('webhookRuns'),
+    consoleSteps: read('consoleSteps'),
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

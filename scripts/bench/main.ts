@@ -4,7 +4,7 @@
 // directly in this process; the latency of run events to 1,000 SSE streams (in-process bus, then
 // Redis); how late scheduled runs start after their fire times; how long a run event takes to
 // reach a webhook receiver; then the API and two worker processes, once per worker tuning, for the recovery
-// after a worker's kill -9; prints the tables, and stops everything it started. `--phases`
+// after a worker's kill -9; the console's run page of a 500-step run in Chromium; prints the tables, and stops everything it started. `--phases`
 // picks which of these run (bench-options.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -28,12 +28,14 @@ import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
 import { startEchoLoopHttpAgent, type EchoLoopHttpAgent } from './echo-loop-agent.ts';
 import { echoLoopWorkerAgents } from './echo-loop-frameworks.ts';
 import { measureCliFirstToken } from './cli-first-token.ts';
+import { measureConsoleRender } from './console-render.ts';
 import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
 import {
   formatAdapterOverhead,
   formatCliFirstToken,
   formatLangGraphApiLatency,
+  formatConsoleRender,
   formatEventLatency,
   formatRunStartLatency,
   formatScheduleFireAccuracy,
@@ -238,6 +240,16 @@ try {
     console.error(`  schedule fire accuracy (${options.scheduleFires} fires, one a second)…`);
     const accuracy = await measureScheduleFireAccuracy(runtime, { fires: options.scheduleFires, signal: budget });
     console.log(`${formatScheduleFireAccuracy(accuracy)}\n`);
+  }
+  if (options.phases.has('console-render') && options.consoleSteps > 0) {
+    console.error(`  console run page (a ${options.consoleSteps}-step run in Chromium)…`);
+    const render = await measureConsoleRender(runtime, {
+      steps: options.consoleSteps,
+      renders: 10,
+      chromiumPath: process.env['AR_CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      signal: budget,
+    });
+    console.log(`${formatConsoleRender(render)}\n`);
   }
 
   if (options.phases.has('webhook-latency') && options.webhookRuns > 0) {

@@ -1,6 +1,7 @@
 import type { AdapterOverhead } from './adapter-overhead.ts';
 import type { CliFirstToken } from './cli-first-token.ts';
 import type { EventLatency } from './event-latency.ts';
+import type { ConsoleRender } from './console-render.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
 import type { ScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
@@ -270,5 +271,26 @@ export function formatLangGraphApiLatency(result: LangGraphApiLatency): string {
     '',
     '  /lg and /v1 run each super-step as a durable activity with a checkpoint in PostgreSQL; the in-memory',
     '  server runs them in its process with nothing durable: the difference is the price of durability.',
+  ].join('\n');
+}
+
+/** The run page must show a 500-step run within this long (issue 16). */
+export const consoleRenderTargetMs = 1000;
+
+/** The console's run page: load to the whole timeline, and the frames while the last step streams. */
+export function formatConsoleRender(result: ConsoleRender): string {
+  const verdict = result.renderMs.p90 <= consoleRenderTargetMs ? 'meets' : 'misses';
+  return [
+    `Console run page in Chromium, a finished run of ${result.steps} steps (${result.renderMs.count} fresh loads: ms from`,
+    'navigation to the last step shown: the stored events read as JSON pages, then SSE), and the intervals between the',
+    `page's animation frames while the last step's text streamed in (${result.streamingSeconds.toFixed(1)} s, 4 characters every 10 ms)`,
+    '',
+    formatTable(
+      ['', 'p50', 'p90', 'p99', 'mean', 'max'],
+      [summaryRow('load to shown', result.renderMs), summaryRow('frame interval', result.frameMs)],
+    ),
+    '',
+    `  load p90 ${ms(result.renderMs.p90)} ms, ${verdict} the ${consoleRenderTargetMs} ms target; while streaming ${result.slowFrames} frames over 50 ms,`,
+    `  ${result.longTasks} long tasks (${ms(result.longTaskMs)} ms in all)`,
   ].join('\n');
 }

@@ -159,3 +159,7 @@ export type ListSecretsQuery = ListQuery<'/v1/secrets'>;
 export type ListAuditQuery = ListQuery<'/v1/audit'>;
 /** Grouping, period, page size and cursor of `GET /v1/usage`. */
 export type UsageQuery = Query<'/v1/usage', 'get'>;
+/** The filters of `GET /v1/schedules`. */
+export type ListSchedulesQuery = ListQuery<'/v1/schedules'>;
+/** A schedule: runs of an agent started at the times its spec says. */
+export type Schedule = Schemas['Schedule'];

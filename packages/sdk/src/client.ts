@@ -10,6 +10,7 @@ import { UsageResource } from './resources/usage.ts';
 import { EventsResource } from './resources/events.ts';
 import { MessagesResource } from './resources/messages.ts';
 import { RunsResource } from './resources/runs.ts';
+import { SchedulesResource } from './resources/schedules.ts';
 import { SecretsResource } from './resources/secrets.ts';
 import { TenantsResource } from './resources/tenants.ts';
 import { ThreadsResource } from './resources/threads.ts';
@@ -45,6 +46,8 @@ export class AgentRuntimeClient {
   readonly artifacts: ArtifactsResource;
   /** The tenant's API keys (tenant admins). */
   readonly apiKeys: ApiKeysResource;
+  /** Schedules of runs: list, read, pause, unpause, trigger. */
+  readonly schedules: SchedulesResource;
   /** The tenant's secrets, write-only values (tenant admins). */
   readonly secrets: SecretsResource;
   /** The tenant's audit log (tenant admins). */
@@ -68,6 +71,7 @@ export class AgentRuntimeClient {
     this.messages = new MessagesResource(transport);
     this.artifacts = new ArtifactsResource(transport);
     this.apiKeys = new ApiKeysResource(transport);
+    this.schedules = new SchedulesResource(transport);
     this.secrets = new SecretsResource(transport);
     this.audit = new AuditResource(transport);
     this.usage = new UsageResource(transport);

@@ -37,6 +37,7 @@ export type { UsageResource } from './resources/usage.ts';
 export type { EventsResource } from './resources/events.ts';
 export type { MessagesResource } from './resources/messages.ts';
 export type { RunsResource } from './resources/runs.ts';
+export type { SchedulesResource } from './resources/schedules.ts';
 export type { SecretsResource } from './resources/secrets.ts';
 export type { TenantsResource } from './resources/tenants.ts';
 export type { ListThreadsFilter, ThreadsResource } from './resources/threads.ts';

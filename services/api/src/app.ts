@@ -30,6 +30,7 @@ import { createRequestTracing } from './http/request-tracing.ts';
 import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerApiReferenceRoutes } from './routes/api-reference.ts';
+import { registerConsoleRoutes } from './routes/console.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -225,6 +226,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);
+  await registerConsoleRoutes(app, dependencies.config);
 
   return app;
 }

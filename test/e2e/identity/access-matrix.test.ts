@@ -53,6 +53,10 @@ const publicPaths = new Set([
   '/docs/reference.js',
   '/docs/swagger-ui.css',
   '/docs/swagger-ui-bundle.js',
+  // The web console's page (deep links too) and the settings it reads before sign-in.
+  '/console',
+  '/console/*',
+  '/console/settings.json',
 ]);
 /** The LangGraph API's POST routes that only read (its searches carry their filters in a body). */
 const langGraphReads = new Set([
@@ -66,6 +70,8 @@ const langGraphReads = new Set([
   '/lg/runs/crons/search',
   '/lg/runs/crons/count',
 ]);
+/** The console's fingerprinted assets: one route per file of its build, public like the page. */
+const consoleAsset = /^\/console\/assets\/[\w-]+\.(js|css)$/;
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
 /**
@@ -73,7 +79,7 @@ const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secret
  * retention the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
  */
 function expectedAccess(method: string, url: string): Access {
-  if (publicPaths.has(url)) return 'public';
+  if (publicPaths.has(url) || consoleAsset.test(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
   // Webhooks send the tenant's data out and hold signing secrets: tenant admins manage them, every role reads them.
@@ -507,7 +513,9 @@ describe('access matrix: every route × role × tenant', () => {
 
   it('serves public routes without a credential', async () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
-    expect(publicRoutes.map((route) => route.url).sort()).toEqual([...publicPaths].sort());
+    const publicUrls = publicRoutes.map((route) => route.url);
+    expect(publicUrls.filter((url) => !consoleAsset.test(url)).sort()).toEqual([...publicPaths].sort());
+    expect(publicUrls.filter((url) => consoleAsset.test(url)).length).toBeGreaterThanOrEqual(2);
     for (const route of publicRoutes) {
       const result = await call(route, own, undefined);
       expect.soft(result.status, result.label).toBe(200);
