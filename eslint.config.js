@@ -24,6 +24,8 @@ const ioModules = [
 ];
 const workflowFenceMessage = 'Workflow code must stay deterministic and bundle-safe: do I/O in an activity instead.';
 
+const consoleFenceMessage = 'The console runs in browsers over the SDK: no Node built-ins, no other runtime package.';
+
 const sdkFenceMessage = 'The SDK runs in browsers and ships alone: no Node built-ins, no other runtime package.';
 
 /** Repository functions that change a run's state: only the run service calls them. */
@@ -49,12 +51,13 @@ export default defineConfig(
     '.agent-runtime/',
     '.data/',
     'coverage/',
+    'apps/console/dist/',
     // Written by `npm run sdk:generate` from the OpenAPI document; a test keeps it current.
     'packages/sdk/src/generated/',
   ]),
   js.configs.recommended,
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', 'apps/console/src/**/*.tsx'],
     extends: [tseslint.configs.recommended],
     languageOptions: {
       // One root tsconfig covers every workspace, so the project service finds types for all of them.
@@ -63,8 +66,8 @@ export default defineConfig(
     plugins: { 'import-x': importX },
     settings: {
       // Without these, import-x treats `.ts` files as unparseable and no-cycle silently sees no edges.
-      'import-x/extensions': ['.ts'],
-      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/extensions': ['.ts', '.tsx'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.tsx'] },
       // The TypeScript resolver understands `.ts` specifiers and follows workspace packages through
       // their `exports`, so cycles are detected across package boundaries too.
       'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
@@ -127,6 +130,23 @@ export default defineConfig(
           patterns: [
             { group: ['node:*'], message: sdkFenceMessage },
             { group: ['@agent-runtime/*'], message: sdkFenceMessage },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The console is a browser app over the SDK (sdk <- console): no Node built-ins and no
+    // other package of the runtime; what it shows comes from the API.
+    files: ['apps/console/src/**/*.{ts,tsx}'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: bareNodeBuiltins.map((name) => ({ name, message: consoleFenceMessage })),
+          patterns: [
+            { group: ['node:*'], message: consoleFenceMessage },
+            { group: ['@agent-runtime/*', '!@agent-runtime/sdk'], message: consoleFenceMessage },
           ],
         },
       ],

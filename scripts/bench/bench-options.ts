@@ -52,6 +52,16 @@ export interface BenchOptions {
    */
   readonly scheduleFires: number;
   /**
+   * One-step runs, one at a time, whose `run.succeeded` is delivered to a loopback webhook
+   * receiver for the webhook latency phase (event → receiver); 0 skips the phase. @default 50
+   */
+  readonly webhookRuns: number;
+  /**
+   * Steps of the run whose console page is timed in Chromium (load, and frames while its last
+   * step streams); 0 skips the phase. @default 500
+   */
+  readonly consoleSteps: number;
+  /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
    * (`--phases adapter-overhead` runs that phase alone). @default every phase
    */
@@ -69,11 +79,14 @@ export interface BenchOptions {
 export const benchPhases = [
   'run-start',
   'thread-turn',
+  'langgraph-api',
   'step-overhead',
   'adapter-overhead',
   'event-latency',
   'cli-first-token',
   'schedule-fire',
+  'webhook-latency',
+  'console-render',
   'worker-recovery',
 ] as const;
 
@@ -96,6 +109,8 @@ const defaults: BenchOptions = {
   adapterSteps: 10,
   cliRuns: 20,
   scheduleFires: 30,
+  webhookRuns: 50,
+  consoleSteps: 500,
   phases: new Set(benchPhases),
   budgetSeconds: 300,
   stockTemporal: false,
@@ -116,6 +131,8 @@ const numericFlags = {
   adapterSteps: 'adapter-steps',
   cliRuns: 'cli-runs',
   scheduleFires: 'schedule-fires',
+  webhookRuns: 'webhook-runs',
+  consoleSteps: 'console-steps',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
@@ -160,7 +177,9 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       key === 'sseStreams' ||
       key === 'adapterRuns' ||
       key === 'cliRuns' ||
-      key === 'scheduleFires'
+      key === 'scheduleFires' ||
+      key === 'webhookRuns' ||
+      key === 'consoleSteps'
         ? 0
         : 1;
     if (typeof raw !== 'string' || !Number.isInteger(value) || value < minimum) {
@@ -184,6 +203,8 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     adapterSteps: read('adapterSteps'),
     cliRuns: read('cliRuns'),
     scheduleFires: read('scheduleFires'),
+    webhookRuns: read('webhookRuns'),
+    consoleSteps: read('consoleSteps'),
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

@@ -82,6 +82,8 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     // The bench measures the runtime's overhead, not the per-tenant limits it would hit.
     AR_TENANT_RATE_LIMIT: '0',
     AR_TENANT_MAX_CONCURRENT_RUNS: '0',
+    // The webhook latency phase's receiver listens on loopback.
+    AR_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL, 'bench');
@@ -167,6 +169,7 @@ async function startWorkerProcess(
     TEMPORAL_TASK_QUEUE: config.TEMPORAL_TASK_QUEUE,
     AR_BLOB_DIR: config.blobDir,
     AR_MASTER_KEYS: masterKeys,
+    AR_WEBHOOK_ALLOWED_NETWORKS: config.AR_WEBHOOK_ALLOWED_NETWORKS.join(','),
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
     LOG_LEVEL: 'warn',
   });

@@ -2,8 +2,9 @@
 // worker in this process beside a plain Temporal baseline worker, measures run-start latency
 // and per-step overhead; each agent adapter's per-step cost beside the same agent driven
 // directly in this process; the latency of run events to 1,000 SSE streams (in-process bus, then
-// Redis); how late scheduled runs start after their fire times; then the API and two worker processes, once per worker tuning, for the recovery
-// after a worker's kill -9; prints the tables, and stops everything it started. `--phases`
+// Redis); how late scheduled runs start after their fire times; how long a run event takes to
+// reach a webhook receiver; then the API and two worker processes, once per worker tuning, for the recovery
+// after a worker's kill -9; the console's run page of a 500-step run in Chromium; prints the tables, and stops everything it started. `--phases`
 // picks which of these run (bench-options.ts).
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -22,27 +23,33 @@ import pg from 'pg';
 import { createActivityClock } from './activity-clock.ts';
 import { measureAdapterOverhead } from './adapter-overhead.ts';
 import { parseBenchOptions } from './bench-options.ts';
-import { startBenchRuntime, type BenchRuntime } from './bench-runtime.ts';
+import { startBenchRuntime, type BenchRuntime, type BenchWorkerAgents } from './bench-runtime.ts';
 import { startBaselineWorker, type BaselineWorker } from './baseline-worker.ts';
 import { startEchoLoopHttpAgent, type EchoLoopHttpAgent } from './echo-loop-agent.ts';
 import { echoLoopWorkerAgents } from './echo-loop-frameworks.ts';
 import { measureCliFirstToken } from './cli-first-token.ts';
+import { measureConsoleRender } from './console-render.ts';
 import { measureEventLatency, type EventLatency } from './event-latency.ts';
 import { startRecoveryStack, type RecoveryStack } from './recovery-stack.ts';
 import {
   formatAdapterOverhead,
   formatCliFirstToken,
+  formatLangGraphApiLatency,
+  formatConsoleRender,
   formatEventLatency,
   formatRunStartLatency,
   formatScheduleFireAccuracy,
   formatStepOverhead,
   formatThreadTurnLatency,
+  formatWebhookLatency,
   formatWorkerRecovery,
 } from './report.ts';
+import { langGraphBenchLoop, langGraphBenchLoopName, measureLangGraphApiLatency } from './langgraph-api-latency.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import { measureStepOverhead } from './step-overhead.ts';
 import { measureThreadTurnLatency } from './thread-turn-latency.ts';
+import { measureWebhookLatency } from './webhook-latency.ts';
 import { measureWorkerRecovery, type WorkerRecovery } from './worker-recovery.ts';
 
 const options = parseBenchOptions(process.argv.slice(2));
@@ -94,6 +101,11 @@ const watchdog = setTimeout(
 );
 watchdog.unref();
 
+/** The worker's agents with the LangGraph API phase's graph added. */
+function withLangGraphBenchLoop(agents: BenchWorkerAgents): BenchWorkerAgents {
+  return { ...agents, graphs: { ...agents.graphs, [langGraphBenchLoopName]: langGraphBenchLoop.compile() } };
+}
+
 /** Creates an empty database on the bench's PostgreSQL server; returns its connection string. */
 async function createDatabase(adminUrl: string, name: string): Promise<string> {
   const admin = new pg.Client({ connectionString: adminUrl });
@@ -127,7 +139,7 @@ try {
     databaseUrl: services.postgres.url,
     temporalAddress: services.temporal.address,
     clock,
-    ...(modelServer ? { workerAgents: echoLoopWorkerAgents(modelServer.baseUrl) } : {}),
+    workerAgents: withLangGraphBenchLoop(modelServer ? echoLoopWorkerAgents(modelServer.baseUrl) : {}),
   });
   const baselineTaskQueue = `bench-baseline-${randomBytes(4).toString('hex')}`;
   if (options.phases.has('step-overhead')) {
@@ -160,6 +172,15 @@ try {
       signal: budget,
     });
     console.log(`\n${formatThreadTurnLatency(latency)}\n`);
+  }
+  if (options.phases.has('langgraph-api')) {
+    console.error('  LangGraph API latency (/lg, /v1, @langchain/langgraph-api in memory)…');
+    const latency = await measureLangGraphApiLatency(runtime, {
+      runs: Math.max(5, Math.round(options.runs / 10)),
+      warmupRuns: 2,
+      steps: 5,
+    });
+    console.log(`\n${formatLangGraphApiLatency(latency)}\n`);
   }
   if (options.phases.has('step-overhead')) {
     const overhead = await measureStepOverhead(runtime, clock, {
@@ -219,6 +240,24 @@ try {
     console.error(`  schedule fire accuracy (${options.scheduleFires} fires, one a second)…`);
     const accuracy = await measureScheduleFireAccuracy(runtime, { fires: options.scheduleFires, signal: budget });
     console.log(`${formatScheduleFireAccuracy(accuracy)}\n`);
+  }
+  if (options.phases.has('console-render') && options.consoleSteps > 0) {
+    console.error(`  console run page (a ${options.consoleSteps}-step run in Chromium)…`);
+    const render = await measureConsoleRender(runtime, {
+      steps: options.consoleSteps,
+      renders: 10,
+      chromiumPath: process.env['AR_CHROMIUM_PATH'] ?? '/usr/bin/chromium',
+      signal: budget,
+    });
+    console.log(`${formatConsoleRender(render)}\n`);
+  }
+
+  if (options.phases.has('webhook-latency') && options.webhookRuns > 0) {
+    console.error(
+      `  webhook latency (${options.webhookRuns} runs, each run.succeeded delivered to a loopback receiver)…`,
+    );
+    const latency = await measureWebhookLatency(runtime, { runs: options.webhookRuns, signal: budget });
+    console.log(`${formatWebhookLatency(latency)}\n`);
   }
 
   const recoveries: WorkerRecovery[] = [];

@@ -1,12 +1,15 @@
 import type { AdapterOverhead } from './adapter-overhead.ts';
 import type { CliFirstToken } from './cli-first-token.ts';
 import type { EventLatency } from './event-latency.ts';
+import type { ConsoleRender } from './console-render.ts';
 import type { Summary } from './percentiles.ts';
 import type { RunStartLatency } from './run-start-latency.ts';
 import type { ScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
+import type { WebhookLatency } from './webhook-latency.ts';
 import type { ThreadTurnLatency } from './thread-turn-latency.ts';
 import type { StepOverhead } from './step-overhead.ts';
 import type { WorkerRecovery } from './worker-recovery.ts';
+import type { LangGraphApiLatency } from './langgraph-api-latency.ts';
 import { formatTable, ms } from './table.ts';
 
 /** The target of the issue: the runtime's per-step cost within 1.3× of plain Temporal's. */
@@ -134,7 +137,7 @@ export function formatStepOverhead(result: StepOverhead, stockTemporal: boolean)
     '',
     `  End-to-end ratio ${ratio.toFixed(2)}×: ${verdict}.`,
     `  Start → model activity of step 1 began, one run at a time: agent p50 ${ms(agent.startToFirstModel.p50)} ms`,
-    `  (POST, run row, startRun activity), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
+    `  (POST, run row, startRun in the first workflow task), baseline p50 ${ms(baseline.startToFirstModel.p50)} ms (workflow start).`,
   ].join('\n');
 }
 
@@ -240,5 +243,54 @@ export function formatScheduleFireAccuracy(result: ScheduleFireAccuracy): string
     'the run create and the run workflow)',
     '',
     formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('run started', result.fireToStarted)]),
+  ].join('\n');
+}
+
+/** The webhook latency table: from a run event's commit to its delivery reaching the receiver. */
+export function formatWebhookLatency(result: WebhookLatency): string {
+  return [
+    `Webhook latency, ms from a run.succeeded event's commit to a loopback receiver reading its signed delivery`,
+    `(${result.eventToReceiver.count} one-step runs, one at a time; the outbox row, the dispatcher's sweep every`,
+    `${result.dispatchIntervalMs} ms, the webhookDelivery workflow and its attempt activity)`,
+    '',
+    formatTable(['until', 'p50', 'p90', 'p99', 'mean', 'max'], [summaryRow('received', result.eventToReceiver)]),
+  ].join('\n');
+}
+
+/** The LangGraph API phase: the same graph through `/lg`, through `/v1`, and on LangGraph's in-memory server. */
+export function formatLangGraphApiLatency(result: LangGraphApiLatency): string {
+  const rows = result.paths.flatMap((path) => [
+    summaryRow(`${path.path}: first super-step`, path.firstUpdate),
+    summaryRow(`${path.path}: each further super-step`, path.perStep),
+  ]);
+  return [
+    `LangGraph API latency, ms (${result.runs} runs each, one at a time, of a ${result.steps}-super-step LangGraph graph; first`,
+    'super-step: from just before the request until its update arrives; each further one: between updates)',
+    '',
+    formatTable(['path', 'p50', 'p90', 'p99', 'mean', 'max'], rows),
+    '',
+    '  /lg and /v1 run each super-step as a durable activity with a checkpoint in PostgreSQL; the in-memory',
+    '  server runs them in its process with nothing durable: the difference is the price of durability.',
+  ].join('\n');
+}
+
+/** The run page must show a 500-step run within this long (issue 16). */
+export const consoleRenderTargetMs = 1000;
+
+/** The console's run page: load to the whole timeline, and the frames while the last step streams. */
+export function formatConsoleRender(result: ConsoleRender): string {
+  const verdict = result.renderMs.p90 <= consoleRenderTargetMs ? 'meets' : 'misses';
+  return [
+    `Console run page in Chromium, a finished run of ${result.steps} steps (${result.renderMs.count} fresh loads: ms from`,
+    'navigation to the last step shown: the stored events read as JSON pages, then SSE), and the intervals between the',
+    `page's animation frames while the last step's text streamed in (${result.streamingSeconds.toFixed(1)} s, 4 characters every 10 ms)`,
+    '',
+    formatTable(
+      ['', 'p50', 'p90', 'p99', 'mean', 'max'],
+      [summaryRow('load to shown', result.renderMs), summaryRow('frame interval', result.frameMs)],
+    ),
+    '',
+    `  load p90 ${ms(result.renderMs.p90)} ms, ${verdict} the ${consoleRenderTargetMs} ms target; while streaming ${result.slowFrames} frames over 50 ms,`,
+    `  ${result.longTasks} long tasks (${ms(result.longTaskMs)} ms in all)`,
   ].join('\n');
 }

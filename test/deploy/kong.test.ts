@@ -82,6 +82,9 @@ describe('gateway/kong.yml', () => {
       expect(routeFor(config, 'GET', path), path).toBeUndefined();
     }
     expect(routeFor(config, 'GET', '/v1/runs/abc/events')?.name).toBe('api-run-events');
+    for (const path of ['/console', '/console/', '/console/runs/abc', '/console/assets/index-abcdef12.js'])
+      expect(routeFor(config, 'GET', path)?.name, path).toBe('api-console');
+    expect(routeFor(config, 'POST', '/console/session'), 'POST /console/session').toBeUndefined();
     expect(routeFor(config, 'POST', '/v1/runs/abc/artifacts')?.name).toBe('api-run-artifacts');
     expect(routeFor(config, 'GET', '/v1/runs/abc/artifacts/def')?.name).toBe('api-run-artifacts');
     expect(routeFor(config, 'POST', '/v1/runs')?.name).toBe('api-v1');
@@ -162,7 +165,13 @@ describe('gateway/kong.yml', () => {
       'expires',
       'last-modified',
     ];
-    const notForScripts = ['connection', 'x-content-type-options', 'content-security-policy', 'allow'];
+    const notForScripts = [
+      'connection',
+      'x-content-type-options',
+      'content-security-policy',
+      'referrer-policy',
+      'allow',
+    ];
     for (const header of read.filter((name) => !browserOwned.includes(name)))
       expect(lower(cors.headers), header).toContain(header);
     for (const header of set.filter((name) => !safelisted.includes(name) && !notForScripts.includes(name)))

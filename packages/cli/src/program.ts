@@ -8,6 +8,7 @@ import { addCompletionCommand } from './commands/completion.ts';
 import { addLoginCommands } from './commands/login.ts';
 import { addRunsCommands } from './commands/runs.ts';
 import { addThreadsCommands } from './commands/threads.ts';
+import { addUsageCommand } from './commands/usage.ts';
 import { addWhoamiCommand } from './commands/whoami.ts';
 import type { CliEnvironment } from './config/cli-environment.ts';
 import { describeError } from './errors/describe-error.ts';
@@ -46,6 +47,7 @@ function buildProgram(invocation: CliInvocation, exit: ExitCodeHolder): Command 
   addThreadsCommands(program, kit);
   addChatCommand(program, kit);
   addAccessCommands(program, kit);
+  addUsageCommand(program, kit);
   addCompletionCommand(program, kit);
   // Subcommands report usage errors the same way (exit 2) and print through the same streams.
   for (const command of program.commands.flatMap((command) => [command, ...command.commands])) {

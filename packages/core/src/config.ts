@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 import { z } from 'zod';
 import { assertValidBlobKey } from './blobs/blob-key.ts';
@@ -33,6 +34,16 @@ const booleanString = (defaultValue: boolean) =>
 const retentionDays = optionalString
   .transform((value) => (value === undefined ? undefined : Number(value)))
   .pipe(z.number().int().min(0).max(36_500).optional());
+
+const durationUnits: Readonly<Record<string, number>> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration such as `500ms`, `5s`, `2h`; undefined when it is not one. */
+function parseDuration(text: string): number | undefined {
+  const match = /^(\d+)(ms|s|m|h|d)$/.exec(text);
+  if (!match) return undefined;
+  const [, amount = '', unit = ''] = match;
+  return Number(amount) * (durationUnits[unit] ?? 0);
+}
 
 function isBlobKey(value: string): boolean {
   try {
@@ -361,6 +372,57 @@ const configSchema = z.object({
    * invisible from the moment they expire; this only frees their rows). @default 60
    */
   AR_MEMORY_SWEEP_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(60),
+  /**
+   * Networks outgoing webhook requests may reach although they are not public (loopback,
+   * private, link-local, …): CIDRs or single addresses, comma-separated, e.g.
+   * `127.0.0.0/8,::1/128` for tests. Checked at registration and again at each delivery, on
+   * the address connected to. @default none: public addresses only
+   */
+  AR_WEBHOOK_ALLOWED_NETWORKS: optionalString.transform((value, context): readonly string[] => {
+    const networks = (value ?? '')
+      .split(',')
+      .map((entry) => entry.trim())
+      .filter(Boolean);
+    for (const network of networks) {
+      const [address = '', prefix] = network.split('/');
+      const family = isIP(address);
+      const maxPrefix = family === 4 ? 32 : 128;
+      if (family === 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= maxPrefix))) {
+        context.addIssue({ code: 'custom', message: `not a CIDR or an IP address: ${network}` });
+      }
+    }
+    return networks;
+  }),
+  /**
+   * Waits before each retry of a failed webhook delivery, comma-separated durations (`ms`,
+   * `s`, `m`, `h`, `d`): one attempt at once, then one after each wait. @default the
+   * Standard Webhooks schedule `5s,5m,30m,2h,5h,10h,10h` (the last attempt about 27.6 hours in)
+   */
+  AR_WEBHOOK_RETRY_SCHEDULE: optionalString.transform((value, context): readonly number[] => {
+    const delays = (value ?? '5s,5m,30m,2h,5h,10h,10h').split(',').map((entry) => parseDuration(entry.trim()));
+    if (delays.some((delay) => delay === undefined) || delays.length > 50) {
+      context.addIssue({ code: 'custom', message: 'comma-separated durations such as 5s,5m,2h (at most 50)' });
+      return z.NEVER;
+    }
+    return delays as number[];
+  }),
+  /** Milliseconds a webhook request may take, connect to last byte. @default 15000 */
+  AR_WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Bytes of a receiver's answer read at most (the rest is dropped). @default 65536 */
+  AR_WEBHOOK_MAX_RESPONSE_BYTES: z.coerce.number().int().min(0).max(10_485_760).default(65_536),
+  /**
+   * How often each API process looks for deliveries whose workflow has not started (the
+   * outbox sweep): at most this long from an event to its first attempt. @default 250
+   */
+  AR_WEBHOOK_DISPATCH_INTERVAL_MS: z.coerce.number().int().min(10).max(60_000).default(250),
+  /**
+   * Where the LangGraph Agent Server API is served (docs/langgraph-api.md): a path prefix
+   * such as `/lg`, under which LangGraph's SDK finds `/assistants`, `/threads`, `/runs`… @default /lg
+   */
+  AR_LANGGRAPH_API_PREFIX: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)+$/, 'a path such as /lg')
+    .default('/lg'),
   /** Concurrent activity executions per worker. @default 100 */
   WORKER_MAX_CONCURRENT_ACTIVITIES: z.coerce.number().int().min(1).default(100),
   /**

@@ -31,7 +31,13 @@ export const errorCodeDescriptions = {
   version_immutable: 'Agent versions cannot be changed; create a new version.',
   semantic_search_unavailable:
     'The memory store cannot embed or search by meaning here: no embedding model is configured, or the database has no pgvector.',
+  webhook_address_refused:
+    'The webhook URL resolves to an address webhooks may not reach (loopback, private, link-local or another non-public one) and the allow-list (`AR_WEBHOOK_ALLOWED_NETWORKS`) does not name it; `reason` says which, or that the host does not resolve.',
+  webhook_secret_missing:
+    "A run names a `webhookUrl` but the tenant has no signing secret for runs' webhooks yet: create one with `POST /v1/run-webhook-secret`.",
   rate_limited: "The tenant's request rate or concurrent-run limit is reached; retry after `Retry-After`.",
+  tenant_budget_exceeded:
+    'The tenant has spent its monthly budget (`limits.monthlyCostUsd` or `limits.monthlyTokens`): no new runs until the next calendar month (UTC) or a higher budget.',
   dependency_unavailable:
     'A service the runtime needs (database, Temporal, identity provider) is unavailable; retry later.',
   internal: 'An unexpected failure of the runtime; the request id finds it in the logs.',
@@ -84,6 +90,7 @@ export class InvalidStateTransitionError extends AppError {
 export function httpStatusOf(code: ErrorCode): number {
   switch (code) {
     case 'validation_failed':
+    case 'webhook_address_refused':
       return 422;
     case 'malformed_request':
       return 400;
@@ -117,7 +124,10 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'agent_archived':
     case 'version_immutable':
     case 'semantic_search_unavailable':
+    case 'webhook_secret_missing':
       return 409;
+    case 'tenant_budget_exceeded':
+      return 402;
     case 'rate_limited':
       return 429;
     case 'dependency_unavailable':

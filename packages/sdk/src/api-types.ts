@@ -53,6 +53,10 @@ export type CreatedApiKey = Schemas['CreatedApiKey'];
 export type Secret = Schemas['Secret'];
 /** One entry of the tenant's audit log. */
 export type AuditEvent = Schemas['AuditEvent'];
+/** The tenant's tokens and cost in a period, grouped by agent, day or model (`GET /v1/usage`). */
+export type UsageReport = Schemas['UsageReport'];
+/** One group of a usage report. */
+export type UsageGroup = Schemas['UsageGroup'];
 /** A conversation: its messages and the adapter state that carries between its runs (turns). */
 export type Thread = Schemas['Thread'];
 /** A thread's state, read from its runs: `busy` while one is queued or running, `waiting` for an approval. */
@@ -153,3 +157,9 @@ export type ListApiKeysQuery = ListQuery<'/v1/api-keys'>;
 export type ListSecretsQuery = ListQuery<'/v1/secrets'>;
 /** Filters and page size of `GET /v1/audit`. */
 export type ListAuditQuery = ListQuery<'/v1/audit'>;
+/** Grouping, period, page size and cursor of `GET /v1/usage`. */
+export type UsageQuery = Query<'/v1/usage', 'get'>;
+/** The filters of `GET /v1/schedules`. */
+export type ListSchedulesQuery = ListQuery<'/v1/schedules'>;
+/** A schedule: runs of an agent started at the times its spec says. */
+export type Schedule = Schemas['Schedule'];

@@ -6,9 +6,11 @@ import { ApiKeysResource } from './resources/api-keys.ts';
 import { ApprovalsResource } from './resources/approvals.ts';
 import { ArtifactsResource } from './resources/artifacts.ts';
 import { AuditResource } from './resources/audit.ts';
+import { UsageResource } from './resources/usage.ts';
 import { EventsResource } from './resources/events.ts';
 import { MessagesResource } from './resources/messages.ts';
 import { RunsResource } from './resources/runs.ts';
+import { SchedulesResource } from './resources/schedules.ts';
 import { SecretsResource } from './resources/secrets.ts';
 import { TenantsResource } from './resources/tenants.ts';
 import { ThreadsResource } from './resources/threads.ts';
@@ -44,10 +46,14 @@ export class AgentRuntimeClient {
   readonly artifacts: ArtifactsResource;
   /** The tenant's API keys (tenant admins). */
   readonly apiKeys: ApiKeysResource;
+  /** Schedules of runs: list, read, pause, unpause, trigger. */
+  readonly schedules: SchedulesResource;
   /** The tenant's secrets, write-only values (tenant admins). */
   readonly secrets: SecretsResource;
   /** The tenant's audit log (tenant admins). */
   readonly audit: AuditResource;
+  /** The tenant's tokens and cost, grouped by agent, day or model. */
+  readonly usage: UsageResource;
   /** The API's OpenAPI document: which operations this deployment serves. */
   readonly apiDocument: ApiDocumentResource;
   /** Threads: multi-turn conversations, their messages, runs and live events; fork. */
@@ -65,8 +71,10 @@ export class AgentRuntimeClient {
     this.messages = new MessagesResource(transport);
     this.artifacts = new ArtifactsResource(transport);
     this.apiKeys = new ApiKeysResource(transport);
+    this.schedules = new SchedulesResource(transport);
     this.secrets = new SecretsResource(transport);
     this.audit = new AuditResource(transport);
+    this.usage = new UsageResource(transport);
     this.apiDocument = new ApiDocumentResource(transport);
     this.threads = new ThreadsResource(transport);
   }

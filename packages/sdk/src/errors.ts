@@ -71,6 +71,11 @@ export class RateLimitedError extends ApiError {
   override readonly name: string = 'RateLimitedError';
 }
 
+/** The tenant has spent its monthly budget (`tenant_budget_exceeded`): no new runs this month. */
+export class BudgetExceededError extends ApiError {
+  override readonly name: string = 'BudgetExceededError';
+}
+
 /** The API or a service it needs is unavailable (`dependency_unavailable`), after the client's retries. */
 export class ServiceUnavailableError extends ApiError {
   override readonly name: string = 'ServiceUnavailableError';
@@ -129,7 +134,10 @@ const errorClassOf: Readonly<Record<ApiErrorCode, ApiErrorClass>> = {
   callback_expired: ConflictError,
   agent_archived: ConflictError,
   version_immutable: ConflictError,
+  webhook_address_refused: InvalidRequestError,
+  webhook_secret_missing: ConflictError,
   rate_limited: RateLimitedError,
+  tenant_budget_exceeded: BudgetExceededError,
   dependency_unavailable: ServiceUnavailableError,
   internal: InternalServerError,
 };

@@ -10,6 +10,7 @@ export {
   AgentRuntimeError,
   ApiError,
   AuthenticationError,
+  BudgetExceededError,
   ConflictError,
   ConnectionError,
   InternalServerError,
@@ -32,9 +33,11 @@ export type { ApiKeysResource } from './resources/api-keys.ts';
 export type { ApprovalsResource } from './resources/approvals.ts';
 export type { ArtifactsResource } from './resources/artifacts.ts';
 export type { AuditResource } from './resources/audit.ts';
+export type { UsageResource } from './resources/usage.ts';
 export type { EventsResource } from './resources/events.ts';
 export type { MessagesResource } from './resources/messages.ts';
 export type { RunsResource } from './resources/runs.ts';
+export type { SchedulesResource } from './resources/schedules.ts';
 export type { SecretsResource } from './resources/secrets.ts';
 export type { TenantsResource } from './resources/tenants.ts';
 export type { ListThreadsFilter, ThreadsResource } from './resources/threads.ts';

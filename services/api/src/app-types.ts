@@ -10,6 +10,7 @@ import type {
   RunService,
   ScheduleService,
   Telemetry,
+  WebhookService,
 } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
 import type {
@@ -84,6 +85,8 @@ export type RunRouteDependencies = ApiDependencies & {
   readonly blobs: BlobStore;
   readonly runCache: RunCache;
   readonly runs: RunService;
+  /** Checks a new run's one-off `webhookUrl`. */
+  readonly webhooks: WebhookService;
 };
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */

@@ -6,12 +6,16 @@ import {
   createMemoryStore,
   createRunService,
   createScheduleService,
+  createWebhookService,
   openBlobStore,
   openEmbedder,
   openRateLimiter,
   runServiceLimitsOf,
   startMemorySweeper,
+  startWebhookDispatcher,
   UncachedRunReads,
+  webhookRequestOptionsOf,
+  type WebhookDispatcher,
 } from '@agent-runtime/core';
 import Fastify from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
@@ -28,6 +32,7 @@ import { registerCallbackRoutes } from './routes/callbacks.ts';
 import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerApiReferenceRoutes } from './routes/api-reference.ts';
+import { registerConsoleRoutes } from './routes/console.ts';
 import { registerArtifactRoutes } from './routes/artifacts.ts';
 import { registerApiKeyRoutes } from './routes/api-keys.ts';
 import { registerAuditRoutes } from './routes/audit.ts';
@@ -39,13 +44,16 @@ import { registerRunEventRoutes } from './routes/run-events.ts';
 import { registerRunReplayRoute } from './routes/run-replay.ts';
 import { registerRunRoutes } from './routes/runs.ts';
 import { registerScheduleRoutes } from './routes/schedules.ts';
+import { registerUsageRoutes } from './routes/usage.ts';
 import { registerThreadRoutes } from './routes/threads.ts';
+import { registerWebhookRoutes } from './routes/webhooks.ts';
 import { registerSecretRoutes } from './routes/secrets.ts';
 import { registerTenantApiKeyRoutes } from './routes/tenant-api-keys.ts';
 import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 import { registerA2aRoutes } from './protocols/a2a/register-a2a-routes.ts';
 import { registerMcpServerRoutes } from './protocols/mcp-server/register-mcp-routes.ts';
+import { registerLangGraphRoutes } from './protocols/langgraph/register-langgraph-routes.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
 const maxPathParameterLength = 1000;
@@ -143,7 +151,26 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     });
   // One blob store for the routes: artifacts, and the blobs a deleted thread's runs leave.
   const blobs = dependencies.blobs ?? openBlobStore(dependencies.config);
-  const runRouteDependencies = { ...dependencies, blobs, runCache, runs };
+  // Webhooks out: the service, and the dispatcher that starts each delivery's workflow.
+  let dispatcher: WebhookDispatcher | undefined;
+  const webhooks = createWebhookService({
+    db: dependencies.db,
+    masterKeys: dependencies.config.AR_MASTER_KEYS,
+    policy: webhookRequestOptionsOf(dependencies.config).policy,
+    onSendRequested: () => dispatcher?.wake(),
+  });
+  app.addHook('onReady', async () => {
+    dispatcher = startWebhookDispatcher({
+      db: dependencies.db,
+      temporal: dependencies.temporal,
+      taskQueue: dependencies.config.TEMPORAL_TASK_QUEUE,
+      logger: dependencies.logger.child({ component: 'webhooks' }),
+      intervalMs: dependencies.config.AR_WEBHOOK_DISPATCH_INTERVAL_MS,
+      retryDelaysMs: dependencies.config.AR_WEBHOOK_RETRY_SCHEDULE,
+    });
+  });
+  app.addHook('onClose', async () => dispatcher?.stop());
+  const runRouteDependencies = { ...dependencies, blobs, runCache, runs, webhooks };
 
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
@@ -160,6 +187,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   await registerArtifactRoutes(app, dependencies, blobs);
   registerApiKeyRoutes(app, dependencies);
   registerAuditRoutes(app, dependencies);
+  registerUsageRoutes(app, dependencies);
   registerSecretRoutes(app, dependencies);
   const memory =
     dependencies.memory ?? createMemoryStore({ db: dependencies.db, embedder: openEmbedder(dependencies.config) });
@@ -184,6 +212,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       logger: dependencies.logger.child({ component: 'schedules' }),
     });
   registerScheduleRoutes(app, schedules);
+  registerWebhookRoutes(app, webhooks);
   // Temporal schedules lost (Temporal's data reset, or unreachable when one was created) are
   // created again from their rows at each start; reads do the same for the one they read.
   app.addHook('onReady', async () => {
@@ -193,13 +222,15 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     );
   });
 
-  // Protocols of clients that call us (docs/protocols.md): A2A and the MCP server. Not the
+  // Protocols of clients that call us (docs/protocols.md): A2A, the MCP server and LangGraph's API. Not the
   // `agent-runtime.step/v1` protocol, by which we call agents, nor MCP tools agents call.
   await registerA2aRoutes(app, runRouteDependencies);
   await registerMcpServerRoutes(app, runRouteDependencies);
+  await registerLangGraphRoutes(app, { ...runRouteDependencies, memory, schedules }, dependencies.config.AR_LANGGRAPH_API_PREFIX);
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);
+  await registerConsoleRoutes(app, dependencies.config);
 
   return app;
 }

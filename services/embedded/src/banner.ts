@@ -7,7 +7,11 @@ export function readyBanner(runtime: EmbeddedRuntime): string {
   const agentLine = seed.exampleAgent
     ? `"agentId":"${seed.exampleAgent.id}"`
     : '"agentId":"<an agent id from GET /v1/agents>"';
-  const lines = ['', `Agent Runtime is ready at ${url}  (OpenAPI: ${url}/openapi.json)`];
+  const lines = [
+    '',
+    `Agent Runtime is ready at ${url}  (OpenAPI: ${url}/openapi.json)`,
+    `Web console: ${url}/console  (sign in with the admin API key)`,
+  ];
   if (seed.createdApiKey) {
     lines.push(
       '',

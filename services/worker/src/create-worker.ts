@@ -20,6 +20,7 @@ import {
   type RunEventBus,
   type Telemetry,
   type TemporalConnectionSettings,
+  webhookRequestOptionsOf,
 } from '@agent-runtime/core';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
@@ -207,6 +208,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
       memory: dependencies.memory ?? createMemoryStore({ db, embedder: openEmbedder(config) }),
       mcp: { pool: mcpConnections, stdioCommands: config.AR_MCP_STDIO_COMMANDS ?? [] },
       retention: retentionOptionsOf(config),
+      webhooks: webhookRequestOptionsOf(config),
       scheduling: {
         temporal,
         schedules: createScheduleService({

@@ -158,4 +158,18 @@ export function describeRunCommands(current: () => CliContext) {
     const wrongStatus = await user.run(['runs', 'ls', '--status', 'done']);
     expect(wrongStatus.code).toBe(2);
   });
+
+  it("reports the tenant's usage by model: the steps of the runs above, as a table and as JSON", async () => {
+    const { user } = current();
+    const json = await user.run(['usage', '--by', 'model', '--json']);
+    expect(json.code, json.stderr).toBe(0);
+    const report = JSON.parse(json.stdout) as { groupBy: string; items: { key: string; steps: number }[] };
+    expect(report.groupBy).toBe('model');
+    expect(report.items.find((item) => item.key === 'openai-compatible/test-model')?.steps).toBeGreaterThan(0);
+    const table = await user.run(['usage', '--by', 'model']);
+    expect(table.code).toBe(0);
+    expect(table.stdout.split('\n')[0]).toMatch(/^GROUP\s+STEPS\s+RUNS\s+INPUT\s+OUTPUT\s+TOTAL\s+USD/);
+    expect(table.stdout).toContain('openai-compatible/test-model');
+    expect((await user.run(['usage', '--by', 'week'])).code).toBe(2);
+  });
 }

@@ -47,6 +47,7 @@ const listOperations = [
   'GET /v1/runs',
   'GET /v1/runs/{runId}/artifacts',
   'GET /v1/runs/{runId}/waitpoints',
+  'GET /v1/runs/{runId}/webhook-deliveries',
   'GET /v1/schedules',
   'GET /v1/secrets',
   'GET /v1/store/namespaces',
@@ -55,6 +56,8 @@ const listOperations = [
   'GET /v1/threads/{threadId}/messages',
   'GET /v1/threads/{threadId}/runs',
   'POST /v1/store/items/search',
+  'GET /v1/webhooks',
+  'GET /v1/webhooks/{webhookId}/deliveries',
 ];
 
 /**
@@ -117,9 +120,17 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 409, 
 # inside an any-value schema. A replay's input is such JSON too, and its fromStep must not pass
 # the replayed run's last recorded step + 1 (422), a rule over the run's records. A schedule's
 # run input is such JSON as well, and a schedule needs an agent that is not archived (409) with
-# the version and thread it names (404).
+# the version and thread it names (404). A new run also needs its tenant's monthly budget
+# not spent (402 tenant_budget_exceeded): the fuzzer may PATCH the tenant's budget to 0.
 include-name = ["POST /v1/agents/{agentId}/versions", "POST /v1/runs", "POST /v1/runs/{runId}/replay", "POST /v1/threads/{threadId}/runs", "POST /v1/schedules", "PATCH /v1/schedules/{scheduleId}"]
-checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 404, 409, 422, 429]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 402, 403, 404, 409, 422, 429]
+
+[[operations]]
+# A usage query's period must begin before it ends and span at most 366 days (422
+# validation_failed), a rule over two parameters that JSON Schema cannot state; its cursor is
+# server-issued, as a list operation's (400).
+include-name = ["GET /v1/usage"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 422, 429]
 
 [[operations]]
 # A memory item's value is free-form JSON too (the same 400 for \`__proto__\`); its size limit
@@ -137,6 +148,15 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 409, 
 # 400 for \`__proto__\`); an approval link's is \`{ comment }\` (422 otherwise).
 include-name = ["POST /v1/callbacks/{token}", "GET /v1/callbacks/{token}"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 409, 410, 422, 429]
+
+[[operations]]
+# A webhook URL's host must resolve to an address the policy allows (AR_WEBHOOK_ALLOWED_NETWORKS):
+# a rule over DNS at the time of the request, which no schema can state; a refused or
+# unresolvable host answers 422 webhook_address_refused. A run's webhookUrl meets the same
+# rule (POST /v1/runs is above, with 422), and 409 webhook_secret_missing before the tenant
+# has a run secret.
+include-name = ["POST /v1/webhooks", "PATCH /v1/webhooks/{webhookId}"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 401, 403, 404, 422, 429]
 `;
 
 interface SchemathesisRun {

@@ -69,6 +69,7 @@ describe('API input handling', () => {
       '/v1/audit',
       '/v1/callbacks/{token}',
       '/v1/retention',
+      '/v1/run-webhook-secret',
       '/v1/runs',
       '/v1/runs/{runId}',
       '/v1/runs/{runId}/approvals/{approvalId}',
@@ -80,6 +81,7 @@ describe('API input handling', () => {
       '/v1/runs/{runId}/messages',
       '/v1/runs/{runId}/replay',
       '/v1/runs/{runId}/waitpoints',
+      '/v1/runs/{runId}/webhook-deliveries',
       '/v1/schedules',
       '/v1/schedules/{scheduleId}',
       '/v1/schedules/{scheduleId}/pause',
@@ -99,6 +101,12 @@ describe('API input handling', () => {
       '/v1/threads/{threadId}/fork',
       '/v1/threads/{threadId}/messages',
       '/v1/threads/{threadId}/runs',
+      '/v1/usage',
+      '/v1/webhooks',
+      '/v1/webhooks/{webhookId}',
+      '/v1/webhooks/{webhookId}/deliveries',
+      '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver',
+      '/v1/webhooks/{webhookId}/rotate-secret',
     ]);
     expect(Object.keys(document.paths['/v1/runs'] ?? {})).toEqual(['post', 'get']);
   });

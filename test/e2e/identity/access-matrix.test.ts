@@ -1,4 +1,8 @@
 import {
+  addWebhookSecret,
+  generateWebhookSecret,
+  insertWebhook,
+  newWebhookSchema,
   applyRunTransition,
   createAgent,
   createAgentVersion,
@@ -53,7 +57,25 @@ const publicPaths = new Set([
   '/docs/swagger-ui-bundle.js',
   // Callback and approval links: the token in the path is the credential (docs/callbacks.md).
   '/v1/callbacks/:token',
+  // The web console's page (deep links too) and the settings it reads before sign-in.
+  '/console',
+  '/console/*',
+  '/console/settings.json',
 ]);
+/** The LangGraph API's POST routes that only read (its searches carry their filters in a body). */
+const langGraphReads = new Set([
+  '/lg/assistants/search',
+  '/lg/assistants/count',
+  '/lg/assistants/:assistant_id/versions',
+  '/lg/threads/search',
+  '/lg/threads/:thread_id/history',
+  '/lg/store/items/search',
+  '/lg/store/namespaces',
+  '/lg/runs/crons/search',
+  '/lg/runs/crons/count',
+]);
+/** The console's fingerprinted assets: one route per file of its build, public like the page. */
+const consoleAsset = /^\/console\/assets\/[\w-]+\.(js|css)$/;
 const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secrets'];
 
 /**
@@ -61,11 +83,15 @@ const adminPrefixes = ['/v1/api-keys', '/v1/audit', '/v1/retention', '/v1/secret
  * retention the tenant admins'; everything else reads (GET) or writes agents, versions and runs.
  */
 function expectedAccess(method: string, url: string): Access {
-  if (publicPaths.has(url)) return 'public';
+  if (publicPaths.has(url) || consoleAsset.test(url)) return 'public';
   if (url === '/v1/tenants' || url.startsWith('/v1/tenants/')) return 'platform';
   if (adminPrefixes.some((prefix) => url === prefix || url.startsWith(`${prefix}/`))) return 'admin';
+  // Webhooks send the tenant's data out and hold signing secrets: tenant admins manage them, every role reads them.
+  if (url === '/v1/run-webhook-secret' || url.startsWith('/v1/webhooks')) return method === 'GET' ? 'read' : 'admin';
   // A memory store search is a read whose body carries the search.
   if (method === 'POST' && url === '/v1/store/items/search') return 'read';
+  // LangGraph's API reads with POST: searches, counts, versions, history, namespaces.
+  if (method === 'POST' && langGraphReads.has(url)) return 'read';
   return method === 'GET' ? 'read' : 'write';
 }
 
@@ -95,6 +121,16 @@ interface TenantObjects {
   newScheduleId(): Promise<string>;
   /** A callback token this runtime signed, for a waitpoint that does not exist (its POST answers 410). */
   readonly callbackToken: string;
+  /** Creates a webhook of its own for each call, with a signing secret and one delivery, for the same reason. */
+  newWebhookId(): Promise<string>;
+  /** The delivery of the webhook `newWebhookId` created last. */
+  lastWebhookDeliveryId(): string;
+  /** Creates an agent with a version for each call (a LangGraph assistant; deleting one archives it). */
+  newAgentId(): Promise<string>;
+  /** Creates a thread with an ended run for each call (the LangGraph API's thread and run routes). */
+  newLangGraphThreadId(): Promise<string>;
+  /** The ended run of the thread `newLangGraphThreadId` created last (one is created if none was). */
+  langGraphRunId(): Promise<string>;
 }
 
 /**
@@ -112,8 +148,16 @@ const fixtures: Record<string, (objects: TenantObjects) => string | Promise<stri
   name: (objects) => objects.newSecretName(),
   threadId: (objects) => objects.newThreadId(),
   scheduleId: (objects) => objects.newScheduleId(),
+  webhookId: (objects) => objects.newWebhookId(),
+  // Filled after `webhookId` in the same path: a delivery of that webhook.
+  deliveryId: (objects) => objects.lastWebhookDeliveryId(),
   agentName: (objects) => objects.a2aAgentName,
   token: (objects) => objects.callbackToken,
+  assistant_id: (objects) => objects.newAgentId(),
+  thread_id: (objects) => objects.newLangGraphThreadId(),
+  run_id: (objects) => objects.langGraphRunId(),
+  checkpoint_id: () => 'checkpoint-1',
+  cron_id: (objects) => objects.newScheduleId(),
 };
 
 /** Parameters that name platform objects, not a tenant's: another tenant's are not hidden. */
@@ -179,12 +223,62 @@ const bodies: Record<
   'POST /v1/schedules/:scheduleId/pause': { body: () => ({ note: 'matrix' }) },
   'POST /v1/schedules/:scheduleId/unpause': { body: () => ({}) },
   'POST /v1/schedules/:scheduleId/trigger': { body: () => undefined },
+  'GET /v1/usage': { body: () => undefined, query: '?groupBy=agent' },
+  // A loopback URL, which this runtime's policy refuses (422): allowed, and nothing is sent.
+  'POST /v1/webhooks': { body: () => ({ url: 'http://127.0.0.1:9/matrix', eventTypes: ['run.succeeded'] }) },
+  'PATCH /v1/webhooks/:webhookId': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /v1/webhooks/:webhookId/rotate-secret': { body: () => ({ previousSecretValidSeconds: 60 }) },
+  'POST /v1/webhooks/:webhookId/deliveries/:deliveryId/redeliver': { body: () => undefined },
+  'POST /v1/run-webhook-secret': { body: () => ({}) },
   // Protocol endpoints: a call that is read and answered (a JSON-RPC error for a task that does not exist).
   'POST /a2a/:agentName': {
     body: () => ({ jsonrpc: '2.0', id: 1, method: 'tasks/get', params: { id: crypto.randomUUID() } }),
   },
   'POST /mcp': { body: () => ({ jsonrpc: '2.0', id: 1, method: 'ping' }) },
+  // The LangGraph API. Runs are asked to resume a thread that waits for nothing (409), or, stateless,
+  // to resume without a thread (422): answered without starting a run no worker would run.
+  'POST /lg/assistants': { body: () => ({ graph_id: 'matrix-graph', name: uniqueName('matrix-assistant') }) },
+  'POST /lg/assistants/search': { body: () => ({}) },
+  'POST /lg/assistants/count': { body: () => ({}) },
+  'PATCH /lg/assistants/:assistant_id': { body: () => ({ description: 'touched by the access matrix' }) },
+  'POST /lg/assistants/:assistant_id/versions': { body: () => ({}) },
+  'POST /lg/threads': { body: () => ({ metadata: { by: 'matrix' } }) },
+  'POST /lg/threads/search': { body: () => ({}) },
+  'PATCH /lg/threads/:thread_id': { body: () => ({ metadata: { touched: 'yes' } }) },
+  'POST /lg/threads/:thread_id/state': { body: () => ({ values: {} }) },
+  'POST /lg/threads/:thread_id/history': { body: () => ({}) },
+  'POST /lg/threads/:thread_id/copy': { body: () => ({}) },
+  'POST /lg/threads/:thread_id/runs': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/stream': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/wait': { body: () => langGraphResume },
+  'POST /lg/threads/:thread_id/runs/:run_id/cancel': { body: () => undefined },
+  'POST /lg/runs': { body: () => langGraphResume },
+  'POST /lg/runs/stream': { body: () => langGraphResume },
+  'POST /lg/runs/wait': { body: () => langGraphResume },
+  'PUT /lg/store/items': {
+    body: () => ({ namespace: ['matrix'], key: uniqueName('matrix-item'), value: { text: 'matrix' } }),
+  },
+  'POST /lg/store/items/search': { body: () => ({ namespace_prefix: ['matrix'] }) },
+  'POST /lg/store/namespaces': { body: () => ({}) },
+  // LangGraph's store answers a missing item with null and deletes one idempotently: another
+  // tenant's item is as missing as any (200 null, 204), never shown.
+  'GET /lg/store/items': {
+    body: () => undefined,
+    query: (objects) => `?${new URLSearchParams({ namespace: `matrix.${objects.tenantId}`, key: 'absent' })}`,
+  },
+  'DELETE /lg/store/items': { body: () => ({ namespace: ['matrix'], key: 'absent' }) },
+  'POST /lg/runs/crons': { body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }), scoped: true },
+  'POST /lg/threads/:thread_id/runs/crons': {
+    body: (objects) => ({ assistant_id: objects.agentId, schedule: '@yearly' }),
+    scoped: true,
+  },
+  'PATCH /lg/runs/crons/:cron_id': { body: () => ({ enabled: false }) },
+  'POST /lg/runs/crons/search': { body: () => ({}) },
+  'POST /lg/runs/crons/count': { body: () => ({}) },
 };
+
+/** A run request of the LangGraph API that resumes an interrupt. */
+const langGraphResume = { assistant_id: 'matrix-graph', command: { resume: true } };
 
 /** Reads first, then creations and changes, deletions last: no case spoils a later one. */
 const methodOrder = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
@@ -246,11 +340,72 @@ async function createTenantObjects(
         newScheduleSchema.parse({ agentId: agent.id, input: 'matrix', spec: { cron: ['@yearly'] } }),
       )
     ).id;
+  let lastDeliveryId = '';
+  const newWebhookId = async () => {
+    const webhook = await insertWebhook(
+      db,
+      tenantId,
+      newWebhookSchema.parse({ url: 'https://example.com/matrix', eventTypes: ['run.succeeded'] }),
+    );
+    await addWebhookSecret(db, masterKeys, { tenantId, webhookId: webhook.id }, generateWebhookSecret(), 0);
+    lastDeliveryId = crypto.randomUUID();
+    await db
+      .insertInto('webhook_deliveries')
+      .values({
+        id: lastDeliveryId,
+        tenant_id: tenantId,
+        webhook_id: webhook.id,
+        run_id: run.id,
+        event_seq: 1,
+        event_type: 'run.succeeded',
+        url: webhook.url,
+        payload: JSON.stringify({ type: 'run.succeeded' }),
+        // Sent already, as far as the dispatcher knows: a redeliver asks for the next send.
+        started_generation: 1,
+      })
+      .execute();
+    return webhook.id;
+  };
+  const newAgentId = async () => {
+    const created = await createAgent(db, tenantId, { name: uniqueName('matrix-assistant') });
+    await createAgentVersion(db, tenantId, created.id, exampleAgentSpec);
+    return created.id;
+  };
+  // Its own agent: the matrix archives `agent` on the way (DELETE /v1/agents/:agentId).
+  const langGraphAgent = await createAgent(db, tenantId, { name: 'matrix-langgraph' });
+  await createAgentVersion(db, tenantId, langGraphAgent.id, exampleAgentSpec);
+  let lastLangGraphRunId: string | undefined;
+  const newLangGraphThreadId = async () => {
+    const thread = await createThread(db, { tenantId });
+    const { run: turn } = await createRun(db, {
+      tenantId,
+      agentId: langGraphAgent.id,
+      input: 'matrix',
+      threadId: thread.id,
+    });
+    await applyRunTransition(db, {
+      tenantId,
+      runId: turn.id,
+      to: 'cancelled',
+      error: { code: 'run_cancelled', message: 'ended for the access matrix', step: null },
+    });
+    lastLangGraphRunId = turn.id;
+    return thread.id;
+  };
+  const langGraphRunId = async () => {
+    if (lastLangGraphRunId === undefined) await newLangGraphThreadId();
+    return lastLangGraphRunId ?? '';
+  };
   return {
     db,
     tenantId,
     newThreadId,
+    newAgentId,
+    newLangGraphThreadId,
+    langGraphRunId,
     newScheduleId,
+    newWebhookId,
+    lastWebhookDeliveryId: () => lastDeliveryId,
     agentId: agent.id,
     a2aAgentName: a2aAgent.name,
     runId: run.id,
@@ -371,7 +526,9 @@ describe('access matrix: every route × role × tenant', () => {
 
   it('serves public routes without a credential', async () => {
     const publicRoutes = routes.filter((route) => route.access === 'public');
-    expect([...new Set(publicRoutes.map((route) => route.url))].sort()).toEqual([...publicPaths].sort());
+    const publicUrls = publicRoutes.map((route) => route.url);
+    expect(publicUrls.filter((url) => !consoleAsset.test(url)).sort()).toEqual([...publicPaths].sort());
+    expect(publicUrls.filter((url) => consoleAsset.test(url)).length).toBeGreaterThanOrEqual(2);
     for (const route of publicRoutes) {
       const result = await call(route, own, undefined);
       // A POST to a genuine link of no waitpoint is taken as a link and refused as one.

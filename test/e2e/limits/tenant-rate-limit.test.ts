@@ -21,7 +21,7 @@ describe('per-tenant request rate limits over HTTP', () => {
     const response = await runtime.request('POST', '/v1/tenants', { name, limits });
     expect(response.status).toBe(201);
     const tenant = (await response.json()) as { id: string; limits: unknown };
-    expect(tenant.limits).toEqual({ ...limits, maxConcurrentRuns: null });
+    expect(tenant.limits).toEqual({ ...limits, maxConcurrentRuns: null, monthlyCostUsd: null, monthlyTokens: null });
     const { key } = await createApiKey(runtime.database.db, { tenantId: tenant.id, name, roles: ['developer'] });
     return baseUrls.map((url) => createApiRequest(url, key));
   }
@@ -126,7 +126,13 @@ describe('per-tenant request rate limits over HTTP', () => {
   it("lets platform admins change a tenant's limits, validated", async () => {
     const created = await runtime.request('POST', '/v1/tenants', { name: 'rate-patched' });
     const tenant = (await created.json()) as { id: string; limits: unknown };
-    expect(tenant.limits).toEqual({ rateLimitPerMinute: null, rateLimitBurst: null, maxConcurrentRuns: null });
+    expect(tenant.limits).toEqual({
+      rateLimitPerMinute: null,
+      rateLimitBurst: null,
+      maxConcurrentRuns: null,
+      monthlyCostUsd: null,
+      monthlyTokens: null,
+    });
     const patched = await runtime.request('PATCH', `/v1/tenants/${tenant.id}`, {
       limits: { rateLimitPerMinute: 0, maxConcurrentRuns: 3 },
     });

@@ -51,6 +51,7 @@ export {
   type McpTestServerOptions,
 } from './mcp-test-server.ts';
 export { expectDeltasMatchStoredText, recordPublishedDeltas, storedStepTexts, streamingSpec } from './model-deltas.ts';
+export { startLangGraphReferenceServer, type LangGraphReferenceServer } from './langgraph-reference-server.ts';
 export { startTestIssuer, type IssuerKey, type TestIssuer } from './oidc-issuer.ts';
 export {
   startOpenAiCompatibleServer,

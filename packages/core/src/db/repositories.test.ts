@@ -43,6 +43,8 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0015-run-replay',
       '0016-retention',
       '0017-schedules',
+      '0018-webhooks',
+      '0020-budgets-and-usage',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;
     agentId = (await createAgent(database.db, tenantId, { name: 'repo-test' })).id;

@@ -26,6 +26,10 @@ export interface TenantsTable {
   retention_artifacts_days: ColumnType<number | null, number | null | undefined, number | null>;
   /** Days an ended run's payload blobs are kept; null: `AR_RETENTION_PAYLOADS_DAYS`. 0: for ever. */
   retention_payloads_days: ColumnType<number | null, number | null | undefined, number | null>;
+  /** USD this tenant may spend on model calls per calendar month (0020); null: no budget. */
+  monthly_cost_usd: ColumnType<number | null, number | null | undefined, number | null>;
+  /** Tokens this tenant may use per calendar month; null: no budget. A bigint: read it with `Number`. */
+  monthly_tokens: ColumnType<string | number | bigint | null, number | null | undefined, number | null>;
 }
 
 export interface ApiKeysTable {
@@ -101,6 +105,8 @@ export interface RunsTable {
   thread_discarded_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   /** When retention deleted the run's claim-check payload blobs (0016); null while they are kept. */
   payloads_pruned_at: ColumnType<Date | null, never, Date | null>;
+  /** The run's one-off webhook endpoint (0018), signed with its tenant's run secret; null for none. */
+  webhook_url: ColumnType<string | null | undefined, string | null | undefined, never>;
 }
 
 export interface RunEventsTable {
@@ -321,6 +327,85 @@ export interface WaitpointsTable {
   resolved_at: Timestamp | null;
 }
 
+/** What one decision step used (0020): the usage ledger, one row per step that ran. */
+export interface StepUsageTable {
+  tenant_id: string;
+  run_id: string;
+  step: number;
+  agent_id: string;
+  /** The spec's model provider and model id; null for adapters that call their own models. */
+  provider: string | null;
+  model: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  total_tokens: number;
+  cached_input_tokens: number;
+  cost_usd: number;
+  recorded_at: CreatedAt;
+}
+
+/** A tenant's tokens and cost per calendar month (UTC), kept equal to its `step_usage` rows. */
+export interface TenantMonthlyUsageTable {
+  tenant_id: string;
+  /** The month's first day. */
+  month: ColumnType<Date, string, string>;
+  /** A bigint: read it with `Number`. */
+  total_tokens: ColumnType<string | number | bigint, number, number>;
+  cost_usd: number;
+}
+
+export interface WebhooksTable {
+  id: string;
+  tenant_id: string;
+  url: string;
+  description: string | null;
+  enabled: boolean;
+  event_types: string[];
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+/** A sealed signing secret: of a webhook, or (`webhook_id` null) of the tenant's runs' `webhookUrl`. */
+export interface WebhookSecretsTable {
+  id: string;
+  tenant_id: string;
+  webhook_id: string | null;
+  key_id: string;
+  wrapped_data_key: Uint8Array;
+  ciphertext: Uint8Array;
+  created_at: CreatedAt;
+  /** Null: the current secret; else the time a rotated secret stops signing. */
+  expires_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
+}
+
+export interface WebhookDeliveriesTable {
+  id: string;
+  tenant_id: string;
+  webhook_id: string | null;
+  run_id: string;
+  event_seq: number;
+  event_type: string;
+  url: string;
+  payload: Jsonb<unknown>;
+  status: ColumnType<'pending' | 'succeeded' | 'failed', 'pending' | undefined, 'pending' | 'succeeded' | 'failed'>;
+  generation: Generated<number>;
+  started_generation: Generated<number>;
+  attempt_count: Generated<number>;
+  created_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}
+
+export interface WebhookDeliveryAttemptsTable {
+  delivery_id: string;
+  attempt: number;
+  tenant_id: string;
+  started_at: Date;
+  duration_ms: number;
+  status_code: number | null;
+  response_body: string | null;
+  error: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   tenants: TenantsTable;
@@ -342,6 +427,12 @@ export interface Database {
   memory_items: MemoryItemsTable;
   schedules: SchedulesTable;
   waitpoints: WaitpointsTable;
+  step_usage: StepUsageTable;
+  tenant_monthly_usage: TenantMonthlyUsageTable;
+  webhooks: WebhooksTable;
+  webhook_secrets: WebhookSecretsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  webhook_delivery_attempts: WebhookDeliveryAttemptsTable;
 }
 
 export type TenantRow = Selectable<TenantsTable>;

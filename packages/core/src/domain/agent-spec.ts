@@ -37,6 +37,23 @@ export const runLimitsSchema = z.strictObject({
     .optional()
     .describe('Run deadline; unset means no deadline.'),
   modelStepTimeoutSeconds: z.number().int().min(1).max(3600).default(300).describe('Limit of one model call attempt'),
+  maxTokens: z
+    .number()
+    .int()
+    .min(1)
+    .max(1_000_000_000)
+    .optional()
+    .describe(
+      'Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap',
+    ),
+  maxCostUsd: z
+    .number()
+    .min(0)
+    .max(1_000_000)
+    .optional()
+    .describe(
+      "USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap",
+    ),
 });
 
 /**

@@ -49,6 +49,23 @@ export const tenantLimitsSchema = z
       .describe(
         'Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default',
       ),
+    monthlyCostUsd: z
+      .number()
+      .min(0)
+      .max(1_000_000_000)
+      .nullable()
+      .describe(
+        'USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget',
+      ),
+    monthlyTokens: z
+      .number()
+      .int()
+      .min(0)
+      .max(1_000_000_000_000)
+      .nullable()
+      .describe(
+        'Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget',
+      ),
   })
   .meta({ id: 'TenantLimits' });
 
@@ -189,6 +206,10 @@ export const runSchema = z
     replayOf: runReplayOfSchema
       .optional()
       .describe('A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run'),
+    webhookUrl: z
+      .string()
+      .optional()
+      .describe("The run's one-off webhook endpoint (docs/webhooks.md); absent when it names none"),
   })
   .meta({ id: 'Run' });
 

@@ -15,6 +15,10 @@ export const runErrorCodes = {
     'A newer run of its thread (`multitaskStrategy: interrupt`) stopped the run at a step boundary; what it did stays in the thread.',
   run_timed_out: 'The run passed its deadline, `limits.timeoutSeconds`; steps in flight were stopped.',
   max_steps_exceeded: 'The agent gave no final answer within `limits.maxSteps` decision steps.',
+  budget_exceeded:
+    "The run used up `limits.maxTokens` or `limits.maxCostUsd`: the step that crossed it ended the run, or the next model call's worst case did not fit in what was left and was not started.",
+  tenant_budget_exceeded:
+    "The tenant's monthly budget (`limits.monthlyCostUsd` or `limits.monthlyTokens` of the tenant) was spent while the run ran: it stopped before its next step.",
   already_finished: "The run's workflow found the run already ended (cancelled while queued) and did nothing.",
   approval_expired:
     'No reviewer decided on a tool call within `approvals.timeoutSeconds`. With `onTimeout: fail` it fails the run; otherwise the model gets it as the tool result.',

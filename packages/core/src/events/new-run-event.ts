@@ -40,15 +40,27 @@ export class UncataloguedRunEventError extends Error {
  * @throws UncataloguedRunEventError
  */
 export function validateNewRunEvent(event: NewRunEvent): { step: number | null; data: unknown } {
-  const schema = runEventSchemaByType.get(event.type);
+  const schema = writtenPartsSchemaOf(event.type);
   if (!schema) throw new UncataloguedRunEventError(`run event type "${event.type}" is not in the catalog`);
-  const parsed = z
-    .object({ step: schema.shape.step, data: schema.shape.data })
-    .safeParse({ step: event.step ?? null, data: event.data });
+  const parsed = schema.safeParse({ step: event.step ?? null, data: event.data });
   if (!parsed.success) {
     throw new UncataloguedRunEventError(
       `run event "${event.type}" breaks its schema: ${z.prettifyError(parsed.error)}`,
     );
   }
   return parsed.data as { step: number | null; data: unknown };
+}
+
+/** Each type's schema of what a writer gives (step and payload), built once: every event write checks one. */
+const writtenPartsSchemas = new Map<string, z.ZodType>();
+
+function writtenPartsSchemaOf(type: string): z.ZodType | undefined {
+  let parts = writtenPartsSchemas.get(type);
+  if (!parts) {
+    const schema = runEventSchemaByType.get(type);
+    if (!schema) return undefined;
+    parts = z.object({ step: schema.shape.step, data: schema.shape.data });
+    writtenPartsSchemas.set(type, parts);
+  }
+  return parts;
 }

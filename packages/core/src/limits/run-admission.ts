@@ -65,29 +65,31 @@ async function lockTenantAdmission(trx: Kysely<Database>, tenantId: string): Pro
   await sql`select pg_advisory_xact_lock(hashtextextended(${`ar:run-admission:${tenantId}`}, 0))`.execute(trx);
 }
 
-/** The tenant's concurrent-run limit: its own, else `defaultMax`; 0 means unlimited. */
-async function maxConcurrentRunsOf(db: Kysely<Database>, tenantId: string, defaultMax: number): Promise<number> {
-  const row = await db
-    .selectFrom('tenants')
-    .select('max_concurrent_runs')
-    .where('id', '=', tenantId)
-    .executeTakeFirst();
-  return row?.max_concurrent_runs ?? defaultMax;
-}
-
-/** The tenant's admitted, unfinished runs: those using a worker, and those waiting. One index scan. */
+/**
+ * The tenant's admitted, unfinished runs (those using a worker, and those waiting; one index
+ * scan) and its own concurrent-run limit, if it has one, in one round trip.
+ */
 async function countAdmittedRuns(db: Kysely<Database>, tenantId: string) {
   const row = await db
     .selectFrom('runs')
     .select((eb) => [
       eb.fn.countAll<string>().filterWhere('status', 'in', slotStatuses).as('occupied'),
       eb.fn.countAll<string>().filterWhere('status', '=', 'waiting').as('waiting'),
+      eb
+        .selectFrom('tenants')
+        .select('max_concurrent_runs')
+        .where('id', '=', tenantId)
+        .as('tenant_max_concurrent_runs'),
     ])
     .where('tenant_id', '=', tenantId)
     .where('status', 'in', admittedStatuses)
     .where('admitted_at', 'is not', null)
     .executeTakeFirstOrThrow();
-  return { occupied: Number(row.occupied), waiting: Number(row.waiting) };
+  return {
+    occupied: Number(row.occupied),
+    waiting: Number(row.waiting),
+    tenantMaxConcurrentRuns: row.tenant_max_concurrent_runs,
+  };
 }
 
 /**
@@ -99,9 +101,10 @@ export async function readAdmissionState(
   tenantId: string,
   limits: AdmissionLimits,
 ): Promise<AdmissionState> {
-  const maxConcurrentRuns = await maxConcurrentRunsOf(db, tenantId, limits.defaultMaxConcurrentRuns);
+  const { occupied, waiting, tenantMaxConcurrentRuns } = await countAdmittedRuns(db, tenantId);
+  // The tenant's own limit, else the default; 0 means unlimited.
+  const maxConcurrentRuns = tenantMaxConcurrentRuns ?? limits.defaultMaxConcurrentRuns;
   const maxWaitingRuns = limits.maxWaitingRuns ?? 0;
-  const { occupied, waiting } = await countAdmittedRuns(db, tenantId);
   const counts = { maxConcurrentRuns, maxWaitingRuns, occupied, waiting };
   // The waiting cap comes first: while it holds, no slot is handed out, however many are free.
   if (maxWaitingRuns > 0 && waiting >= maxWaitingRuns) return { ...counts, free: 0, hold: 'waiting_runs' };

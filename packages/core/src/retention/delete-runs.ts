@@ -63,6 +63,8 @@ export async function deleteRunRows(
   await trx.deleteFrom('tool_calls').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
   await trx.deleteFrom('model_step_replies').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
   await trx.deleteFrom('artifacts').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
+  // Their webhook deliveries hold the events' payloads: they go too (a pending one stops at its next attempt).
+  await trx.deleteFrom('webhook_deliveries').where('tenant_id', '=', tenantId).where('run_id', 'in', ids).execute();
   // A run without a thread ran its LangGraph graph on the run's own id.
   await deleteLangGraphThreads(trx, tenantId, ids);
   await trx.deleteFrom('runs').where('tenant_id', '=', tenantId).where('id', 'in', ids).execute();

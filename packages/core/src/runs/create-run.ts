@@ -8,6 +8,7 @@ import {
 } from '../db/repositories/runs.ts';
 import type { MultitaskStrategy } from '../domain/thread.ts';
 import { startRunWorkflow } from '../execution/start-run-workflow.ts';
+import { assertTenantBudgetLeft } from '../usage/tenant-budget.ts';
 import { admitRuns } from './admit-runs.ts';
 import type { RunActor, RunServiceResources } from './run-service-resources.ts';
 import { applyMultitaskStrategy, stopSupersededRuns, type SupersededRun } from './supersede-thread-runs.ts';
@@ -15,7 +16,7 @@ import { applyMultitaskStrategy, stopSupersededRuns, type SupersededRun } from '
 /** What a caller asks for when it creates a run (`POST /v1/runs`, threads, later schedules…). */
 export type NewRunRequest = Pick<
   CreateRunRequest,
-  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf'
+  'agentId' | 'version' | 'input' | 'metadata' | 'messagePolicy' | 'idempotencyKey' | 'replayOf' | 'webhookUrl'
 > & {
   /** The thread the run is the next turn of, and what it does to an earlier run of it that has not ended. */
   readonly thread?: { readonly id: string; readonly multitaskStrategy: MultitaskStrategy } | undefined;
@@ -27,7 +28,16 @@ export type NewRunRequest = Pick<
  * before the run service existed still match; a thread's run adds its thread and strategy, a
  * replay what it replays (so a key used for a run and then for a replay is a conflict).
  */
-function requestHashOf({ agentId, version, input, metadata, messagePolicy, thread, replayOf }: NewRunRequest): string {
+function requestHashOf({
+  agentId,
+  version,
+  input,
+  metadata,
+  messagePolicy,
+  thread,
+  replayOf,
+  webhookUrl,
+}: NewRunRequest): string {
   return contentHash({
     agentId,
     version,
@@ -35,6 +45,7 @@ function requestHashOf({ agentId, version, input, metadata, messagePolicy, threa
     metadata,
     messagePolicy: messagePolicy ?? 'enqueue',
     replayOf,
+    webhookUrl,
     ...(thread === undefined ? {} : { threadId: thread.id, multitaskStrategy: thread.multitaskStrategy }),
   });
 }
@@ -46,6 +57,7 @@ interface WrittenRun extends CreateRunResult {
 }
 
 /**
+ * Refuses a new run of a tenant that has spent its monthly budget (`tenant_budget_exceeded`).
  * Writes a `queued` run with its audit record in one transaction, then admits and starts it
  * (or, in reject mode, writes it only into a free slot and starts it at once). A run on a
  * thread first applies its multitask strategy to the thread's unfinished runs, and waits
@@ -64,6 +76,8 @@ export async function createRunWithAdmission(
       const repeated = await findRunByIdempotencyKey(trx, { tenantId: by.tenantId, idempotencyKey, requestHash });
       if (repeated) return { ...repeated, superseded: [], threadBusy: false };
     }
+    // A repeated request still finds its run; a new one needs budget left this month.
+    await assertTenantBudgetLeft(trx, by.tenantId);
     const { superseded, busy } =
       thread === undefined ? { superseded: [], busy: false } : await applyMultitaskStrategy(trx, by.tenantId, thread);
     // A run behind an earlier run of its thread is never admitted at once: admission starts it in turn.
@@ -78,6 +92,7 @@ export async function createRunWithAdmission(
       threadId: thread?.id,
       idempotencyKey,
       replayOf: request.replayOf,
+      webhookUrl: request.webhookUrl,
       requestHash,
       overflow: rejectOverLimit ? { mode: 'reject', ...limits } : undefined,
     });

@@ -213,6 +213,10 @@ export interface paths {
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+              /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyCostUsd?: number | null;
+              /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyTokens?: number | null;
             };
             retention?: {
               /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
@@ -440,7 +444,7 @@ export interface paths {
     delete?: never;
     options?: never;
     head?: never;
-    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass. */
+    /** @description Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit and monthly budgets at once, retention at the next retention pass. */
     patch: {
       parameters: {
         query?: never;
@@ -460,6 +464,10 @@ export interface paths {
               rateLimitBurst?: number | null;
               /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
               maxConcurrentRuns?: number | null;
+              /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyCostUsd?: number | null;
+              /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+              monthlyTokens?: number | null;
             };
             retention?: {
               /** @description Days a run is kept after it ended, with its events, tool calls, model step replies, approvals, artifacts and payload blobs; 0 keeps them for ever, null follows the deployment's default */
@@ -1947,6 +1955,10 @@ export interface paths {
                  * @default 300
                  */
                 modelStepTimeoutSeconds?: number;
+                /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+                maxTokens?: number;
+                /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+                maxCostUsd?: number;
               };
               /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
               history?: {
@@ -2453,6 +2465,11 @@ export interface paths {
              * @enum {string}
              */
             messagePolicy?: 'reject' | 'enqueue' | 'interrupt';
+            /**
+             * Format: uri
+             * @description A one-off endpoint for this run's webhook events, signed with the tenant's run secret (POST /v1/run-webhook-secret); see docs/webhooks.md
+             */
+            webhookUrl?: string;
           };
         };
       };
@@ -2477,6 +2494,15 @@ export interface paths {
         };
         /** @description Unauthorized: No valid credential */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payment Required */
+        402: {
           headers: {
             [name: string]: unknown;
           };
@@ -4471,6 +4497,15 @@ export interface paths {
             'application/problem+json': components['schemas']['Problem'];
           };
         };
+        /** @description Payment Required */
+        402: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
         /** @description Forbidden: The credential's roles do not allow this route */
         403: {
           headers: {
@@ -4915,6 +4950,15 @@ export interface paths {
         };
         /** @description Unauthorized: No valid credential */
         401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payment Required */
+        402: {
           headers: {
             [name: string]: unknown;
           };
@@ -6093,6 +6137,110 @@ export interface paths {
               items: components['schemas']['AuditEvent'][];
               nextCursor: string | null;
             };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/usage': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description Tokens and cost of the caller's tenant's decision steps recorded in `[since, until)` (at most 366 days; defaults: the 30 days up to now), per agent, UTC day or model, in key order, with the total over the whole period. See docs/usage.md. */
+    get: {
+      parameters: {
+        query: {
+          /** @description `agent`, `day` (UTC) or `model` (provider and model id) */
+          groupBy: 'agent' | 'day' | 'model';
+          /** @description Steps recorded at or after this time; default: 30 days before `until` */
+          since?: string;
+          /** @description Steps recorded before this time; default: now */
+          until?: string;
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['UsageReport'];
           };
         };
         /** @description Bad Request */
@@ -8482,6 +8630,1184 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/webhooks': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The tenant's endpoints, newest first (never their secrets). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Webhook'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Registers an endpoint for the event types it names. Answers its signing secret (`whsec_…`, Standard Webhooks) this once. A URL whose host resolves to a non-public address the allow-list does not name is 422 `webhook_address_refused`. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['NewWebhookInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The endpoint (never its secret). */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    /** @description Deletes the endpoint with its secrets and delivery log; its pending deliveries stop. */
+    delete: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Deleted */
+        204: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content?: never;
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    options?: never;
+    head?: never;
+    /** @description Replaces the fields given. A disabled endpoint gets no new deliveries, and its pending ones stop at their next attempt. */
+    patch: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['WebhookChangeInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['Webhook'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/rotate-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description A new signing secret, answered this once. The previous one keeps signing for `previousSecretValidSeconds` (default a day): meanwhile each delivery carries two signatures, so receivers can switch without missing one. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SecretRotationInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookWithSecret'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The endpoint's deliveries, newest first, each with its attempts (time, status code, start of the response body, duration, error). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          status?: 'pending' | 'succeeded' | 'failed';
+        };
+        header?: never;
+        path: {
+          webhookId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{runId}/webhook-deliveries': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The run's webhook deliveries, newest first, with their attempts: to the tenant's endpoints, and to the run's own `webhookUrl` (`webhookId` null). */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+          status?: 'pending' | 'succeeded' | 'failed';
+        };
+        header?: never;
+        path: {
+          runId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['WebhookDelivery'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/webhooks/{webhookId}/deliveries/{deliveryId}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Sends the delivery again, whatever its status, with the same `webhook-id` and body (signed afresh), on the retry schedule of a new delivery. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          webhookId: string;
+          deliveryId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['WebhookDelivery'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/run-webhook-secret': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** @description Creates or rotates the tenant's signing secret for runs' one-off `webhookUrl`, answered this once; a rotated one keeps signing for `previousSecretValidSeconds`. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path?: never;
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': components['schemas']['SecretRotationInput'];
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        201: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['RunWebhookSecret'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -8492,6 +9818,8 @@ export interface components {
       | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
+      | 'budget_exceeded'
+      | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
       | 'callback_expired'
@@ -8580,6 +9908,10 @@ export interface components {
       rateLimitBurst: number | null;
       /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
       maxConcurrentRuns: number | null;
+      /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyCostUsd: number | null;
+      /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyTokens: number | null;
     };
     TenantInput: {
       /** Format: uuid */
@@ -9126,6 +10458,10 @@ export interface components {
            * @default 300
            */
           modelStepTimeoutSeconds: number;
+          /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxTokens?: number;
+          /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxCostUsd?: number;
         };
         /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
         history?: {
@@ -9233,6 +10569,8 @@ export interface components {
       queue?: components['schemas']['RunQueueInput'];
       /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
       replayOf?: components['schemas']['RunReplayOfInput'];
+      /** @description The run's one-off webhook endpoint (docs/webhooks.md); absent when it names none */
+      webhookUrl?: string;
     };
     MemoryItemInput: {
       namespace: string[];
@@ -10012,6 +11350,221 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    UsageTotalsInput: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+    };
+    UsageGroupInput: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+      /** @description The group: an agent id, a day (`YYYY-MM-DD`, UTC) or `provider/model` */
+      key: string;
+      /**
+       * Format: uuid
+       * @description groupBy=agent
+       */
+      agentId?: string;
+      /** @description groupBy=agent; null for a deleted agent */
+      agentName?: string | null;
+      /**
+       * Format: date
+       * @description groupBy=day: the UTC day
+       */
+      day?: string;
+      /** @description groupBy=model: the spec's model provider; null for agents that call their own models */
+      provider?: string | null;
+      /** @description groupBy=model: the spec's model id; null as for provider */
+      model?: string | null;
+    };
+    UsageReportInput: {
+      /** @enum {string} */
+      groupBy: 'agent' | 'day' | 'model';
+      /**
+       * Format: date-time
+       * @description Steps recorded at or after this time
+       */
+      since: string;
+      /**
+       * Format: date-time
+       * @description Steps recorded before this time
+       */
+      until: string;
+      /** @description Groups in key order */
+      items: components['schemas']['UsageGroupInput'][];
+      nextCursor: string | null;
+      /** @description Over the whole period, every page */
+      total: components['schemas']['UsageTotalsInput'];
+    };
+    NewWebhookInput: {
+      /**
+       * Format: uri
+       * @description http(s) URL deliveries are POSTed to; its host must resolve to public addresses (or allowed ones)
+       */
+      url: string;
+      /** @default null */
+      description: string | null;
+      /** @default true */
+      enabled: boolean;
+      /** @description The event types delivered */
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+    };
+    WebhookChangeInput: {
+      /**
+       * Format: uri
+       * @description http(s) URL deliveries are POSTed to; its host must resolve to public addresses (or allowed ones)
+       */
+      url?: string;
+      description?: string | null;
+      enabled?: boolean;
+      /** @description The event types delivered */
+      eventTypes?: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+    };
+    WebhookInput: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      url: string;
+      description: string | null;
+      enabled: boolean;
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+      /** @description A rotation: until then, deliveries carry a signature with the previous secret too */
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    WebhookWithSecretInput: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      url: string;
+      description: string | null;
+      enabled: boolean;
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+      /** @description A rotation: until then, deliveries carry a signature with the previous secret too */
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description The signing secret (`whsec_…`, Standard Webhooks): shown this once, keep it to verify deliveries */
+      secret: string;
+    };
+    SecretRotationInput: {
+      /**
+       * @description Deliveries are signed with the previous secret too for this long (0: not at all)
+       * @default 86400
+       */
+      previousSecretValidSeconds: number;
+    };
+    RunWebhookSecretInput: {
+      /** @description The signing secret (`whsec_…`): shown this once */
+      secret: string;
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    WebhookDeliveryAttemptInput: {
+      /** @description 1, 2, 3, … across sends (a redeliver goes on counting) */
+      attempt: number;
+      /** Format: date-time */
+      startedAt: string;
+      durationMs: number;
+      /** @description The HTTP status; null when no answer came */
+      statusCode: number | null;
+      /** @description The start of the response body (at most 1 KiB) */
+      responseBody: string | null;
+      /** @description Why no answer came (refused address, timeout, connection error) */
+      error: string | null;
+    };
+    WebhookDeliveryInput: {
+      /**
+       * Format: uuid
+       * @description Also the `webhook-id` header (`msg_<id>`), the same on every attempt
+       */
+      id: string;
+      /** @description Null: the run's own `webhookUrl` */
+      webhookId: string | null;
+      /** Format: uuid */
+      runId: string;
+      /** @enum {string} */
+      eventType:
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired';
+      url: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /** @description The body sent */
+      payload: components['schemas']['JsonValueInput'];
+      attempts: components['schemas']['WebhookDeliveryAttemptInput'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCodeInput:
       | 'validation_failed'
@@ -10038,7 +11591,10 @@ export interface components {
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'
+      | 'webhook_address_refused'
+      | 'webhook_secret_missing'
       | 'rate_limited'
+      | 'tenant_budget_exceeded'
       | 'dependency_unavailable'
       | 'internal';
     ProblemInput: {
@@ -10065,6 +11621,8 @@ export interface components {
       | 'run_interrupted'
       | 'run_timed_out'
       | 'max_steps_exceeded'
+      | 'budget_exceeded'
+      | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
       | 'callback_expired'
@@ -10153,6 +11711,10 @@ export interface components {
       rateLimitBurst: number | null;
       /** @description Runs using workers (admitted and queued, or running) at once; runs waiting for an approval do not count. 0 means unlimited, null the default */
       maxConcurrentRuns: number | null;
+      /** @description USD of model calls the tenant may spend per calendar month (UTC); once spent, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyCostUsd: number | null;
+      /** @description Tokens the tenant may use per calendar month (UTC); once used, new runs answer 402 `tenant_budget_exceeded` and running ones stop before their next step. Null: no budget */
+      monthlyTokens: number | null;
     };
     Tenant: {
       /** Format: uuid */
@@ -10699,6 +12261,10 @@ export interface components {
            * @default 300
            */
           modelStepTimeoutSeconds: number;
+          /** @description Tokens (input and output) the run may use; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxTokens?: number;
+          /** @description USD the run may spend by the model's `pricing`; it fails `budget_exceeded` at the step that crosses it, and never starts a model call whose worst case does not fit (docs/usage.md). Unset: no cap */
+          maxCostUsd?: number;
         };
         /** @description For runs on a thread: how much of the thread's earlier turns each step sees; unset: all of it */
         history?: {
@@ -10806,6 +12372,8 @@ export interface components {
       queue?: components['schemas']['RunQueue'];
       /** @description A replay (`POST /v1/runs/{id}/replay`): what it replays; absent on every other run */
       replayOf?: components['schemas']['RunReplayOf'];
+      /** @description The run's one-off webhook endpoint (docs/webhooks.md); absent when it names none */
+      webhookUrl?: string;
     };
     MemoryItem: {
       namespace: string[];
@@ -11585,6 +13153,221 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
     };
+    UsageTotals: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+    };
+    UsageGroup: {
+      /** @description Decision steps that ran (model calls, agent steps); replayed steps ran nothing */
+      steps: number;
+      /** @description Runs those steps belong to */
+      runs: number;
+      inputTokens: number;
+      outputTokens: number;
+      /** @description As the providers count them; input + output where they do not say */
+      totalTokens: number;
+      cachedInputTokens: number;
+      /** @description USD by the specs' `model.pricing`; steps of models without pricing add 0 */
+      costUsd: number;
+      /** @description The group: an agent id, a day (`YYYY-MM-DD`, UTC) or `provider/model` */
+      key: string;
+      /**
+       * Format: uuid
+       * @description groupBy=agent
+       */
+      agentId?: string;
+      /** @description groupBy=agent; null for a deleted agent */
+      agentName?: string | null;
+      /**
+       * Format: date
+       * @description groupBy=day: the UTC day
+       */
+      day?: string;
+      /** @description groupBy=model: the spec's model provider; null for agents that call their own models */
+      provider?: string | null;
+      /** @description groupBy=model: the spec's model id; null as for provider */
+      model?: string | null;
+    };
+    UsageReport: {
+      /** @enum {string} */
+      groupBy: 'agent' | 'day' | 'model';
+      /**
+       * Format: date-time
+       * @description Steps recorded at or after this time
+       */
+      since: string;
+      /**
+       * Format: date-time
+       * @description Steps recorded before this time
+       */
+      until: string;
+      /** @description Groups in key order */
+      items: components['schemas']['UsageGroup'][];
+      nextCursor: string | null;
+      /** @description Over the whole period, every page */
+      total: components['schemas']['UsageTotals'];
+    };
+    NewWebhook: {
+      /**
+       * Format: uri
+       * @description http(s) URL deliveries are POSTed to; its host must resolve to public addresses (or allowed ones)
+       */
+      url: string;
+      /** @default null */
+      description: string | null;
+      /** @default true */
+      enabled: boolean;
+      /** @description The event types delivered */
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+    };
+    WebhookChange: {
+      /**
+       * Format: uri
+       * @description http(s) URL deliveries are POSTed to; its host must resolve to public addresses (or allowed ones)
+       */
+      url?: string;
+      description?: string | null;
+      enabled?: boolean;
+      /** @description The event types delivered */
+      eventTypes?: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+    };
+    Webhook: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      url: string;
+      description: string | null;
+      enabled: boolean;
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+      /** @description A rotation: until then, deliveries carry a signature with the previous secret too */
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
+    WebhookWithSecret: {
+      /** Format: uuid */
+      id: string;
+      /** Format: uuid */
+      tenantId: string;
+      url: string;
+      description: string | null;
+      enabled: boolean;
+      eventTypes: (
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired'
+      )[];
+      /** @description A rotation: until then, deliveries carry a signature with the previous secret too */
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+      /** @description The signing secret (`whsec_…`, Standard Webhooks): shown this once, keep it to verify deliveries */
+      secret: string;
+    };
+    SecretRotation: {
+      /**
+       * @description Deliveries are signed with the previous secret too for this long (0: not at all)
+       * @default 86400
+       */
+      previousSecretValidSeconds: number;
+    };
+    RunWebhookSecret: {
+      /** @description The signing secret (`whsec_…`): shown this once */
+      secret: string;
+      previousSecretExpiresAt: string | null;
+      /** Format: date-time */
+      createdAt: string;
+    };
+    WebhookDeliveryAttempt: {
+      /** @description 1, 2, 3, … across sends (a redeliver goes on counting) */
+      attempt: number;
+      /** Format: date-time */
+      startedAt: string;
+      durationMs: number;
+      /** @description The HTTP status; null when no answer came */
+      statusCode: number | null;
+      /** @description The start of the response body (at most 1 KiB) */
+      responseBody: string | null;
+      /** @description Why no answer came (refused address, timeout, connection error) */
+      error: string | null;
+    };
+    WebhookDelivery: {
+      /**
+       * Format: uuid
+       * @description Also the `webhook-id` header (`msg_<id>`), the same on every attempt
+       */
+      id: string;
+      /** @description Null: the run's own `webhookUrl` */
+      webhookId: string | null;
+      /** Format: uuid */
+      runId: string;
+      /** @enum {string} */
+      eventType:
+        | 'run.succeeded'
+        | 'run.failed'
+        | 'run.cancelled'
+        | 'run.timed_out'
+        | 'approval.requested'
+        | 'run.waiting'
+        | 'artifact.created'
+        | 'schedule.fired';
+      url: string;
+      /** @enum {string} */
+      status: 'pending' | 'succeeded' | 'failed';
+      /** @description The body sent */
+      payload: components['schemas']['JsonValue'];
+      attempts: components['schemas']['WebhookDeliveryAttempt'][];
+      /** Format: date-time */
+      createdAt: string;
+      /** Format: date-time */
+      updatedAt: string;
+    };
     /** @description Stable machine-readable error code; see docs/events.md */
     ApiErrorCode:
       | 'validation_failed'
@@ -11611,7 +13394,10 @@ export interface components {
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'
+      | 'webhook_address_refused'
+      | 'webhook_secret_missing'
       | 'rate_limited'
+      | 'tenant_budget_exceeded'
       | 'dependency_unavailable'
       | 'internal';
     Problem: {

@@ -34,6 +34,11 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Who may call the route; every route must say. */
     access?: RouteAccess;
+    /**
+     * Whether the credential may also come as `x-api-key: <credential>` (LangGraph's SDK sends
+     * its key so), besides `Authorization: Bearer`. @default false
+     */
+    apiKeyHeader?: boolean;
   }
   interface FastifyInstance {
     /** Every route and its access level (HEAD routes included), filled as routes register. */
@@ -83,7 +88,8 @@ export function createAuthHook(db: Kysely<Database>, oidc?: OidcVerifier) {
     if (access === undefined) throw new Error(`route ${request.routeOptions.url} does not declare its access`);
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    const credential = match?.[1];
+    const keyHeader = request.routeOptions.config.apiKeyHeader === true ? request.headers['x-api-key'] : undefined;
+    const credential = match?.[1] ?? (typeof keyHeader === 'string' && keyHeader !== '' ? keyHeader : undefined);
     if (!credential) throw new AppError('unauthenticated', `send ${expected} as "Authorization: Bearer <credential>"`);
     let principal: Principal;
     if (credential.startsWith(apiKeyPrefix)) {

@@ -42,7 +42,7 @@ export function registerRunReplayRoute(app: ApiInstance, { runs }: RunRouteDepen
         params: z.strictObject({ runId: pathId }),
         headers: idempotencyHeaders,
         body: replayRunBody,
-        response: { 201: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+        response: { 201: runSchema, ...problemResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {

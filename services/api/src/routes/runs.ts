@@ -7,6 +7,7 @@ import {
   pageSchema,
   runSchema,
   runStatuses,
+  webhookUrlSchema,
   type Run,
 } from '@agent-runtime/core';
 import { z } from 'zod';
@@ -26,12 +27,20 @@ export const createRunBody = z.strictObject({
     .enum(messagePolicies)
     .default('enqueue')
     .describe('What a message sent while a step is in flight does: reject (409), enqueue, or interrupt the step'),
+  webhookUrl: webhookUrlSchema
+    .optional()
+    .describe(
+      "A one-off endpoint for this run's webhook events, signed with the tenant's run secret (POST /v1/run-webhook-secret); see docs/webhooks.md",
+    ),
 });
 
 const runParams = z.strictObject({ runId: pathId });
 
 /** Runs: create (idempotently), read (or wait for the end), list. */
-export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, runs }: RunRouteDependencies): void {
+export function registerRunRoutes(
+  app: ApiInstance,
+  { db, bus, live, runCache, runs, webhooks }: RunRouteDependencies,
+): void {
   const read = { access: 'read' as const };
   const tags = ['runs'];
   const waitFor = trackWaitingRequests(app);
@@ -47,10 +56,13 @@ export function registerRunRoutes(app: ApiInstance, { db, bus, live, runCache, r
           "Queues a run and starts its workflow once the tenant may admit it (oldest runs first): a free concurrent-run slot, and fewer runs waiting for approvals than the waiting cap. Answers 202 with the run; a run still queued says why in `queue`. Repeats under the same Idempotency-Key answer the same run. With `AR_TENANT_RUN_OVERFLOW=reject`, a run over the tenant's limits answers 429 instead.",
         headers: idempotencyHeaders,
         body: createRunBody,
-        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+        response: { 202: runSchema, ...problemResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {
+      if (request.body.webhookUrl !== undefined) {
+        await webhooks.checkRunWebhookUrl(request.principal.tenantId, request.body.webhookUrl);
+      }
       const { run, created } = await runs.create(
         { ...request.body, idempotencyKey: request.headers['idempotency-key'] },
         auditedBy(request),

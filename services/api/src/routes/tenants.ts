@@ -102,7 +102,7 @@ export function registerTenantRoutes(
       schema: {
         tags,
         description:
-          "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit at once, retention at the next retention pass.",
+          "Changes the tenant's own limits and retention settings; fields left out stay, null returns a field to the deployment's default. Rate limits take effect within 5 s on every API instance, the concurrent-run limit and monthly budgets at once, retention at the next retention pass.",
         params: z.strictObject({ tenantId: pathId }),
         body: z
           .strictObject({ limits: limitsBody.optional(), retention: retentionBody.optional() })
@@ -125,7 +125,17 @@ export function registerTenantRoutes(
             details: { retention },
           });
         }
-        return updateTenantLimits(trx, tenantId, limits);
+        const updated = await updateTenantLimits(trx, tenantId, limits);
+        if (Object.keys(limits).length > 0) {
+          // Budgets are money: who changed a tenant's limits is on record, in the admin's tenant.
+          await recordAuditEvent(trx, {
+            ...auditedBy(request),
+            action: 'tenant.limits_changed',
+            target: { type: 'tenant', id: tenantId },
+            details: { limits },
+          });
+        }
+        return updated;
       });
       if (limits.maxConcurrentRuns !== undefined) {
         // A raised limit admits waiting runs now rather than at the reconciler's next pass.

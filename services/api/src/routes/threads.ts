@@ -67,7 +67,7 @@ const forkBody = z.union([
   z.strictObject(forkMetadata),
 ]);
 
-const threadRunBody = createRunBody.extend({
+const threadRunBody = createRunBody.omit({ webhookUrl: true }).extend({
   multitaskStrategy: z
     .enum(multitaskStrategies)
     .default('reject')
@@ -262,7 +262,7 @@ export function registerThreadRoutes(
         params: threadParams,
         headers: idempotencyHeaders,
         body: threadRunBody,
-        response: { 202: runSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429) },
+        response: { 202: runSchema, ...problemResponses(400, 401, 402, 403, 404, 409, 413, 415, 422, 429) },
       },
     },
     async (request, reply) => {

@@ -2,6 +2,7 @@ import type { AdapterContext, McpConnectionPool, SecretSource, StdioCommandPolic
 import {
   getAgentVersion,
   getAgentVersionMcpTools,
+  getRunReplayOf,
   InvalidStateTransitionError,
   NotFoundError,
   publishRunEventsBestEffort,
@@ -16,9 +17,11 @@ import {
   type RunCache,
   type RunEvent,
   type RunEventBus,
+  type RunReplayOf,
   type RunService,
   type ScheduleService,
   type Telemetry,
+  type WebhookRequestOptions,
   type RetentionOptions,
 } from '@agent-runtime/core';
 import type { Client } from '@temporalio/client';
@@ -76,6 +79,11 @@ export interface ActivityDependencies {
    * is deleted at its next fire). @default none: `createScheduledRun` fails
    */
   readonly scheduling?: { readonly schedules: ScheduleService; readonly temporal: Client };
+  /**
+   * How webhook deliveries are sent (`AR_WEBHOOK_*`): the address policy, the timeout and the
+   * response size limit. @default none: `attemptWebhookDelivery` fails
+   */
+  readonly webhooks?: WebhookRequestOptions;
 }
 
 /** Business failures no retry can fix: rethrown as non-retryable with the error's code as type. */
@@ -125,6 +133,41 @@ export function createSpecCache(db: Kysely<Database>): (ref: RunRef) => Promise<
     return spec;
   };
 }
+
+/** Runs whose replay origin {@link createReplayOfCache} keeps: far more than a worker runs at once. */
+const replayOfCacheSize = 10_000;
+
+/**
+ * What a run replays never changes once the run is written, so each run's is read once per
+ * process (or handed over by `startRun`, which reads the run anyway), not by every step.
+ * Oldest entries go first beyond {@link replayOfCacheSize} runs.
+ */
+export function createReplayOfCache(db: Kysely<Database>) {
+  const replayOfs = new Map<string, Promise<RunReplayOf | undefined>>();
+  const keep = (runId: string, replayOf: Promise<RunReplayOf | undefined>) => {
+    replayOfs.set(runId, replayOf);
+    if (replayOfs.size > replayOfCacheSize) replayOfs.delete(replayOfs.keys().next().value as string);
+  };
+  return {
+    /** What the run replays, or undefined when it is no replay. */
+    of(ref: RunRef): Promise<RunReplayOf | undefined> {
+      let replayOf = replayOfs.get(ref.runId);
+      if (!replayOf) {
+        replayOf = getRunReplayOf(db, ref.tenantId, ref.runId).catch(nonRetryable);
+        replayOf.catch(() => replayOfs.delete(ref.runId));
+        keep(ref.runId, replayOf);
+      }
+      return replayOf;
+    },
+    /** Keeps what a caller that read the run found. */
+    remember(runId: string, replayOf: RunReplayOf | undefined): void {
+      keep(runId, Promise.resolve(replayOf));
+    },
+  };
+}
+
+/** The replay origins of runs, as {@link createReplayOfCache} keeps them. */
+export type ReplayOfCache = ReturnType<typeof createReplayOfCache>;
 
 /**
  * Versions never change, so neither do the MCP tools listed when they were created: cached

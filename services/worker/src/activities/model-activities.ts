@@ -4,7 +4,9 @@ import {
   getRun,
   rateLimitedWarning,
   recordedModelStepReply,
-  recordModelStepReply,
+  recordModelStepReplyWithEvent,
+  type NewRunEvent,
+  type RunEvent,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import {
@@ -14,11 +16,18 @@ import {
   type ActivityDependencies,
   type createMcpToolsCache,
   type createSpecCache,
+  type ReplayOfCache,
 } from './activity-support.ts';
 import type { ModelStepInput, RunRef } from './activity-types.ts';
 import { openModelDeltaStream } from './model-delta-stream.ts';
 import { stepConversation } from './thread-conversation.ts';
 import { replayedReply, replayedStepOf } from './replayed-steps.ts';
+import {
+  assertCallAffordable,
+  assertRunBudgetAfterStep,
+  assertTenantBudgetForStep,
+  recordStepSpend,
+} from './step-budget.ts';
 import { traceDecisionStep } from './step-telemetry.ts';
 
 /**
@@ -49,6 +58,7 @@ export function createModelActivities(
   dependencies: ActivityDependencies,
   specOf: ReturnType<typeof createSpecCache>,
   mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
+  replayOfs: ReplayOfCache,
 ) {
   const { db, adapters } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
@@ -64,13 +74,41 @@ export function createModelActivities(
      * codes: `model_*` from models, `agent_*` from adapters (`agent_failed` also for an agent
      * the runtime cannot run, e.g. an OpenAI agent with guardrails). A replay's step before
      * its `fromStep` answers the replayed run's recorded reply instead, deciding nothing; its
-     * events say `replayed: true`.
+     * events say `replayed: true`. Budgets (docs/usage.md): a step still to decide begins only
+     * while the tenant has budget left this month (`tenant_budget_exceeded`), its model call
+     * is made only if its worst case fits in the run's budget, and the step that takes the run
+     * over it fails the run after recording its reply (`budget_exceeded`); every step that
+     * ran is written to the usage ledger.
      */
     async modelStep({ ref, step, messages, state }: ModelStepInput): Promise<AgentReply> {
       const spec = await specOf(ref);
       const adapter = adapterOf(spec);
-      const replayed = await replayedStepOf(db, ref, step);
+      const replayed = await replayedStepOf(replayOfs, ref, step);
       const replayedMark = replayed === undefined ? {} : { replayed: true as const };
+      const completedEvent = (reply: AgentReply): NewRunEvent => ({
+        runId: ref.runId,
+        type: 'model.completed',
+        step,
+        data: {
+          text: reply.text,
+          toolCalls: reply.toolCalls,
+          usage: reply.usage,
+          ...('final' in reply ? { final: reply.final } : {}),
+          ...adapter.modelCompletedData(spec, reply),
+          ...replayedMark,
+        },
+        dedupeKey: `model.completed:${step}`,
+      });
+      const context = Context.current();
+      const attempt = context.info.attempt;
+      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
+      // stands, so the model is not asked again and the events and tool steps agree with it.
+      const recorded =
+        attempt > 1
+          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
+          : undefined;
+      // A step still to decide begins only while the tenant has budget left this month.
+      if (replayed === undefined && recorded === undefined) await assertTenantBudgetForStep(db, ref);
       // Read before the step counts as started: the model is offered every declared tool.
       const mcpTools = replayed === undefined && spec.mcpServers.length > 0 ? await mcpToolsOf(ref) : [];
       const started = await appendRunEvents(db, ref.tenantId, [
@@ -83,10 +121,8 @@ export function createModelActivities(
         },
       ]);
       publish(ref.runId, started);
-      const context = Context.current();
-      const attempt = context.info.attempt;
       const maxAttempts = adapter.maxAttempts(spec);
-      const answer = async (): Promise<AgentReply> => {
+      const answer = async (): Promise<{ reply: AgentReply; events: RunEvent[] }> => {
         const modelCall = {
           step,
           attempt,
@@ -105,6 +141,8 @@ export function createModelActivities(
         ).catch((error: unknown) => {
           throw error instanceof ModelCallError ? toRetryPolicyFailure(error, attempt, maxAttempts) : error;
         });
+        // What is sent is known now: a call whose worst case the run cannot afford is not made.
+        await assertCallAffordable(db, spec, ref, step, conversation);
         // The text streams live as ephemeral deltas; the complete reply is stored once, below.
         const deltas = openModelDeltaStream({
           bus: dependencies.bus,
@@ -145,41 +183,29 @@ export function createModelActivities(
         );
         await deltas.flush();
         // Two attempts of one step (a retry beside one presumed dead) end with the first reply recorded.
-        return recordModelStepReply(db, { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh });
+        return recordModelStepReplyWithEvent(
+          db,
+          { tenantId: ref.tenantId, runId: ref.runId, step, reply: fresh },
+          completedEvent,
+        );
       };
-      // An attempt that recorded its reply and died before Temporal saw it finish: that reply
-      // stands, so the model is not asked again and the events and tool steps agree with it.
-      const recorded =
-        attempt > 1
-          ? await recordedModelStepReply<AgentReply>(db, { tenantId: ref.tenantId, runId: ref.runId, step })
-          : undefined;
       // A replayed step's reply is recorded as the replay's own too: a replay of the replay reuses it.
-      const reply =
-        replayed === undefined
-          ? (recorded ?? (await answer()))
-          : await recordModelStepReply(db, {
-              tenantId: ref.tenantId,
-              runId: ref.runId,
-              step,
-              reply: await replayedReply(db, ref, step, replayed),
-            });
-      const completed = await appendRunEvents(db, ref.tenantId, [
-        {
-          runId: ref.runId,
-          type: 'model.completed',
-          step,
-          data: {
-            text: reply.text,
-            toolCalls: reply.toolCalls,
-            usage: reply.usage,
-            ...('final' in reply ? { final: reply.final } : {}),
-            ...adapter.modelCompletedData(spec, reply),
-            ...replayedMark,
-          },
-          dedupeKey: `model.completed:${step}`,
-        },
-      ]);
+      // The reply and its `model.completed` event are written in one round trip when new.
+      const { reply, events: completed } =
+        recorded !== undefined
+          ? { reply: recorded, events: await appendRunEvents(db, ref.tenantId, [completedEvent(recorded)]) }
+          : replayed === undefined
+            ? await answer()
+            : await recordModelStepReplyWithEvent(
+                db,
+                { tenantId: ref.tenantId, runId: ref.runId, step, reply: await replayedReply(db, ref, step, replayed) },
+                completedEvent,
+              );
+      // A replayed step called nothing: the replayed run's ledger has what it used.
+      if (replayed === undefined) await recordStepSpend(db, spec, ref, step, reply);
       publish(ref.runId, completed);
+      // The step that takes the run over its budget ends it, its reply recorded, its tool calls not run.
+      if (replayed === undefined) await assertRunBudgetAfterStep(db, spec, ref, step);
       return reply;
     },
   };

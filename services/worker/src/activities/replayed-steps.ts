@@ -2,14 +2,13 @@ import type { AgentReply, ToolCall, ToolOutcome } from '@agent-runtime/agents';
 import {
   findApprovalDecision,
   getRun,
-  getRunReplayOf,
   recordedModelStepReply,
   recordedToolCallResult,
   type Database,
 } from '@agent-runtime/core';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
-import { nonRetryable, type createSpecCache } from './activity-support.ts';
+import { nonRetryable, type createSpecCache, type ReplayOfCache } from './activity-support.ts';
 import type { RunRef } from './activity-types.ts';
 
 /**
@@ -24,11 +23,11 @@ export interface ReplayedStep {
 
 /** The replayed run this step answers from, when the run is a replay and the step comes before its `fromStep`. */
 export async function replayedStepOf(
-  db: Kysely<Database>,
+  replayOfs: ReplayOfCache,
   ref: RunRef,
   step: number,
 ): Promise<ReplayedStep | undefined> {
-  const replayOf = await getRunReplayOf(db, ref.tenantId, ref.runId).catch(nonRetryable);
+  const replayOf = await replayOfs.of(ref);
   return replayOf !== undefined && step < replayOf.fromStep ? { sourceRunId: replayOf.runId } : undefined;
 }
 

@@ -1,8 +1,20 @@
 import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
-import { declaredToolsOf, getRunById, isTerminal, type ToolSpec } from '@agent-runtime/core';
+import {
+  declaredToolsOf,
+  getRunById,
+  isTerminal,
+  stepUsageOf,
+  type RunUsage,
+  type ToolSpec,
+} from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
-import { nonRetryable, type ActivityDependencies, type createSpecCache } from './activity-support.ts';
-import type { FinishRunInput, RunRef, StartedRun, ToolPolicy } from './activity-types.ts';
+import {
+  nonRetryable,
+  type ActivityDependencies,
+  type createSpecCache,
+  type ReplayOfCache,
+} from './activity-support.ts';
+import type { FinishRunInput, RunOutcome, RunRef, StartedRun, ToolPolicy } from './activity-types.ts';
 
 /** Reading a callback's posted JSON takes a moment; the wait before it is the workflow's. */
 const callbackReadSeconds = 30;
@@ -22,7 +34,11 @@ function toolPolicyOf(tool: ToolSpec): ToolPolicy {
 }
 
 /** The activities that open and close a run. */
-export function createRunActivities(dependencies: ActivityDependencies, specOf: ReturnType<typeof createSpecCache>) {
+export function createRunActivities(
+  dependencies: ActivityDependencies,
+  specOf: ReturnType<typeof createSpecCache>,
+  replayOfs: ReplayOfCache,
+) {
   const { db, runs } = dependencies;
   return {
     /**
@@ -32,6 +48,8 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
     async startRun(runId: string): Promise<StartedRun> {
       const run = await getRunById(db, runId).catch(nonRetryable);
       if (isTerminal(run.status)) return { state: 'finished', status: run.status };
+      // The run's steps need not read it again.
+      replayOfs.remember(runId, run.replayOf);
       const ref: RunRef = {
         runId,
         tenantId: run.tenantId,
@@ -71,13 +89,43 @@ export function createRunActivities(dependencies: ActivityDependencies, specOf: 
      * the handover (the transition is idempotent), and also starts the tenant's admitted
      * runs whose start failed.
      */
-    async finishRun({ runId, outcome, usage, turn }: FinishRunInput): Promise<void> {
+    async finishRun({ runId, outcome, usage: counted, turn }: FinishRunInput): Promise<void> {
+      let usage = counted;
       // The recorded input names the run alone (histories of runs in flight hold it): its row names the tenant.
       const { tenantId } = await getRunById(db, runId).catch(nonRetryable);
+      usage = await withBudgetCrossingStep(db, tenantId, runId, outcome, usage);
       // A retry may follow a failed start of runs this activity admitted before.
       await runs
         .finish({ tenantId, runId, outcome, usage, turn }, { restartAdmitted: Context.current().info.attempt > 1 })
         .catch(nonRetryable);
     },
+  };
+}
+
+/**
+ * The run's usage with the step that took it over its budget: that step's activity failed
+ * the run after recording its reply, so the workflow never counted it; the ledger did. A run
+ * refused a call it could not afford has no ledger row for that step, and nothing is added.
+ */
+async function withBudgetCrossingStep(
+  db: ActivityDependencies['db'],
+  tenantId: string,
+  runId: string,
+  outcome: RunOutcome,
+  usage: RunUsage,
+): Promise<RunUsage> {
+  if (outcome.status !== 'failed' || outcome.error.code !== 'budget_exceeded' || outcome.error.step === null) {
+    return usage;
+  }
+  const crossing = await stepUsageOf(db, tenantId, runId, outcome.error.step);
+  if (crossing === undefined) return usage;
+  return {
+    ...usage,
+    modelCalls: usage.modelCalls + 1,
+    inputTokens: usage.inputTokens + crossing.inputTokens,
+    outputTokens: usage.outputTokens + crossing.outputTokens,
+    totalTokens: (usage.totalTokens ?? 0) + crossing.totalTokens,
+    cachedInputTokens: (usage.cachedInputTokens ?? 0) + crossing.cachedInputTokens,
+    costUsd: Math.round((usage.costUsd + crossing.costUsd) * 1e10) / 1e10,
   };
 }

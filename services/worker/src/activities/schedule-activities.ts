@@ -23,9 +23,16 @@ const runEndPollMs = 1000;
 
 /**
  * Refusals of a fire's run create that no retry changes (the tenant over its limits in reject
- * mode, a busy thread under `reject`, a version gone): the fire fails with the code as type.
+ * mode or over its monthly budget, a busy thread under `reject`, a version gone): the fire fails with the code as type.
  */
-const finalRefusals = new Set(['rate_limited', 'thread_busy', 'not_found', 'validation_failed', 'conflict']);
+const finalRefusals = new Set([
+  'rate_limited',
+  'tenant_budget_exceeded',
+  'thread_busy',
+  'not_found',
+  'validation_failed',
+  'conflict',
+]);
 
 /**
  * The activities of the `scheduledRun` workflow: create the run of a fire (idempotent per

@@ -12,13 +12,15 @@ import {
 } from '@agent-runtime/agents';
 import {
   appendRunEvents,
-  claimToolCall,
-  completeToolCall,
+  claimToolCallWithEvent,
+  completeToolCallWithEvent,
   declaredToolsOf,
   findCallWaitpoint,
   getRun,
   recordedModelStepReply,
   type AgentSpec,
+  type NewRunEvent,
+  type RunEvent,
   type ToolSpec,
 } from '@agent-runtime/core';
 import { ApplicationFailure, Context } from '@temporalio/activity';
@@ -29,6 +31,7 @@ import {
   type ActivityDependencies,
   type createMcpToolsCache,
   type createSpecCache,
+  type ReplayOfCache,
 } from './activity-support.ts';
 import type { ToolStepInput } from './activity-types.ts';
 import { replayedStepOf, replayedToolOutcome } from './replayed-steps.ts';
@@ -84,6 +87,7 @@ export function createToolActivities(
   dependencies: ActivityDependencies,
   specOf: ReturnType<typeof createSpecCache>,
   mcpToolsOf: ReturnType<typeof createMcpToolsCache>,
+  replayOfs: ReplayOfCache,
 ) {
   const { db, logger, adapters } = dependencies;
   const builtins = dependencies.tools ?? builtinTools;
@@ -159,49 +163,52 @@ export function createToolActivities(
     async toolStep({ ref, step, call }: ToolStepInput): Promise<ToolOutcome> {
       const idempotencyKey = `${ref.runId}:${step}:${call.id}`;
       const spec = await specOf(ref);
-      const replayed = await replayedStepOf(db, ref, step);
+      const replayed = await replayedStepOf(replayOfs, ref, step);
       const replayedMark = replayed === undefined ? {} : { replayed: true as const };
-      const claim = await claimToolCall(db, {
-        tenantId: ref.tenantId,
-        idempotencyKey,
+      // The claim and `tool.started` commit in one round trip before the tool runs; the
+      // result and `tool.completed` in one the moment it returns.
+      const { claim, events: started } = await claimToolCallWithEvent(
+        db,
+        { tenantId: ref.tenantId, idempotencyKey, runId: ref.runId, step, callId: call.id, tool: call.name },
+        {
+          runId: ref.runId,
+          type: 'tool.started',
+          step,
+          data: { callId: call.id, tool: call.name, input: call.arguments, ...replayedMark },
+          dedupeKey: `tool.started:${step}:${call.id}`,
+        },
+      );
+      publish(ref.runId, started);
+      const completedEvent = (outcome: unknown): NewRunEvent => ({
         runId: ref.runId,
+        type: 'tool.completed',
         step,
-        callId: call.id,
-        tool: call.name,
+        data: { callId: call.id, tool: call.name, ...(outcome as ToolOutcome), ...replayedMark },
+        dedupeKey: `tool.completed:${step}:${call.id}`,
       });
       let outcome: ToolOutcome;
+      let completed: RunEvent[];
       if (claim.state === 'completed') {
         outcome = claim.result as ToolOutcome;
+        completed = await appendRunEvents(db, ref.tenantId, [completedEvent(outcome)]);
       } else {
-        const started = await appendRunEvents(db, ref.tenantId, [
-          {
-            runId: ref.runId,
-            type: 'tool.started',
-            step,
-            data: { callId: call.id, tool: call.name, input: call.arguments, ...replayedMark },
-            dedupeKey: `tool.started:${step}:${call.id}`,
-          },
-        ]);
-        publish(ref.runId, started);
         // A replayed call answers the replayed run's record; any other runs its tool.
         const result =
           replayed === undefined
             ? await runTool({ ref, step, call }, spec, idempotencyKey)
             : await replayedToolOutcome(db, specOf, ref, step, call, replayed);
-        outcome = (await completeToolCall(db, { tenantId: ref.tenantId, idempotencyKey }, result)) as ToolOutcome;
+        const recorded = await completeToolCallWithEvent(
+          db,
+          { tenantId: ref.tenantId, idempotencyKey, runId: ref.runId },
+          result,
+          completedEvent,
+        );
+        outcome = recorded.result as ToolOutcome;
+        completed = recorded.events;
         if (claim.attempt > 1) {
           stepLogger(logger, ref, step).info({ idempotencyKey, attempt: claim.attempt }, 'tool call retried');
         }
       }
-      const completed = await appendRunEvents(db, ref.tenantId, [
-        {
-          runId: ref.runId,
-          type: 'tool.completed',
-          step,
-          data: { callId: call.id, tool: call.name, ...outcome, ...replayedMark },
-          dedupeKey: `tool.completed:${step}:${call.id}`,
-        },
-      ]);
       publish(ref.runId, completed);
       return outcome;
     },

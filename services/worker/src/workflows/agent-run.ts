@@ -22,7 +22,9 @@ import {
   defineSignal,
   defineUpdate,
   isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
 } from '@temporalio/workflow';
 import type { AgentRunActivities } from '../activities/create-activities.ts';
@@ -51,6 +53,20 @@ const { startRun, finishRun, requestApproval, resolveApproval, requestCallback, 
     startToCloseTimeout: '30s',
     retry: bookkeepingRetry,
   });
+
+/**
+ * `startRun` as a local activity: it runs inside the run's first workflow task, and the task
+ * that records its result schedules the first step, one Temporal round trip (activity task,
+ * then a new workflow task) sooner. It may run again if the worker dies before the task
+ * completes: starting a run is idempotent.
+ */
+const { startRun: startRunLocally } = proxyLocalActivities<AgentRunActivities>({
+  startToCloseTimeout: '30s',
+  retry: bookkeepingRetry,
+});
+
+/** Patch id of starting a run with {@link startRunLocally}; runs recorded before it replay with the `startRun` activity. */
+const startRunLocallyPatch = 'start-run-locally';
 
 /** Step activities with the step's own time limit; cancellation waits until the step has stopped. */
 function stepActivities(timeoutSeconds: number) {
@@ -157,7 +173,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   });
 
   // A continued execution carries the run as startRun gave it: the run is already running.
-  const started = continued?.run ?? (await startRun(runId));
+  const started =
+    continued?.run ?? (patched(startRunLocallyPatch) ? await startRunLocally(runId) : await startRun(runId));
   if (started.state === 'finished') {
     finishing = true;
     return {

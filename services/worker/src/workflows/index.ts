@@ -3,3 +3,4 @@ export { agentRun } from './agent-run.ts';
 export { listVersionMcpTools } from './list-version-mcp-tools.ts';
 export { retentionPass } from './retention-pass.ts';
 export { scheduledRun } from './scheduled-run.ts';
+export { webhookDelivery } from './webhook-delivery.ts';

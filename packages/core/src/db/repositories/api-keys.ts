@@ -148,20 +148,25 @@ export async function authenticateApiKey(db: Kysely<Database>, key: string): Pro
   const row = await db
     .selectFrom('api_keys')
     .select(['id', 'tenant_id', 'key_hash', 'roles'])
+    // Read with the key, so a request writes only when the minute has passed: one round trip, not two.
+    .select(sql<boolean>`last_used_at is null or last_used_at < now() - interval '1 minute'`.as('last_use_stale'))
     .where('prefix', '=', prefix)
     .where('revoked_at', 'is', null)
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', sql<Date>`now()`)]))
     .executeTakeFirst();
   if (!row || !apiKeyMatches(key, row.key_hash)) return undefined;
-  // At most one write a minute per key keeps authentication off the write path.
-  await db
-    .updateTable('api_keys')
-    .set({ last_used_at: sql<Date>`now()` })
-    .where('tenant_id', '=', row.tenant_id)
-    .where('id', '=', row.id)
-    .where((eb) =>
-      eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]),
-    )
-    .execute();
+  // At most one write a minute per key keeps authentication off the write path; the guard
+  // repeats the check, so concurrent requests still write once.
+  if (row.last_use_stale) {
+    await db
+      .updateTable('api_keys')
+      .set({ last_used_at: sql<Date>`now()` })
+      .where('tenant_id', '=', row.tenant_id)
+      .where('id', '=', row.id)
+      .where((eb) =>
+        eb.or([eb('last_used_at', 'is', null), eb('last_used_at', '<', sql<Date>`now() - interval '1 minute'`)]),
+      )
+      .execute();
+  }
   return { tenantId: row.tenant_id, subject: `api-key:${row.id}`, roles: row.roles as Role[] };
 }

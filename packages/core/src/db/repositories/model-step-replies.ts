@@ -1,5 +1,13 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../schema.ts';
+import { sql, type Kysely } from 'kysely';
+import type { RunEvent } from '../../events/run-event-catalog.ts';
+import type { Database, RunEventRow } from '../schema.ts';
+import {
+  appendedRunEventOf,
+  appendRunEventCall,
+  appendRunEvents,
+  runNotFoundOf,
+  type NewRunEvent,
+} from './run-events.ts';
 
 /** One decision step of a tenant's run. */
 export interface ModelStepKey {
@@ -24,6 +32,39 @@ export async function recordModelStepReply<Reply>(
     .executeTakeFirst();
   if (inserted) return inserted.reply as Reply;
   return (await recordedModelStepReply<Reply>(db, step)) as Reply;
+}
+
+/**
+ * {@link recordModelStepReply} with the event that reports the recorded reply
+ * (`model.completed`), in one statement when this reply is the first: the run row is locked,
+ * the reply inserted and the event appended, atomically, in one round trip. When an earlier
+ * attempt recorded a reply first, that reply stands and its event is appended (a no-op if
+ * that attempt appended it). Returns the recorded reply and the event if it was new.
+ */
+export async function recordModelStepReplyWithEvent<Reply>(
+  db: Kysely<Database>,
+  step: ModelStepKey & { readonly reply: Reply },
+  eventOf: (reply: Reply) => NewRunEvent,
+): Promise<{ readonly reply: Reply; readonly events: RunEvent[] }> {
+  const { tenantId, runId } = step;
+  const { rows } = await sql<RunEventRow & { recorded_reply: unknown }>`
+    with locked as (
+      select id from runs where id = ${runId} and tenant_id = ${tenantId} for update
+    ), recorded as (
+      insert into model_step_replies (tenant_id, run_id, step, reply)
+      select ${tenantId}, locked.id, ${step.step}, ${JSON.stringify(step.reply)}::jsonb from locked
+      on conflict (run_id, step) do nothing
+      returning reply
+    )
+    select recorded.reply as recorded_reply, appended.*
+      from recorded left join lateral ${appendRunEventCall(tenantId, eventOf(step.reply))} as appended on true`
+    .execute(db)
+    .catch(runNotFoundOf(runId));
+  const [row] = rows;
+  if (row) return { reply: row.recorded_reply as Reply, events: appendedRunEventOf(row) };
+  // Another attempt recorded its reply first (or the run is missing: the append says so).
+  const reply = (await recordedModelStepReply<Reply>(db, step)) ?? step.reply;
+  return { reply, events: await appendRunEvents(db, tenantId, [eventOf(reply)]) };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
 import { NotFoundError } from '../../errors.ts';
 import type { RunEvent } from '../../events/run-event-catalog.ts';
 import { validateNewRunEvent, type NewRunEvent } from '../../events/new-run-event.ts';
@@ -31,6 +31,32 @@ export function toRunEvent(row: RunEventRow): RunEvent {
  * event is never stored. Returns the events that were new.
  * @throws UncataloguedRunEventError
  */
+/**
+ * The call of `append_run_event` that appends one event, checked against the catalog first,
+ * for a statement that writes the event together with another row in one round trip (a
+ * step's recorded reply or tool call beside its event). The function locks the run row and
+ * reads with fresh snapshots, as a lone append does.
+ * @throws UncataloguedRunEventError
+ */
+export function appendRunEventCall(tenantId: string, event: NewRunEvent): RawBuilder<RunEventRow> {
+  const { step, data } = validateNewRunEvent(event);
+  return sql<RunEventRow>`append_run_event(${tenantId}, ${event.runId}, ${event.type}, ${step}, ${JSON.stringify(
+    data,
+  )}::jsonb, ${event.dedupeKey})`;
+}
+
+/** A run event a combined statement returned beside its other row: absent when its dedupe key was there. */
+export function appendedRunEventOf(row: { readonly seq: number | null } & Record<string, unknown>): RunEvent[] {
+  return row.seq === null ? [] : [toRunEvent(row as unknown as RunEventRow)];
+}
+
+/** Translates the error a missing run raises inside `append_run_event`. */
+export function runNotFoundOf(runId: string): (error: unknown) => never {
+  return (error) => {
+    throw sqlStateOf(error) === sqlStates.runNotFound ? new NotFoundError('run', runId) : error;
+  };
+}
+
 export async function appendRunEvents(
   db: Kysely<Database>,
   tenantId: string,

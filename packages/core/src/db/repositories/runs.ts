@@ -35,6 +35,7 @@ export function toRun(row: RunRow): Run {
     ...(typeof row.replay_of_run_id === 'string' && typeof row.replay_from_step === 'number'
       ? { replayOf: { runId: row.replay_of_run_id, fromStep: row.replay_from_step } }
       : {}),
+    ...(typeof row.webhook_url === 'string' ? { webhookUrl: row.webhook_url } : {}),
   };
 }
 
@@ -65,6 +66,8 @@ export interface CreateRunRequest {
   readonly overflow?: ({ readonly mode: 'reject' } & AdmissionLimits) | undefined;
   /** A replay: the finished run it replays and the step it re-runs from (see `RunService.replay`). */
   readonly replayOf?: RunReplayOf | undefined;
+  /** The run's one-off webhook endpoint (checked by the caller). */
+  readonly webhookUrl?: string | undefined;
 }
 
 /** The run, and whether this call created it (false: an idempotent repeat). */
@@ -117,7 +120,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
   if (version === null) {
     throw new AppError('validation_failed', `agent ${agent.id} has no versions yet`, { agentId: agent.id });
   }
-  await getAgentVersion(db, request.tenantId, agent.id, version);
+  // The latest version exists (versions are never deleted): only a version the caller named is looked up.
+  if (request.version !== undefined) await getAgentVersion(db, request.tenantId, agent.id, version);
   const { overflow } = request;
   const insert = (into: Kysely<Database>, admittedAt: Date | null) =>
     into
@@ -141,6 +145,8 @@ export async function createRun(db: Kysely<Database>, request: CreateRunRequest)
         ...(request.replayOf === undefined
           ? {}
           : { replay_of_run_id: request.replayOf.runId, replay_from_step: request.replayOf.fromStep }),
+        // Named only by a run with one: other runs write what they wrote before migration 0018.
+        ...(request.webhookUrl === undefined ? {} : { webhook_url: request.webhookUrl }),
       })
       .onConflict((oc) => oc.columns(['tenant_id', 'idempotency_key']).doNothing())
       .returningAll()

@@ -15,6 +15,9 @@ function toTenant(row: TenantRow): Tenant {
       rateLimitPerMinute: row.rate_limit_per_minute,
       rateLimitBurst: row.rate_limit_burst,
       maxConcurrentRuns: row.max_concurrent_runs,
+      monthlyCostUsd: row.monthly_cost_usd ?? null,
+      monthlyTokens:
+        row.monthly_tokens === null || row.monthly_tokens === undefined ? null : Number(row.monthly_tokens),
     },
     retention: {
       runsDays: row.retention_runs_days ?? null,
@@ -35,6 +38,8 @@ function limitColumns(limits: TenantLimitsChange) {
     ...(limits.rateLimitPerMinute === undefined ? {} : { rate_limit_per_minute: limits.rateLimitPerMinute }),
     ...(limits.rateLimitBurst === undefined ? {} : { rate_limit_burst: limits.rateLimitBurst }),
     ...(limits.maxConcurrentRuns === undefined ? {} : { max_concurrent_runs: limits.maxConcurrentRuns }),
+    ...(limits.monthlyCostUsd === undefined ? {} : { monthly_cost_usd: limits.monthlyCostUsd }),
+    ...(limits.monthlyTokens === undefined ? {} : { monthly_tokens: limits.monthlyTokens }),
   };
 }
 
