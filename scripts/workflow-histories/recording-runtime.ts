@@ -5,6 +5,7 @@ import { buildApp } from '@agent-runtime/api';
 import {
   createDataConverter,
   createLogger,
+  generateMasterKeyEntry,
   InProcessRunEventBus,
   loadConfig,
   migrateToLatest,
@@ -65,6 +66,8 @@ export async function startRecordingRuntime(options: RecordingRuntimeOptions): P
     // Scripted failures would log as warnings; only real trouble should show.
     LOG_LEVEL: 'error',
     PORT: '0',
+    // Signs the callback URLs of callback tools (never in a history: they are in run events).
+    AR_MASTER_KEYS: generateMasterKeyEntry('record-histories'),
   });
   const logger = createLogger(config.LOG_LEVEL, 'record-histories');
   const database = await openDatabase({ kind: 'postgres', url: options.databaseUrl, poolSize: 10 });

@@ -44,6 +44,18 @@ const approvalSpec = (approvals: Record<string, unknown> = {}) => ({
   approvals,
 });
 
+/** A tool call that waits for an outside system's POST to its callback URL, then a final answer. */
+const callbackSpec = (tool: Record<string, unknown> = {}) => ({
+  model: {
+    provider: 'scripted',
+    replies: [
+      { text: 'asking the bank', toolCalls: [{ id: 'pay', name: 'await_payment', arguments: { invoice: 7 } }] },
+      { text: 'done' },
+    ],
+  },
+  tools: [{ kind: 'callback', name: 'await_payment', ...tool }],
+});
+
 /** A 30 s sleep that something (a message, a cancel, the deadline) cuts short. */
 const napSpec = (limits: Record<string, unknown> = {}) => ({
   model: {
@@ -119,6 +131,20 @@ export const representativeRuns: readonly RepresentativeRun[] = [
     name: 'approval-expired-fails-run',
     spec: approvalSpec({ timeoutSeconds: 1, onTimeout: 'fail' }),
     expected: { status: 'failed', errorCode: 'approval_expired' },
+  },
+  {
+    name: 'callback-completed',
+    spec: callbackSpec(),
+    async drive(run) {
+      await run.completeCallback({ paid: true });
+    },
+    expected: { status: 'succeeded' },
+  },
+  { name: 'callback-expired', spec: callbackSpec({ timeoutSeconds: 1 }), expected: { status: 'succeeded' } },
+  {
+    name: 'callback-expired-fails-run',
+    spec: callbackSpec({ timeoutSeconds: 1, onTimeout: 'fail' }),
+    expected: { status: 'failed', errorCode: 'callback_expired' },
   },
   {
     name: 'message-while-waiting',

@@ -11,6 +11,8 @@ export interface RunControl {
   waitForToolStart(): Promise<void>;
   /** Approves or rejects a pending approval. */
   decide(approvalId: string, decision: 'approve' | 'reject', comment: string): Promise<void>;
+  /** Waits for the run's callback URL and POSTs `body` to it, as an outside system would. */
+  completeCallback(body: unknown): Promise<void>;
   /** Sends a user message; returns its disposition (`enqueued` or `interrupted`). */
   sendMessage(content: string): Promise<string>;
   /** Asks for the run to be cancelled. */
@@ -105,6 +107,15 @@ function controlRun(runtime: RecordingRuntime, runId: string): RunControl {
     async decide(approvalId, decision, comment) {
       const response = await runtime.request('POST', `${runPath}/approvals/${approvalId}`, { decision, comment });
       await expectStatus(response, 200, `${decision} ${approvalId}`);
+    },
+    async completeCallback(body) {
+      const url = await waitUntil('a callback URL', async () => {
+        const page = (await (await runtime.request('GET', `${runPath}/events?limit=1000`)).json()) as {
+          items: { type: string; data: { url?: string } }[];
+        };
+        return page.items.find((event) => event.type === 'callback.waiting')?.data.url;
+      });
+      await expectStatus(await runtime.request('POST', url, body), 202, 'post the callback');
     },
     async sendMessage(content) {
       const response = await runtime.request('POST', `${runPath}/messages`, { content });

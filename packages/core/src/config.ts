@@ -181,6 +181,17 @@ const configSchema = z.object({
   HOST: z.string().default('127.0.0.1'),
   /** Port the API listens on. @default 8080 */
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  /**
+   * The API's public base URL (through the gateway), e.g. `https://agents.example.com`: the
+   * callback and approval links runs hand out are made absolute with it. Unset: links are
+   * paths (`/v1/callbacks/{token}`), which a caller joins with the URL it reaches the API at.
+   */
+  AR_PUBLIC_URL: optionalString.pipe(
+    z
+      .url({ protocol: /^https?$/ })
+      .transform((url) => url.replace(/\/+$/, ''))
+      .optional(),
+  ),
   /** Largest accepted request body in bytes. @default 1048576 */
   AR_BODY_LIMIT_BYTES: z.coerce
     .number()

@@ -23,6 +23,10 @@ export const errorCodeDescriptions = {
     "A run of the thread has not ended and the new run's `multitaskStrategy` is `reject`; or the thread cannot be deleted while one is in progress.",
   run_not_finished: 'The run has not ended yet; only a finished run can be replayed.',
   approval_not_pending: 'No approval of this id is waiting for a decision on the run.',
+  callback_token_invalid:
+    'The callback token is not one the runtime signed (altered, truncated, or signed with a key it no longer has).',
+  callback_used: 'The callback URL was already used (or its approval already decided): each is good for one POST.',
+  callback_expired: 'The callback URL has expired, or the run it belongs to has ended.',
   agent_archived: 'The agent is archived and takes no new versions or runs.',
   version_immutable: 'Agent versions cannot be changed; create a new version.',
   semantic_search_unavailable:
@@ -95,6 +99,7 @@ export function httpStatusOf(code: ErrorCode): number {
     case 'unsupported_media_type':
       return 415;
     case 'unauthenticated':
+    case 'callback_token_invalid':
       return 401;
     case 'forbidden':
       return 403;
@@ -105,6 +110,9 @@ export function httpStatusOf(code: ErrorCode): number {
       return 414;
     case 'method_not_allowed':
       return 405;
+    case 'callback_used':
+    case 'callback_expired':
+      return 410;
     case 'conflict':
     case 'idempotency_key_conflict':
     case 'invalid_state_transition':

@@ -1,6 +1,7 @@
 import fastifySwagger from '@fastify/swagger';
 import {
   AppError,
+  createCallbackLinks,
   createLocalTelemetry,
   createMemoryStore,
   createRunService,
@@ -27,6 +28,7 @@ import { openApiOptions } from './http/openapi.ts';
 import { problemOf, sendProblem } from './http/problem.ts';
 import { createRateLimitHook } from './http/rate-limit.ts';
 import { createRequestTracing } from './http/request-tracing.ts';
+import { registerCallbackRoutes } from './routes/callbacks.ts';
 import { registerAgentToolRoutes } from './routes/agent-tools.ts';
 import { registerAgentRoutes } from './routes/agents.ts';
 import { registerApiReferenceRoutes } from './routes/api-reference.ts';
@@ -145,6 +147,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
       bus: dependencies.bus,
       logger: dependencies.logger,
       limits: runServiceLimitsOf(dependencies.config),
+      callbackLinks: createCallbackLinks(dependencies.config),
     });
   // One blob store for the routes: artifacts, and the blobs a deleted thread's runs leave.
   const blobs = dependencies.blobs ?? openBlobStore(dependencies.config);
@@ -178,6 +181,7 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   registerRunRoutes(app, runRouteDependencies);
   registerRunEventRoutes(app, runRouteDependencies);
   registerRunControlRoutes(app, runRouteDependencies);
+  registerCallbackRoutes(app, runRouteDependencies);
   registerThreadRoutes(app, runRouteDependencies);
   registerRunReplayRoute(app, runRouteDependencies);
   await registerArtifactRoutes(app, dependencies, blobs);

@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  createCallbackLinks,
   createDataConverter,
   createLogger,
   createRunService,
@@ -62,6 +63,7 @@ try {
     bus,
     logger,
     limits: runServiceLimitsOf(config),
+    callbackLinks: createCallbackLinks(config),
   });
   const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
   await app.listen({ host: config.HOST, port: config.PORT });

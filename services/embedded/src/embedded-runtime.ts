@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { buildApp, startRunReconciler } from '@agent-runtime/api';
 import {
+  createCallbackLinks,
   createDataConverter,
   createRunService,
   createTelemetry,
@@ -101,6 +102,7 @@ export async function startEmbeddedRuntime(configured: Config, logger: Logger): 
     bus,
     logger,
     limits: runServiceLimitsOf(config),
+    callbackLinks: createCallbackLinks(config),
   });
   const app = await buildApp({ config, db: database.db, temporal, logger, bus, blobs, runCache, runs, telemetry });
   const url = await app.listen({ host: config.HOST, port: config.PORT });

@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { createAdapterContext, McpConnectionPool, type AgentRegistrations } from '@agent-runtime/agents';
 import {
+  createCallbackLinks,
   createDataConverter,
   createLocalTelemetry,
   createMemoryStore,
@@ -9,6 +10,7 @@ import {
   openEmbedder,
   retentionOptionsOf,
   runServiceLimitsOf,
+  UncachedRunReads,
   type BlobStore,
   type Config,
   type Database,
@@ -18,7 +20,6 @@ import {
   type RunEventBus,
   type Telemetry,
   type TemporalConnectionSettings,
-  UncachedRunReads,
   webhookRequestOptionsOf,
 } from '@agent-runtime/core';
 import { Client } from '@temporalio/client';
@@ -184,6 +185,7 @@ export async function createWorker(dependencies: WorkerDependencies): Promise<Cr
     bus: dependencies.bus,
     logger: logger.child({ component: 'runs' }),
     limits: runServiceLimitsOf(config),
+    callbackLinks: createCallbackLinks(config),
   });
   const worker = await Worker.create({
     connection,

@@ -46,6 +46,7 @@ const listOperations = [
   'GET /v1/audit',
   'GET /v1/runs',
   'GET /v1/runs/{runId}/artifacts',
+  'GET /v1/runs/{runId}/waitpoints',
   'GET /v1/runs/{runId}/webhook-deliveries',
   'GET /v1/schedules',
   'GET /v1/secrets',
@@ -139,6 +140,14 @@ checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 422, 
 # above, whose statuses include both.
 include-name = ["PUT /v1/store/items"]
 checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 403, 409, 422, 429]
+
+[[operations]]
+# A callback or approval link's token is the credential, signed by the server: a generated
+# one answers 401 callback_token_invalid (a valid-looking string no key signed), and one the
+# server issued answers 410 once used or expired. A link's body is free-form JSON (the same
+# 400 for \`__proto__\`); an approval link's is \`{ comment }\` (422 otherwise).
+include-name = ["POST /v1/callbacks/{token}", "GET /v1/callbacks/{token}"]
+checks.positive_data_acceptance.expected-statuses = ["2xx", 400, 401, 409, 410, 422, 429]
 
 [[operations]]
 # A webhook URL's host must resolve to an address the policy allows (AR_WEBHOOK_ALLOWED_NETWORKS):

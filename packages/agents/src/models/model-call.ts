@@ -51,6 +51,7 @@ export function modelToolsOf(spec: AgentSpec, sources: ModelToolSources): ModelT
   return declaredToolsOf(spec).flatMap((declaration): ModelToolDefinition[] => {
     switch (declaration.kind) {
       case 'http':
+      case 'callback':
         return [{ name: declaration.name, description: declaration.description, inputSchema: declaration.input }];
       case 'builtin': {
         const tool = sources.builtins[declaration.name];

@@ -33,6 +33,8 @@ export function resolveTool(
   let tool: Tool | undefined;
   if (declaration.kind === 'http') tool = createHttpTool(declaration, sources.secrets);
   else if (declaration.kind === 'builtin') tool = sources.builtins[declaration.name];
+  // A callback's output is what the outside system posted: the tool step reads it, no tool runs.
+  else if (declaration.kind === 'callback') tool = undefined;
   else {
     const server = spec.mcpServers.find((candidate) => candidate.name === mcpToolServer(declaration.name));
     const listed = sources.mcp?.tools.find((candidate) => candidate.name === declaration.name);

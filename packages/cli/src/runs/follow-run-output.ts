@@ -109,6 +109,14 @@ export async function followRunOutput(
         );
         return undefined;
       }
+      case 'callback.waiting':
+        line(
+          paint('yellow', `? ${event.data.tool} waits for a POST to ${event.data.url} (until ${event.data.expiresAt})`),
+        );
+        return undefined;
+      case 'callback.resolved':
+        line(paint(event.data.outcome === 'completed' ? 'green' : 'yellow', `callback ${event.data.outcome}`));
+        return undefined;
       case 'message.received':
         line(paint('cyan', `» ${event.data.content}`));
         return undefined;

@@ -44,6 +44,7 @@ describe.each(databaseKinds)('repositories on %s', (kind) => {
       '0016-retention',
       '0017-schedules',
       '0018-webhooks',
+      '0019-callback-waitpoints',
       '0020-budgets-and-usage',
     ]);
     tenantId = (await seedDefaults(database.db, {})).tenant.id;

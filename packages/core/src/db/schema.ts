@@ -311,6 +311,22 @@ export interface SchedulesTable {
   updated_at: ColumnType<Date, Date | undefined, Date>;
 }
 
+/** A run waiting for an outside system's POST to its callback URL (0019). */
+export interface WaitpointsTable {
+  id: string;
+  tenant_id: string;
+  run_id: string;
+  step: number;
+  call_id: string;
+  tool: string;
+  status: 'pending' | 'completed' | 'expired';
+  expires_at: Timestamp;
+  /** The posted JSON, once completed. */
+  payload: Jsonb<unknown> | null;
+  created_at: CreatedAt;
+  resolved_at: Timestamp | null;
+}
+
 /** What one decision step used (0020): the usage ledger, one row per step that ran. */
 export interface StepUsageTable {
   tenant_id: string;
@@ -410,6 +426,7 @@ export interface Database {
   thread_messages: ThreadMessagesTable;
   memory_items: MemoryItemsTable;
   schedules: SchedulesTable;
+  waitpoints: WaitpointsTable;
   step_usage: StepUsageTable;
   tenant_monthly_usage: TenantMonthlyUsageTable;
   webhooks: WebhooksTable;
@@ -429,3 +446,4 @@ export type RunEventRow = Selectable<RunEventsTable>;
 export type NewRun = Insertable<RunsTable>;
 export type ArtifactRow = Selectable<ArtifactsTable>;
 export type SecretRow = Selectable<SecretsTable>;
+export type WaitpointRow = Selectable<WaitpointsTable>;

@@ -17,7 +17,7 @@ export const listedMcpToolSchema = z.object({
 export const agentToolSchema = z
   .object({
     name: z.string().describe('The name the model calls it by; `<server>.<tool>` for MCP tools'),
-    kind: z.enum(['builtin', 'http', 'mcp']),
+    kind: z.enum(['builtin', 'http', 'mcp', 'callback']),
     description: z.string(),
     inputSchema: jsonSchemaObject.describe('JSON Schema every call input is validated against before the call'),
     requiresApproval: z.boolean(),

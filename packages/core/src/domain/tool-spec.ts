@@ -79,6 +79,34 @@ export const httpToolSpecSchema = z.strictObject({
   ...toolPolicy,
 });
 
+/**
+ * A tool that waits for an outside system (docs/callbacks.md): a call gives the run a
+ * single-use callback URL that expires after `timeoutSeconds` (`callback.waiting` event) and
+ * the run waits; the JSON POSTed to the URL is the call's output. Unanswered, the call
+ * expires as approvals do: rejected (the model gets `callback_expired`) or the run fails.
+ */
+export const callbackToolSpecSchema = z.strictObject({
+  kind: z.literal('callback'),
+  name: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'a letter, then letters, digits, "_" or "-"'),
+  description: z.string().max(2000).default(''),
+  input: z
+    .record(z.string(), z.unknown())
+    .default({ type: 'object' })
+    .describe("JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`"),
+  requiresApproval: toolPolicy.requiresApproval,
+  timeoutSeconds: z
+    .number()
+    .int()
+    .min(1)
+    .max(30 * 86_400)
+    .default(86_400)
+    .describe('How long the callback URL stays valid; then the call expires'),
+  onTimeout: z
+    .enum(['reject', 'fail'])
+    .default('reject')
+    .describe('An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)'),
+});
+
 /** Name of an MCP server in a spec: the part of its tools' names before the dot. */
 const mcpServerNameSchema = z
   .string()
@@ -151,7 +179,12 @@ export const mcpServerSpecSchema = z.strictObject({
 });
 
 /** A tool the agent may call. */
-export const toolSpecSchema = z.union([builtinToolSpecSchema, httpToolSpecSchema, mcpToolSpecSchema]);
+export const toolSpecSchema = z.union([
+  builtinToolSpecSchema,
+  httpToolSpecSchema,
+  mcpToolSpecSchema,
+  callbackToolSpecSchema,
+]);
 
 /** The server part of an MCP tool's name `<server>.<tool>`. */
 export function mcpToolServer(name: string): string {
@@ -167,6 +200,8 @@ export function mcpToolOnServer(name: string): string {
 export type ToolSpec = z.output<typeof toolSpecSchema>;
 /** An HTTP tool declared in a spec. */
 export type HttpToolSpec = z.output<typeof httpToolSpecSchema>;
+/** A callback tool declared in a spec, defaults applied. */
+export type CallbackToolSpec = z.output<typeof callbackToolSpecSchema>;
 /** An MCP tool declared in a spec. */
 export type McpToolSpec = z.output<typeof mcpToolSpecSchema>;
 /** An MCP server declared in a spec, defaults applied. */

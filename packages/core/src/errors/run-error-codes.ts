@@ -22,6 +22,8 @@ export const runErrorCodes = {
   already_finished: "The run's workflow found the run already ended (cancelled while queued) and did nothing.",
   approval_expired:
     'No reviewer decided on a tool call within `approvals.timeoutSeconds`. With `onTimeout: fail` it fails the run; otherwise the model gets it as the tool result.',
+  callback_expired:
+    "No outside system POSTed to a callback tool's URL within its `timeoutSeconds`. With `onTimeout: fail` it fails the run; otherwise the model gets it as the tool result.",
   activity_failed: 'A step failed, after its retries, with an error of no catalogued code; the message says what.',
   internal: 'A defect of the runtime ended the run; the message says what.',
   not_found: 'A record the run needed (the run row, its agent version) no longer exists.',

@@ -14,6 +14,16 @@ export const approvalRequestedEventSchema = storedRunEventSchema({
     tool: z.string(),
     input: z.unknown().describe("The call's arguments (a JSON object)"),
     expiresAt: eventTimestampSchema.nullable().describe('When the request expires; null: never'),
+    links: z
+      .strictObject({
+        approve: z.string().describe('`POST` here (optional JSON body `{ "comment": "…" }`) to approve'),
+        reject: z.string().describe('`POST` here to reject'),
+        expiresAt: eventTimestampSchema.describe('When the links expire'),
+      })
+      .optional()
+      .describe(
+        'Single-use links that decide the approval without an API key (docs/callbacks.md), for a chat or e-mail button; absent on events from before links existed',
+      ),
   }),
 });
 

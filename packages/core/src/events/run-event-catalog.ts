@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalDecidedEventSchema, approvalRequestedEventSchema } from './approval-events.ts';
 import { artifactCreatedEventSchema } from './artifact-events.ts';
+import { callbackResolvedEventSchema, callbackWaitingEventSchema } from './callback-events.ts';
 import { messageReceivedEventSchema } from './message-events.ts';
 import { modelCompletedEventSchema, modelStartedEventSchema } from './model-events.ts';
 import {
@@ -25,6 +26,8 @@ export const storedRunEventSchemas = [
   toolCompletedEventSchema,
   approvalRequestedEventSchema,
   approvalDecidedEventSchema,
+  callbackWaitingEventSchema,
+  callbackResolvedEventSchema,
   messageReceivedEventSchema,
   artifactCreatedEventSchema,
   runSucceededEventSchema,

@@ -26,6 +26,14 @@ export interface ApprovalDecision {
  */
 export const interruptRunSignal = 'interruptRun';
 
+/**
+ * Temporal Signal that wakes a run waiting at a waitpoint whose callback URL was POSTed to
+ * (its argument: the waitpoint id). The POST already completed the waitpoint in the
+ * database, which stays the record: the run reads the posted JSON from there. A signal, not
+ * an update, so a POST is taken while no worker runs.
+ */
+export const callbackCompletedSignal = 'callbackCompleted';
+
 /** Temporal Update that sends a user message into a running or waiting run. */
 export const sendMessageUpdate = 'sendMessage';
 

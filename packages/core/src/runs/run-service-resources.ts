@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { RunEventBus } from '../bus/event-bus.ts';
 import type { RunCache } from '../cache/run-cache.ts';
+import type { CallbackLinks } from '../callbacks/callback-links.ts';
 import type { Config } from '../config.ts';
 import type { NewAuditEvent } from '../db/repositories/audit-events.ts';
 import type { Database } from '../db/schema.ts';
@@ -47,6 +48,12 @@ export interface RunServiceResources {
   readonly bus: RunEventBus;
   readonly logger: Logger;
   readonly limits: RunServiceLimits;
+  /**
+   * Signs the callback URLs of callback tools and the approve/reject links of approvals
+   * (docs/callbacks.md); the worker's run service has them. Without them approvals carry no
+   * links and a callback tool's call fails the run.
+   */
+  readonly callbackLinks?: CallbackLinks | undefined;
 }
 
 /**

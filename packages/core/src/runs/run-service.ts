@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import type { CreateRunResult } from '../db/repositories/runs.ts';
 import type { Run } from '../domain/resources.ts';
 import type { SendMessageResult } from '../execution/agent-run-contract.ts';
@@ -8,9 +9,13 @@ import { decideApproval, type ApprovalVerdict } from './decide-approval.ts';
 import { describeCreatedRun, describeQueue } from './describe-queue.ts';
 import { finishRun, type RunEnd } from './finish-run.ts';
 import { reconcileRuns } from './reconcile-runs.ts';
+import type { callbackLinkSchema } from '../domain/waitpoint.ts';
+import { describeCallbackLink, postCallback, type CallbackPost, type CallbackPostResult } from './post-callback.ts';
 import { replayRun, type ReplayRunRequest } from './replay-run.ts';
 import { requestApproval, type ApprovalRequest } from './request-approval.ts';
+import { requestCallback, type CallbackRequest } from './request-callback.ts';
 import { resolveApproval, type ApprovalResolution } from './resolve-approval.ts';
+import { resolveCallback, type CallbackResolution } from './resolve-callback.ts';
 import type { RunActor, RunServiceResources, TenantRunRef } from './run-service-resources.ts';
 import { sendRunMessage } from './send-run-message.ts';
 import { startRun, type StartingRun } from './start-run.ts';
@@ -80,6 +85,24 @@ export interface RunService {
    */
   resolveApproval(resolution: ApprovalResolution): Promise<Run>;
   /**
+   * `running → waiting` at a callback tool's waitpoint, with its signed single-use URL in
+   * `callback.waiting` (docs/callbacks.md). Answers the waitpoint's id.
+   */
+  requestCallback(request: CallbackRequest): Promise<{ readonly waitpointId: string }>;
+  /**
+   * Settles a waitpoint whose wait is over (completed by its POST, or now expired) with
+   * `callback.resolved`; `waiting → running`. Answers how it ended.
+   */
+  resolveCallback(resolution: CallbackResolution): Promise<{ readonly outcome: 'completed' | 'expired' }>;
+  /**
+   * Takes a POST to a callback or approval link, the token its credential: completes the
+   * waitpoint and wakes the run, or decides the approval. 401 `callback_token_invalid`, 410
+   * `callback_used` or `callback_expired`, changing nothing. Audited.
+   */
+  postCallback(post: CallbackPost): Promise<CallbackPostResult>;
+  /** What a link would do and whether a POST would be taken; reads only (401/410 as for a POST). */
+  describeCallbackLink(token: string): Promise<z.infer<typeof callbackLinkSchema>>;
+  /**
    * Closes the run with its outcome and usage (`run.succeeded`, `run.failed`, …), then admits
    * the tenant's next queued runs. Throws when that handover cannot reach Temporal (retry
    * with `restartAdmitted`); the run has ended all the same.
@@ -121,6 +144,10 @@ export function createRunService(resources: RunServiceResources): RunService {
     decideApproval: (target, verdict, by) => decideApproval(resources, target, verdict, by),
     requestApproval: (request) => requestApproval(resources, request),
     resolveApproval: (resolution) => resolveApproval(resources, resolution),
+    requestCallback: (request) => requestCallback(resources, request),
+    resolveCallback: (resolution) => resolveCallback(resources, resolution),
+    postCallback: (post) => postCallback(resources, post),
+    describeCallbackLink: (token) => describeCallbackLink(resources, token),
     finish: (end, options) => finishRun(resources, end, options),
     admit: (tenantId, options) => admitRuns(resources, tenantId, options),
     reconcile: (batchSize) => reconcileRuns(resources, batchSize),

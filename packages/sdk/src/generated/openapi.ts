@@ -1819,6 +1819,38 @@ export interface paths {
                      */
                     timeoutSeconds?: number;
                   }
+                | {
+                    /** @enum {string} */
+                    kind: 'callback';
+                    name: string;
+                    /** @default  */
+                    description?: string;
+                    /**
+                     * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+                     * @default {
+                     *       "type": "object"
+                     *     }
+                     */
+                    input?: {
+                      [key: string]: unknown;
+                    };
+                    /**
+                     * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+                     * @default false
+                     */
+                    requiresApproval?: boolean;
+                    /**
+                     * @description How long the callback URL stays valid; then the call expires
+                     * @default 86400
+                     */
+                    timeoutSeconds?: number;
+                    /**
+                     * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+                     * @default reject
+                     * @enum {string}
+                     */
+                    onTimeout?: 'reject' | 'fail';
+                  }
               )[];
               /** @default [] */
               mcpServers?: {
@@ -3244,6 +3276,348 @@ export interface paths {
         };
       };
     };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/callbacks/{token}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description What a link does and whether a POST would still be taken. Changes nothing: link scanners follow GETs, so only a POST decides. */
+    get: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CallbackLink'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    /** @description Completes a waitpoint or decides an approval; the token in the path is the credential (no API key). A callback link's JSON body (any JSON value, at most 256 KiB; none: null) becomes the waiting tool call's output and the run resumes: 202. An approval link decides its approval (body: none, or `{ "comment": "…" }`). Each link is good for one POST: a used one answers 410 `callback_used`, an expired one (or one whose run has ended) 410 `callback_expired`, a token not signed here 401 `callback_token_invalid`; none changes anything. */
+    post: {
+      parameters: {
+        query?: never;
+        header?: never;
+        path: {
+          token: string;
+        };
+        cookie?: never;
+      };
+      requestBody: {
+        content: {
+          'application/json': unknown;
+        };
+      };
+      responses: {
+        /** @description Default Response */
+        202: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': components['schemas']['CallbackPostResult'];
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Conflict */
+        409: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Gone */
+        410: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Payload Too Large: The request body is over the size limit */
+        413: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unsupported Media Type: The media type of the request body is not supported */
+        415: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/runs/{runId}/waitpoints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** @description The run's waitpoints (callback tools' calls waiting for a POST), oldest first; each URL is in its `callback.waiting` event. */
+    get: {
+      parameters: {
+        query?: {
+          /** @description `nextCursor` of the previous page */
+          cursor?: string;
+          limit?: number;
+        };
+        header?: never;
+        path: {
+          runId: string;
+        };
+        cookie?: never;
+      };
+      requestBody?: never;
+      responses: {
+        /** @description Default Response */
+        200: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/json': {
+              items: components['schemas']['Waitpoint'][];
+              nextCursor: string | null;
+            };
+          };
+        };
+        /** @description Bad Request: The request could not be read (malformed JSON, an unreadable URL, an unknown cursor) */
+        400: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unauthorized: No valid credential */
+        401: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Forbidden: The credential's roles do not allow this route */
+        403: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Not Found: No such object in the caller’s tenant */
+        404: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description URI Too Long: A path parameter is longer than any id can be */
+        414: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Unprocessable Entity: The request is not valid: `errors` lists each problem with its path */
+        422: {
+          headers: {
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Too Many Requests: The tenant is over its request rate or run limits; `Retry-After` says when to retry */
+        429: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+        /** @description Service Unavailable: A dependency is unavailable, or this instance is shutting down: retry later */
+        503: {
+          headers: {
+            /** @description Seconds to wait before retrying */
+            'retry-after'?: number;
+            [name: string]: unknown;
+          };
+          content: {
+            'application/problem+json': components['schemas']['Problem'];
+          };
+        };
+      };
+    };
+    put?: never;
+    post?: never;
     delete?: never;
     options?: never;
     head?: never;
@@ -9448,6 +9822,7 @@ export interface components {
       | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
+      | 'callback_expired'
       | 'activity_failed'
       | 'internal'
       | 'not_found'
@@ -9947,6 +10322,38 @@ export interface components {
                */
               timeoutSeconds: number;
             }
+          | {
+              /** @constant */
+              kind: 'callback';
+              name: string;
+              /** @default  */
+              description: string;
+              /**
+               * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+               * @default {
+               *       "type": "object"
+               *     }
+               */
+              input: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+               * @default false
+               */
+              requiresApproval: boolean;
+              /**
+               * @description How long the callback URL stays valid; then the call expires
+               * @default 86400
+               */
+              timeoutSeconds: number;
+              /**
+               * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+               * @default reject
+               * @enum {string}
+               */
+              onTimeout: 'reject' | 'fail';
+            }
         )[];
         /** @default [] */
         mcpServers: {
@@ -10201,7 +10608,7 @@ export interface components {
       /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
       name: string;
       /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
+      kind: 'builtin' | 'http' | 'mcp' | 'callback';
       description: string;
       /** @description JSON Schema every call input is validated against before the call */
       inputSchema: {
@@ -10211,6 +10618,49 @@ export interface components {
       /** @enum {string} */
       onError: 'return' | 'fail';
       timeoutSeconds: number;
+    };
+    WaitpointInput: {
+      id: string;
+      runId: string;
+      step: number;
+      callId: string;
+      /** @description The callback tool the call named */
+      tool: string;
+      /**
+       * @description `completed` once its URL was POSTed to; `expired` when its time ran out first
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired';
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      resolvedAt: string | null;
+    };
+    CallbackLinkInput: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      /**
+       * @description `pending`: a POST would be taken (an approval link: its approval still waits)
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired' | 'decided';
+      /**
+       * @description What a POST to an approval link decides
+       * @enum {string}
+       */
+      decision?: 'approve' | 'reject';
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    CallbackPostResultInput: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      runId: string;
+      waitpointId?: string;
+      approvalId?: string;
+      /** @enum {string} */
+      decision?: 'approve' | 'reject';
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEventInput: {
@@ -10481,6 +10931,18 @@ export interface components {
         input: unknown;
         /** @description When the request expires; null: never */
         expiresAt: string | null;
+        /** @description Single-use links that decide the approval without an API key (docs/callbacks.md), for a chat or e-mail button; absent on events from before links existed */
+        links?: {
+          /** @description `POST` here (optional JSON body `{ "comment": "…" }`) to approve */
+          approve: string;
+          /** @description `POST` here to reject */
+          reject: string;
+          /**
+           * Format: date-time
+           * @description When the links expire
+           */
+          expiresAt: string;
+        };
       };
       /** Format: date-time */
       createdAt: string;
@@ -10502,6 +10964,52 @@ export interface components {
         comment: string | null;
         /** @description The deciding credential's subject, or `deadline` */
         decidedBy: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A callback tool's call waits for an outside system to `POST` JSON to `url` (single use, no API key: the token in it is the credential); the run is `waiting`. */
+    CallbackWaitingEventInput: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.waiting';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        tool: string;
+        /** @description The call's arguments (a JSON object) */
+        input: unknown;
+        /** @description `POST` the result here; absolute when `AR_PUBLIC_URL` is set, else the path `/v1/callbacks/{token}` */
+        url: string;
+        /**
+         * Format: date-time
+         * @description When the URL expires and the call with it
+         */
+        expiresAt: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A waitpoint was completed by a POST to its URL (the posted JSON is the call's output, in `tool.completed`), or expired. */
+    CallbackResolvedEventInput: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.resolved';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        /** @enum {string} */
+        outcome: 'completed' | 'expired';
       };
       /** Format: date-time */
       createdAt: string;
@@ -10585,6 +11093,8 @@ export interface components {
       | components['schemas']['ToolCompletedEventInput']
       | components['schemas']['ApprovalRequestedEventInput']
       | components['schemas']['ApprovalDecidedEventInput']
+      | components['schemas']['CallbackWaitingEventInput']
+      | components['schemas']['CallbackResolvedEventInput']
       | components['schemas']['MessageReceivedEventInput']
       | components['schemas']['ArtifactCreatedEventInput']
       | components['schemas']['RunSucceededEventInput']
@@ -11075,6 +11585,9 @@ export interface components {
       | 'thread_busy'
       | 'run_not_finished'
       | 'approval_not_pending'
+      | 'callback_token_invalid'
+      | 'callback_used'
+      | 'callback_expired'
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'
@@ -11112,6 +11625,7 @@ export interface components {
       | 'tenant_budget_exceeded'
       | 'already_finished'
       | 'approval_expired'
+      | 'callback_expired'
       | 'activity_failed'
       | 'internal'
       | 'not_found'
@@ -11611,6 +12125,38 @@ export interface components {
                */
               timeoutSeconds: number;
             }
+          | {
+              /** @constant */
+              kind: 'callback';
+              name: string;
+              /** @default  */
+              description: string;
+              /**
+               * @description JSON Schema of the call's input, as the model is told; the input is shown in `callback.waiting`
+               * @default {
+               *       "type": "object"
+               *     }
+               */
+              input: {
+                [key: string]: unknown;
+              };
+              /**
+               * @description Each call waits for a human decision (POST /v1/runs/{id}/approvals/{approvalId})
+               * @default false
+               */
+              requiresApproval: boolean;
+              /**
+               * @description How long the callback URL stays valid; then the call expires
+               * @default 86400
+               */
+              timeoutSeconds: number;
+              /**
+               * @description An expired call goes back to the model as `callback_expired` (reject) or fails the run (fail)
+               * @default reject
+               * @enum {string}
+               */
+              onTimeout: 'reject' | 'fail';
+            }
         )[];
         /** @default [] */
         mcpServers: {
@@ -11865,7 +12411,7 @@ export interface components {
       /** @description The name the model calls it by; `<server>.<tool>` for MCP tools */
       name: string;
       /** @enum {string} */
-      kind: 'builtin' | 'http' | 'mcp';
+      kind: 'builtin' | 'http' | 'mcp' | 'callback';
       description: string;
       /** @description JSON Schema every call input is validated against before the call */
       inputSchema: {
@@ -11875,6 +12421,49 @@ export interface components {
       /** @enum {string} */
       onError: 'return' | 'fail';
       timeoutSeconds: number;
+    };
+    Waitpoint: {
+      id: string;
+      runId: string;
+      step: number;
+      callId: string;
+      /** @description The callback tool the call named */
+      tool: string;
+      /**
+       * @description `completed` once its URL was POSTed to; `expired` when its time ran out first
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired';
+      /** Format: date-time */
+      expiresAt: string;
+      /** Format: date-time */
+      createdAt: string;
+      resolvedAt: string | null;
+    };
+    CallbackLink: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      /**
+       * @description `pending`: a POST would be taken (an approval link: its approval still waits)
+       * @enum {string}
+       */
+      status: 'pending' | 'completed' | 'expired' | 'decided';
+      /**
+       * @description What a POST to an approval link decides
+       * @enum {string}
+       */
+      decision?: 'approve' | 'reject';
+      /** Format: date-time */
+      expiresAt: string;
+    };
+    CallbackPostResult: {
+      /** @enum {string} */
+      kind: 'callback' | 'approval';
+      runId: string;
+      waitpointId?: string;
+      approvalId?: string;
+      /** @enum {string} */
+      decision?: 'approve' | 'reject';
     };
     /** @description The run moved to `running`: its first event. */
     RunStartedEvent: {
@@ -12145,6 +12734,18 @@ export interface components {
         input: unknown;
         /** @description When the request expires; null: never */
         expiresAt: string | null;
+        /** @description Single-use links that decide the approval without an API key (docs/callbacks.md), for a chat or e-mail button; absent on events from before links existed */
+        links?: {
+          /** @description `POST` here (optional JSON body `{ "comment": "…" }`) to approve */
+          approve: string;
+          /** @description `POST` here to reject */
+          reject: string;
+          /**
+           * Format: date-time
+           * @description When the links expire
+           */
+          expiresAt: string;
+        };
       };
       /** Format: date-time */
       createdAt: string;
@@ -12166,6 +12767,52 @@ export interface components {
         comment: string | null;
         /** @description The deciding credential's subject, or `deadline` */
         decidedBy: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A callback tool's call waits for an outside system to `POST` JSON to `url` (single use, no API key: the token in it is the credential); the run is `waiting`. */
+    CallbackWaitingEvent: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.waiting';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        tool: string;
+        /** @description The call's arguments (a JSON object) */
+        input: unknown;
+        /** @description `POST` the result here; absolute when `AR_PUBLIC_URL` is set, else the path `/v1/callbacks/{token}` */
+        url: string;
+        /**
+         * Format: date-time
+         * @description When the URL expires and the call with it
+         */
+        expiresAt: string;
+      };
+      /** Format: date-time */
+      createdAt: string;
+    };
+    /** @description A waitpoint was completed by a POST to its URL (the posted JSON is the call's output, in `tool.completed`), or expired. */
+    CallbackResolvedEvent: {
+      /** Format: uuid */
+      runId: string;
+      /** @description Position in the run's log: 1, 2, 3, … with no gaps */
+      seq: number;
+      /** @constant */
+      type: 'callback.resolved';
+      /** @description The model step the event belongs to, from 1 */
+      step: number;
+      data: {
+        waitpointId: string;
+        callId: string;
+        /** @enum {string} */
+        outcome: 'completed' | 'expired';
       };
       /** Format: date-time */
       createdAt: string;
@@ -12249,6 +12896,8 @@ export interface components {
       | components['schemas']['ToolCompletedEvent']
       | components['schemas']['ApprovalRequestedEvent']
       | components['schemas']['ApprovalDecidedEvent']
+      | components['schemas']['CallbackWaitingEvent']
+      | components['schemas']['CallbackResolvedEvent']
       | components['schemas']['MessageReceivedEvent']
       | components['schemas']['ArtifactCreatedEvent']
       | components['schemas']['RunSucceededEvent']
@@ -12739,6 +13388,9 @@ export interface components {
       | 'thread_busy'
       | 'run_not_finished'
       | 'approval_not_pending'
+      | 'callback_token_invalid'
+      | 'callback_used'
+      | 'callback_expired'
       | 'agent_archived'
       | 'version_immutable'
       | 'semantic_search_unavailable'

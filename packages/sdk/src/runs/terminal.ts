@@ -20,6 +20,8 @@ const eventEndsRun = {
   'tool.completed': false,
   'approval.requested': false,
   'approval.decided': false,
+  'callback.waiting': false,
+  'callback.resolved': false,
   'message.received': false,
   'artifact.created': false,
   'run.succeeded': true,

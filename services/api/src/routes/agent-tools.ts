@@ -52,12 +52,13 @@ function toolsOf(spec: AgentSpec, mcpTools: readonly ListedMcpTool[]): AgentTool
   return declaredToolsOf(spec).map((declaration) => {
     const policy = {
       requiresApproval: declaration.requiresApproval,
-      onError: declaration.onError,
+      // A callback's expiry follows its onTimeout; nothing else of it can fail.
+      onError: declaration.kind === 'callback' ? ('return' as const) : declaration.onError,
       timeoutSeconds: declaration.timeoutSeconds,
     };
-    if (declaration.kind === 'http') {
-      const { name, description, input } = declaration;
-      return { name, kind: 'http', description, inputSchema: input, ...policy };
+    if (declaration.kind === 'http' || declaration.kind === 'callback') {
+      const { name, kind, description, input } = declaration;
+      return { name, kind, description, inputSchema: input, ...policy };
     }
     if (declaration.kind === 'builtin') {
       const { description, input } = builtinToolInterfaces[declaration.name];

@@ -26,6 +26,12 @@ export interface ToolPolicy {
   readonly requiresApproval: boolean;
   readonly onError: 'return' | 'fail';
   readonly timeoutSeconds: number;
+  /**
+   * A callback tool's wait (docs/callbacks.md): each call waits for a POST to its callback
+   * URL, which expires after `timeoutSeconds`. Absent for every other tool (and in every
+   * history recorded before callbacks existed).
+   */
+  readonly callback?: { readonly timeoutSeconds: number; readonly onTimeout: 'reject' | 'fail' };
 }
 
 /** What the workflow needs to know to drive a run, from `startRun`. */
@@ -77,6 +83,30 @@ export interface ResolveApprovalInput {
   readonly decision: 'approve' | 'reject' | 'expire';
   readonly comment?: string | undefined;
   readonly decidedBy: string;
+}
+
+export interface RequestCallbackInput {
+  readonly ref: RunRef;
+  readonly step: number;
+  readonly call: ToolCall;
+  /** ISO time the callback URL expires. */
+  readonly expiresAt: string;
+}
+
+/** The waitpoint a callback call waits at: the id a completing POST signals. */
+export interface RequestedCallback {
+  readonly waitpointId: string;
+}
+
+export interface ResolveCallbackInput {
+  readonly ref: RunRef;
+  readonly step: number;
+  readonly waitpointId: string;
+}
+
+/** What became of a waitpoint: posted to in time, or expired (the run may have ended since). */
+export interface ResolvedCallback {
+  readonly outcome: 'completed' | 'expired';
 }
 
 export interface RecordMessagesInput {

@@ -1,4 +1,5 @@
 import { createApprovalActivities } from './approval-activities.ts';
+import { createCallbackActivities } from './callback-activities.ts';
 import {
   createMcpToolsCache,
   createReplayOfCache,
@@ -32,6 +33,7 @@ export function createActivities(dependencies: ActivityDependencies) {
     ...createModelActivities(dependencies, specOf, mcpToolsOf, replayOfs),
     ...createToolActivities(dependencies, specOf, mcpToolsOf, replayOfs),
     ...createApprovalActivities(dependencies),
+    ...createCallbackActivities(dependencies),
     ...createMessageActivities(dependencies),
     ...createMcpListingActivities(dependencies),
     ...createRetentionActivities(dependencies),

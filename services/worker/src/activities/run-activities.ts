@@ -1,5 +1,12 @@
 import { adapterOf, inputToUserMessage } from '@agent-runtime/agents';
-import { declaredToolsOf, getRunById, isTerminal, stepUsageOf, type RunUsage } from '@agent-runtime/core';
+import {
+  declaredToolsOf,
+  getRunById,
+  isTerminal,
+  stepUsageOf,
+  type RunUsage,
+  type ToolSpec,
+} from '@agent-runtime/core';
 import { Context } from '@temporalio/activity';
 import {
   nonRetryable,
@@ -7,7 +14,24 @@ import {
   type createSpecCache,
   type ReplayOfCache,
 } from './activity-support.ts';
-import type { FinishRunInput, RunOutcome, RunRef, StartedRun } from './activity-types.ts';
+import type { FinishRunInput, RunOutcome, RunRef, StartedRun, ToolPolicy } from './activity-types.ts';
+
+/** Reading a callback's posted JSON takes a moment; the wait before it is the workflow's. */
+const callbackReadSeconds = 30;
+
+/** How the workflow must treat calls of a tool the spec declares. */
+function toolPolicyOf(tool: ToolSpec): ToolPolicy {
+  const { name, requiresApproval } = tool;
+  if (tool.kind !== 'callback')
+    return { name, requiresApproval, onError: tool.onError, timeoutSeconds: tool.timeoutSeconds };
+  return {
+    name,
+    requiresApproval,
+    onError: 'return',
+    timeoutSeconds: callbackReadSeconds,
+    callback: { timeoutSeconds: tool.timeoutSeconds, onTimeout: tool.onTimeout },
+  };
+}
 
 /** The activities that open and close a run. */
 export function createRunActivities(
@@ -40,15 +64,17 @@ export function createRunActivities(
         ref,
         limits: spec.limits,
         tools: [
-          ...declaredToolsOf(spec),
+          ...declaredToolsOf(spec).map(toolPolicyOf),
           // The agent's own tools (an AI SDK or OpenAI agent's), after the spec's: the agent's tool of a name wins, in calls too.
-          ...adapterOf(spec).ownToolPolicies(spec),
-        ].map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
-          name,
-          requiresApproval,
-          onError,
-          timeoutSeconds,
-        })),
+          ...adapterOf(spec)
+            .ownToolPolicies(spec)
+            .map(({ name, requiresApproval, onError, timeoutSeconds }) => ({
+              name,
+              requiresApproval,
+              onError,
+              timeoutSeconds,
+            })),
+        ],
         approvals: spec.approvals,
         messagePolicy: run.messagePolicy,
         messages: [inputToUserMessage(run.input)],

@@ -14,6 +14,8 @@ import {
   appendRunEvents,
   claimToolCallWithEvent,
   completeToolCallWithEvent,
+  declaredToolsOf,
+  findCallWaitpoint,
   getRun,
   recordedModelStepReply,
   type AgentSpec,
@@ -62,6 +64,24 @@ function memoryAccessOf(
   };
 }
 
+/**
+ * A callback tool's output: the JSON POSTed to its waitpoint's URL. The workflow only calls
+ * the tool step once the waitpoint is completed; an expired one answers `callback_expired`.
+ */
+async function callbackOutcome(
+  { db }: ActivityDependencies,
+  ref: RunRef,
+  step: number,
+  call: ToolStepInput['call'],
+): Promise<ToolOutcome> {
+  const waitpoint = await findCallWaitpoint(db, { tenantId: ref.tenantId, runId: ref.runId, step, callId: call.id });
+  if (waitpoint?.status === 'completed') return { ok: true, output: waitpoint.payload };
+  return {
+    ok: false,
+    error: { code: 'callback_expired', message: `no callback to ${call.name} arrived before its URL expired` },
+  };
+}
+
 /** The tool call activity. */
 export function createToolActivities(
   dependencies: ActivityDependencies,
@@ -91,6 +111,9 @@ export function createToolActivities(
       },
       adapters,
     );
+    if (!ownTool && declaredToolsOf(spec).find((tool) => tool.name === call.name)?.kind === 'callback') {
+      return callbackOutcome(dependencies, ref, step, call);
+    }
     const resolved = ownTool
       ? { tool: ownTool }
       : resolveTool(spec, call.name, {

@@ -1,6 +1,7 @@
 import type { ConversationMessage, ToolCall, ToolOutcome } from '@agent-runtime/agents';
 import type { MessagePolicy, RunError, RunErrorCode, RunUsage } from '@agent-runtime/core';
 import {
+  callbackCompletedSignal,
   decideApprovalUpdate,
   emptyUsage,
   interruptRunSignal,
@@ -47,10 +48,11 @@ const stepRetry = { initialInterval: '200ms', backoffCoefficient: 2, maximumInte
  */
 const stepHeartbeatTimeout = '2s';
 
-const { startRun, finishRun, requestApproval, resolveApproval, recordMessages } = proxyActivities<AgentRunActivities>({
-  startToCloseTimeout: '30s',
-  retry: bookkeepingRetry,
-});
+const { startRun, finishRun, requestApproval, resolveApproval, requestCallback, resolveCallback, recordMessages } =
+  proxyActivities<AgentRunActivities>({
+    startToCloseTimeout: '30s',
+    retry: bookkeepingRetry,
+  });
 
 /**
  * `startRun` as a local activity: it runs inside the run's first workflow task, and the task
@@ -87,6 +89,9 @@ export const sendMessage = defineUpdate<SendMessageResult, [RunMessage]>(sendMes
 /** Asks the run to stop at its next step boundary: a newer run of its thread takes over. */
 export const interruptRun = defineSignal(interruptRunSignal);
 
+/** Wakes the run at a waitpoint whose callback URL was POSTed to (the waitpoint id). */
+export const callbackCompleted = defineSignal<[string]>(callbackCompletedSignal);
+
 const interruptedOutcome: ToolOutcome = {
   ok: false,
   error: { code: 'interrupted', message: 'a user message interrupted this call' },
@@ -113,6 +118,8 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
   let finishing = false;
   // Set by `interruptRun`: the run ends at its next step boundary, or at once if it waits for a decision.
   let interruptRequested = false;
+  // Waitpoints whose callback came (`callbackCompleted`), even before the run waits at them.
+  const completedCallbacks = new Set<string>();
 
   setHandler(
     decideApproval,
@@ -159,6 +166,10 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
 
   setHandler(interruptRun, () => {
     interruptRequested = true;
+  });
+
+  setHandler(callbackCompleted, (waitpointId) => {
+    completedCallbacks.add(waitpointId);
   });
 
   // A continued execution carries the run as startRun gave it: the run is already running.
@@ -217,13 +228,47 @@ export async function agentRun(input: AgentRunInput): Promise<RunOutcome> {
     return { ok: false, error: { code: 'approval_expired', message } };
   }
 
-  /** One tool call under its tool's policy: approval first, then the call, then its error policy. */
+  /**
+   * Waits at a callback tool's waitpoint until its URL is POSTed to or expires; returns the
+   * result to give the model when it expired, if any (the posted JSON is read by the tool step).
+   */
+  async function awaitCallback(
+    step: number,
+    call: ToolCall,
+    callback: NonNullable<ToolPolicy['callback']>,
+  ): Promise<ToolOutcome | undefined> {
+    const timeoutMs = callback.timeoutSeconds * 1000;
+    const { waitpointId } = await requestCallback({
+      ref,
+      step,
+      call,
+      expiresAt: new Date(Date.now() + timeoutMs).toISOString(),
+    });
+    await condition(() => completedCallbacks.has(waitpointId) || interruptRequested, timeoutMs);
+    if (interruptRequested && !completedCallbacks.has(waitpointId)) throw new RunInterrupted(step);
+    // The database decides: a POST that committed before the deadline's settlement counts.
+    const { outcome } = await resolveCallback({ ref, step, waitpointId });
+    if (outcome === 'completed') return undefined;
+    const message = `no callback to ${call.name} within ${callback.timeoutSeconds}s`;
+    if (callback.onTimeout === 'fail') throw new RunFailure('callback_expired', message, step);
+    return { ok: false, error: { code: 'callback_expired', message } };
+  }
+
+  /**
+   * One tool call under its tool's policy: approval first, then a callback's wait, then the
+   * call, then its error policy.
+   */
   async function callTool(step: number, call: ToolCall): Promise<ToolOutcome> {
     const policy = toolPolicies.get(call.name);
     // A replayed call does not run, so there is nothing to approve: the record says how it went.
     if (policy?.requiresApproval && step >= replayFromStep) {
       const refusal = await awaitApproval(step, call);
       if (refusal) return refusal;
+    }
+    // Only tools declared since callbacks exist have a wait: no recorded run takes this branch.
+    if (policy?.callback && step >= replayFromStep) {
+      const expired = await awaitCallback(step, call, policy.callback);
+      if (expired) return expired;
     }
     const { toolStep } = stepActivities(policy?.timeoutSeconds ?? 300);
     let outcome: ToolOutcome;
