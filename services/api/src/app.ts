@@ -44,6 +44,7 @@ import { registerRetentionRoutes } from './routes/retention.ts';
 import { registerTenantRoutes } from './routes/tenants.ts';
 import { registerA2aRoutes } from './protocols/a2a/register-a2a-routes.ts';
 import { registerMcpServerRoutes } from './protocols/mcp-server/register-mcp-routes.ts';
+import { SharedRunEventReads } from './live/shared-event-reads.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
 const maxPathParameterLength = 1000;
@@ -140,7 +141,8 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     });
   // One blob store for the routes: artifacts, and the blobs a deleted thread's runs leave.
   const blobs = dependencies.blobs ?? openBlobStore(dependencies.config);
-  const runRouteDependencies = { ...dependencies, blobs, runCache, runs };
+  const runEventReads = new SharedRunEventReads({ db: dependencies.db, runCache });
+  const runRouteDependencies = { ...dependencies, blobs, runCache, runs, runEventReads };
 
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);
