@@ -53,9 +53,15 @@ export interface BenchOptions {
   readonly scheduleFires: number;
   /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
-   * (`--phases adapter-overhead` runs that phase alone). @default every phase
+   * (`--phases adapter-overhead` runs that phase alone). @default every phase but `peers`
    */
   readonly phases: ReadonlySet<BenchPhase>;
+  /** Sequential 10-step runs measured per system in the peers phase. @default 20 */
+  readonly peerRuns: number;
+  /** 3-step runs in flight per system for the peers' throughput. @default 8 */
+  readonly peerConcurrency: number;
+  /** Seconds each system's throughput is measured. @default 10 */
+  readonly peerSeconds: number;
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -75,6 +81,7 @@ export const benchPhases = [
   'cli-first-token',
   'schedule-fire',
   'worker-recovery',
+  'peers',
 ] as const;
 
 /** One phase of `npm run bench`. */
@@ -96,7 +103,11 @@ const defaults: BenchOptions = {
   adapterSteps: 10,
   cliRuns: 20,
   scheduleFires: 30,
-  phases: new Set(benchPhases),
+  peerRuns: 20,
+  peerConcurrency: 8,
+  peerSeconds: 10,
+  // The peers phase installs other systems (scripts/bench/peers): only when asked for.
+  phases: new Set(benchPhases.filter((phase) => phase !== 'peers')),
   budgetSeconds: 300,
   stockTemporal: false,
 };
@@ -116,6 +127,9 @@ const numericFlags = {
   adapterSteps: 'adapter-steps',
   cliRuns: 'cli-runs',
   scheduleFires: 'schedule-fires',
+  peerRuns: 'peer-runs',
+  peerConcurrency: 'peer-concurrency',
+  peerSeconds: 'peer-seconds',
   budgetSeconds: 'budget-seconds',
 } as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
 
@@ -184,6 +198,9 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     adapterSteps: read('adapterSteps'),
     cliRuns: read('cliRuns'),
     scheduleFires: read('scheduleFires'),
+    peerRuns: read('peerRuns'),
+    peerConcurrency: read('peerConcurrency'),
+    peerSeconds: read('peerSeconds'),
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

@@ -1,0 +1,14 @@
+import type { Peer, PeerContext } from '../peer-contract.ts';
+
+/** The peers, in the order the phase runs them (the fastest to set up offline first). */
+export const peerNames = ['temporal-ai-sdk'] as const;
+
+/** Starts one peer by name. */
+export async function startPeer(name: string, context: PeerContext): Promise<Peer> {
+  switch (name) {
+    case 'temporal-ai-sdk':
+      return (await import('./temporal-ai-sdk/peer.ts')).startTemporalAiSdkPeer(context);
+    default:
+      throw new Error(`no peer ${name}`);
+  }
+}
