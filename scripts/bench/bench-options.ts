@@ -62,6 +62,11 @@ export interface BenchOptions {
   readonly peerConcurrency: number;
   /** Seconds each system's throughput is measured. @default 10 */
   readonly peerSeconds: number;
+  /**
+   * Systems of the peers phase to run (`--peers runtime,temporal-ai-sdk`): `runtime` (both
+   * modes) and the names in scripts/bench/peers/start-peers.ts. @default all
+   */
+  readonly peers: ReadonlySet<string> | undefined;
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -106,6 +111,7 @@ const defaults: BenchOptions = {
   peerRuns: 20,
   peerConcurrency: 8,
   peerSeconds: 10,
+  peers: undefined,
   // The peers phase installs other systems (scripts/bench/peers): only when asked for.
   phases: new Set(benchPhases.filter((phase) => phase !== 'peers')),
   budgetSeconds: 300,
@@ -131,7 +137,7 @@ const numericFlags = {
   peerConcurrency: 'peer-concurrency',
   peerSeconds: 'peer-seconds',
   budgetSeconds: 'budget-seconds',
-} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
+} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases' | 'peers'>, string>;
 
 const sseBuses = ['in-process', 'redis', 'both'] as const;
 
@@ -160,6 +166,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       ...Object.fromEntries(Object.values(numericFlags).map((flag) => [flag, { type: 'string' as const }])),
       'stock-temporal': { type: 'boolean' },
       'sse-bus': { type: 'string' },
+      peers: { type: 'string' },
       phases: { type: 'string' },
     },
   });
@@ -201,6 +208,10 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     peerRuns: read('peerRuns'),
     peerConcurrency: read('peerConcurrency'),
     peerSeconds: read('peerSeconds'),
+    peers:
+      typeof flagValues.peers === 'string'
+        ? new Set(flagValues.peers.split(',').map((name) => name.trim()))
+        : undefined,
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

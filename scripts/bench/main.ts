@@ -254,6 +254,7 @@ try {
       runs: options.peerRuns,
       concurrency: options.peerConcurrency,
       seconds: options.peerSeconds,
+      only: options.peers,
       signal: budget,
     });
     console.log(`${formatPeers(peers)}\n`);

@@ -26,6 +26,8 @@ export interface PeersPhaseOptions extends PeerSampling {
   readonly temporalAddress: string;
   readonly clock: ActivityClock;
   createDatabase(name: string): Promise<string>;
+  /** Systems to run: `runtime` and peer names. @default all */
+  readonly only?: ReadonlySet<string> | undefined;
 }
 
 /** The peers table's rows: figures of the peers that ran, and those that could not. */
@@ -105,7 +107,7 @@ export async function measurePeers(options: PeersPhaseOptions): Promise<PeersRep
         if (pgliteDir) await rm(pgliteDir, { recursive: true, force: true });
       },
     });
-    for (const mode of runtimeModes) {
+    for (const mode of options.only && !options.only.has('runtime') ? [] : runtimeModes) {
       log(`  peers: ${mode.name}…`);
       let runtime: BenchRuntime | undefined;
       try {
@@ -121,7 +123,7 @@ export async function measurePeers(options: PeersPhaseOptions): Promise<PeersRep
       }
     }
     const peers = (await import(new URL('./peers/start-peers.ts', import.meta.url).href)) as PeersModule;
-    for (const name of peers.peerNames) {
+    for (const name of peers.peerNames.filter((peerName) => !options.only || options.only.has(peerName))) {
       log(`  peers: ${name}…`);
       let peer: Peer | undefined;
       try {
