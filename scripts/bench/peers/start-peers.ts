@@ -1,13 +1,17 @@
 import type { Peer, PeerContext } from '../peer-contract.ts';
 
 /** The peers, in the order the phase runs them (the fastest to set up offline first). */
-export const peerNames = ['temporal-ai-sdk'] as const;
+export const peerNames = ['temporal-ai-sdk', 'dbos', 'restate'] as const;
 
 /** Starts one peer by name. */
 export async function startPeer(name: string, context: PeerContext): Promise<Peer> {
   switch (name) {
     case 'temporal-ai-sdk':
       return (await import('./temporal-ai-sdk/peer.ts')).startTemporalAiSdkPeer(context);
+    case 'dbos':
+      return (await import('./dbos/peer.ts')).startDbosPeer(context);
+    case 'restate':
+      return (await import('./restate/peer.ts')).startRestatePeer(context);
     default:
       throw new Error(`no peer ${name}`);
   }
