@@ -1,7 +1,7 @@
 import type { Peer, PeerContext } from '../peer-contract.ts';
 
 /** The peers, in the order the phase runs them (the fastest to set up offline first). */
-export const peerNames = ['temporal-ai-sdk', 'dbos', 'restate'] as const;
+export const peerNames = ['temporal-ai-sdk', 'langgraph', 'dbos', 'restate'] as const;
 
 /** Starts one peer by name. */
 export async function startPeer(name: string, context: PeerContext): Promise<Peer> {
@@ -12,6 +12,8 @@ export async function startPeer(name: string, context: PeerContext): Promise<Pee
       return (await import('./dbos/peer.ts')).startDbosPeer(context);
     case 'restate':
       return (await import('./restate/peer.ts')).startRestatePeer(context);
+    case 'langgraph':
+      return (await import('./langgraph/peer.ts')).startLangGraphPeer(context);
     default:
       throw new Error(`no peer ${name}`);
   }
