@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startServer } from '@langchain/langgraph-api/server';
 import type { Peer, PeerContext } from '../../peer-contract.ts';
@@ -12,13 +15,15 @@ import { versionOf } from '../versions.ts';
 export async function startLangGraphPeer(context: PeerContext): Promise<Peer> {
   const version = `@langchain/langgraph-api ${versionOf('@langchain/langgraph-api')}, @langchain/langgraph ${versionOf('@langchain/langgraph')}, @langchain/openai ${versionOf('@langchain/openai')}`;
   const port = await freePort();
-  const cwd = fileURLToPath(new URL('.', import.meta.url));
+  // Its files (.langgraph_api/, the flushed in-memory state) go to a directory of their own.
+  const cwd = await mkdtemp(path.join(tmpdir(), 'bench-langgraph-'));
+  const graphPath = fileURLToPath(new URL('./graph.ts', import.meta.url));
   const { cleanup } = await startServer({
     port,
     nWorkers: 10,
     host: '127.0.0.1',
     cwd,
-    graphs: { echo: './graph.ts:graph' },
+    graphs: { echo: `${graphPath}:graph` },
   });
   const base = `http://127.0.0.1:${port}`;
   return {
@@ -43,6 +48,7 @@ export async function startLangGraphPeer(context: PeerContext): Promise<Peer> {
     },
     async stop() {
       await cleanup();
+      await rm(cwd, { recursive: true, force: true });
     },
   };
 }
