@@ -131,7 +131,7 @@ export async function measurePeers(options: PeersPhaseOptions): Promise<PeersRep
         log(`    ${peer.name}: ${peer.version}`);
         measured.push(await measurePeer(peer, model, options, log));
       } catch (error) {
-        missing.push({ name, reason: (error as Error).message.split('\n')[0] ?? 'failed' });
+        missing.push({ name, reason: ((error as Error).message.split('\n')[0] ?? 'failed').replace(/^not run: /, '') });
       } finally {
         await peer?.stop().catch((error: unknown) => log(`    stopping ${name} failed: ${String(error)}`));
       }
