@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -112,7 +112,14 @@ export async function measurePeers(options: PeersPhaseOptions): Promise<PeersRep
       let runtime: BenchRuntime | undefined;
       try {
         runtime = await mode.start();
-        const version = `this checkout (${process.env.npm_package_version ?? 'workspace'})`;
+        const commit = (() => {
+          try {
+            return execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+          } catch {
+            return 'unknown commit';
+          }
+        })();
+        const version = `this checkout (${commit}), Temporal dev server of the bench`;
         const peer = runtimePeer(runtime, model.baseUrl, { name: mode.name, version, durability: mode.durability });
         measured.push(await measurePeer(peer, model, options, log));
       } catch (error) {
