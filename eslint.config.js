@@ -47,6 +47,8 @@ const runServiceOwnsRuns = {
 export default defineConfig(
   globalIgnores([
     '**/node_modules/',
+    // The peers of `npm run bench -- --phases peers`: their own install and tsconfig.
+    'scripts/bench/peers/',
     '.tools/',
     '.agent-runtime/',
     '.data/',

@@ -63,9 +63,20 @@ export interface BenchOptions {
   readonly consoleSteps: number;
   /**
    * Phases to run, of {@link benchPhases}; a phase left out is skipped whatever its sizes say
-   * (`--phases adapter-overhead` runs that phase alone). @default every phase
+   * (`--phases adapter-overhead` runs that phase alone). @default every phase but `peers`
    */
   readonly phases: ReadonlySet<BenchPhase>;
+  /** Sequential 10-step runs measured per system in the peers phase. @default 20 */
+  readonly peerRuns: number;
+  /** 3-step runs in flight per system for the peers' throughput. @default 8 */
+  readonly peerConcurrency: number;
+  /** Seconds each system's throughput is measured. @default 10 */
+  readonly peerSeconds: number;
+  /**
+   * Systems of the peers phase to run (`--peers runtime,temporal-ai-sdk`): `runtime` (both
+   * modes) and the names in scripts/bench/peers/start-peers.ts. @default all
+   */
+  readonly peers: ReadonlySet<string> | undefined;
   /** The whole benchmark stops with an error after this long. @default 300 */
   readonly budgetSeconds: number;
   /**
@@ -88,6 +99,7 @@ export const benchPhases = [
   'webhook-latency',
   'console-render',
   'worker-recovery',
+  'peers',
 ] as const;
 
 /** One phase of `npm run bench`. */
@@ -111,7 +123,12 @@ const defaults: BenchOptions = {
   scheduleFires: 30,
   webhookRuns: 50,
   consoleSteps: 500,
-  phases: new Set(benchPhases),
+  peerRuns: 20,
+  peerConcurrency: 8,
+  peerSeconds: 10,
+  peers: undefined,
+  // The peers phase installs other systems (scripts/bench/peers): only when asked for.
+  phases: new Set(benchPhases.filter((phase) => phase !== 'peers')),
   budgetSeconds: 300,
   stockTemporal: false,
 };
@@ -133,8 +150,11 @@ const numericFlags = {
   scheduleFires: 'schedule-fires',
   webhookRuns: 'webhook-runs',
   consoleSteps: 'console-steps',
+  peerRuns: 'peer-runs',
+  peerConcurrency: 'peer-concurrency',
+  peerSeconds: 'peer-seconds',
   budgetSeconds: 'budget-seconds',
-} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases'>, string>;
+} as const satisfies Record<Exclude<keyof BenchOptions, 'stockTemporal' | 'sseBus' | 'phases' | 'peers'>, string>;
 
 const sseBuses = ['in-process', 'redis', 'both'] as const;
 
@@ -163,6 +183,7 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
       ...Object.fromEntries(Object.values(numericFlags).map((flag) => [flag, { type: 'string' as const }])),
       'stock-temporal': { type: 'boolean' },
       'sse-bus': { type: 'string' },
+      peers: { type: 'string' },
       phases: { type: 'string' },
     },
   });
@@ -205,6 +226,13 @@ export function parseBenchOptions(args: readonly string[]): BenchOptions {
     scheduleFires: read('scheduleFires'),
     webhookRuns: read('webhookRuns'),
     consoleSteps: read('consoleSteps'),
+    peerRuns: read('peerRuns'),
+    peerConcurrency: read('peerConcurrency'),
+    peerSeconds: read('peerSeconds'),
+    peers:
+      typeof flagValues.peers === 'string'
+        ? new Set(flagValues.peers.split(',').map((name) => name.trim()))
+        : undefined,
     phases: readPhases(flagValues.phases),
     budgetSeconds: read('budgetSeconds'),
     stockTemporal: flagValues['stock-temporal'] === true,

@@ -50,6 +50,11 @@ export interface BenchRuntime {
 export interface BenchRuntimeOptions {
   /** PostgreSQL connection string of an empty database. */
   readonly databaseUrl: string;
+  /**
+   * Keep the system of record in PGlite in this directory instead, as the embedded runtime
+   * does (`databaseUrl` is then unused). @default PostgreSQL
+   */
+  readonly pgliteDir?: string;
   /** Temporal frontend `host:port`. */
   readonly temporalAddress: string;
   /** Records when the agent worker's activities run. */
@@ -87,11 +92,11 @@ export async function startBenchRuntime(options: BenchRuntimeOptions): Promise<B
     ...(options.redisUrl ? { REDIS_URL: options.redisUrl } : {}),
   });
   const logger = createLogger(config.LOG_LEVEL, 'bench');
-  const database = await openDatabase({
-    kind: 'postgres',
-    url: options.databaseUrl,
-    poolSize: config.DATABASE_POOL_SIZE,
-  });
+  const database = await openDatabase(
+    options.pgliteDir === undefined
+      ? { kind: 'postgres', url: options.databaseUrl, poolSize: config.DATABASE_POOL_SIZE }
+      : { kind: 'pglite', dataDir: options.pgliteDir },
+  );
   await migrateToLatest(database.db);
   const seed = await seedDefaults(database.db, {});
   const apiKey = seed.createdApiKey ?? '';

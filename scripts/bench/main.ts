@@ -45,6 +45,7 @@ import {
   formatWorkerRecovery,
 } from './report.ts';
 import { langGraphBenchLoop, langGraphBenchLoopName, measureLangGraphApiLatency } from './langgraph-api-latency.ts';
+import { measurePeers, formatPeers } from './peers-phase.ts';
 import { measureRunStartLatency } from './run-start-latency.ts';
 import { measureScheduleFireAccuracy } from './schedule-fire-accuracy.ts';
 import { measureStepOverhead } from './step-overhead.ts';
@@ -281,6 +282,22 @@ try {
     recoveryStack = undefined;
   }
   if (recoveries.length > 0) console.log(`${formatWorkerRecovery(recoveries)}\n`);
+  if (options.phases.has('peers')) {
+    console.error('Peers: the echo agent on the runtime and on each peer, one system at a time…');
+    const peers = await measurePeers({
+      postgresUrl: services.postgres.url,
+      temporalAddress: services.temporal.address,
+      clock,
+      createDatabase: (name) => createDatabase(services?.postgres.url ?? '', name),
+      steps: 10,
+      runs: options.peerRuns,
+      concurrency: options.peerConcurrency,
+      seconds: options.peerSeconds,
+      only: options.peers,
+      signal: budget,
+    });
+    console.log(`${formatPeers(peers)}\n`);
+  }
   console.error(`Done in ${((performance.now() - startedAt) / 1000).toFixed(1)} s; stopping the services.`);
 } catch (error) {
   console.error('bench failed:', error);

@@ -22,6 +22,7 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Kysely } from 'kysely';
 import type { OidcVerifier } from './http/oidc.ts';
+import type { SharedRunEventReads } from './live/shared-event-reads.ts';
 
 /** What the API needs from its process; built once in the composition root. */
 export interface ApiDependencies {
@@ -87,6 +88,8 @@ export type RunRouteDependencies = ApiDependencies & {
   readonly runs: RunService;
   /** Checks a new run's one-off `webhookUrl`. */
   readonly webhooks: WebhookService;
+  /** Reads of runs' stored events that the streams of this API instance share. */
+  readonly runEventReads: SharedRunEventReads;
 };
 
 /** Timing of the requests that wait for a run: SSE streams and long polls. */

@@ -54,6 +54,7 @@ import { registerTenantRoutes } from './routes/tenants.ts';
 import { registerA2aRoutes } from './protocols/a2a/register-a2a-routes.ts';
 import { registerMcpServerRoutes } from './protocols/mcp-server/register-mcp-routes.ts';
 import { registerLangGraphRoutes } from './protocols/langgraph/register-langgraph-routes.ts';
+import { SharedRunEventReads } from './live/shared-event-reads.ts';
 
 /** Longest path parameter the router takes (characters); ids and names are far shorter. */
 const maxPathParameterLength = 1000;
@@ -170,7 +171,8 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
     });
   });
   app.addHook('onClose', async () => dispatcher?.stop());
-  const runRouteDependencies = { ...dependencies, blobs, runCache, runs, webhooks };
+  const runEventReads = new SharedRunEventReads({ db: dependencies.db, runCache });
+  const runRouteDependencies = { ...dependencies, blobs, runCache, runs, webhooks, runEventReads };
 
   registerHealthRoutes(app, dependencies);
   registerMetricsRoute(app, telemetry.metrics.registry, dependencies.db);

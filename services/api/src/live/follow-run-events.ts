@@ -2,7 +2,6 @@ import {
   isTerminal,
   isTerminalRunEventType,
   lastCompletedModelStep,
-  listRunEvents,
   type Database,
   type ModelTextDelta,
   type RunCache,
@@ -10,6 +9,7 @@ import {
   type RunEventBus,
 } from '@agent-runtime/core';
 import type { Kysely } from 'kysely';
+import { SharedRunEventReads } from './shared-event-reads.ts';
 import { StepDeltaTracker } from './step-delta-tracker.ts';
 import type { RunStreamPosition } from './stream-position.ts';
 
@@ -27,14 +27,20 @@ export interface FollowRunEventsOptions {
    * step's deltas after the one named (the client's `Last-Event-ID`, or `{ seq: 0 }`).
    */
   readonly after: RunStreamPosition;
-  /** After this long without a live event the database is read again, in case the bus lost one. */
+  /**
+   * After this long waiting without a live event the database is read again, in case the bus
+   * lost one. Only waiting counts: a stream busy reading the database is not silent.
+   */
   readonly catchUpMs: number;
+  /**
+   * Where the run's stored events are read: one {@link SharedRunEventReads} per process lets
+   * the streams of a run that read at the same time share one query.
+   * @default reads of this stream's own
+   */
+  readonly reads?: SharedRunEventReads;
   /** Ends the iteration early: the client went away or the server is closing. */
   readonly signal: AbortSignal;
 }
-
-/** Events read from the database per query. */
-const pageSize = 500;
 
 /** A model text delta on a run's stream, with the position a client that received it resumes from. */
 export interface StreamedDelta {
@@ -94,10 +100,13 @@ export async function* followRunEvents(
     wake = undefined;
     resolve?.();
   };
-  const catchUp = setTimeout(function fire() {
-    readDatabase = true;
+  const reads = options.reads ?? new SharedRunEventReads({ db, runCache });
+  // Armed again by every live event and after every read of the database: a catch-up that
+  // came due during a read would only read again what that read just found.
+  let catchUpDue = false;
+  const catchUp = setTimeout(() => {
+    catchUpDue = true;
     poke();
-    catchUp.refresh();
   }, options.catchUpMs);
   signal.addEventListener('abort', poke);
 
@@ -147,19 +156,24 @@ export async function* followRunEvents(
     // (an event from elsewhere) must wait for the catch-up instead of spinning on reads.
     let gapReadAt: number | undefined;
     while (!signal.aborted) {
-      if (readDatabase) {
+      if (readDatabase || catchUpDue) {
         readDatabase = false;
-        // The status first: if the run had ended by then, its terminal event is in the read below.
-        const { status } = await runCache.getRun(tenantId, runId);
-        for (let page = pageSize; page === pageSize && !signal.aborted;) {
-          const events = await listRunEvents(db, tenantId, runId, { after: cursor, limit: pageSize });
-          page = events.length;
-          for (const event of events) {
+        catchUpDue = false;
+        // The status first (each page reads it before its events): if the run had ended by
+        // then, its terminal event is in the pages.
+        let page = await reads.read(tenantId, runId, cursor);
+        const { status } = page;
+        for (;;) {
+          for (const event of page.events) {
             yield* send(event, true);
             if (isTerminalRunEventType(event.type) || signal.aborted) return;
           }
+          if (!page.full || signal.aborted) break;
+          page = await reads.read(tenantId, runId, cursor);
         }
         if (isTerminal(status)) return;
+        catchUpDue = false;
+        catchUp.refresh();
       }
       // After the database: deltas of a step that completed in the read are no use any more.
       if (readBuffer) {
@@ -182,7 +196,7 @@ export async function* followRunEvents(
         if (signal.aborted) return;
       }
       // Whatever came while deltas were being sent is handled before waiting (its poke is gone).
-      if (!readDatabase && !readBuffer && !signal.aborted && !live.has(cursor + 1) && !deltas.hasReady) {
+      if (!readDatabase && !catchUpDue && !readBuffer && !signal.aborted && !live.has(cursor + 1) && !deltas.hasReady) {
         await new Promise<void>((resolve) => (wake = resolve));
       }
     }

@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database, RunCache, RunEventBus } from '@agent-runtime/core';
 import { followRunEvents, type RunStreamItem } from './follow-run-events.ts';
+import type { SharedRunEventReads } from './shared-event-reads.ts';
 import type { RunStreamPosition } from './stream-position.ts';
 
 /** Where a client is in a thread's stream: in one of its runs, at a position of that run's stream. */
@@ -25,6 +26,8 @@ export interface FollowThreadEventsOptions {
   /** Where the client is (its `Last-Event-ID`); unset: from the thread's oldest unfinished run. */
   readonly after: ThreadStreamPosition | undefined;
   readonly catchUpMs: number;
+  /** Where the runs' stored events are read, shared with other streams. @default reads of this stream's own */
+  readonly reads?: SharedRunEventReads;
   /** How often the thread is read for its next run while none is in progress. @default 250 */
   readonly pollMs?: number;
   readonly signal: AbortSignal;

@@ -25,7 +25,10 @@ const eventStreamDescription = [
 ].join(' ');
 
 /** A run's events: a page of JSON, or a live stream of server-sent events. */
-export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCache }: RunRouteDependencies): void {
+export function registerRunEventRoutes(
+  app: ApiInstance,
+  { db, bus, live, runCache, runEventReads }: RunRouteDependencies,
+): void {
   const keepAliveMs = live?.keepAliveMs ?? 15_000;
   const catchUpMs = live?.catchUpMs ?? 5_000;
   const waitFor = trackWaitingRequests(app);
@@ -75,6 +78,7 @@ export function registerRunEventRoutes(app: ApiInstance, { db, bus, live, runCac
           runId: run.id,
           after: request.headers['last-event-id'] ?? { seq: request.query.after },
           catchUpMs,
+          reads: runEventReads,
           signal: waiting.signal,
         });
         await sendEventStream(request, reply, events, { keepAliveMs, waiting, format: formatRunStreamItem });

@@ -107,7 +107,7 @@ const threadStreamDescription = [
 /** Threads: conversations that runs continue turn by turn (docs/threads.md). */
 export function registerThreadRoutes(
   app: ApiInstance,
-  { db, runs, bus, live, runCache, blobs, logger }: RunRouteDependencies,
+  { db, runs, bus, live, runCache, runEventReads, blobs, logger }: RunRouteDependencies,
 ): void {
   const keepAliveMs = live?.keepAliveMs ?? 15_000;
   const catchUpMs = live?.catchUpMs ?? 5_000;
@@ -346,6 +346,7 @@ export function registerThreadRoutes(
         threadId: thread.id,
         after: threadStreamPositionOf(request.headers['last-event-id']),
         catchUpMs,
+        reads: runEventReads,
         signal: waiting.signal,
       });
       await sendEventStream(request, reply, events, { keepAliveMs, waiting, format: formatThreadStreamItem });
