@@ -228,7 +228,11 @@ export async function buildApp(dependencies: ApiDependencies): Promise<ApiInstan
   // `agent-runtime.step/v1` protocol, by which we call agents, nor MCP tools agents call.
   await registerA2aRoutes(app, runRouteDependencies);
   await registerMcpServerRoutes(app, runRouteDependencies);
-  await registerLangGraphRoutes(app, { ...runRouteDependencies, memory, schedules }, dependencies.config.AR_LANGGRAPH_API_PREFIX);
+  await registerLangGraphRoutes(
+    app,
+    { ...runRouteDependencies, memory, schedules },
+    dependencies.config.AR_LANGGRAPH_API_PREFIX,
+  );
 
   app.get('/openapi.json', { config: { access: 'public' }, schema: { hide: true } }, async () => app.swagger());
   await registerApiReferenceRoutes(app);
