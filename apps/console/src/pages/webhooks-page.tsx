@@ -13,7 +13,8 @@ export function WebhooksPage() {
   const { client } = useSession();
   const webhooks = usePageList(['webhooks'], () => client.webhooks.list());
   const [chosenId, setChosenId] = useState<string>();
-  const chosen = webhooks.data?.find((webhook) => webhook.id === chosenId);
+  // The newest endpoint's deliveries until another is chosen.
+  const chosen = webhooks.data?.find((webhook) => webhook.id === chosenId) ?? webhooks.data?.[0];
   return (
     <>
       <h1>Webhooks</h1>
@@ -52,7 +53,7 @@ export function WebhooksPage() {
                 <td>
                   <button
                     type="button"
-                    aria-pressed={webhook.id === chosenId}
+                    aria-pressed={webhook.id === chosen?.id}
                     aria-label={`Deliveries to ${webhook.url}`}
                     onClick={() => setChosenId(webhook.id)}
                   >
