@@ -54,7 +54,7 @@ export function WebhooksPage() {
                   <button
                     type="button"
                     aria-pressed={webhook.id === chosen?.id}
-                    aria-label={`Deliveries to ${webhook.url}`}
+                    aria-label={`Show deliveries to ${webhook.url}`}
                     onClick={() => setChosenId(webhook.id)}
                   >
                     Show
