@@ -11,6 +11,8 @@ import { SchedulesPage } from './pages/schedules-page.tsx';
 import { SecretsPage } from './pages/secrets-page.tsx';
 import { ThreadPage } from './pages/thread-page.tsx';
 import { ThreadsPage } from './pages/threads-page.tsx';
+import { UsagePage } from './pages/usage-page.tsx';
+import { WebhooksPage } from './pages/webhooks-page.tsx';
 
 const rootRoute = createRootRoute({ component: Shell });
 
@@ -25,6 +27,8 @@ const threadsRoute = page('/threads', ThreadsPage);
 const threadRoute = page('/threads/$threadId', ThreadPage);
 const approvalsRoute = page('/approvals', ApprovalsPage);
 const schedulesRoute = page('/schedules', SchedulesPage);
+const usageRoute = page('/usage', UsagePage);
+const webhooksRoute = page('/webhooks', WebhooksPage);
 const apiKeysRoute = page('/api-keys', ApiKeysPage);
 const secretsRoute = page('/secrets', SecretsPage);
 const auditRoute = page('/audit', AuditPage);
@@ -38,6 +42,8 @@ const routeTree = rootRoute.addChildren([
   threadRoute,
   approvalsRoute,
   schedulesRoute,
+  usageRoute,
+  webhooksRoute,
   apiKeysRoute,
   secretsRoute,
   auditRoute,

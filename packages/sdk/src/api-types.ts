@@ -163,3 +163,21 @@ export type UsageQuery = Query<'/v1/usage', 'get'>;
 export type ListSchedulesQuery = ListQuery<'/v1/schedules'>;
 /** A schedule: runs of an agent started at the times its spec says. */
 export type Schedule = Schemas['Schedule'];
+/** Page size of `GET /v1/webhooks`. */
+export type ListWebhooksQuery = ListQuery<'/v1/webhooks'>;
+/** Status filter and page size of `GET /v1/webhooks/{webhookId}/deliveries`. */
+export type ListWebhookDeliveriesQuery = ListQuery<'/v1/webhooks/{webhookId}/deliveries'>;
+/** A webhook endpoint of the tenant (never its secret). */
+export type Webhook = Schemas['Webhook'];
+/** A new webhook endpoint: its URL and the event types it is sent. */
+export type NewWebhook = JsonBody<'/v1/webhooks', 'post'>;
+/** The fields of a webhook endpoint to replace. */
+export type WebhookChange = JsonBody<'/v1/webhooks/{webhookId}', 'patch'>;
+/** A webhook endpoint with its signing secret, answered once (on creation or rotation). */
+export type WebhookWithSecret = Schemas['WebhookWithSecret'];
+/** An event type a webhook endpoint may be sent. */
+export type WebhookEventType = Webhook['eventTypes'][number];
+/** One delivery of an event to an endpoint, with its attempts. */
+export type WebhookDelivery = Schemas['WebhookDelivery'];
+/** One send of a delivery: status code, duration, error. */
+export type WebhookDeliveryAttempt = Schemas['WebhookDeliveryAttempt'];

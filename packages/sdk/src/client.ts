@@ -15,6 +15,7 @@ import { SecretsResource } from './resources/secrets.ts';
 import { TenantsResource } from './resources/tenants.ts';
 import { ThreadsResource } from './resources/threads.ts';
 import { VersionsResource } from './resources/versions.ts';
+import { WebhooksResource } from './resources/webhooks.ts';
 
 /**
  * The Agent Runtime API, typed: one property per resource. Works in Node 24 and in browsers
@@ -58,6 +59,8 @@ export class AgentRuntimeClient {
   readonly apiDocument: ApiDocumentResource;
   /** Threads: multi-turn conversations, their messages, runs and live events; fork. */
   readonly threads: ThreadsResource;
+  /** The tenant's webhook endpoints and their deliveries (changes: tenant admins). */
+  readonly webhooks: WebhooksResource;
 
   /** @throws TypeError when neither `apiKey` nor `token` is given */
   constructor(options: AgentRuntimeClientOptions) {
@@ -77,5 +80,6 @@ export class AgentRuntimeClient {
     this.usage = new UsageResource(transport);
     this.apiDocument = new ApiDocumentResource(transport);
     this.threads = new ThreadsResource(transport);
+    this.webhooks = new WebhooksResource(transport);
   }
 }

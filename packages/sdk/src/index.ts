@@ -43,6 +43,7 @@ export type { TenantsResource } from './resources/tenants.ts';
 export type { ListThreadsFilter, ThreadsResource } from './resources/threads.ts';
 export type { FollowThreadOptions } from './threads/follow-thread.ts';
 export type { VersionsResource } from './resources/versions.ts';
+export type { WebhooksResource } from './resources/webhooks.ts';
 export { SseParser, type SseMessage } from './sse/sse-parser.ts';
 export type * from './api-types.ts';
 export type { components, paths } from './generated/openapi.ts';

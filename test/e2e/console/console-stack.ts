@@ -59,6 +59,9 @@ export async function startConsoleStack(): Promise<ConsoleStack> {
       AR_BOOTSTRAP_API_KEY: apiKey,
       AR_TENANT_RATE_LIMIT: '0',
       AR_OIDC_ISSUER: issuer,
+      // The webhook receiver of the tests listens on loopback, which deliveries refuse by default.
+      AR_WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32',
+      AR_WEBHOOK_DISPATCH_INTERVAL_MS: '100',
       LOG_LEVEL: 'warn',
     }),
   ]);

@@ -4,6 +4,7 @@ import { waitUntil } from '@agent-runtime/test-harness';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createAgent, signInWithKey, startConsoleStack, type ConsoleStack } from './console-stack.ts';
+import { WebhookReceiver } from '../webhooks/webhook-receiver.ts';
 import { takeScreenshot } from './screenshots.ts';
 
 const axeSource = readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -214,6 +215,53 @@ describe('the web console', () => {
     ]);
   });
 
+  it("shows a webhook endpoint with its delivery after a run, and the run's tokens on the usage page", async () => {
+    const stack = current();
+    const receiver = new WebhookReceiver();
+    await receiver.listen();
+    try {
+      const webhook = await stack.admin.webhooks.create({
+        url: receiver.url,
+        description: 'console test receiver',
+        enabled: true,
+        eventTypes: ['run.succeeded'],
+      });
+      receiver.secrets.push(webhook.secret);
+      const agentId = await createAgent(stack.admin, 'console-usage', {
+        model: { provider: 'openai-compatible', baseUrl: stack.model.baseUrl, model: 'test-model' },
+        tools: [],
+      });
+      stack.model.enqueue({ kind: 'reply', text: 'Counted.', usage: { prompt: 1234, completion: 56 } });
+      const { run } = await stack.admin.runs.create({ agentId, input: 'count my tokens' });
+      expect((await stack.admin.runs.wait(run.id, { timeoutMs: 30_000 })).status).toBe('succeeded');
+
+      const page = await stack.newPage();
+      await signInWithKey(page, stack, stack.apiKey);
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Webhooks' }).click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.getByRole('cell', { name: /console test receiver/ }).waitFor();
+      const delivery = page.locator('tr[data-testid="delivery"]', { hasText: run.id.slice(-8) });
+      await delivery.locator('.badge-succeeded').waitFor({ timeout: 30_000 });
+      expect(await delivery.textContent()).toMatch(/run\.succeeded.*#1: 204/);
+      expect(await delivery.getByRole('button', { name: /Redeliver/ }).count()).toBe(1);
+
+      await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Usage' }).click();
+      await page.getByRole('heading', { name: 'Usage', level: 1 }).waitFor();
+      const row = page.getByRole('row', { name: /console-usage/ });
+      await row.waitFor({ timeout: 30_000 });
+      // Input, output and total tokens (after runs and steps).
+      expect((await row.getByRole('cell').allTextContents()).slice(2, 5)).toEqual(['1234', '56', '1290']);
+      await page.getByLabel('Group by').selectOption('model');
+      await page.getByRole('row', { name: /openai-compatible\/test-model/ }).waitFor();
+      expect(
+        Number(await page.getByTestId('usage-total').getByRole('cell').nth(2).textContent()),
+      ).toBeGreaterThanOrEqual(1234);
+      expect(receiver.received.some((item) => item.payload.data.runId === run.id && item.status === 204)).toBe(true);
+    } finally {
+      await receiver.close();
+    }
+  });
+
   it('offers a viewer no write action', async () => {
     const stack = current();
     const agentId = await createAgent(stack.admin, 'console-viewer', approvalSpec);
@@ -225,7 +273,7 @@ describe('the web console', () => {
     expect(await nav.getByRole('link', { name: 'API keys' }).count()).toBe(0);
     await page.goto(`${stack.url}/console/runs/${run.id}`);
     await page.getByRole('heading', { name: 'Waiting for approval' }).waitFor({ timeout: 30_000 });
-    const writeButtons = /approve|reject|cancel run|send|start run|new thread|fork/i;
+    const writeButtons = /approve|reject|cancel run|send|start run|new thread|fork|redeliver/i;
     expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
     await page.goto(`${stack.url}/console/agents/${agentId}`);
     await page.getByRole('heading', { name: 'Versions' }).waitFor();
@@ -235,6 +283,9 @@ describe('the web console', () => {
     expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
     await page.goto(`${stack.url}/console/approvals`);
     await page.getByRole('heading', { name: `Run ${run.id.slice(-8)}` }).waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
+    await page.goto(`${stack.url}/console/webhooks`);
+    await page.locator('tr[data-testid="delivery"]').first().waitFor({ timeout: 30_000 });
     expect(await page.getByRole('button', { name: writeButtons }).count()).toBe(0);
     await stack.admin.runs.cancel(run.id);
   });
@@ -318,6 +369,8 @@ describe('the web console', () => {
       ...(thread ? [{ name: 'thread-list', path: `threads/${thread.id}`, ready: 'Turns', shows: '.bubble' }] : []),
       { name: 'approvals', path: 'approvals', ready: 'Approvals', shows: '.approval' },
       { name: 'schedules', path: 'schedules', ready: 'Schedules', shows: 'text=No schedules.' },
+      { name: 'webhooks', path: 'webhooks', ready: 'Webhooks', shows: 'tr[data-testid="delivery"]' },
+      { name: 'usage', path: 'usage', ready: 'Usage', shows: 'tfoot tr' },
       { name: 'api-keys', path: 'api-keys', ready: 'API keys', shows: 'tbody tr' },
       { name: 'secrets', path: 'secrets', ready: 'Secrets', shows: 'tbody tr' },
       { name: 'audit', path: 'audit', ready: 'Audit log', shows: 'tbody tr' },

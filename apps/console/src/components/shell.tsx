@@ -13,6 +13,8 @@ export function Shell() {
     { to: '/threads', label: 'Threads' },
     { to: '/approvals', label: 'Approvals' },
     { to: '/schedules', label: 'Schedules' },
+    { to: '/usage', label: 'Usage' },
+    { to: '/webhooks', label: 'Webhooks' },
     ...(session.canAdminister
       ? [
           { to: '/api-keys', label: 'API keys' },
