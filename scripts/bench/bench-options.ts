@@ -26,7 +26,7 @@ export interface BenchOptions {
   readonly sseStreams: number;
   /** Runs those streams follow, `sseStreams / sseRuns` streams each. @default 50 */
   readonly sseRuns: number;
-  /** Steps of 200 ms per run of the event latency phase. @default 10 */
+  /** Steps of 200 ms per run of the event latency phase; the runs must outlast the 1,000 streams opening (~2 s). @default 40 */
   readonly sseSteps: number;
   /**
    * Which run event bus carries the events in the event latency phase: `in-process`, `redis`
@@ -115,7 +115,7 @@ const defaults: BenchOptions = {
   recoveryRuns: 50,
   sseStreams: 1000,
   sseRuns: 50,
-  sseSteps: 10,
+  sseSteps: 40,
   sseBus: 'both',
   adapterRuns: 10,
   adapterSteps: 10,
